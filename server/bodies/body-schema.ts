@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** A certifying body's CNCA approval state. */
+export const APPROVAL_STATUSES = ['approved', 'suspended', 'withdrawn'] as const;
+export const approvalStatusSchema = z.enum(APPROVAL_STATUSES);
+export type ApprovalStatus = z.infer<typeof approvalStatusSchema>;
+
+/** Body codes are short upper-case identifiers chosen at registration (e.g. `CQC`, `B0107`). */
+export const bodyCodeSchema = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'body code: 2-32 of A-Z, 0-9, -');
+
+const isoDate = z.iso.date();
+
+/** A certifying body (认证机构) as stored. */
+export const bodySchema = z.object({
+  code: bodyCodeSchema,
+  name: z.string().min(1).max(200),
+  nameEn: z.string().max(200).optional(),
+  /** CNCA approval number, e.g. `CNCA-R-2002-001`. */
+  approvalNumber: z.string().regex(/^CNCA-[A-Z]+-\d{4}-\d{3}$/),
+  approvalStatus: approvalStatusSchema,
+  /** When the approval status last changed (YYYY-MM-DD). */
+  approvalStatusDate: isoDate.optional(),
+  /** Scheme codes the body is approved to certify. */
+  approvedSchemes: z.array(z.string()).default([]),
+  /** Industry codes (management systems) within the approved scope. */
+  approvedIndustryCodes: z.array(z.string()).default([]),
+  /** When the body last reported data (an upload or a "nothing changed" confirmation), ISO timestamp. */
+  lastReportedAt: z.iso.datetime().optional(),
+});
+export type Body = z.infer<typeof bodySchema>;
+export type BodyInput = z.input<typeof bodySchema>;
+
+/** What the public sees of a body: its identity and approval state, never contacts. */
+export const publicBodySchema = bodySchema
+  .pick({
+    code: true,
+    name: true,
+    nameEn: true,
+    approvalNumber: true,
+    approvalStatus: true,
+    approvalStatusDate: true,
+    lastReportedAt: true,
+  })
+  .meta({ id: 'PublicBody' });
+export type PublicBody = z.infer<typeof publicBodySchema>;
+
+export function toPublicBody(body: Body): PublicBody {
+  const { code, name, nameEn, approvalNumber, approvalStatus, approvalStatusDate, lastReportedAt } = body;
+  return { code, name, nameEn, approvalNumber, approvalStatus, approvalStatusDate, lastReportedAt };
+}

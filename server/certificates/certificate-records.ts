@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import type { Certificate, CertificateData } from './certificate-schema';
+
+/** A new public id: 128 random bits as 22 base64url characters. */
+export function newPublicId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** The reported fields of a stored certificate, for comparing with a new report. */
+export function certificateData(cert: Certificate): CertificateData {
+  const { id: _id, publicId: _p, statusHistory: _h, createdAt: _c, updatedAt: _u, ...data } = cert;
+  return data;
+}
+
+/** Deep equality of two reports, ignoring key order and absent-vs-undefined members. */
+export function sameCertificateData(a: CertificateData, b: CertificateData): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : 1)),
+      );
+    }
+    return v;
+  });
+}
+
+/**
+ * The record an upsert stores: a new certificate, or `existing` updated with `data`. Keeps identity
+ * (id, publicId, createdAt) and appends to the status history when the reported status changes.
+ * Returns undefined when the data is the same as stored.
+ */
+export function nextCertificateRecord(
+  existing: Certificate | undefined,
+  data: CertificateData,
+  at: string,
+  newId: () => string,
+): Certificate | undefined {
+  if (!existing) {
+    return {
+      ...data,
+      id: newId(),
+      publicId: newPublicId(),
+      statusHistory: [
+        {
+          status: data.status,
+          reason: data.statusReason,
+          date: data.statusDate ?? data.issueDate,
+          recordedAt: at,
+        },
+      ],
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+  if (sameCertificateData(certificateData(existing), data)) return undefined;
+  const statusChanged =
+    existing.status !== data.status ||
+    existing.statusReason !== data.statusReason ||
+    existing.statusDate !== data.statusDate;
+  return {
+    ...data,
+    id: existing.id,
+    publicId: existing.publicId,
+    statusHistory: statusChanged
+      ? [
+          ...existing.statusHistory,
+          {
+            status: data.status,
+            reason: data.statusReason,
+            date: data.statusDate ?? at.slice(0, 10),
+            recordedAt: at,
+          },
+        ]
+      : existing.statusHistory,
+    createdAt: existing.createdAt,
+    updatedAt: at,
+  };
+}

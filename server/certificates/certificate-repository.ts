@@ -1,0 +1,72 @@
+import type { Certificate, CertificateData, StoredStatus } from './certificate-schema';
+
+export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface UpsertResult {
+  outcome: UpsertOutcome;
+  certificate: Certificate;
+}
+
+export interface StatusChangeRequest {
+  status: StoredStatus;
+  reason?: string;
+  /** Effective date, YYYY-MM-DD. */
+  date: string;
+}
+
+export interface NameSearch {
+  /** A fragment of the holder's name (two characters or more after folding). */
+  fragment: string;
+  limit: number;
+  offset: number;
+  /** Stop counting matches here; `total` is then a lower bound and `totalCapped` is true. */
+  countLimit: number;
+}
+
+export interface NameSearchPage {
+  items: Certificate[];
+  total: number;
+  totalCapped: boolean;
+}
+
+/**
+ * The certificate registry. Certificates are identified by (bodyCode, number) for writes and by their
+ * unguessable `publicId` for public reads; `id` is the adapter's internal key, a string.
+ * Every method takes and returns plain objects; no adapter type leaks out.
+ */
+export interface CertificateRepository {
+  /**
+   * Stores `data` for (data.bodyCode, data.number): creates it with a fresh publicId, or updates it in place
+   * (keeping id and publicId). Identical data is reported `unchanged` and written nowhere. A change of status
+   * appends to `statusHistory`. `at` (ISO timestamp) becomes createdAt/updatedAt.
+   */
+  upsert(data: CertificateData, at: string): Promise<UpsertResult>;
+
+  /** `upsert` for many certificates in one transaction where the backend has them; results in input order. */
+  upsertMany(data: CertificateData[], at: string): Promise<UpsertResult[]>;
+
+  /** The certificate with this public id, or undefined. */
+  findByPublicId(publicId: string): Promise<Certificate | undefined>;
+
+  /** Certificates carrying this (normalised) number, of one body or of all; at most `limit`, oldest first. */
+  findByNumber(number: string, bodyCode: string | undefined, limit: number): Promise<Certificate[]>;
+
+  /** Certificates held by the organisation with this (normalised) credit code; at most `limit`. */
+  findByCreditCode(creditCode: string, limit: number): Promise<Certificate[]>;
+
+  /**
+   * Certificates whose holder name contains the fragment (after folding case, width and punctuation).
+   * Index-backed (n-grams), never a scan of the registry. Ordered by holder name, then number.
+   */
+  searchByHolderName(search: NameSearch): Promise<NameSearchPage>;
+
+  /**
+   * Sets the status of the certificate with this public id and appends the change to its history.
+   * Returns the updated certificate, or undefined when there is none. Legality of the transition is the
+   * service's concern, not the repository's.
+   */
+  changeStatus(publicId: string, change: StatusChangeRequest, at: string): Promise<Certificate | undefined>;
+
+  /** How many certificates the registry holds. */
+  count(): Promise<number>;
+}

@@ -1,0 +1,107 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { AppError } from '../platform/errors';
+import { parseInput } from '../platform/http';
+import { hasForbiddenCharacters } from '../platform/normalize';
+import type { OpenApiRegistry } from '../platform/openapi';
+import { problemResponses } from '../platform/openapi';
+import { publicCertificateSchema, publicIdSchema } from './certificate-schema';
+import { MAX_PAGE_SIZE, MAX_SEARCH_DEPTH, type CertificateService } from './certificate-service';
+import { publicBodySchema } from '../bodies/body-schema';
+
+const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** A query-string value: one string, bounded, no control characters; `errorCode` names its failures. */
+const queryText = (max: number, errorCode: string, tooLongCode = errorCode) =>
+  z
+    .string()
+    .refine((v) => v.length <= max, { message: `at most ${max} characters`, params: { code: tooLongCode } })
+    .refine((v) => !hasForbiddenCharacters(v), {
+      message: 'contains control or invisible characters',
+      params: { code: 'INVALID_CHARACTERS' },
+    })
+    .meta({ errorCode });
+
+export const numberQuerySchema = z.strictObject({
+  number: queryText(64, 'INVALID_CERTIFICATE_NUMBER').pipe(z.string().trim().min(1)),
+  body: queryText(32, 'INVALID_BODY_CODE').pipe(z.string().trim().min(1)).optional(),
+});
+
+export const searchQuerySchema = z.strictObject({
+  q: queryText(100, 'QUERY_TOO_SHORT', 'QUERY_TOO_LONG'),
+  page: z.coerce.number().int().min(1).default(1).meta({ errorCode: 'INVALID_PAGE' }),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20).meta({ errorCode: 'INVALID_PAGE' }),
+});
+
+export const numberLookupSchema = z
+  .object({
+    items: z.array(publicCertificateSchema),
+    body: publicBodySchema.nullable().optional(),
+    registryLastReportedAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'NumberLookup' });
+
+export const searchResultSchema = z
+  .object({
+    items: z.array(publicCertificateSchema),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int(),
+    totalCapped: z.boolean(),
+  })
+  .meta({ id: 'SearchResult' });
+
+/** The public verification API: thin handlers over the certificate service. */
+export function certificateRoutes(service: CertificateService, openapi: OpenApiRegistry): Router {
+  const router = Router();
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/certificates/{publicId}',
+    summary: 'Verify a certificate by the public id its QR code carries',
+    tags: ['public'],
+    params: z.object({ publicId: publicIdSchema }),
+    responses: { 200: publicCertificateSchema },
+    problems: problemResponses(400, 404, 429),
+  });
+  router.get('/certificates/:publicId', async (req, res) => {
+    const { publicId } = req.params;
+    // A plain regex test, not a schema parse: this is the hottest path of the service.
+    if (!PUBLIC_ID.test(publicId))
+      throw new AppError('INVALID_PUBLIC_ID', 'A public id is 22 letters, digits, - or _.');
+    res.json(await service.getByPublicId(publicId));
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/certificates',
+    summary: 'Find certificates by number (numbers are unique only per certifying body)',
+    description:
+      'Always answers with a list. When it is empty, `body` (if asked for) and `registryLastReportedAt` say how fresh the registry is, so that "not found" can be read right.',
+    tags: ['public'],
+    query: numberQuerySchema,
+    responses: { 200: numberLookupSchema },
+    problems: problemResponses(400, 429),
+  });
+  router.get('/certificates', async (req, res) => {
+    const { number, body } = parseInput(numberQuerySchema, req.query, 'INVALID_QUERY');
+    res.json(await service.findByNumber(number, body));
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/search',
+    summary: 'Search by organisation name (any part, Chinese or not), credit code or certificate number',
+    description: `At least two characters; ${MAX_PAGE_SIZE} per page at most and no deeper than ${MAX_SEARCH_DEPTH} results.`,
+    tags: ['public'],
+    query: searchQuerySchema,
+    responses: { 200: searchResultSchema },
+    problems: problemResponses(400, 429),
+  });
+  router.get('/search', async (req, res) => {
+    const { q, page, pageSize } = parseInput(searchQuerySchema, req.query, 'INVALID_QUERY');
+    res.json(await service.search(q, page, pageSize));
+  });
+
+  return router;
+}

@@ -1,0 +1,232 @@
+import type { BodyService } from '../bodies/body-service';
+import type { PublicBody } from '../bodies/body-schema';
+import type { Cache } from '../platform/cache';
+import { isValidCreditCode } from '../platform/credit-code';
+import { AppError } from '../platform/errors';
+import type { Metrics } from '../platform/metrics';
+import { foldName, normalizeIdentifier } from '../platform/normalize';
+import type { CertificateRepository, StatusChangeRequest, UpsertResult } from './certificate-repository';
+import type { Certificate, CertificateData, PublicCertificate } from './certificate-schema';
+import { effectiveStatus, todayInChina } from './certificate-status';
+import { findScheme } from './schemes';
+
+/** Search never pages deeper than this: the registry is looked up, not listed. */
+export const MAX_SEARCH_DEPTH = 500;
+export const MAX_PAGE_SIZE = 50;
+const MAX_BY_NUMBER = 20;
+
+/** What the cache keeps of a certificate: the public fields, without derived status or body. */
+type CachedCertificate = Omit<Certificate, 'id' | 'audit' | 'statusHistory' | 'createdAt'>;
+
+const publicKey = (publicId: string) => `c:p:${publicId}`;
+const numberKey = (number: string, bodyCode: string | undefined) => `c:n:${bodyCode ?? '*'}:${number}`;
+const NOT_FOUND = 'null';
+
+function toCached(cert: Certificate): CachedCertificate {
+  const { id: _id, audit: _a, statusHistory: _h, createdAt: _c, ...rest } = cert;
+  return rest;
+}
+
+/** The one public answer for a certificate: effective status, scheme names, body and its approval. */
+export function toPublicCertificate(
+  cert: CachedCertificate,
+  body: PublicBody | null,
+  today = todayInChina(),
+): PublicCertificate {
+  const scheme = findScheme(cert.scheme);
+  const status = effectiveStatus(cert, today);
+  return {
+    publicId: cert.publicId,
+    number: cert.number,
+    scheme: {
+      code: cert.scheme,
+      zh: scheme?.zh ?? cert.scheme,
+      en: scheme?.en ?? cert.scheme,
+      standard: scheme?.standard,
+    },
+    holder: { name: cert.holder.name, creditCode: cert.holder.creditCode, address: cert.holder.address },
+    scope: cert.scope,
+    productModels: cert.productModels,
+    industryCodes: cert.industryCodes,
+    sites: cert.sites,
+    issueDate: cert.issueDate,
+    expiryDate: cert.expiryDate,
+    status: status.status,
+    statusReason: status.reason,
+    statusDate: status.date,
+    body,
+    updatedAt: cert.updatedAt,
+  };
+}
+
+export interface NumberLookup {
+  items: PublicCertificate[];
+  /** When nothing is found: the named body (with its last report), so "not found" can be read right. */
+  body?: PublicBody | null;
+  /** The latest report time of any body. */
+  registryLastReportedAt?: string;
+}
+
+export interface SearchResult {
+  items: PublicCertificate[];
+  page: number;
+  pageSize: number;
+  total: number;
+  /** True when there are more matches than `total` says (counting stops at MAX_SEARCH_DEPTH). */
+  totalCapped: boolean;
+}
+
+export interface CertificateService {
+  /** The public answer for a public id; throws CERTIFICATE_NOT_FOUND. Cache-aside. */
+  getByPublicId(publicId: string): Promise<PublicCertificate>;
+  /** Certificates with this number (normalised), of one body or all. Cache-aside; empty when none. */
+  findByNumber(number: string, bodyCode?: string): Promise<NumberLookup>;
+  /** Search over holder name (substring), credit code and number (exact). Never cached. */
+  search(query: string, page: number, pageSize: number): Promise<SearchResult>;
+  /** Stores reports and invalidates every cached answer they change. */
+  upsertMany(data: CertificateData[], at?: string): Promise<UpsertResult[]>;
+  /** Changes a certificate's status (legal transitions only) and invalidates its cached answers. */
+  changeStatus(publicId: string, change: StatusChangeRequest, at?: string): Promise<PublicCertificate>;
+}
+
+/** Revoked and withdrawn are final; every other move between stored statuses is allowed. */
+export function isLegalTransition(from: Certificate['status'], to: Certificate['status']): boolean {
+  if (from === 'revoked' || from === 'withdrawn') return false;
+  return from !== to;
+}
+
+export function createCertificateService(deps: {
+  certificates: CertificateRepository;
+  bodies: BodyService;
+  cache: Cache;
+  metrics?: Metrics;
+  ttlSeconds: number;
+  negativeTtlSeconds: number;
+}): CertificateService {
+  const { certificates, bodies, cache, metrics, ttlSeconds, negativeTtlSeconds } = deps;
+  const count = (kind: string, result: 'hit' | 'miss') => metrics?.cacheLookups.inc({ kind, result });
+
+  async function withBody(cert: CachedCertificate, today: string): Promise<PublicCertificate> {
+    return toPublicCertificate(cert, await bodies.getPublicBody(cert.bodyCode), today);
+  }
+
+  async function invalidate(certs: Pick<Certificate, 'publicId' | 'number' | 'bodyCode'>[]) {
+    const keys = certs.flatMap((c) => [
+      publicKey(c.publicId),
+      numberKey(c.number, undefined),
+      numberKey(c.number, c.bodyCode),
+    ]);
+    if (keys.length > 0) await cache.delete(keys);
+  }
+
+  return {
+    async getByPublicId(publicId) {
+      const key = publicKey(publicId);
+      let cached = await cache.get(key);
+      if (cached === undefined) {
+        count('publicId', 'miss');
+        const cert = await certificates.findByPublicId(publicId);
+        cached = cert ? JSON.stringify(toCached(cert)) : NOT_FOUND;
+        await cache.set(key, cached, cert ? ttlSeconds : negativeTtlSeconds);
+      } else {
+        count('publicId', 'hit');
+      }
+      if (cached === NOT_FOUND)
+        throw new AppError('CERTIFICATE_NOT_FOUND', 'No certificate in the registry has this id.');
+      return withBody(JSON.parse(cached) as CachedCertificate, todayInChina());
+    },
+
+    async findByNumber(rawNumber, rawBodyCode) {
+      const number = normalizeIdentifier(rawNumber);
+      const bodyCode = rawBodyCode === undefined ? undefined : normalizeIdentifier(rawBodyCode);
+      const key = numberKey(number, bodyCode);
+      let cached = await cache.get(key);
+      if (cached === undefined) {
+        count('number', 'miss');
+        const found = await certificates.findByNumber(number, bodyCode, MAX_BY_NUMBER);
+        cached = JSON.stringify(found.map(toCached));
+        await cache.set(key, cached, found.length > 0 ? ttlSeconds : negativeTtlSeconds);
+      } else {
+        count('number', 'hit');
+      }
+      const today = todayInChina();
+      const items = await Promise.all(
+        (JSON.parse(cached) as CachedCertificate[]).map((c) => withBody(c, today)),
+      );
+      if (items.length > 0) return { items };
+      return {
+        items,
+        body: bodyCode === undefined ? undefined : await bodies.getPublicBody(bodyCode),
+        registryLastReportedAt: await bodies.latestReportAt(),
+      };
+    },
+
+    async search(query, page, pageSize) {
+      if (foldName(query).length < 2) {
+        throw new AppError(
+          'QUERY_TOO_SHORT',
+          'Type at least two letters or characters of the name, or a full number.',
+        );
+      }
+      if (page * pageSize > MAX_SEARCH_DEPTH) {
+        throw new AppError(
+          'INVALID_PAGE',
+          `Results stop at ${MAX_SEARCH_DEPTH}; narrow the search instead.`,
+          {
+            details: { maxDepth: MAX_SEARCH_DEPTH },
+          },
+        );
+      }
+      const identifier = normalizeIdentifier(query);
+      const exact = new Map<string, Certificate>();
+      const add = (list: Certificate[]) => list.forEach((c) => exact.set(c.publicId, c));
+      if (isValidCreditCode(identifier)) add(await certificates.findByCreditCode(identifier, MAX_PAGE_SIZE));
+      if (/^[A-Z0-9][A-Z0-9\-/().#_]{0,63}$/.test(identifier)) {
+        add(await certificates.findByNumber(identifier, undefined, MAX_BY_NUMBER));
+      }
+      const exactList = [...exact.values()];
+      const start = (page - 1) * pageSize;
+      const fromExact = exactList.slice(start, start + pageSize);
+      const nameOffset = Math.max(0, start - exactList.length);
+      const names = await certificates.searchByHolderName({
+        fragment: query,
+        limit: pageSize - fromExact.length,
+        offset: nameOffset,
+        countLimit: MAX_SEARCH_DEPTH,
+      });
+      const today = todayInChina();
+      const merged = [...fromExact, ...names.items.filter((c) => !exact.has(c.publicId))];
+      return {
+        items: await Promise.all(merged.map((c) => withBody(toCached(c), today))),
+        page,
+        pageSize,
+        total: exactList.length + names.total,
+        totalCapped: names.totalCapped,
+      };
+    },
+
+    async upsertMany(data, at = new Date().toISOString()) {
+      const results = await certificates.upsertMany(data, at);
+      await invalidate(results.filter((r) => r.outcome !== 'unchanged').map((r) => r.certificate));
+      return results;
+    },
+
+    async changeStatus(publicId, change, at = new Date().toISOString()) {
+      const current = await certificates.findByPublicId(publicId);
+      if (!current)
+        throw new AppError('CERTIFICATE_NOT_FOUND', 'No certificate in the registry has this id.');
+      if (!isLegalTransition(current.status, change.status)) {
+        throw new AppError(
+          'ILLEGAL_STATUS_TRANSITION',
+          `A ${current.status} certificate cannot become ${change.status}.`,
+          {
+            details: { from: current.status, to: change.status },
+          },
+        );
+      }
+      const updated = (await certificates.changeStatus(publicId, change, at)) as Certificate;
+      await invalidate([updated]);
+      return withBody(toCached(updated), todayInChina());
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import type { SqliteDatabase } from '../platform/sqlite';
+import { foldName, nameBigrams } from '../platform/normalize';
+import type { Certificate, CertificateData } from './certificate-schema';
+import type { CertificateRepository, UpsertResult } from './certificate-repository';
+import { nextCertificateRecord } from './certificate-records';
+
+interface Row {
+  id: number;
+  doc: string;
+}
+
+function fromRow(row: Row): Certificate {
+  return { ...(JSON.parse(row.doc) as Omit<Certificate, 'id'>), id: String(row.id) };
+}
+
+function toDoc(cert: Certificate): string {
+  const { id: _id, ...doc } = cert;
+  return JSON.stringify(doc);
+}
+
+/** The FTS5 phrase that matches names containing `fragment`: its bigrams, consecutive. */
+function bigramPhrase(fragment: string): string {
+  return `"${nameBigrams(fragment).join(' ')}"`;
+}
+
+/** The registry in an embedded SQLite file (better-sqlite3: synchronous, prepared statements). */
+export function createSqliteCertificateRepository(db: SqliteDatabase): CertificateRepository {
+  const byKey = db.prepare<[string, string], Row>(
+    'SELECT id, doc FROM certificates WHERE body_code = ? AND number = ?',
+  );
+  const byPublicId = db.prepare<[string], Row>('SELECT id, doc FROM certificates WHERE public_id = ?');
+  const byNumber = db.prepare<[string, number], Row>(
+    'SELECT id, doc FROM certificates WHERE number = ? ORDER BY id LIMIT ?',
+  );
+  const byNumberAndBody = db.prepare<[string, string, number], Row>(
+    'SELECT id, doc FROM certificates WHERE number = ? AND body_code = ? ORDER BY id LIMIT ?',
+  );
+  const byCreditCode = db.prepare<[string, number], Row>(
+    'SELECT id, doc FROM certificates WHERE holder_credit_code = ? ORDER BY id LIMIT ?',
+  );
+  const insert = db.prepare<[string, string, string, string, string]>(
+    'INSERT INTO certificates (public_id, body_code, number, holder_credit_code, doc) VALUES (?, ?, ?, ?, ?)',
+  );
+  const update = db.prepare<[string, string, number]>(
+    'UPDATE certificates SET holder_credit_code = ?, doc = ? WHERE id = ?',
+  );
+  const insertGrams = db.prepare<[number, string]>(
+    'INSERT INTO certificate_name_grams (rowid, grams) VALUES (?, ?)',
+  );
+  const deleteGrams = db.prepare<[number]>('DELETE FROM certificate_name_grams WHERE rowid = ?');
+  // A phrase of consecutive bigrams matches exactly the names that contain the fragment, in rowid order,
+  // so LIMIT stops the index walk early even for a fragment that every name contains.
+  const byName = db.prepare<[string, number, number], Row>(`
+    SELECT c.id, c.doc FROM certificate_name_grams g JOIN certificates c ON c.id = g.rowid
+    WHERE certificate_name_grams MATCH ? ORDER BY g.rowid LIMIT ? OFFSET ?`);
+  const countByName = db.prepare<[string, number], { n: number }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM certificate_name_grams WHERE certificate_name_grams MATCH ? LIMIT ?)',
+  );
+  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM certificates');
+
+  function upsertOne(data: CertificateData, at: string): UpsertResult {
+    const row = byKey.get(data.bodyCode, data.number);
+    const existing = row ? fromRow(row) : undefined;
+    const next = nextCertificateRecord(existing, data, at, () => '');
+    if (!next) return { outcome: 'unchanged', certificate: existing as Certificate };
+    if (!existing) {
+      const { lastInsertRowid } = insert.run(
+        next.publicId,
+        next.bodyCode,
+        next.number,
+        next.holder.creditCode,
+        toDoc(next),
+      );
+      const id = Number(lastInsertRowid);
+      insertGrams.run(id, nameBigrams(next.holder.name).join(' '));
+      return { outcome: 'created', certificate: { ...next, id: String(id) } };
+    }
+    const id = Number(existing.id);
+    update.run(next.holder.creditCode, toDoc(next), id);
+    if (existing.holder.name !== next.holder.name) {
+      deleteGrams.run(id);
+      insertGrams.run(id, nameBigrams(next.holder.name).join(' '));
+    }
+    return { outcome: 'updated', certificate: next };
+  }
+
+  const upsertAll = db.transaction((items: CertificateData[], at: string) =>
+    items.map((d) => upsertOne(d, at)),
+  );
+
+  return {
+    async upsert(data, at) {
+      return upsertAll([data], at)[0] as UpsertResult;
+    },
+    async upsertMany(data, at) {
+      return upsertAll(data, at);
+    },
+    async findByPublicId(publicId) {
+      const row = byPublicId.get(publicId);
+      return row ? fromRow(row) : undefined;
+    },
+    async findByNumber(number, bodyCode, limit) {
+      const rows = bodyCode ? byNumberAndBody.all(number, bodyCode, limit) : byNumber.all(number, limit);
+      return rows.map(fromRow);
+    },
+    async findByCreditCode(creditCode, limit) {
+      return byCreditCode.all(creditCode, limit).map(fromRow);
+    },
+    async searchByHolderName({ fragment, limit, offset, countLimit }) {
+      if (foldName(fragment).length < 2) return { items: [], total: 0, totalCapped: false };
+      const phrase = bigramPhrase(fragment);
+      const items = byName.all(phrase, limit, offset).map(fromRow);
+      const n = (countByName.get(phrase, countLimit + 1) as { n: number }).n;
+      return { items, total: Math.min(n, countLimit), totalCapped: n > countLimit };
+    },
+    async changeStatus(publicId, change, at) {
+      return db.transaction(() => {
+        const row = byPublicId.get(publicId);
+        if (!row) return undefined;
+        const cert = fromRow(row);
+        const next: Certificate = {
+          ...cert,
+          status: change.status,
+          statusReason: change.reason,
+          statusDate: change.date,
+          statusHistory: [...cert.statusHistory, { ...change, recordedAt: at }],
+          updatedAt: at,
+        };
+        update.run(next.holder.creditCode, toDoc(next), row.id);
+        return next;
+      })();
+    },
+    async count() {
+      return (countAll.get() as { n: number }).n;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const booleanish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/**
+ * The environment, parsed once at start. A bad value stops the process with a message naming the
+ * variable, before anything listens.
+ */
+export const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    STORE: z.enum(['sqlite', 'mongo']).default('sqlite'),
+    MONGODB_URI: z.url({ protocol: /^mongodb(\+srv)?$/ }).optional(),
+    REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    /** Prefix of every Redis key, so that several deployments (or test runs) can share one server. */
+    REDIS_KEY_PREFIX: z.string().max(64).default('certwatch:'),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    /** Express "trust proxy": false, true, a hop count, or a list of addresses/subnets. */
+    TRUST_PROXY: z.string().default('false'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Public API requests per minute per client address. */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
+    /** Seconds a found certificate stays cached; a write invalidates it sooner. */
+    CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+    /** Seconds a "not found" stays cached, so that floods of made-up numbers do not reach the registry. */
+    NEGATIVE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(30),
+    METRICS_ENABLED: booleanish.default(true),
+  })
+  .refine((c) => c.STORE !== 'mongo' || c.MONGODB_URI, {
+    message: 'MONGODB_URI is required when STORE=mongo',
+    path: ['MONGODB_URI'],
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment, or throws a ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Express's "trust proxy" setting from TRUST_PROXY. */
+export function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}

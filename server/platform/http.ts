@@ -1,0 +1,130 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import { AppError, isAppError, type ErrorCode } from './errors';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** An RFC 9457 problem document with the stable `code` clients map to text. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  [extension: string]: unknown;
+}
+
+export function problemOf(error: AppError): Problem {
+  return {
+    type: `urn:certwatch:problem:${error.code}`,
+    title: error.code.toLowerCase().replace(/_/g, ' '),
+    status: error.status,
+    code: error.code,
+    detail: error.message,
+    ...error.details,
+  };
+}
+
+/**
+ * Parses request input with a zod schema. The first failing field decides the error code: the code a
+ * check declares in its params (`{ params: { code } }`), else the field's `meta({ errorCode })`, else
+ * `fallback`. Every issue is listed in `errors` with its field path.
+ */
+export function parseInput<S extends z.ZodObject>(
+  schema: S,
+  input: unknown,
+  fallback: ErrorCode = 'VALIDATION_FAILED',
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues;
+  // Unknown parameters (`q[$gt]`, typos) say most about what went wrong: report them first.
+  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  const field = first?.path.map(String).join('.') ?? '';
+  const declared = (first as { params?: { code?: ErrorCode } } | undefined)?.params?.code;
+  const fieldSchema = first?.path.length
+    ? (schema.shape as Record<string, z.ZodType>)[String(first.path[0])]
+    : undefined;
+  const metaCode = fieldSchema?.meta()?.errorCode as ErrorCode | undefined;
+  const code: ErrorCode =
+    first?.code === 'unrecognized_keys' ? 'INVALID_QUERY' : (declared ?? metaCode ?? fallback);
+  const message =
+    first?.code === 'unrecognized_keys'
+      ? first.message
+      : `${field || 'input'}: ${first?.message ?? 'invalid'}`;
+  throw new AppError(code, message, {
+    details: { errors: issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) },
+  });
+}
+
+/** JSON 404 for unknown API routes. */
+export const apiNotFound: RequestHandler = (req) => {
+  throw new AppError('ROUTE_NOT_FOUND', `No API route ${req.method} ${req.path}.`);
+};
+
+/** Maps errors thrown by body parsers and the router (http-errors with `type`/`status`) to stable codes. */
+function fromHttpError(error: {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+}): AppError | undefined {
+  const status = error.status ?? error.statusCode;
+  if (!status || status < 400 || status >= 500) return undefined;
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new AppError('MALFORMED_JSON', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'The request body encoding is not supported.');
+    default:
+      return new AppError(
+        status === 404 ? 'ROUTE_NOT_FOUND' : 'VALIDATION_FAILED',
+        'The request is malformed.',
+      );
+  }
+}
+
+/**
+ * The last handler: AppErrors and client errors become problem documents; anything else is a 500 with
+ * no internals in the answer, logged with its stack.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    let error = isAppError(err) ? err : fromHttpError(err as Record<string, never>);
+    if (!error) {
+      logger.error({ err, method: req.method, route: req.route?.path }, 'unhandled error');
+      error = new AppError('INTERNAL_ERROR', 'Something went wrong on our side; please try again.');
+    }
+    if (res.headersSent) return void res.end();
+    res
+      .status(error.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problemOf(error)));
+  };
+}
+
+/**
+ * Counts and times every request by route pattern (never by raw URL: bounded label sets, no ids in
+ * metrics) and logs one line per request without query string or client address.
+ */
+export function observeRequests(logger: Logger, metrics: Metrics | undefined): RequestHandler {
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      metrics?.httpRequests.inc({ method: req.method, route, status: res.statusCode });
+      metrics?.httpDuration.observe({ method: req.method, route }, seconds);
+      logger.info(
+        { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+        'request',
+      );
+    });
+    next();
+  };
+}
