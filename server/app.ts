@@ -1,16 +1,22 @@
-import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Store } from 'express-rate-limit';
 import { createBodyService, type BodyService } from './bodies/body-service';
 import { certificateRoutes } from './certificates/certificate-routes';
+import { pageRoutes } from './certificates/page-routes';
 import { createCertificateService, type CertificateService } from './certificates/certificate-service';
 import { trustProxySetting, type Config } from './config';
 import type { Cache } from './platform/cache';
 import { apiNotFound, errorHandler, observeRequests } from './platform/http';
 import type { Logger } from './platform/logger';
 import type { Metrics } from './platform/metrics';
-import { createOpenApiRegistry, renderDocsPage, type OpenApiRegistry } from './platform/openapi';
+import {
+  createOpenApiRegistry,
+  problemResponses,
+  renderDocsPage,
+  type OpenApiRegistry,
+} from './platform/openapi';
+import { PUBLIC_ASSETS_DIR } from './platform/paths';
 import { publicRateLimit } from './platform/rate-limit';
 import type { Stores } from './platform/stores';
 
@@ -99,24 +105,35 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     });
   }
 
-  app.use(
-    '/assets',
-    express.static(path.join(__dirname, '..', 'client', 'public'), { maxAge: '1h', index: false }),
-  );
+  app.use('/assets', express.static(PUBLIC_ASSETS_DIR, { maxAge: '1h', index: false }));
 
   const limited = publicRateLimit({ perMinute: config.RATE_LIMIT_PER_MINUTE, store: deps.rateLimitStore });
   const api = express.Router();
   api.use(limited);
   api.use(express.json({ limit: '100kb' }));
   api.use(certificateRoutes(services.certificates, openapi));
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    summary: 'This description of the API (OpenAPI 3.1)',
+    tags: ['meta'],
+    responses: { 200: { description: 'The OpenAPI 3.1 document', contentType: 'application/json' } },
+    problems: problemResponses(429),
+  });
   api.get('/openapi.json', (_req, res) => {
     res.json(openapi.document());
   });
   api.use(apiNotFound);
+  // Answered inside the router: leaving it resets req.baseUrl, and the metrics label would lose `/api/v1`.
+  api.use(errorHandler(logger));
   app.use('/api/v1', api);
   app.get('/api/docs', (_req, res) => {
     res.type('html').send(renderDocsPage(openapi.document()));
   });
+  // Any other /api path (`/api/v2/...`) is an API client's mistake too: JSON 404, not an HTML page.
+  app.use('/api', apiNotFound);
+
+  app.use(pageRoutes(services, { logger, rateLimit: limited }));
 
   app.use(errorHandler(logger));
   return app;

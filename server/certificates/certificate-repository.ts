@@ -56,7 +56,7 @@ export interface CertificateRepository {
 
   /**
    * Certificates whose holder name contains the fragment (after folding case, width and punctuation).
-   * Index-backed (n-grams), never a scan of the registry. Ordered by holder name, then number.
+   * Index-backed (n-grams), never a scan of the registry. In a stable order (oldest record first), so pages never overlap.
    */
   searchByHolderName(search: NameSearch): Promise<NameSearchPage>;
 

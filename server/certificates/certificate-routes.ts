@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
-import { hasForbiddenCharacters } from '../platform/normalize';
+import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
 import type { OpenApiRegistry } from '../platform/openapi';
 import { problemResponses } from '../platform/openapi';
-import { publicCertificateSchema, publicIdSchema } from './certificate-schema';
+import { certificateNumberSchema, publicCertificateSchema, publicIdSchema } from './certificate-schema';
 import { MAX_PAGE_SIZE, MAX_SEARCH_DEPTH, type CertificateService } from './certificate-service';
-import { publicBodySchema } from '../bodies/body-schema';
+import { bodyCodeSchema, publicBodySchema } from '../bodies/body-schema';
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
 
@@ -22,15 +22,23 @@ const queryText = (max: number, errorCode: string, tooLongCode = errorCode) =>
     })
     .meta({ errorCode });
 
+// Normalised, then held to the shapes the registry stores: a value no certificate can carry (`' OR 1=1 --`,
+// a stray `%`) is a 400, not an empty list that could be read as "this certificate does not exist".
 export const numberQuerySchema = z.strictObject({
-  number: queryText(64, 'INVALID_CERTIFICATE_NUMBER').pipe(z.string().trim().min(1)),
-  body: queryText(32, 'INVALID_BODY_CODE').pipe(z.string().trim().min(1)).optional(),
+  number: queryText(64, 'INVALID_CERTIFICATE_NUMBER').pipe(certificateNumberSchema),
+  body: queryText(32, 'INVALID_BODY_CODE').transform(normalizeIdentifier).pipe(bodyCodeSchema).optional(),
 });
+
+/** A whole decimal number in a query string (no hex, exponents or signs). */
+const queryInteger = z
+  .string()
+  .regex(/^\d{1,6}$/, 'a whole number')
+  .transform(Number);
 
 export const searchQuerySchema = z.strictObject({
   q: queryText(100, 'QUERY_TOO_SHORT', 'QUERY_TOO_LONG'),
-  page: z.coerce.number().int().min(1).default(1).meta({ errorCode: 'INVALID_PAGE' }),
-  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20).meta({ errorCode: 'INVALID_PAGE' }),
+  page: queryInteger.pipe(z.number().min(1)).default(1).meta({ errorCode: 'INVALID_PAGE' }),
+  pageSize: queryInteger.pipe(z.number().min(1).max(MAX_PAGE_SIZE)).default(20).meta({ errorCode: 'INVALID_PAGE' }),
 });
 
 export const numberLookupSchema = z
@@ -69,6 +77,9 @@ export function certificateRoutes(service: CertificateService, openapi: OpenApiR
     // A plain regex test, not a schema parse: this is the hottest path of the service.
     if (!PUBLIC_ID.test(publicId))
       throw new AppError('INVALID_PUBLIC_ID', 'A public id is 22 letters, digits, - or _.');
+    // No parameters here, as strict as the other routes; `req.query` is parsed only when there is a query.
+    if (req.url.includes('?') && Object.keys(req.query).length > 0)
+      throw new AppError('INVALID_QUERY', 'This route takes no query parameters.');
     res.json(await service.getByPublicId(publicId));
   });
 

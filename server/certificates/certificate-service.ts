@@ -14,6 +14,8 @@ import { findScheme } from './schemes';
 export const MAX_SEARCH_DEPTH = 500;
 export const MAX_PAGE_SIZE = 50;
 const MAX_BY_NUMBER = 20;
+/** The shape of a unified social credit code, right or wrong: 18 letters and digits, 3rd to 8th an area code. */
+const CREDIT_CODE_SHAPE = /^[0-9A-Z]{2}\d{6}[0-9A-Z]{10}$/;
 
 /** What the cache keeps of a certificate: the public fields, without derived status or body. */
 type CachedCertificate = Omit<Certificate, 'id' | 'audit' | 'statusHistory' | 'createdAt'>;
@@ -188,19 +190,37 @@ export function createCertificateService(deps: {
       const start = (page - 1) * pageSize;
       const fromExact = exactList.slice(start, start + pageSize);
       const nameOffset = Math.max(0, start - exactList.length);
+      const wanted = pageSize - fromExact.length;
+      // An exact match whose name also contains the query comes up in the name search too. It is listed
+      // once, among the exact ones, so the name results skip it and the total counts it once. Then the name
+      // window is read from its start: skipping cannot shift it (rare: a number that is also part of a name).
+      const fragment = foldName(query);
+      const overlap = exactList.filter((c) => foldName(c.holder.name).includes(fragment)).length;
       const names = await certificates.searchByHolderName({
         fragment: query,
-        limit: pageSize - fromExact.length,
-        offset: nameOffset,
+        limit: overlap === 0 ? wanted : nameOffset + wanted + overlap,
+        offset: overlap === 0 ? nameOffset : 0,
         countLimit: MAX_SEARCH_DEPTH,
       });
+      const nameItems = names.items.filter((c) => !exact.has(c.publicId));
+      const fromNames = overlap === 0 ? nameItems : nameItems.slice(nameOffset, nameOffset + wanted);
+      const total = exactList.length + names.total - overlap;
+      if (total === 0 && CREDIT_CODE_SHAPE.test(identifier) && !isValidCreditCode(identifier)) {
+        // A mistyped credit code would otherwise read as "this company has no certificates".
+        throw new AppError(
+          'INVALID_CREDIT_CODE',
+          /[IOZSV]/.test(identifier)
+            ? 'A unified social credit code never contains I, O, Z, S or V; check the code.'
+            : 'This is not a valid unified social credit code (its check character does not match).',
+        );
+      }
       const today = todayInChina();
-      const merged = [...fromExact, ...names.items.filter((c) => !exact.has(c.publicId))];
+      const merged = [...fromExact, ...fromNames];
       return {
         items: await Promise.all(merged.map((c) => withBody(toCached(c), today))),
         page,
         pageSize,
-        total: exactList.length + names.total,
+        total,
         totalCapped: names.totalCapped,
       };
     },

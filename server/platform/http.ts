@@ -44,24 +44,45 @@ export function parseInput<S extends z.ZodObject>(
   const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   const field = first?.path.map(String).join('.') ?? '';
   const declared = (first as { params?: { code?: ErrorCode } } | undefined)?.params?.code;
-  const fieldSchema = first?.path.length
-    ? (schema.shape as Record<string, z.ZodType>)[String(first.path[0])]
-    : undefined;
-  const metaCode = fieldSchema?.meta()?.errorCode as ErrorCode | undefined;
+  const fieldName = first?.path.length ? String(first.path[0]) : undefined;
+  const fieldSchema = fieldName ? (schema.shape as Record<string, z.ZodType>)[fieldName] : undefined;
+  const metaCode = declaredErrorCode(fieldSchema);
+  // `?q=a&q=b` arrives as an array where one value is expected: a malformed query, not a bad value.
+  const repeated =
+    first?.code === 'invalid_type' &&
+    first.expected !== 'array' &&
+    fieldName !== undefined &&
+    Array.isArray((input as Record<string, unknown> | undefined)?.[fieldName]);
   const code: ErrorCode =
-    first?.code === 'unrecognized_keys' ? 'INVALID_QUERY' : (declared ?? metaCode ?? fallback);
+    first?.code === 'unrecognized_keys' || repeated ? 'INVALID_QUERY' : (declared ?? metaCode ?? fallback);
   const message =
     first?.code === 'unrecognized_keys'
       ? first.message
-      : `${field || 'input'}: ${first?.message ?? 'invalid'}`;
+      : repeated
+        ? `${field}: given more than once`
+        : `${field || 'input'}: ${first?.message ?? 'invalid'}`;
   throw new AppError(code, message, {
     details: { errors: issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) },
   });
 }
 
+/**
+ * The `meta({ errorCode })` a field declares, looked for through the wrappers around it (`.optional()`,
+ * `.default()`, `.pipe()`), so that `queryText(...).pipe(...)` keeps the code its first stage declares.
+ */
+function declaredErrorCode(schema: z.ZodType | undefined): ErrorCode | undefined {
+  for (let s = schema; s;) {
+    const code = s.meta()?.errorCode as ErrorCode | undefined;
+    if (code) return code;
+    const def = s.def as { innerType?: z.ZodType; in?: z.ZodType };
+    s = def.innerType ?? def.in;
+  }
+  return undefined;
+}
+
 /** JSON 404 for unknown API routes. */
 export const apiNotFound: RequestHandler = (req) => {
-  throw new AppError('ROUTE_NOT_FOUND', `No API route ${req.method} ${req.path}.`);
+  throw new AppError('ROUTE_NOT_FOUND', `No API route ${req.method} ${req.baseUrl}${req.path}.`);
 };
 
 /** Maps errors thrown by body parsers and the router (http-errors with `type`/`status`) to stable codes. */
@@ -73,6 +94,9 @@ function fromHttpError(error: {
 }): AppError | undefined {
   const status = error.status ?? error.statusCode;
   if (!status || status < 400 || status >= 500) return undefined;
+  // The router marks a path parameter it cannot percent-decode (`/certificates/%E0%A4%A`) with status 400.
+  if (error instanceof URIError)
+    return new AppError('MALFORMED_URL', 'The URL is not validly percent-encoded.');
   switch (error.type) {
     case 'entity.parse.failed':
       return new AppError('MALFORMED_JSON', 'The request body is not valid JSON.');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { rateLimit, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
@@ -32,6 +33,17 @@ export function publicRateLimit(options: { perMinute: number; store?: Store }) {
 export function redisRateLimitStore(redis: Redis, prefix: string): Store {
   return new RedisStore({
     prefix: `${prefix}rl:`,
-    sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+    sendCommand: (command: string, ...args: string[]) => {
+      // rate-limit-redis keeps the promise of its start-up SCRIPT LOAD forever: had Redis not been ready
+      // then (down at start-up; commands are not queued), every later call would fail and limits would
+      // silently be off. The reply is only the script's SHA1, so answer it here and load the script best effort;
+      // a NOSCRIPT (e.g. after a Redis restart) makes the store load it again, ahead of its EVALSHA.
+      const script = args[1];
+      if (command.toUpperCase() === 'SCRIPT' && args[0]?.toUpperCase() === 'LOAD' && script !== undefined) {
+        redis.call(command, ...args).catch(() => undefined);
+        return Promise.resolve(createHash('sha1').update(script).digest('hex'));
+      }
+      return redis.call(command, ...args) as Promise<RedisReply>;
+    },
   });
 }

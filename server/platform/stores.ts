@@ -3,6 +3,7 @@ import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
 import type { Config } from '../config';
+import { openMongoStores } from './mongo';
 import { openSqlite } from './sqlite';
 
 /** The repositories of one backend, with its health check and shutdown. */
@@ -33,7 +34,9 @@ export function openSqliteStores(dataDir: string): Stores {
 /** Opens the backend `config.STORE` names. */
 export async function openStores(config: Config): Promise<Stores> {
   if (config.STORE === 'mongo') {
-    throw new Error('STORE=mongo: the MongoDB adapters are not wired yet');
+    // The config schema already requires MONGODB_URI with STORE=mongo; this only narrows the type.
+    if (!config.MONGODB_URI) throw new Error('STORE=mongo needs MONGODB_URI');
+    return openMongoStores(config.MONGODB_URI);
   }
   return openSqliteStores(config.DATA_DIR);
 }

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Body } from '../../server/bodies/body-schema';
+import type { Services } from '../../server/app';
 import {
   certificateInputSchema,
+  type Certificate,
   type CertificateData,
   type CertificateInput,
 } from '../../server/certificates/certificate-schema';
@@ -59,4 +61,52 @@ export function makeCertificate(overrides: Partial<CertificateInput> = {}): Cert
     },
     ...overrides,
   });
+}
+
+/** Stores a body through the body service (as every write path does) and returns it. */
+export async function seedBody(services: Services, overrides: Partial<Body> = {}): Promise<Body> {
+  return services.bodies.upsert(makeBody(overrides));
+}
+
+/** Stores certificate reports through the certificate service, in one batch; the stored records, in order. */
+export async function seedCertificates(
+  services: Services,
+  reports: Partial<CertificateInput>[],
+): Promise<Certificate[]> {
+  const results = await services.certificates.upsertMany(reports.map((r) => makeCertificate(r)));
+  return results.map((r) => r.certificate);
+}
+
+/** Stores one certificate report through the certificate service; the stored record. */
+export async function seedCertificate(
+  services: Services,
+  overrides: Partial<CertificateInput> = {},
+): Promise<Certificate> {
+  const [stored] = await seedCertificates(services, [overrides]);
+  return stored as Certificate;
+}
+
+/** A date `days` after (negative: before) `date`, both YYYY-MM-DD. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The sum of the samples of `name` whose labels include `labels`, in a Prometheus text exposition
+ * (`GET /metrics`); 0 when none: a counter never incremented has no sample for its labels.
+ */
+export function metricValue(exposition: string, name: string, labels: Record<string, string> = {}): number {
+  const wanted = Object.entries(labels);
+  let sum = 0;
+  for (const line of exposition.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const sampleLabels = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (wanted.every(([k, v]) => sampleLabels[k] === v)) sum += Number(match[3]);
+  }
+  return sum;
 }

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { bodyCodeSchema } from './body-schema';
+
+export const ROLES = ['admin', 'body', 'inspector', 'partner'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+/** An API token as stored: never the secret, only its SHA-256. */
+export interface ApiToken {
+  /** Public handle (random, 16 base64url characters): listed, revoked and logged by this. */
+  id: string;
+  role: Role;
+  /** The one body a `body` token acts for; absent for other roles. */
+  bodyCode?: string;
+  label: string;
+  /** SHA-256 (hex) of the secret part. The secret has 256 random bits, so a fast hash is enough. */
+  secretHash: string;
+  createdAt: string;
+  expiresAt?: string;
+  revokedAt?: string;
+  /** Token id of whoever issued it (`system` for the CLI). */
+  createdBy: string;
+}
+
+/** What a listing shows: everything but the hash. */
+export type TokenView = Omit<ApiToken, 'secretHash'>;
+
+export const issueTokenSchema = z
+  .strictObject({
+    role: roleSchema,
+    bodyCode: bodyCodeSchema.optional(),
+    label: z.string().trim().min(1).max(100),
+    /** Days until expiry; tokens never live longer than two years. */
+    expiresInDays: z.number().int().min(1).max(730).default(365),
+  })
+  .refine((t) => (t.role === 'body') === (t.bodyCode !== undefined), {
+    message: 'bodyCode is required for a body token and not allowed for other roles',
+    path: ['bodyCode'],
+  });
+export type IssueTokenRequest = z.infer<typeof issueTokenSchema>;
+
+/** The caller of a request, once its token is verified. */
+export interface Principal {
+  tokenId: string;
+  role: Role;
+  bodyCode?: string;
+}
+
+export const tokenViewSchema = z
+  .object({
+    id: z.string(),
+    role: roleSchema,
+    bodyCode: z.string().optional(),
+    label: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().optional(),
+    revokedAt: z.string().optional(),
+    createdBy: z.string(),
+  })
+  .meta({ id: 'Token' });

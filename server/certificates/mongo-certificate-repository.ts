@@ -1,0 +1,325 @@
+import { randomBytes } from 'node:crypto';
+import mongoose, { Schema, Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
+import { foldName, nameBigrams } from '../platform/normalize';
+import { STORED_STATUSES, type Certificate, type CertificateData } from './certificate-schema';
+import type { CertificateRepository, UpsertResult } from './certificate-repository';
+import { nextCertificateRecord } from './certificate-records';
+
+/** A certificate as stored in MongoDB: the record, the keys of the name index, and a write token. */
+export interface CertificateDoc extends Omit<Certificate, 'id' | 'holder'> {
+  _id: Types.ObjectId;
+  holder: Certificate['holder'] & {
+    /** nameBigrams(name), deduplicated: the multikey index behind substring search. */
+    nameGrams: string[];
+    /** foldName(name): what a candidate found through the grams is confirmed against. */
+    nameFolded: string;
+  };
+  /**
+   * A fresh random token on every write. A write based on a read filters on the token it read, so a
+   * concurrent write in between makes it match nothing, and it is redone from a fresh read.
+   */
+  rev: string;
+}
+
+// `strict: 'throw'`: a field added to the certificate schema but not here fails loudly on the first
+// write, instead of being dropped and then reported as a change on every later upload.
+// `_id: false` on sub-schemas and `default: undefined` on arrays keep stored documents exactly the
+// reported data, so that `sameCertificateData` finds an unchanged report unchanged.
+const schemaOptions = { _id: false, strict: 'throw' } as const;
+const optionalArray = <T>(of: T) => ({ type: [of], default: undefined });
+
+const holderSchema = new Schema(
+  {
+    name: { type: String, required: true },
+    creditCode: { type: String, required: true },
+    address: String,
+    nameGrams: { type: [String], required: true },
+    nameFolded: { type: String, required: true },
+  },
+  schemaOptions,
+);
+
+const siteSchema = new Schema({ name: String, address: { type: String, required: true } }, schemaOptions);
+
+const auditorSchema = new Schema({ name: String, registrationNumber: String, role: String }, schemaOptions);
+
+const auditSchema = new Schema(
+  { startDate: String, endDate: String, manDays: Number, auditors: optionalArray(auditorSchema) },
+  schemaOptions,
+);
+
+const statusChangeSchema = new Schema(
+  { status: { type: String, enum: STORED_STATUSES }, reason: String, date: String, recordedAt: String },
+  schemaOptions,
+);
+
+const certificateSchema = new Schema<CertificateDoc>(
+  {
+    publicId: { type: String, required: true },
+    bodyCode: { type: String, required: true },
+    number: { type: String, required: true },
+    scheme: { type: String, required: true },
+    holder: { type: holderSchema, required: true },
+    scope: { type: String, required: true },
+    productModels: optionalArray(String),
+    industryCodes: optionalArray(String),
+    sites: optionalArray(siteSchema),
+    issueDate: { type: String, required: true },
+    expiryDate: { type: String, required: true },
+    status: { type: String, enum: STORED_STATUSES, required: true },
+    statusReason: String,
+    statusDate: String,
+    audit: auditSchema,
+    statusHistory: { type: [statusChangeSchema], required: true },
+    // ISO strings, as in every other adapter: Date objects would not round-trip to the same value.
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+    rev: { type: String, required: true },
+  },
+  { collection: 'certificates', versionKey: false, strict: 'throw', id: false },
+);
+
+certificateSchema.index({ publicId: 1 }, { unique: true });
+certificateSchema.index({ bodyCode: 1, number: 1 }, { unique: true });
+// `_id` second: equal keys come out oldest first, so sort + limit stop the index walk early.
+certificateSchema.index({ number: 1, _id: 1 });
+certificateSchema.index({ 'holder.creditCode': 1, _id: 1 });
+certificateSchema.index({ 'holder.nameGrams': 1, _id: 1 });
+
+const NAME_INDEX = { 'holder.nameGrams': 1, _id: 1 } as const;
+
+/** How often an upsert is redone after losing a race with a concurrent write to the same certificate. */
+const MAX_UPSERT_ATTEMPTS = 5;
+
+/** The Certificate model on this connection (compiled once per connection). */
+export function certificateModel(conn: Connection): Model<CertificateDoc> {
+  const existing = conn.models.Certificate as Model<CertificateDoc> | undefined;
+  return existing ?? conn.model<CertificateDoc>('Certificate', certificateSchema);
+}
+
+/** The one place a stored document becomes a plain Certificate: `_id` to `id`, index keys dropped. */
+function toCertificate(doc: CertificateDoc): Certificate {
+  const {
+    _id,
+    rev: _rev,
+    holder: { nameGrams: _grams, nameFolded: _folded, ...holder },
+    ...rest
+  } = doc;
+  return { ...rest, holder, id: _id.toHexString() };
+}
+
+/**
+ * The document stored for a certificate. A JSON round trip drops undefined members, as the SQLite
+ * adapter's JSON column does; the driver would otherwise store them as null.
+ */
+function toDoc(cert: Certificate, rev: string): Omit<CertificateDoc, '_id'> {
+  const { id: _id, ...plain } = JSON.parse(JSON.stringify(cert)) as Certificate;
+  return {
+    ...plain,
+    holder: {
+      ...plain.holder,
+      nameGrams: [...new Set(nameBigrams(plain.holder.name))],
+      nameFolded: foldName(plain.holder.name),
+    },
+    rev,
+  };
+}
+
+function newRev(): string {
+  return randomBytes(12).toString('base64url');
+}
+
+function keyOf(c: { bodyCode: string; number: string }): string {
+  return `${c.bodyCode}\u0000${c.number}`;
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A write refused by a unique index: another writer created the same certificate first. */
+function isDuplicateKeyError(err: unknown): boolean {
+  if (err instanceof mongoose.mongo.MongoBulkWriteError) {
+    const writeErrors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    return writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000);
+  }
+  return err instanceof mongoose.mongo.MongoServerError && err.code === 11000;
+}
+
+/** The registry in MongoDB (mongoose models; plain objects in and out). */
+export function createMongoCertificateRepository(conn: Connection): CertificateRepository {
+  const Certificates = certificateModel(conn);
+
+  /** The stored documents for these (bodyCode, number) keys. */
+  async function findByKeys(items: { bodyCode: string; number: string }[]): Promise<CertificateDoc[]> {
+    const numbersByBody = new Map<string, Set<string>>();
+    for (const { bodyCode, number } of items) {
+      const numbers = numbersByBody.get(bodyCode) ?? new Set<string>();
+      numbersByBody.set(bodyCode, numbers.add(number));
+    }
+    if (numbersByBody.size === 0) return [];
+    const $or = [...numbersByBody].map(([bodyCode, numbers]) => ({
+      bodyCode,
+      number: { $in: [...numbers] },
+    }));
+    return Certificates.find({ $or }).lean<CertificateDoc[]>();
+  }
+
+  /**
+   * One attempt at upserting `items[i]` for each i in `pending`, filling `results[i]`: read the stored
+   * documents, apply the reports in input order (a certificate reported twice sees its first report),
+   * then write each changed certificate once, in one bulkWrite. Returns the indices whose write lost a
+   * race with a concurrent writer, to be redone from a fresh read.
+   */
+  async function attemptUpsert(
+    items: CertificateData[],
+    pending: number[],
+    at: string,
+    results: UpsertResult[],
+  ): Promise<number[]> {
+    const stored = new Map(
+      (await findByKeys(pending.map((i) => items[i] as CertificateData))).map((d) => [keyOf(d), d]),
+    );
+    const current = new Map<string, Certificate>([...stored].map(([key, doc]) => [key, toCertificate(doc)]));
+    const changed = new Set<string>();
+    for (const i of pending) {
+      const data = items[i] as CertificateData;
+      const key = keyOf(data);
+      const existing = current.get(key);
+      const next = nextCertificateRecord(existing, data, at, () => new Types.ObjectId().toHexString());
+      if (!next) {
+        results[i] = { outcome: 'unchanged', certificate: existing as Certificate };
+        continue;
+      }
+      results[i] = { outcome: existing ? 'updated' : 'created', certificate: next };
+      current.set(key, next);
+      changed.add(key);
+    }
+    if (changed.size === 0) return [];
+
+    const revs = new Map<string, string>();
+    const ops = [...changed].map((key) => {
+      const cert = current.get(key) as Certificate;
+      const rev = newRev();
+      revs.set(key, rev);
+      const before = stored.get(key);
+      if (!before) {
+        return { insertOne: { document: { ...toDoc(cert, rev), _id: new Types.ObjectId(cert.id) } } };
+      }
+      return { replaceOne: { filter: { _id: before._id, rev: before.rev }, replacement: toDoc(cert, rev) } };
+    });
+    const replacements = ops.length - ops.filter((op) => 'insertOne' in op).length;
+
+    // Ordered: nothing is written unless every document validates, and a conflict stops the batch
+    // (the rest is redone from a fresh read).
+    const allLanded = await Certificates.bulkWrite(ops, { ordered: true }).then(
+      (res) => res.matchedCount === replacements,
+      (err: unknown) => {
+        if (isDuplicateKeyError(err)) return false;
+        throw err;
+      },
+    );
+    if (allLanded) return [];
+
+    // Which writes landed? Those whose stored token is the one this attempt wrote.
+    const after = await findByKeys([...changed].map((key) => current.get(key) as Certificate));
+    const landed = new Set(after.filter((d) => revs.get(keyOf(d)) === d.rev).map((d) => keyOf(d)));
+    return pending.filter((i) => {
+      const key = keyOf(items[i] as CertificateData);
+      return changed.has(key) && !landed.has(key);
+    });
+  }
+
+  async function upsertAll(items: CertificateData[], at: string): Promise<UpsertResult[]> {
+    const results: UpsertResult[] = new Array<UpsertResult>(items.length);
+    let pending = items.map((_, i) => i);
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > MAX_UPSERT_ATTEMPTS) {
+        throw new Error(
+          `upsert: still conflicting with concurrent writes after ${MAX_UPSERT_ATTEMPTS} attempts`,
+        );
+      }
+      pending = await attemptUpsert(items, pending, at, results);
+    }
+    return results;
+  }
+
+  return {
+    async upsert(data, at) {
+      return (await upsertAll([data], at))[0] as UpsertResult;
+    },
+
+    async upsertMany(data, at) {
+      return upsertAll(data, at);
+    },
+
+    async findByPublicId(publicId) {
+      const doc = await Certificates.findOne({ publicId }).lean<CertificateDoc>();
+      return doc ? toCertificate(doc) : undefined;
+    },
+
+    async findByNumber(number, bodyCode, limit) {
+      const filter = bodyCode ? { number, bodyCode } : { number };
+      const docs = await Certificates.find(filter).sort({ _id: 1 }).limit(limit).lean<CertificateDoc[]>();
+      return docs.map(toCertificate);
+    },
+
+    async findByCreditCode(creditCode, limit) {
+      const docs = await Certificates.find({ 'holder.creditCode': creditCode })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<CertificateDoc[]>();
+      return docs.map(toCertificate);
+    },
+
+    async searchByHolderName({ fragment, limit, offset, countLimit }) {
+      const folded = foldName(fragment);
+      if (folded.length < 2) return { items: [], total: 0, totalCapped: false };
+      // Every bigram of the fragment narrows the candidates through the multikey index; the folded
+      // name then confirms that they occur consecutively (a name holding them apart is no match).
+      // The hint keeps the planner off the _id index, which would walk the whole collection in order.
+      const filter = {
+        'holder.nameGrams': { $all: [...new Set(nameBigrams(fragment))] },
+        'holder.nameFolded': { $regex: escapeRegExp(folded) },
+      };
+      const [docs, n] = await Promise.all([
+        Certificates.find(filter)
+          .hint(NAME_INDEX)
+          .sort({ _id: 1 })
+          .skip(offset)
+          .limit(limit)
+          .lean<CertificateDoc[]>(),
+        Certificates.countDocuments(filter, { limit: countLimit + 1, hint: NAME_INDEX }),
+      ]);
+      return { items: docs.map(toCertificate), total: Math.min(n, countLimit), totalCapped: n > countLimit };
+    },
+
+    async changeStatus(publicId, change, at) {
+      // One atomic update: no read-modify-write race with another status change or an upload.
+      const entry = JSON.parse(
+        JSON.stringify({ ...change, recordedAt: at }),
+      ) as CertificateDoc['statusHistory'][number];
+      const update: UpdateQuery<CertificateDoc> = {
+        $set: {
+          status: change.status,
+          statusDate: change.date,
+          updatedAt: at,
+          rev: newRev(),
+          ...(change.reason === undefined ? {} : { statusReason: change.reason }),
+        },
+        $push: { statusHistory: entry },
+        ...(change.reason === undefined ? { $unset: { statusReason: 1 } } : {}),
+      };
+      const doc = await Certificates.findOneAndUpdate({ publicId }, update, {
+        returnDocument: 'after',
+      }).lean<CertificateDoc>();
+      return doc ? toCertificate(doc) : undefined;
+    },
+
+    async count() {
+      // From the collection's metadata: exact on a standalone server or replica set, and O(1) where a
+      // countDocuments({}) would scan every document.
+      return Certificates.estimatedDocumentCount();
+    },
+  };
+}

@@ -1,0 +1,413 @@
+/**
+ * Server-rendered public pages: pure functions from data to HTML strings. Every value is escaped with
+ * escapeHtml; messages are plain text and are escaped too. No inline scripts or styles (the CSP allows
+ * neither): the look is in client/public/site.css, and the pages work fully without JavaScript.
+ */
+import type { PublicBody } from '../bodies/body-schema';
+import { escapeHtml } from '../platform/html';
+import { messagesFor, type Lang, type Messages } from '../platform/i18n';
+import type { ErrorCode } from '../platform/errors';
+import { errorText } from '../platform/i18n';
+import type { PublicCertificate, Status } from './certificate-schema';
+import { MAX_SEARCH_DEPTH, type SearchResult } from './certificate-service';
+
+/** A body that has not reported for this long may be missing recent changes (monthly, due the 10th). */
+export const STALE_REPORT_DAYS = 45;
+const DAY_MS = 86_400_000;
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+/** What every page needs to know about the request it answers. */
+export interface PageContext {
+  lang: Lang;
+  /** The language the query named: carried by every link and form so that a choice sticks. */
+  explicitLang?: Lang;
+  /** This page's path, built from the route (never the raw request path). */
+  path: string;
+  /** This page's query parameters other than `lang`, kept by the language switch. */
+  query: Record<string, string>;
+  /** Now, in ms since the epoch (report ages). */
+  now: number;
+}
+
+/** Values to prefill the lookup and search forms with (after a bad input, or on a result page). */
+export interface FormValues {
+  number?: string;
+  body?: string;
+  q?: string;
+}
+
+const OTHER: Record<Lang, Lang> = { zh: 'en', en: 'zh' };
+
+/** A same-site URL with the page language carried along when it was chosen explicitly. */
+function href(ctx: PageContext, path: string, params: Record<string, string | number | undefined> = {}) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  if (ctx.explicitLang) search.set('lang', ctx.explicitLang);
+  const qs = search.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function languageSwitch(ctx: PageContext): string {
+  const other = OTHER[ctx.lang];
+  const params = new URLSearchParams(ctx.query);
+  params.set('lang', other);
+  const m = messagesFor(other);
+  return `<a class="lang-switch" href="${escapeHtml(`${ctx.path}?${params.toString()}`)}" hreflang="${other}" lang="${m.htmlLang}">${escapeHtml(m.languageName)}</a>`;
+}
+
+function layout(ctx: PageContext, page: { title: string; main: string; indexable?: boolean }): string {
+  const m = messagesFor(ctx.lang);
+  const title = page.title === m.siteName ? m.siteName : `${page.title} · ${m.siteName}`;
+  return `<!doctype html>
+<html lang="${m.htmlLang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+${page.indexable ? '' : '<meta name="robots" content="noindex">\n'}<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="/assets/site.css">
+</head>
+<body>
+<a class="skip" href="#main">${escapeHtml(m.skipToContent)}</a>
+<header class="site-header"><a class="site-name" href="${escapeHtml(href(ctx, '/'))}">${escapeHtml(m.siteName)}</a>${languageSwitch(ctx)}</header>
+<main id="main">
+${page.main}
+</main>
+<footer class="site-footer"><p>${escapeHtml(m.footer)}</p></footer>
+</body>
+</html>
+`;
+}
+
+function chinaDateTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function daysSince(iso: string, now: number): number {
+  return Math.floor((now - Date.parse(iso)) / DAY_MS);
+}
+
+/** "2026-11-01 16:00 (China time, 5 days ago)". */
+function reportedAt(ctx: PageContext, iso: string): string {
+  return messagesFor(ctx.lang).reportedAt(chinaDateTime(iso), daysSince(iso, ctx.now));
+}
+
+function fact(label: string, value: string, attrs = ''): string {
+  return `<dt>${escapeHtml(label)}</dt><dd${attrs}>${escapeHtml(value)}</dd>`;
+}
+
+const STATUS_ICON: Record<Status | 'notfound', string> = {
+  valid: '✓',
+  suspended: '!',
+  revoked: '✗',
+  withdrawn: '✗',
+  expired: '✗',
+  notfound: '?',
+};
+
+function statusBanner(ctx: PageContext, cert: PublicCertificate): string {
+  const m = messagesFor(ctx.lang);
+  const text = m.status[cert.status];
+  let facts = '';
+  if (cert.status === 'expired') {
+    facts = fact(m.statusSince('expired'), cert.expiryDate) + fact(m.statusReason, m.expiredReason);
+  } else if (cert.status !== 'valid') {
+    facts =
+      fact(m.statusSince(cert.status), cert.statusDate ?? m.dateNotReported) +
+      fact(m.statusReason, cert.statusReason || m.reasonNotGiven);
+  }
+  return `<section class="banner banner-${cert.status}" aria-labelledby="status-title">
+<p class="banner-icon" aria-hidden="true">${STATUS_ICON[cert.status]}</p>
+<h1 id="status-title" class="banner-title">${escapeHtml(text.title)}</h1>
+${facts ? `<dl class="banner-facts">${facts}</dl>` : ''}
+</section>`;
+}
+
+/** The loud warnings about the issuer: unknown body, approval suspended or withdrawn. */
+function bodyWarnings(m: Messages, cert: PublicCertificate): string[] {
+  const { body } = cert;
+  if (!body) return [m.warningBodyUnknown];
+  if (body.approvalStatus === 'approved') return [];
+  const warnings = [m.warningBodyApproval(body.approvalStatus, body.approvalStatusDate)];
+  if (body.approvalStatusDate && cert.issueDate >= body.approvalStatusDate) {
+    warnings.push(m.warningIssuedAfterApprovalLost);
+  }
+  return warnings;
+}
+
+function warningBox(m: Messages, warnings: string[]): string {
+  if (warnings.length === 0) return '';
+  return `<section class="warning" aria-labelledby="warning-title">
+<h2 id="warning-title">⚠ ${escapeHtml(m.warningHeading)}</h2>
+${warnings.map((w) => `<p>${escapeHtml(w)}</p>`).join('\n')}
+</section>`;
+}
+
+function bodyName(lang: Lang, body: PublicBody): string {
+  return lang === 'en' && body.nameEn ? body.nameEn : body.name;
+}
+
+function bodySection(ctx: PageContext, body: PublicBody | null): string {
+  const m = messagesFor(ctx.lang);
+  if (!body) return '';
+  const approval =
+    m.approval[body.approvalStatus] +
+    (body.approvalStatus !== 'approved' && body.approvalStatusDate ? m.aside(body.approvalStatusDate) : '');
+  const stale =
+    body.lastReportedAt && daysSince(body.lastReportedAt, ctx.now) > STALE_REPORT_DAYS
+      ? `<p class="note">${escapeHtml(m.bodyReportStale(daysSince(body.lastReportedAt, ctx.now)))}</p>`
+      : '';
+  return `<section class="card-section" aria-labelledby="body-title">
+<h2 id="body-title">${escapeHtml(m.bodyHeading)}</h2>
+<dl class="facts">
+${fact(m.bodyName, bodyName(ctx.lang, body))}
+${fact(m.approvalNumber, body.approvalNumber)}
+${fact(m.approvalStatus, approval, body.approvalStatus === 'approved' ? '' : ' class="alert"')}
+${fact(m.bodyLastReported, body.lastReportedAt ? reportedAt(ctx, body.lastReportedAt) : m.bodyNeverReported)}
+</dl>
+${stale}
+</section>`;
+}
+
+function list(items: string[]): string {
+  return `<ul class="plain">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
+}
+
+/** The verification card: status banner, warnings, holder, certificate facts, issuer, how to read. */
+export function certificateCard(ctx: PageContext, cert: PublicCertificate): string {
+  const m = messagesFor(ctx.lang);
+  const other = OTHER[ctx.lang];
+  const schemeName = cert.scheme[ctx.lang];
+  const schemeOther = cert.scheme[other];
+  const scheme = `<dt>${escapeHtml(m.scheme)}</dt><dd>${escapeHtml(schemeName)}${
+    schemeOther !== schemeName
+      ? `<span class="muted" lang="${messagesFor(other).htmlLang}">${escapeHtml(m.aside(schemeOther))}</span>`
+      : ''
+  }${cert.scheme.standard ? `<br><span class="muted">${escapeHtml(cert.scheme.standard)}</span>` : ''}</dd>`;
+  const models = cert.productModels?.length
+    ? `<dt>${escapeHtml(m.productModels)}</dt><dd>${list(cert.productModels)}</dd>`
+    : '';
+  const sites = cert.sites?.length
+    ? `<dt>${escapeHtml(m.sites)}</dt><dd>${list(cert.sites.map((s) => (s.name ? `${s.name}${m.colon}${s.address}` : s.address)))}</dd>`
+    : '';
+  const permanent = href(ctx, `/v/${encodeURIComponent(cert.publicId)}`);
+  return `<article class="certificate">
+${statusBanner(ctx, cert)}
+${warningBox(m, bodyWarnings(m, cert))}
+<section class="card-section" aria-labelledby="holder-title">
+<h2 id="holder-title">${escapeHtml(m.holderHeading)}</h2>
+<dl class="facts">
+${fact(m.holderName, cert.holder.name, ' class="holder-name"')}
+${fact(m.creditCode, cert.holder.creditCode, ' class="code"')}
+${cert.holder.address ? fact(m.address, cert.holder.address) : ''}
+</dl>
+</section>
+<section class="card-section" aria-labelledby="cert-title">
+<h2 id="cert-title">${escapeHtml(m.certificateNumber + m.colon)}<span class="code">${escapeHtml(cert.number)}</span></h2>
+<dl class="facts">
+${scheme}
+${fact(m.scope, cert.scope)}
+${models}
+${sites}
+${fact(m.issueDate, cert.issueDate)}
+${fact(m.expiryDate, cert.expiryDate, cert.status === 'expired' ? ' class="alert"' : '')}
+</dl>
+</section>
+${bodySection(ctx, cert.body)}
+<section class="card-section how-to-read" aria-labelledby="read-title">
+<h2 id="read-title">${escapeHtml(m.howToReadHeading)}</h2>
+<p>${escapeHtml(m.status[cert.status].howToRead)}</p>
+<p class="muted">${escapeHtml(m.recordUpdated + m.colon + reportedAt(ctx, cert.updatedAt))}</p>
+<p class="muted"><a href="${escapeHtml(permanent)}">${escapeHtml(m.permanentLink)}</a></p>
+</section>
+</article>`;
+}
+
+/** `/v/:publicId` (and a lookup by number with exactly one match). */
+export function renderCertificatePage(ctx: PageContext, cert: PublicCertificate): string {
+  const m = messagesFor(ctx.lang);
+  return layout(ctx, {
+    title: `${m.status[cert.status].badge} · ${cert.number}`,
+    main: certificateCard(ctx, cert),
+  });
+}
+
+function hiddenLang(ctx: PageContext): string {
+  return ctx.explicitLang ? `<input type="hidden" name="lang" value="${ctx.explicitLang}">` : '';
+}
+
+function lookupForm(ctx: PageContext, values: FormValues): string {
+  const m = messagesFor(ctx.lang);
+  return `<section class="panel" aria-labelledby="lookup-title">
+<h2 id="lookup-title">${escapeHtml(m.lookupHeading)}</h2>
+<form method="get" action="/lookup" class="form">
+<label for="number">${escapeHtml(m.numberLabel)}</label>
+<input id="number" name="number" type="text" required maxlength="64" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${escapeHtml(values.number ?? '')}">
+<label for="body">${escapeHtml(m.bodyCodeLabel)}<span class="muted">${escapeHtml(m.optional)}</span></label>
+<input id="body" name="body" type="text" maxlength="32" autocomplete="off" autocapitalize="characters" spellcheck="false" value="${escapeHtml(values.body ?? '')}">
+${hiddenLang(ctx)}
+<p class="hint">${escapeHtml(m.lookupHint)}</p>
+<button type="submit">${escapeHtml(m.lookupButton)}</button>
+</form>
+</section>`;
+}
+
+function searchForm(ctx: PageContext, values: FormValues): string {
+  const m = messagesFor(ctx.lang);
+  return `<section class="panel" aria-labelledby="search-title">
+<h2 id="search-title">${escapeHtml(m.searchHeading)}</h2>
+<form method="get" action="/search" class="form" role="search">
+<label for="q">${escapeHtml(m.searchLabel)}</label>
+<input id="q" name="q" type="search" required minlength="2" maxlength="100" value="${escapeHtml(values.q ?? '')}">
+${hiddenLang(ctx)}
+<p class="hint">${escapeHtml(m.searchHint)}</p>
+<button type="submit">${escapeHtml(m.searchButton)}</button>
+</form>
+</section>`;
+}
+
+function freshness(ctx: PageContext, latestReportAt: string | undefined): string {
+  const m = messagesFor(ctx.lang);
+  return `<p class="muted freshness">${escapeHtml(
+    latestReportAt ? m.registryFreshness(reportedAt(ctx, latestReportAt)) : m.registryNeverReported,
+  )}</p>`;
+}
+
+/** `/`: the lookup and search forms, and the place the QR scanner will take. */
+export function renderHomePage(ctx: PageContext, data: { latestReportAt?: string }): string {
+  const m = messagesFor(ctx.lang);
+  return layout(ctx, {
+    title: m.homeTitle,
+    indexable: true,
+    main: `<h1>${escapeHtml(m.homeTitle)}</h1>
+<p class="lead">${escapeHtml(m.tagline)}</p>
+<!-- QR scanner: a later issue mounts the in-page scanner in #scanner (progressive enhancement; the
+     forms below keep working without JavaScript). -->
+<section id="scanner" class="panel scanner" data-slot="qr-scanner" aria-labelledby="scanner-title">
+<h2 id="scanner-title">${escapeHtml(m.scannerHeading)}</h2>
+<p>${escapeHtml(m.scannerPlaceholder)}</p>
+</section>
+${lookupForm(ctx, {})}
+${searchForm(ctx, {})}
+${freshness(ctx, data.latestReportAt)}`,
+  });
+}
+
+/** "Not in the registry": a forged certificate's page. Says how fresh the registry is. */
+export function renderNotFoundPage(
+  ctx: PageContext,
+  data: {
+    number?: string;
+    bodyCode?: string;
+    /** The named body: null when no body has that code, undefined when none was named. */
+    body?: PublicBody | null;
+    registryLastReportedAt?: string;
+  },
+): string {
+  const m = messagesFor(ctx.lang);
+  const lines: string[] = [];
+  if (data.number !== undefined) lines.push(m.notFoundNumber(data.number));
+  if (data.bodyCode !== undefined && data.body === null) lines.push(m.notFoundBodyUnknown(data.bodyCode));
+  if (data.body) {
+    lines.push(
+      m.notFoundBodyReported(
+        bodyName(ctx.lang, data.body),
+        data.body.lastReportedAt ? reportedAt(ctx, data.body.lastReportedAt) : m.bodyNeverReported,
+      ),
+    );
+  }
+  return layout(ctx, {
+    title: m.notFoundTitle,
+    main: `<section class="banner banner-notfound" aria-labelledby="status-title">
+<p class="banner-icon" aria-hidden="true">${STATUS_ICON.notfound}</p>
+<h1 id="status-title" class="banner-title">${escapeHtml(m.notFoundTitle)}</h1>
+<p>${escapeHtml(m.notFoundLead)}</p>
+</section>
+<section class="warning" aria-labelledby="warning-title">
+<h2 id="warning-title">⚠ ${escapeHtml(m.warningHeading)}</h2>
+<p>${escapeHtml(m.notFoundForged)}</p>
+</section>
+<section class="card-section">
+${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
+${freshness(ctx, data.registryLastReportedAt)}
+<p>${escapeHtml(m.notFoundAdvice)}</p>
+</section>
+${lookupForm(ctx, { number: data.number, body: data.bodyCode })}`,
+  });
+}
+
+function resultItem(ctx: PageContext, cert: PublicCertificate): string {
+  const m = messagesFor(ctx.lang);
+  const details = [cert.number, cert.scheme[ctx.lang], cert.body ? bodyName(ctx.lang, cert.body) : undefined]
+    .filter((d): d is string => Boolean(d))
+    .join(' · ');
+  return `<li class="result"><a href="${escapeHtml(href(ctx, `/v/${encodeURIComponent(cert.publicId)}`))}">
+<span class="badge badge-${cert.status}">${escapeHtml(m.status[cert.status].badge)}</span>
+<span class="result-name">${escapeHtml(cert.holder.name)}</span></a>
+<span class="result-details">${escapeHtml(details)}</span>
+<span class="result-details code">${escapeHtml(cert.holder.creditCode)}</span></li>`;
+}
+
+/** A lookup by number that matched certificates of several bodies. */
+export function renderNumberListPage(ctx: PageContext, number: string, items: PublicCertificate[]): string {
+  const m = messagesFor(ctx.lang);
+  const title = m.foundManyTitle(items.length, number);
+  return layout(ctx, {
+    title,
+    main: `<h1>${escapeHtml(title)}</h1>
+<p class="lead">${escapeHtml(m.foundManyHint)}</p>
+<ol class="results">${items.map((c) => resultItem(ctx, c)).join('\n')}</ol>`,
+  });
+}
+
+/** `/search`: one page of matches with links to each verification page. */
+export function renderSearchPage(ctx: PageContext, query: string, result: SearchResult): string {
+  const m = messagesFor(ctx.lang);
+  const { page, pageSize, total, totalCapped, items } = result;
+  const pages = Math.max(1, Math.min(Math.ceil(total / pageSize), Math.floor(MAX_SEARCH_DEPTH / pageSize)));
+  const link = (p: number, label: string, rel: string) =>
+    `<a href="${escapeHtml(href(ctx, '/search', { q: query, page: p > 1 ? p : undefined, pageSize: ctx.query.pageSize }))}" rel="${rel}">${escapeHtml(label)}</a>`;
+  const nav: string[] = [];
+  if (page > 1) nav.push(link(Math.min(page - 1, pages), m.previousPage, 'prev'));
+  if (total > 0) nav.push(`<span>${escapeHtml(m.pageOf(Math.min(page, pages), pages))}</span>`);
+  if (page < pages) nav.push(link(page + 1, m.nextPage, 'next'));
+  const body =
+    items.length > 0
+      ? `<ol class="results" start="${(page - 1) * pageSize + 1}">${items.map((c) => resultItem(ctx, c)).join('\n')}</ol>`
+      : total > 0
+        ? `<p>${escapeHtml(m.searchPastEnd)}</p><p>${link(1, m.firstPage, 'first')}</p>`
+        : `<p>${escapeHtml(m.searchNone)}</p>`;
+  return layout(ctx, {
+    title: m.searchTitle(query),
+    main: `<h1>${escapeHtml(m.searchTitle(query))}</h1>
+<p class="lead">${escapeHtml(m.searchTotal(total, totalCapped))}</p>
+${body}
+${nav.length > 0 ? `<nav class="pager" aria-label="${escapeHtml(m.pageOf(page, pages))}">${nav.join(' ')}</nav>` : ''}
+${searchForm(ctx, { q: query })}`,
+  });
+}
+
+/** A page for bad input (4xx) or a failure (5xx), in the page language, with the forms to retry. */
+export function renderErrorPage(
+  ctx: PageContext,
+  error: { status: number; code: ErrorCode; form?: FormValues },
+): string {
+  const m = messagesFor(ctx.lang);
+  const title = m.errorStatusTitle(error.status);
+  const forms =
+    error.status < 500 && error.form
+      ? `<p>${escapeHtml(m.tryAgain)}</p>
+${error.form.q !== undefined ? searchForm(ctx, error.form) : lookupForm(ctx, error.form)}`
+      : `<p><a href="${escapeHtml(href(ctx, '/'))}">${escapeHtml(m.backHome)}</a></p>`;
+  return layout(ctx, {
+    title,
+    main: `<section class="banner banner-error" aria-labelledby="status-title">
+<h1 id="status-title" class="banner-title">${escapeHtml(title)}</h1>
+<p class="error-message" data-code="${escapeHtml(error.code)}">${escapeHtml(errorText(error.code, ctx.lang))}</p>
+</section>
+${forms}`,
+  });
+}

@@ -1,0 +1,55 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Principal, Role } from '../bodies/token-schema';
+import { AppError } from './errors';
+
+/** Verifies a presented bearer secret; resolves to its principal, or throws UNAUTHENTICATED. */
+export type TokenVerifier = (presented: string) => Promise<Principal>;
+
+/**
+ * Reads `Authorization: Bearer <token>` when present and puts the verified principal in
+ * `res.locals.principal`. A missing header leaves the request anonymous (public routes still work); a
+ * present but bad token is always a 401, so a typo never silently downgrades to anonymous.
+ */
+export function authenticate(verify: TokenVerifier): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.headers.authorization;
+    if (header === undefined) return next();
+    const match = /^Bearer ([A-Za-z0-9_.-]{10,200})$/.exec(header);
+    if (!match) throw new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>".');
+    res.locals.principal = await verify(match[1] as string);
+    next();
+  };
+}
+
+/** The caller, or undefined for an anonymous request. */
+export function principalOf(res: Response): Principal | undefined {
+  return res.locals.principal as Principal | undefined;
+}
+
+/** The caller when it has one of `roles`; 401 when anonymous, 403 when the role is not allowed. */
+export function assertRole(res: Response, ...roles: Role[]): Principal {
+  const principal = principalOf(res);
+  if (!principal) throw new AppError('UNAUTHENTICATED', 'This route needs an access token.');
+  if (!roles.includes(principal.role)) {
+    throw new AppError('FORBIDDEN', `This route is for ${roles.join(' or ')} tokens.`);
+  }
+  return principal;
+}
+
+/** Route guard form of assertRole. */
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (_req, res, next) => {
+    assertRole(res, ...roles);
+    next();
+  };
+}
+
+/**
+ * A body token may act only for its own body; admins may act for any. Anything else is 403 — the same
+ * answer whether or not the other body's resource exists, so tokens cannot probe the registry.
+ */
+export function assertActsForBody(principal: Principal, bodyCode: string): void {
+  if (principal.role === 'admin') return;
+  if (principal.role === 'body' && principal.bodyCode === bodyCode) return;
+  throw new AppError('FORBIDDEN', 'This token may not act for that certifying body.');
+}

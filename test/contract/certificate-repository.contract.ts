@@ -1,0 +1,523 @@
+import { randomInt } from 'node:crypto';
+import type { CertificateRepository } from '../../server/certificates/certificate-repository';
+import type { Certificate, CertificateInput } from '../../server/certificates/certificate-schema';
+import { creditCode, makeCertificate, unique } from '../helpers/factories';
+
+export interface CertificateRepositoryHarness {
+  name: string;
+  /** A repository on a store of its own; `close` releases it and removes what the run stored. */
+  open(): Promise<{ repo: CertificateRepository; close(): Promise<void> }>;
+  options: {
+    /** The shape of the adapter's internal `id` (a SQLite rowid, a MongoDB ObjectId). */
+    idPattern: RegExp;
+  };
+}
+
+const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/** `n` random CJK ideographs: a holder-name fragment that no other test's data contains. */
+function han(n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i += 1) s += String.fromCodePoint(0x4e00 + randomInt(0x9fa5 - 0x4e00));
+  return s;
+}
+
+/** Distinct ISO timestamps, later with each call, so that "which write" is visible in the record. */
+let clock = Date.parse('2026-03-01T00:00:00.000Z');
+function at(): string {
+  clock += 1000;
+  return new Date(clock).toISOString();
+}
+
+/** A report for a holder with this name (everything else unique). */
+function named(name: string, overrides: Partial<CertificateInput> = {}) {
+  return makeCertificate({ holder: { name, creditCode: creditCode() }, ...overrides });
+}
+
+const publicIds = (certs: Certificate[]) => certs.map((c) => c.publicId);
+
+/** The behaviour every `CertificateRepository` adapter must have; each adapter's test file calls this. */
+export function certificateRepositoryContract(harness: CertificateRepositoryHarness): void {
+  describe(`CertificateRepository contract: ${harness.name}`, () => {
+    let repo: CertificateRepository;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ repo, close } = await harness.open());
+    });
+    afterAll(async () => {
+      await close();
+    });
+
+    describe('upsert', () => {
+      test('when a certificate is new, then it is created with a fresh identity and one history entry', async () => {
+        const data = makeCertificate();
+        const t = at();
+        const { outcome, certificate } = await repo.upsert(data, t);
+        expect(outcome).toBe('created');
+        expect(certificate).toMatchObject({ ...data, createdAt: t, updatedAt: t });
+        expect(certificate.id).toMatch(harness.options.idPattern);
+        expect(certificate.publicId).toMatch(PUBLIC_ID);
+        expect(certificate.statusHistory).toEqual([{ status: 'valid', date: data.issueDate, recordedAt: t }]);
+        // What was stored is exactly what was returned: no backend field leaks out, none is lost.
+        await expect(repo.findByPublicId(certificate.publicId)).resolves.toEqual(certificate);
+      });
+
+      test('when every optional field is reported, then all of them come back as reported', async () => {
+        const data = makeCertificate({
+          holder: { name: `全字段${han(3)}有限公司`, creditCode: creditCode(), address: '重庆市沙坪坝区' },
+          productModels: ['XJ-100', 'XJ-200'],
+          industryCodes: ['18.01.02'],
+          sites: [{ name: '一厂', address: '重庆市沙坪坝区一号' }, { address: '重庆市璧山区二号' }],
+          status: 'suspended',
+          statusReason: '监督审核逾期',
+          statusDate: '2025-06-01',
+          audit: {
+            startDate: '2025-01-06',
+            endDate: '2025-01-08',
+            manDays: 4.5,
+            auditors: [
+              { name: '张伟', registrationNumber: '2025-N1QMS-1234567', role: 'leader' },
+              { name: '李娜', registrationNumber: '2025-N1QMS-7654321' },
+            ],
+          },
+        });
+        const { certificate } = await repo.upsert(data, at());
+        const found = await repo.findByPublicId(certificate.publicId);
+        expect(found).toEqual(certificate);
+        expect(found).toMatchObject(data);
+        expect(found?.statusHistory).toEqual([
+          expect.objectContaining({ status: 'suspended', reason: '监督审核逾期', date: '2025-06-01' }),
+        ]);
+      });
+
+      test('when a certificate has no optional fields, then none appears on it (not even empty)', async () => {
+        const data = makeCertificate({
+          audit: undefined,
+          holder: { name: `最少${han(3)}`, creditCode: creditCode() },
+        });
+        const { certificate } = await repo.upsert(data, at());
+        const found = (await repo.findByPublicId(certificate.publicId)) as Certificate;
+        for (const field of [
+          'productModels',
+          'industryCodes',
+          'sites',
+          'statusReason',
+          'statusDate',
+          'audit',
+        ] as const) {
+          expect(found[field]).toBeUndefined();
+        }
+        expect(found.holder.address).toBeUndefined();
+      });
+
+      test('when the same data is reported again, then it is unchanged and nothing is written', async () => {
+        const data = makeCertificate();
+        const first = await repo.upsert(data, at());
+        const again = await repo.upsert(structuredClone(data), at());
+        expect(again).toEqual({ outcome: 'unchanged', certificate: first.certificate });
+        const stored = await repo.findByPublicId(first.certificate.publicId);
+        expect(stored?.updatedAt).toBe(first.certificate.updatedAt);
+        expect(stored).toEqual(first.certificate);
+      });
+
+      test('when the same data comes with its keys in another order, then it is still unchanged', async () => {
+        const data = makeCertificate();
+        const first = await repo.upsert(data, at());
+        const reordered = Object.fromEntries(Object.entries(data).reverse()) as typeof data;
+        reordered.holder = Object.fromEntries(Object.entries(data.holder).reverse()) as typeof data.holder;
+        await expect(repo.upsert(reordered, at())).resolves.toMatchObject({ outcome: 'unchanged' });
+        await expect(repo.findByPublicId(first.certificate.publicId)).resolves.toEqual(first.certificate);
+      });
+
+      test('when reported data changes, then it is updated in place and keeps its identity', async () => {
+        const data = makeCertificate();
+        const created = await repo.upsert(data, at());
+        const t = at();
+        const changed = { ...data, scope: `${data.scope}及销售`, expiryDate: '2028-06-30' };
+        const { outcome, certificate } = await repo.upsert(changed, t);
+        expect(outcome).toBe('updated');
+        expect(certificate).toMatchObject({
+          ...changed,
+          id: created.certificate.id,
+          publicId: created.certificate.publicId,
+          createdAt: created.certificate.createdAt,
+          updatedAt: t,
+        });
+        // Not a status change: the history stays as it was.
+        expect(certificate.statusHistory).toEqual(created.certificate.statusHistory);
+        await expect(repo.findByPublicId(created.certificate.publicId)).resolves.toEqual(certificate);
+        await expect(repo.findByNumber(data.number, data.bodyCode, 10)).resolves.toHaveLength(1);
+      });
+
+      test('when an optional field is dropped from a report, then it is gone from the stored record', async () => {
+        const data = makeCertificate({ productModels: ['A-1'], industryCodes: ['19.01'] });
+        const { certificate } = await repo.upsert(data, at());
+        const { productModels: _p, ...without } = data;
+        await expect(repo.upsert(without, at())).resolves.toMatchObject({ outcome: 'updated' });
+        const found = await repo.findByPublicId(certificate.publicId);
+        expect(found?.productModels).toBeUndefined();
+        expect(found?.industryCodes).toEqual(['19.01']);
+      });
+
+      test('when the reported status changes, then the change is appended to the history', async () => {
+        const data = makeCertificate();
+        const created = await repo.upsert(data, at());
+        const t1 = at();
+        const suspended = {
+          ...data,
+          status: 'suspended' as const,
+          statusReason: '逾期未监督',
+          statusDate: '2025-12-01',
+        };
+        const first = await repo.upsert(suspended, t1);
+        expect(first.certificate.statusHistory).toEqual([
+          ...created.certificate.statusHistory,
+          { status: 'suspended', reason: '逾期未监督', date: '2025-12-01', recordedAt: t1 },
+        ]);
+        const t2 = at();
+        const { statusReason: _r, statusDate: _d, ...reinstated } = data;
+        const second = await repo.upsert(reinstated, t2);
+        expect(second.certificate.statusHistory).toHaveLength(3);
+        // Without a reported status date the change is dated the day it was recorded.
+        expect(second.certificate.statusHistory[2]).toEqual({
+          status: 'valid',
+          date: t2.slice(0, 10),
+          recordedAt: t2,
+        });
+        await expect(repo.findByPublicId(created.certificate.publicId)).resolves.toEqual(second.certificate);
+      });
+
+      test('when many certificates are created, then each public id is 22 base64url characters and unique', async () => {
+        const results = await repo.upsertMany(
+          Array.from({ length: 40 }, () => makeCertificate()),
+          at(),
+        );
+        const ids = results.map((r) => r.certificate.publicId);
+        for (const id of ids) expect(id).toMatch(PUBLIC_ID);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(new Set(results.map((r) => r.certificate.id)).size).toBe(ids.length);
+      });
+    });
+
+    describe('upsertMany', () => {
+      test('when a batch mixes new, changed and unchanged certificates, then results come in input order', async () => {
+        const [kept, changed] = [makeCertificate(), makeCertificate()];
+        const before = await repo.upsertMany([kept, changed], at());
+        const fresh = [makeCertificate(), makeCertificate()];
+        const t = at();
+        const results = await repo.upsertMany(
+          [fresh[0], { ...changed, scope: '改过的范围' }, kept, fresh[1]] as typeof fresh,
+          t,
+        );
+        expect(results.map((r) => [r.outcome, r.certificate.number])).toEqual([
+          ['created', fresh[0]?.number],
+          ['updated', changed.number],
+          ['unchanged', kept.number],
+          ['created', fresh[1]?.number],
+        ]);
+        expect(results[1]?.certificate.publicId).toBe(before[1]?.certificate.publicId);
+        expect(results[2]?.certificate).toEqual(before[0]?.certificate);
+        for (const { certificate } of results) {
+          await expect(repo.findByPublicId(certificate.publicId)).resolves.toEqual(certificate);
+        }
+      });
+
+      test('when a batch reports one certificate twice, then the second report applies to the first', async () => {
+        const data = makeCertificate();
+        const revoked = {
+          ...data,
+          status: 'revoked' as const,
+          statusReason: '虚假审核',
+          statusDate: '2026-01-05',
+        };
+        const results = await repo.upsertMany([data, revoked, revoked], at());
+        expect(results.map((r) => r.outcome)).toEqual(['created', 'updated', 'unchanged']);
+        const ids = new Set(results.map((r) => r.certificate.publicId));
+        expect(ids.size).toBe(1);
+        const stored = await repo.findByPublicId(results[0]?.certificate.publicId as string);
+        expect(stored).toMatchObject({ status: 'revoked', statusReason: '虚假审核' });
+        expect(stored?.statusHistory.map((h) => h.status)).toEqual(['valid', 'revoked']);
+        await expect(repo.findByNumber(data.number, data.bodyCode, 10)).resolves.toHaveLength(1);
+      });
+
+      test('when the batch is empty, then nothing happens', async () => {
+        await expect(repo.upsertMany([], at())).resolves.toEqual([]);
+      });
+    });
+
+    describe('findByPublicId', () => {
+      test('when no certificate has the public id, then it answers undefined', async () => {
+        await expect(repo.findByPublicId('AAAAAAAAAAAAAAAAAAAAAA')).resolves.toBeUndefined();
+        await expect(repo.findByPublicId('')).resolves.toBeUndefined();
+      });
+    });
+
+    describe('findByNumber', () => {
+      test('when two bodies issued the same number, then each is found by body and both without one', async () => {
+        const number = unique('SAME');
+        const [bodyA, bodyB] = [unique('BA'), unique('BB')];
+        const results = await repo.upsertMany(
+          [makeCertificate({ number, bodyCode: bodyA }), makeCertificate({ number, bodyCode: bodyB })],
+          at(),
+        );
+        const [a, b] = results.map((r) => r.certificate) as [Certificate, Certificate];
+        expect(a.publicId).not.toBe(b.publicId);
+        await expect(repo.findByNumber(number, bodyA, 10)).resolves.toEqual([a]);
+        await expect(repo.findByNumber(number, bodyB, 10)).resolves.toEqual([b]);
+        // Oldest first.
+        await expect(repo.findByNumber(number, undefined, 10)).resolves.toEqual([a, b]);
+        await expect(repo.findByNumber(number, undefined, 1)).resolves.toEqual([a]);
+      });
+
+      test('when the number or the body is unknown, then it answers an empty list', async () => {
+        const data = makeCertificate();
+        await repo.upsert(data, at());
+        await expect(repo.findByNumber(unique('NONE'), undefined, 10)).resolves.toEqual([]);
+        await expect(repo.findByNumber(data.number, unique('OTHER'), 10)).resolves.toEqual([]);
+      });
+    });
+
+    describe('findByCreditCode', () => {
+      test('when a holder has several certificates, then all come back, at most `limit`, oldest first', async () => {
+        const code = creditCode();
+        const holder = { name: `信用代码${han(3)}有限公司`, creditCode: code };
+        const results = await repo.upsertMany(
+          [
+            makeCertificate({ holder }),
+            makeCertificate({ holder, scheme: 'EMS' }),
+            makeCertificate({ holder }),
+          ],
+          at(),
+        );
+        const stored = results.map((r) => r.certificate);
+        await expect(repo.findByCreditCode(code, 10)).resolves.toEqual(stored);
+        await expect(repo.findByCreditCode(code, 2)).resolves.toEqual(stored.slice(0, 2));
+        await expect(repo.findByCreditCode(creditCode(), 10)).resolves.toEqual([]);
+      });
+
+      test("when a holder's credit code is corrected, then the certificate moves to the new code", async () => {
+        const data = makeCertificate();
+        const { certificate } = await repo.upsert(data, at());
+        const corrected = creditCode();
+        await repo.upsert({ ...data, holder: { ...data.holder, creditCode: corrected } }, at());
+        await expect(repo.findByCreditCode(data.holder.creditCode, 10)).resolves.toEqual([]);
+        await expect(repo.findByCreditCode(corrected, 10)).resolves.toMatchObject([
+          { publicId: certificate.publicId },
+        ]);
+      });
+    });
+
+    describe('searchByHolderName', () => {
+      const search = (fragment: string, limit = 50, offset = 0, countLimit = 1000) =>
+        repo.searchByHolderName({ fragment, limit, offset, countLimit });
+
+      test('when a Chinese fragment is at the start, middle or end of a name, then the name is found', async () => {
+        const [head, middle, tail] = [han(3), han(4), han(3)];
+        const { certificate } = await repo.upsert(named(`${head}${middle}${tail}`), at());
+        for (const fragment of [
+          head,
+          middle,
+          tail,
+          `${head}${middle}${tail}`,
+          middle.slice(1, 3), // two characters
+          `${head.slice(-1)}${middle.slice(0, 1)}`, // two characters across a boundary
+          `${middle.slice(-2)}${tail}`,
+        ]) {
+          const page = await search(fragment);
+          expect({ fragment, ids: publicIds(page.items) }).toEqual({ fragment, ids: [certificate.publicId] });
+          expect(page).toMatchObject({ total: 1, totalCapped: false });
+        }
+      });
+
+      test('when the name holds every bigram of the fragment but not in a row, then it is not found', async () => {
+        const [a, b, c, x] = [han(1), han(1), han(1), han(1)];
+        // 甲乙X乙丙 has the bigrams 甲乙 and 乙丙 but not the substring 甲乙丙.
+        await repo.upsert(named(`${a}${b}${x}${b}${c}`), at());
+        await expect(search(`${a}${b}${c}`)).resolves.toEqual({ items: [], total: 0, totalCapped: false });
+        await expect(search(`${c}${b}`)).resolves.toMatchObject({ items: [], total: 0 });
+      });
+
+      test('when a fragment is not in any name, then nothing is found', async () => {
+        const name = han(6);
+        await repo.upsert(named(name), at());
+        await expect(search(`${name.slice(0, 2)}${han(2)}`)).resolves.toMatchObject({ items: [], total: 0 });
+        await expect(search(han(4))).resolves.toEqual({ items: [], total: 0, totalCapped: false });
+      });
+
+      test('when a latin name is searched in another case or in full width, then it is found', async () => {
+        const word = unique('Acme').toLowerCase();
+        const { certificate } = await repo.upsert(named(`${word} Precision Widgets Co., Ltd.`), at());
+        const fullWidth = (s: string) =>
+          s.replace(/[!-~]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+        for (const fragment of [
+          word.toUpperCase(),
+          `${word} PRECISION`,
+          `${word}precision`,
+          fullWidth(word),
+        ]) {
+          const page = await search(fragment);
+          expect({ fragment, ids: publicIds(page.items) }).toEqual({ fragment, ids: [certificate.publicId] });
+        }
+      });
+
+      test('when a Chinese name has punctuation or full-width characters, then folding ignores them', async () => {
+        const [place, word] = [han(3), han(3)];
+        const { certificate } = await repo.upsert(named(`${place}（ＡＢ）${word}·有限公司`), at());
+        for (const fragment of [`${place}AB${word}`, `${place}(ab)`, `ＡＢ${word}`, `${word}有限`]) {
+          const page = await search(fragment);
+          expect({ fragment, ids: publicIds(page.items) }).toEqual({ fragment, ids: [certificate.publicId] });
+        }
+      });
+
+      test('when the fragment folds to fewer than two characters, then nothing is searched', async () => {
+        const name = han(4);
+        await repo.upsert(named(name), at());
+        for (const fragment of [name.slice(0, 1), '', '  ', '.*', '（）', `${name.slice(0, 1)}·`]) {
+          await expect(search(fragment)).resolves.toEqual({ items: [], total: 0, totalCapped: false });
+        }
+      });
+
+      test('when fragments carry query syntax, then they are matched as plain text', async () => {
+        const word = han(3);
+        await repo.upsert(named(`${word}有限公司`), at());
+        for (const fragment of [`"${word}"`, `${word} OR 有限`, `${word}*`, `${word}' --`, `^${word}$`]) {
+          const page = await search(fragment);
+          expect(page.items.every((c) => c.holder.name.includes(word))).toBe(true);
+        }
+        await expect(search(`"${word}" OR "${han(2)}"`)).resolves.toMatchObject({ items: [], total: 0 });
+      });
+
+      test('when results span pages, then limit and offset walk them in one stable order', async () => {
+        const tag = han(4);
+        const stored = (
+          await repo.upsertMany(
+            Array.from({ length: 7 }, (_, i) => named(`${tag}第${i}分公司`)),
+            at(),
+          )
+        ).map((r) => r.certificate);
+        const all = await search(tag, 50);
+        expect(all.total).toBe(7);
+        expect(new Set(publicIds(all.items))).toEqual(new Set(publicIds(stored)));
+        const pages = [await search(tag, 3, 0), await search(tag, 3, 3), await search(tag, 3, 6)];
+        expect(pages.map((p) => p.items.length)).toEqual([3, 3, 1]);
+        expect(pages.flatMap((p) => publicIds(p.items))).toEqual(publicIds(all.items));
+        for (const p of pages) expect(p).toMatchObject({ total: 7, totalCapped: false });
+        await expect(search(tag, 3, 0)).resolves.toEqual(pages[0]);
+        await expect(search(tag, 3, 7)).resolves.toEqual({ items: [], total: 7, totalCapped: false });
+      });
+
+      test('when more names match than countLimit, then the total stops there and says so', async () => {
+        const tag = han(4);
+        await repo.upsertMany(
+          Array.from({ length: 6 }, (_, i) => named(`${tag}${i}号`)),
+          at(),
+        );
+        await expect(search(tag, 2, 0, 4)).resolves.toMatchObject({ total: 4, totalCapped: true });
+        expect((await search(tag, 2, 0, 4)).items).toHaveLength(2);
+        await expect(search(tag, 10, 0, 6)).resolves.toMatchObject({ total: 6, totalCapped: false });
+        await expect(search(tag, 10, 0, 5)).resolves.toMatchObject({ total: 5, totalCapped: true });
+      });
+
+      test('when a holder is renamed, then it is found under the new name only', async () => {
+        const [oldName, newName] = [han(5), han(5)];
+        const data = named(oldName);
+        const { certificate } = await repo.upsert(data, at());
+        await repo.upsert({ ...data, holder: { ...data.holder, name: newName } }, at());
+        await expect(search(oldName)).resolves.toMatchObject({ items: [], total: 0 });
+        const page = await search(newName.slice(1, 4));
+        expect(publicIds(page.items)).toEqual([certificate.publicId]);
+        expect(page.items[0]?.holder.name).toBe(newName);
+      });
+
+      test('when other fields of a named certificate change, then it is still found once', async () => {
+        const name = han(5);
+        const data = named(name);
+        const { certificate } = await repo.upsert(data, at());
+        await repo.upsert({ ...data, scope: '变更后的范围' }, at());
+        await repo.changeStatus(certificate.publicId, { status: 'suspended', date: '2026-02-01' }, at());
+        const page = await search(name);
+        expect(publicIds(page.items)).toEqual([certificate.publicId]);
+        expect(page.items[0]).toMatchObject({ scope: '变更后的范围', status: 'suspended' });
+      });
+    });
+
+    describe('changeStatus', () => {
+      test('when a status changes, then it is stored with its reason and date and appended to the history', async () => {
+        const { certificate } = await repo.upsert(makeCertificate(), at());
+        const t = at();
+        const change = { status: 'suspended' as const, reason: '监督审核不合格', date: '2026-02-10' };
+        const changed = await repo.changeStatus(certificate.publicId, change, t);
+        expect(changed).toMatchObject({
+          id: certificate.id,
+          publicId: certificate.publicId,
+          status: 'suspended',
+          statusReason: '监督审核不合格',
+          statusDate: '2026-02-10',
+          createdAt: certificate.createdAt,
+          updatedAt: t,
+        });
+        expect(changed?.statusHistory).toEqual([...certificate.statusHistory, { ...change, recordedAt: t }]);
+        await expect(repo.findByPublicId(certificate.publicId)).resolves.toEqual(changed);
+      });
+
+      test('when a change has no reason, then the previous reason is cleared', async () => {
+        const { certificate } = await repo.upsert(makeCertificate(), at());
+        await repo.changeStatus(
+          certificate.publicId,
+          { status: 'suspended', reason: '暂停', date: '2026-02-10' },
+          at(),
+        );
+        const t = at();
+        const reinstated = await repo.changeStatus(
+          certificate.publicId,
+          { status: 'valid', date: '2026-03-01' },
+          t,
+        );
+        expect(reinstated?.statusReason).toBeUndefined();
+        expect(reinstated?.statusHistory.at(-1)).toEqual({
+          status: 'valid',
+          date: '2026-03-01',
+          recordedAt: t,
+        });
+        const stored = await repo.findByPublicId(certificate.publicId);
+        expect(stored).toEqual(reinstated);
+        expect(stored?.statusReason).toBeUndefined();
+        expect(stored?.statusHistory).toHaveLength(3);
+      });
+
+      test('when a body then reports the certificate as before, then the report is a change again', async () => {
+        const data = makeCertificate();
+        const { certificate } = await repo.upsert(data, at());
+        await repo.changeStatus(
+          certificate.publicId,
+          { status: 'revoked', reason: '伪造', date: '2026-02-11' },
+          at(),
+        );
+        const again = await repo.upsert(data, at());
+        expect(again.outcome).toBe('updated');
+        expect(again.certificate.status).toBe('valid');
+        expect(again.certificate.statusHistory.map((h) => h.status)).toEqual(['valid', 'revoked', 'valid']);
+      });
+
+      test('when no certificate has the public id, then it answers undefined and changes nothing', async () => {
+        const before = await repo.count();
+        await expect(
+          repo.changeStatus('AAAAAAAAAAAAAAAAAAAAAA', { status: 'revoked', date: '2026-02-10' }, at()),
+        ).resolves.toBeUndefined();
+        await expect(repo.count()).resolves.toBe(before);
+      });
+    });
+
+    describe('count', () => {
+      test('when certificates are created, then the count grows by that many, and not on updates', async () => {
+        const before = await repo.count();
+        const [a, b] = [makeCertificate(), makeCertificate()];
+        await repo.upsertMany([a, b], at());
+        await expect(repo.count()).resolves.toBe(before + 2);
+        await repo.upsert({ ...a, scope: '新范围' }, at());
+        await repo.upsert(b, at());
+        await expect(repo.count()).resolves.toBe(before + 2);
+      });
+    });
+  });
+}
