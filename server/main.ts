@@ -1,24 +1,59 @@
 import type { Server } from 'node:http';
+import type { Store } from 'express-rate-limit';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
-import { createLogger } from './platform/logger';
+import { ConfigError, loadConfig, type Config } from './config';
+import type { Cache } from './platform/cache';
+import { createLogger, type Logger } from './platform/logger';
 import { createMemoryCache } from './platform/memory-cache';
 import { createMetrics } from './platform/metrics';
+import { redisRateLimitStore } from './platform/rate-limit';
+import { createRedisClient, redactRedisUrl, waitForRedis } from './platform/redis';
+import { createRedisCache } from './platform/redis-cache';
 import { openStores } from './platform/stores';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How long start-up waits for Redis before serving anyway (lookups then go to the registry until it answers). */
+const REDIS_STARTUP_WAIT_MS = 5_000;
+
+/**
+ * The cache and rate-limit counters: in-process on a single node, on the shared Redis when REDIS_URL is
+ * set (cluster mode). Redis is optional at start: the service serves from the registry until it answers.
+ */
+async function openSharedState(
+  config: Config,
+  logger: Logger,
+): Promise<{ cache: Cache; rateLimitStore?: Store }> {
+  if (!config.REDIS_URL) return { cache: createMemoryCache() };
+  const redis = createRedisClient(config.REDIS_URL, { logger });
+  if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
+    logger.warn(
+      { redis: redactRedisUrl(config.REDIS_URL) },
+      'redis not ready at start-up; serving from the registry until it answers',
+    );
+  }
+  return {
+    // The cache gets a prefix of its own: its outage fallback flushes everything under it.
+    cache: createRedisCache(redis, { prefix: `${config.REDIS_KEY_PREFIX}cache:`, logger }),
+    rateLimitStore: redisRateLimitStore(redis, config.REDIS_KEY_PREFIX),
+  };
+}
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const stores = await openStores(config);
-  const cache = createMemoryCache();
+  const { cache, rateLimitStore } = await openSharedState(config, logger);
   const metrics = config.METRICS_ENABLED ? createMetrics() : undefined;
-  const app = createApp({ config, logger, stores, cache, metrics });
+  const app = createApp({ config, logger, stores, cache, metrics, rateLimitStore });
 
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     logger.info(
-      { port: config.PORT, store: stores.kind, cache: cache.health().backend },
+      {
+        port: config.PORT,
+        store: stores.kind,
+        cache: cache.health().backend,
+        rateLimit: rateLimitStore ? 'redis' : 'memory',
+      },
       'CertWatch listening',
     );
   });
@@ -35,6 +70,7 @@ async function main() {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(async () => {
+      // Closing the Redis cache quits the client the rate-limit store shares: only once no request is left.
       await Promise.allSettled([stores.close(), cache.close()]);
       logger.info('stopped');
       logger.flush();

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { rateLimit, type Store } from 'express-rate-limit';
+import { rateLimit, type LoggerFn, type Store } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import type { Redis } from 'ioredis';
 import { AppError } from './errors';
+import type { Logger } from './logger';
+import { errorFields, throttledLog } from './redis';
 import { PROBLEM_CONTENT_TYPE, problemOf } from './http';
 
 /**
@@ -10,7 +12,7 @@ import { PROBLEM_CONTENT_TYPE, problemOf } from './http';
  * Retry-After past it. In cluster mode counters live in Redis so every instance counts together; a
  * Redis outage lets requests through (the cache and registry still answer) rather than failing them.
  */
-export function publicRateLimit(options: { perMinute: number; store?: Store }) {
+export function publicRateLimit(options: { perMinute: number; store?: Store; logger?: Logger }) {
   return rateLimit({
     windowMs: 60_000,
     limit: options.perMinute,
@@ -18,6 +20,7 @@ export function publicRateLimit(options: { perMinute: number; store?: Store }) {
     legacyHeaders: false,
     passOnStoreError: true,
     store: options.store,
+    logger: options.logger ? rateLimitLogger(options.logger) : undefined,
     handler: (_req, res, _next, opts) => {
       const error = new AppError('RATE_LIMITED', 'Too many requests; wait a moment and try again.');
       if (!res.getHeader('Retry-After')) res.setHeader('Retry-After', Math.ceil(opts.windowMs / 1000));
@@ -27,6 +30,30 @@ export function publicRateLimit(options: { perMinute: number; store?: Store }) {
         .send(JSON.stringify(problemOf(error)));
     },
   });
+}
+
+/**
+ * express-rate-limit's error reports, on pino. During a Redis outage every request reports the same
+ * store error (by default a stack trace on the console each time): each distinct message is written at
+ * most once per 10 s, with a count of those left out.
+ */
+function rateLimitLogger(logger: Logger): { error: LoggerFn; warn: LoggerFn } {
+  const throttles = new Map<string, ReturnType<typeof throttledLog>>();
+  const at = (level: 'error' | 'warn'): LoggerFn => {
+    return (error, message = 'express-rate-limit') => {
+      const fields = { error: errorFields(error) };
+      const key = `${level}\0${message}\0${fields.error.message}`;
+      let log = throttles.get(key);
+      if (!log) {
+        // Messages are the library's own and few; the bound only guards against the unforeseen.
+        if (throttles.size >= 100) throttles.clear();
+        log = throttledLog(logger, level);
+        throttles.set(key, log);
+      }
+      log(fields, message);
+    };
+  };
+  return { error: at('error'), warn: at('warn') };
 }
 
 /** A rate-limit store on the shared Redis connection, its keys under the deployment's prefix. */

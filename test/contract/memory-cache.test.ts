@@ -1,0 +1,19 @@
+import { createMemoryCache } from '../../server/platform/memory-cache';
+import { cacheContract } from './cache.contract';
+
+cacheContract({
+  name: 'memory (LRU)',
+  open: async () => createMemoryCache(),
+  close: (cache) => cache.close(),
+  options: { backend: 'memory' },
+});
+
+test('when more keys are set than the LRU holds, then the least recently used are dropped', async () => {
+  const cache = createMemoryCache({ maxEntries: 2 });
+  await cache.set('a', 'A', 60);
+  await cache.set('b', 'B', 60);
+  await cache.get('a');
+  await cache.set('c', 'C', 60);
+  await expect(cache.getMany(['a', 'b', 'c'])).resolves.toEqual(['A', undefined, 'C']);
+  await cache.close();
+});
