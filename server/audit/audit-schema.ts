@@ -46,7 +46,9 @@ export const auditHeadSchema = z
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : v,
   );
 }
@@ -55,9 +57,27 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The text a store keeps for a change: exactly what its digest is taken over (`null` for none). */
+export function changeText(change: unknown): string {
+  return canonicalJson(change ?? null);
+}
+
 /** The digest an entry carries for a change. */
 export function digestOf(change: unknown): string {
-  return sha256Hex(canonicalJson(change ?? null));
+  return sha256Hex(changeText(change));
+}
+
+/**
+ * A JSON column read back for verification. Text that is no longer JSON (edited by hand) is returned as
+ * the raw string rather than thrown: its hash or digest then fails to match, and the verifier names the
+ * entry instead of crashing on it.
+ */
+export function parseStoredJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** The hash of an entry: every field but the hash itself, canonically. */
@@ -66,13 +86,64 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   return sha256Hex(canonicalJson({ seq, at, actor, action, target, digest, prevHash }));
 }
 
+/**
+ * The record exactly as every store keeps it: only the known actor and target fields, no undefined members.
+ * Hashing anything a store would drop or reshape (an extra target field, `bodyCode: undefined` stored as
+ * null) would make an intact entry fail verification after a round trip.
+ */
+function storedForm(record: AuditRecord): AuditRecord {
+  const { type, id, role, bodyCode } = record.actor;
+  const actor: Actor = { type };
+  if (id !== undefined) actor.id = id;
+  if (role !== undefined) actor.role = role;
+  if (bodyCode !== undefined) actor.bodyCode = bodyCode;
+  return {
+    at: record.at,
+    actor,
+    action: record.action,
+    target: { type: record.target.type, id: record.target.id },
+    digest: record.digest,
+  };
+}
+
 /** The next entry after `previous` (undefined for the first). */
-export function chainEntry(previous: Pick<AuditEntry, 'seq' | 'hash'> | undefined, record: AuditRecord): AuditEntry {
-  const unhashed = { ...record, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS_HASH };
+export function chainEntry(
+  previous: Pick<AuditEntry, 'seq' | 'hash'> | undefined,
+  record: AuditRecord,
+): AuditEntry {
+  const unhashed = {
+    ...storedForm(record),
+    seq: (previous?.seq ?? 0) + 1,
+    prevHash: previous?.hash ?? GENESIS_HASH,
+  };
   return { ...unhashed, hash: entryHash(unhashed) };
 }
 
-export type ChainBreak = { seq: number; reason: 'hash-mismatch' | 'prev-mismatch' | 'seq-gap' | 'digest-mismatch' };
+export type ChainBreakReason = 'hash-mismatch' | 'prev-mismatch' | 'seq-gap' | 'digest-mismatch';
+
+export interface ChainBreak {
+  /** The first entry that does not check out (for a gap: the entry found where `expectedSeq` should be). */
+  seq: number;
+  reason: ChainBreakReason;
+  /** For a gap: the sequence number that is missing. */
+  expectedSeq?: number;
+}
+
+/** One line for a person: which entry broke the chain and what that means. */
+export function describeBreak(broken: ChainBreak): string {
+  switch (broken.reason) {
+    case 'seq-gap':
+      return `entry ${broken.seq}: seq-gap (expected entry ${broken.expectedSeq ?? '?'}; entries were removed or renumbered)`;
+    case 'prev-mismatch':
+      return broken.seq === 1
+        ? `entry 1: prev-mismatch (its prevHash is not the genesis hash; the entry was altered)`
+        : `entry ${broken.seq}: prev-mismatch (its prevHash is not the hash of entry ${broken.seq - 1}; that entry was altered and re-hashed, or this one was)`;
+    case 'hash-mismatch':
+      return `entry ${broken.seq}: hash-mismatch (its fields were altered after it was written)`;
+    case 'digest-mismatch':
+      return `entry ${broken.seq}: digest-mismatch (the change kept with it was altered after it was written)`;
+  }
+}
 
 /**
  * Checks one entry against its predecessor. The change is given when the store keeps it, so an edited
@@ -84,9 +155,10 @@ export function checkEntry(
   change?: unknown,
 ): ChainBreak | undefined {
   const expectedSeq = (previous?.seq ?? 0) + 1;
-  if (entry.seq !== expectedSeq) return { seq: entry.seq, reason: 'seq-gap' };
+  if (entry.seq !== expectedSeq) return { seq: entry.seq, reason: 'seq-gap', expectedSeq };
   if (entry.prevHash !== (previous?.hash ?? GENESIS_HASH)) return { seq: entry.seq, reason: 'prev-mismatch' };
   if (entryHash(entry) !== entry.hash) return { seq: entry.seq, reason: 'hash-mismatch' };
-  if (change !== undefined && digestOf(change) !== entry.digest) return { seq: entry.seq, reason: 'digest-mismatch' };
+  if (change !== undefined && digestOf(change) !== entry.digest)
+    return { seq: entry.seq, reason: 'digest-mismatch' };
   return undefined;
 }

@@ -1,14 +1,57 @@
 import type { Principal } from '../bodies/token-schema';
-import type { AuditRepository } from './audit-repository';
-import { checkEntry, digestOf, SYSTEM_ACTOR, type Actor, type AuditEntry, type ChainBreak } from './audit-schema';
+import type { AuditRepository, StoredAuditEntry } from './audit-repository';
+import {
+  checkEntry,
+  digestOf,
+  GENESIS_HASH,
+  SYSTEM_ACTOR,
+  type Actor,
+  type AuditEntry,
+  type ChainBreak,
+} from './audit-schema';
+
+/** The chain head as published: seq 0 and the genesis hash while the log is empty. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  at?: string;
+}
+
+export interface VerifyOptions {
+  /**
+   * A head published earlier. Entries are only ever appended, so its hash must still be in the chain;
+   * when it is not, the log was truncated (or rewritten) since.
+   */
+  expectHead?: string;
+  /** Entries read per page (memory stays flat whatever the length of the log). */
+  pageSize?: number;
+}
+
+export interface VerifyResult {
+  /** Entries that checked out, from the first, before any break. */
+  entries: number;
+  /** The last entry that checked out (the genesis head when none did). */
+  verifiedHead: AuditHead;
+  /** The first entry that does not check out; absent when the whole chain does. */
+  firstBreak?: ChainBreak;
+  /** With `expectHead`: whether that hash was found in the verified chain, and at which entry. */
+  expectedHead?: { hash: string; found: boolean; seq?: number };
+}
 
 export interface AuditService {
   /** Appends an entry for a state change. `change` is what changed (kept beside the entry, digested into it). */
-  record(actor: Actor, action: string, target: { type: string; id: string }, change: unknown): Promise<AuditEntry>;
+  record(
+    actor: Actor,
+    action: string,
+    target: { type: string; id: string },
+    change: unknown,
+  ): Promise<AuditEntry>;
   /** The chain head: the last entry's sequence number and hash (seq 0 and the genesis hash when empty). */
-  head(): Promise<{ seq: number; hash: string; at?: string }>;
-  /** Walks the whole chain; the first broken entry, or undefined when every entry checks out. */
-  verify(): Promise<{ entries: number; firstBreak?: ChainBreak }>;
+  head(): Promise<AuditHead>;
+  /** Walks the whole chain, streaming; the first broken entry, or none when every entry checks out. */
+  verify(options?: VerifyOptions): Promise<VerifyResult>;
+  /** Entries about one target, newest first, at most `limit`. */
+  forTarget(type: string, id: string, limit: number): Promise<StoredAuditEntry[]>;
 }
 
 /** The actor of a request's principal, or the system. */
@@ -25,20 +68,40 @@ export function createAuditService(deps: { audit: AuditRepository; now?: () => s
     record(actor, action, target, change) {
       return audit.append({ at: now(), actor, action, target, digest: digestOf(change) }, change);
     },
+
     async head() {
       const last = await audit.head();
-      return last ? { seq: last.seq, hash: last.hash, at: last.at } : { seq: 0, hash: '0'.repeat(64) };
+      return last ? { seq: last.seq, hash: last.hash, at: last.at } : { seq: 0, hash: GENESIS_HASH };
     },
-    async verify() {
+
+    async verify(options = {}) {
+      const expected = options.expectHead?.toLowerCase();
       let previous: AuditEntry | undefined;
       let entries = 0;
-      for await (const entry of audit.entries(1, 1000)) {
-        const broken = checkEntry(previous, entry, entry.change);
-        if (broken) return { entries, firstBreak: broken };
+      let firstBreak: ChainBreak | undefined;
+      let expectedAt: number | undefined = expected === GENESIS_HASH ? 0 : undefined;
+      for await (const entry of audit.entries(1, options.pageSize ?? 1000)) {
+        firstBreak = checkEntry(previous, entry, entry.change);
+        if (firstBreak) break;
+        if (expectedAt === undefined && entry.hash === expected) expectedAt = entry.seq;
         previous = entry;
         entries += 1;
       }
-      return { entries };
+      const verifiedHead: AuditHead = previous
+        ? { seq: previous.seq, hash: previous.hash, at: previous.at }
+        : { seq: 0, hash: GENESIS_HASH };
+      return {
+        entries,
+        verifiedHead,
+        ...(firstBreak ? { firstBreak } : {}),
+        ...(expected !== undefined
+          ? { expectedHead: { hash: expected, found: expectedAt !== undefined, seq: expectedAt } }
+          : {}),
+      };
+    },
+
+    forTarget(type, id, limit) {
+      return audit.forTarget(type, id, limit);
     },
   };
 }

@@ -1,0 +1,155 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import mongoose, { Schema, type Connection, type Model, type Types } from 'mongoose';
+import type { AuditRepository, StoredAuditEntry } from './audit-repository';
+import { chainEntry, changeText, parseStoredJson, type Actor, type AuditEntry } from './audit-schema';
+
+/** An audit entry as stored in MongoDB. */
+export interface AuditDoc extends AuditEntry {
+  _id: Types.ObjectId;
+  /**
+   * The change as its canonical JSON text, the exact text its digest was taken over. Text, not a
+   * sub-document: BSON would reshape some values (undefined members, -0, keys with `$` or `.`), and the
+   * digest of a change must come out the same when it is read back.
+   */
+  change: string;
+}
+
+/** How often an append is retried after another instance took the seq it chained to. */
+export const MAX_APPEND_ATTEMPTS = 30;
+
+// `_id: false, id: false`: the actor's own `id` field must not be shadowed by mongoose's `id` virtual.
+const subOptions = { _id: false, id: false, strict: 'throw' } as const;
+
+const auditSchema = new Schema<AuditDoc>(
+  {
+    seq: { type: Number, required: true },
+    at: { type: String, required: true },
+    actor: new Schema(
+      { type: { type: String, required: true }, id: String, role: String, bodyCode: String },
+      subOptions,
+    ),
+    action: { type: String, required: true },
+    target: new Schema(
+      { type: { type: String, required: true }, id: { type: String, required: true } },
+      subOptions,
+    ),
+    digest: { type: String, required: true },
+    prevHash: { type: String, required: true },
+    hash: { type: String, required: true },
+    change: { type: String, required: true },
+  },
+  {
+    collection: 'audit_log',
+    versionKey: false,
+    strict: 'throw',
+    id: false,
+    // An entry once acknowledged must survive a failover: a rolled-back entry would let the chain be
+    // re-extended differently after its head was published.
+    writeConcern: { w: 'majority', journal: true },
+  },
+);
+// One entry per position: two instances that chained to the same head cannot both insert.
+auditSchema.index({ seq: 1 }, { unique: true });
+auditSchema.index({ 'target.type': 1, 'target.id': 1, seq: -1 });
+
+/** The audit log model on this connection (compiled once per connection). */
+export function auditModel(conn: Connection): Model<AuditDoc> {
+  const existing = conn.models.AuditEntry as Model<AuditDoc> | undefined;
+  return existing ?? conn.model<AuditDoc>('AuditEntry', auditSchema);
+}
+
+function isDuplicateKeyError(err: unknown): boolean {
+  return err instanceof mongoose.mongo.MongoServerError && err.code === 11000;
+}
+
+/** The one place a stored document becomes a plain entry. */
+function toStored(doc: AuditDoc): StoredAuditEntry {
+  return {
+    seq: doc.seq,
+    at: doc.at,
+    // A lean document carries exactly the stored fields: no undefined members that would change the hash.
+    actor: doc.actor as Actor,
+    action: doc.action,
+    target: { type: doc.target?.type, id: doc.target?.id },
+    digest: doc.digest,
+    prevHash: doc.prevHash,
+    hash: doc.hash,
+    // A change removed by hand reads as absent: `null` then fails its digest (unless it was null).
+    change: typeof doc.change === 'string' ? parseStoredJson(doc.change) : (doc.change ?? null),
+  };
+}
+
+const positive = (n: number) => Math.max(1, Math.floor(n) || 1);
+
+/** Full jitter, doubling from 2 ms up to 200 ms: racing instances spread out instead of colliding again. */
+const backoffMs = (attempt: number) => Math.random() * Math.min(200, 2 * 2 ** attempt);
+
+/** The audit log in MongoDB (mongoose model, lean reads; plain objects in and out). */
+export function createMongoAuditRepository(conn: Connection): AuditRepository {
+  const Audit = auditModel(conn);
+
+  async function lastEntry(): Promise<AuditDoc | undefined> {
+    const doc = await Audit.findOne().sort({ seq: -1 }).lean<AuditDoc>();
+    return doc ?? undefined;
+  }
+
+  // Appends of this instance run one at a time: without this, N concurrent appends would all chain to the
+  // same head and N-1 of them retry, N^2 writes in all. Only other instances can still collide.
+  let queue: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  return {
+    append(record, change) {
+      const text = changeText(change);
+      return oneAtATime(async () => {
+        for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
+          const entry = chainEntry(await lastEntry(), record);
+          try {
+            await Audit.create({ ...entry, change: text });
+            return entry;
+          } catch (err) {
+            // Another instance appended at this seq first: chain after its entry instead.
+            if (!isDuplicateKeyError(err)) throw err;
+            await sleep(backoffMs(attempt));
+          }
+        }
+        throw new Error(
+          `audit log: append gave up after ${MAX_APPEND_ATTEMPTS} attempts (constant contention)`,
+        );
+      });
+    },
+
+    async head() {
+      const doc = await lastEntry();
+      if (!doc) return undefined;
+      const { change: _change, ...entry } = toStored(doc);
+      return entry;
+    },
+
+    async *entries(fromSeq, pageSize) {
+      const size = positive(pageSize);
+      let after = Number.isFinite(fromSeq) ? Math.floor(fromSeq) - 1 : 0;
+      for (;;) {
+        const docs = await Audit.find({ seq: { $gt: after } })
+          .sort({ seq: 1 })
+          .limit(size)
+          .lean<AuditDoc[]>();
+        for (const doc of docs) yield toStored(doc);
+        if (docs.length < size) return;
+        after = (docs[docs.length - 1] as AuditDoc).seq;
+      }
+    },
+
+    async forTarget(type, id, limit) {
+      const docs = await Audit.find({ 'target.type': type, 'target.id': id })
+        .sort({ seq: -1 })
+        .limit(positive(limit))
+        .lean<AuditDoc[]>();
+      return docs.map(toStored);
+    },
+  };
+}

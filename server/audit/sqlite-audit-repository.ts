@@ -1,0 +1,111 @@
+import type { SqliteDatabase } from '../platform/sqlite';
+import type { AuditRepository, StoredAuditEntry } from './audit-repository';
+import {
+  chainEntry,
+  changeText,
+  parseStoredJson,
+  type Actor,
+  type AuditEntry,
+  type AuditRecord,
+} from './audit-schema';
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  digest: string;
+  prev_hash: string;
+  hash: string;
+  change: string;
+}
+
+const COLUMNS = 'seq, at, actor, action, target_type, target_id, digest, prev_hash, hash, change';
+
+/** A row as the verifier sees it: hand-edited JSON is passed on as text, so its entry fails to verify. */
+function toStored(row: AuditRow): StoredAuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    // Normally an Actor; after a hand edit perhaps not, and then only its hash (which then fails) reads it.
+    actor: parseStoredJson(row.actor) as Actor,
+    action: row.action,
+    target: { type: row.target_type, id: row.target_id },
+    digest: row.digest,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+    change: parseStoredJson(row.change),
+  };
+}
+
+/** At least 1, whole: a bad page size or limit must not turn into an unbounded or empty read. */
+const positive = (n: number) => Math.max(1, Math.floor(n) || 1);
+
+/** The audit log in the registry's SQLite file (table `audit_log`, migration 2). */
+export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository {
+  const last = db.prepare<[], Pick<AuditEntry, 'seq' | 'hash'>>(
+    'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
+  );
+  const lastFull = db.prepare<[], AuditRow>(`SELECT ${COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT 1`);
+  const insert = db.prepare<[number, string, string, string, string, string, string, string, string, string]>(
+    `INSERT INTO audit_log (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const page = db.prepare<[number, number], AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+  );
+  const byTarget = db.prepare<[string, string, number], AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_log WHERE target_type = ? AND target_id = ? ORDER BY seq DESC LIMIT ?`,
+  );
+
+  // Read the head, chain after it and insert, all under the write lock: BEGIN IMMEDIATE takes it before the
+  // read, so another connection (another process) appending at the same moment waits (busy_timeout) and
+  // then chains after this entry. No fork, no gap; the seq primary key would refuse a fork anyway.
+  const appendTx = db.transaction((record: AuditRecord, change: string): AuditEntry => {
+    const entry = chainEntry(last.get(), record);
+    insert.run(
+      entry.seq,
+      entry.at,
+      JSON.stringify(entry.actor),
+      entry.action,
+      entry.target.type,
+      entry.target.id,
+      entry.digest,
+      entry.prevHash,
+      entry.hash,
+      change,
+    );
+    return entry;
+  });
+
+  return {
+    async append(record, change) {
+      return appendTx.immediate(record, changeText(change));
+    },
+
+    async head() {
+      const row = lastFull.get();
+      if (!row) return undefined;
+      const { change: _change, ...entry } = toStored(row);
+      return entry;
+    },
+
+    async *entries(fromSeq, pageSize) {
+      const size = positive(pageSize);
+      // Keyset paging: each page is one short read, so a long walk neither holds a read transaction open
+      // nor blocks appends, and entries appended meanwhile are simply reached at the end.
+      let after = Number.isFinite(fromSeq) ? Math.floor(fromSeq) - 1 : 0;
+      for (;;) {
+        const rows = page.all(after, size);
+        for (const row of rows) yield toStored(row);
+        if (rows.length < size) return;
+        after = (rows[rows.length - 1] as AuditRow).seq;
+      }
+    },
+
+    async forTarget(type, id, limit) {
+      return byTarget.all(type, id, positive(limit)).map(toStored);
+    },
+  };
+}

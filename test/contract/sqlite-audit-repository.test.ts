@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { StoredAuditEntry } from '../../server/audit/audit-repository';
+import { digestOf, type AuditRecord } from '../../server/audit/audit-schema';
+import { createSqliteAuditRepository } from '../../server/audit/sqlite-audit-repository';
+import { openSqlite } from '../../server/platform/sqlite';
+import { tempDir } from '../helpers/test-app';
+import { auditRepositoryContract, expectOneChain } from './audit-repository.contract';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+auditRepositoryContract({
+  name: 'sqlite',
+  async open() {
+    const dir = tempDir();
+    const db = openSqlite(dir);
+    return {
+      repo: createSqliteAuditRepository(db),
+      async close() {
+        db.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+async function all(iterable: AsyncIterable<StoredAuditEntry>): Promise<StoredAuditEntry[]> {
+  const out: StoredAuditEntry[] = [];
+  for await (const entry of iterable) out.push(entry);
+  return out;
+}
+
+function record(actorId: string, i: number): AuditRecord {
+  return {
+    at: new Date().toISOString(),
+    actor: { type: 'token', id: actorId, role: 'body' },
+    action: 'upload.finish',
+    target: { type: 'upload', id: `${actorId}-${i}` },
+    digest: digestOf({ i }),
+  };
+}
+
+describe('SQLite audit repository', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('when two connections on one file append at once, then their entries form one chain', async () => {
+    const a = openSqlite(dir);
+    const b = openSqlite(dir);
+    try {
+      const repoA = createSqliteAuditRepository(a);
+      const repoB = createSqliteAuditRepository(b);
+      await Promise.all(
+        Array.from({ length: 100 }, (_v, i) =>
+          i % 2 ? repoA.append(record('A', i), { i }) : repoB.append(record('B', i), { i }),
+        ),
+      );
+      // Each connection sees the other's appends: neither chained to a stale head of its own.
+      const stored = await all(repoA.entries(1, 17));
+      expect(stored).toHaveLength(100);
+      expectOneChain(stored);
+      await expect(repoB.head()).resolves.toMatchObject({ seq: 100, hash: stored[99]?.hash });
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  test('when two processes append to one file at the same moment, then their entries form one chain', async () => {
+    openSqlite(dir).close(); // migrate once, before the race
+    const perProcess = 400;
+    // Each child says it is ready, then waits for the other: the appends start together however long
+    // each took to start. A pause between appends lets the other process's transactions in.
+    const script = `
+      import fs from 'node:fs';
+      import { setTimeout as sleep } from 'node:timers/promises';
+      import { createSqliteAuditRepository } from './server/audit/sqlite-audit-repository';
+      import { digestOf } from './server/audit/audit-schema';
+      import { openSqlite } from './server/platform/sqlite';
+      const [dir, actor, count] = process.argv.slice(-3);
+      const repo = createSqliteAuditRepository(openSqlite(dir));
+      fs.writeFileSync(dir + '/ready-' + actor, '');
+      (async () => {
+        while (fs.readdirSync(dir).filter((f) => f.startsWith('ready-')).length < 2) await sleep(2);
+        for (let i = 0; i < Number(count); i += 1) {
+          const change = { actor, i };
+          await repo.append({ at: new Date().toISOString(), actor: { type: 'token', id: actor }, action: 'upload.finish',
+            target: { type: 'upload', id: actor + '-' + i }, digest: digestOf(change) }, change);
+          await sleep(Math.random() < 0.5 ? 0 : 1);
+        }
+      })();
+    `;
+    const child = (actor: string) =>
+      run(TSX, ['-e', script, '--', dir, actor, String(perProcess)], { cwd: ROOT });
+    await Promise.all([child('P1'), child('P2')]);
+
+    const db = openSqlite(dir);
+    try {
+      const stored = await all(createSqliteAuditRepository(db).entries(1, 100));
+      expect(stored).toHaveLength(2 * perProcess);
+      expectOneChain(stored);
+      const actors = stored.map((e) => e.actor.id);
+      expect(actors.filter((a) => a === 'P1')).toHaveLength(perProcess);
+      // Each process's own entries are in its own order.
+      for (const p of ['P1', 'P2']) {
+        const own = stored.filter((e) => e.actor.id === p).map((e) => (e.change as { i: number }).i);
+        expect(own).toEqual(Array.from({ length: perProcess }, (_v, i) => i));
+      }
+      const switches = actors.filter((a, i) => i > 0 && a !== actors[i - 1]).length;
+      // Evidence that the two really raced, rather than one finishing before the other began.
+      expect(switches).toBeGreaterThan(10);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
+
+  test('when the registry file is reopened, then the chain is still there and continues from its head', async () => {
+    const first = openSqlite(dir);
+    const before = await createSqliteAuditRepository(first).append(record('A', 1), { i: 1 });
+    first.close();
+    const second = openSqlite(dir);
+    try {
+      const repo = createSqliteAuditRepository(second);
+      await expect(repo.head()).resolves.toEqual(before);
+      const next = await repo.append(record('A', 2), { i: 2 });
+      expect(next).toMatchObject({ seq: 2, prevHash: before.hash });
+    } finally {
+      second.close();
+    }
+  });
+});
