@@ -58,3 +58,6 @@ export const tokenViewSchema = z
     createdBy: z.string(),
   })
   .meta({ id: 'Token' });
+
+/** A stored token, as the adapters read it back (checked, so a damaged row fails loudly). */
+export const storedTokenSchema = tokenViewSchema.extend({ secretHash: z.string().regex(/^[0-9a-f]{64}$/) });

@@ -9,6 +9,7 @@ import type { CertificateRepository, StatusChangeRequest, UpsertResult } from '.
 import type { Certificate, CertificateData, PublicCertificate } from './certificate-schema';
 import { effectiveStatus, todayInChina } from './certificate-status';
 import { findScheme } from './schemes';
+import { createKeyedLock } from '../platform/keyed-lock';
 
 /** Search never pages deeper than this: the registry is looked up, not listed. */
 export const MAX_SEARCH_DEPTH = 500;
@@ -87,8 +88,17 @@ export interface CertificateService {
   search(query: string, page: number, pageSize: number): Promise<SearchResult>;
   /** Stores reports and invalidates every cached answer they change. */
   upsertMany(data: CertificateData[], at?: string): Promise<UpsertResult[]>;
-  /** Changes a certificate's status (legal transitions only) and invalidates its cached answers. */
-  changeStatus(publicId: string, change: StatusChangeRequest, at?: string): Promise<PublicCertificate>;
+  /**
+   * Changes a certificate's status (legal transitions only) and invalidates its cached answers. With
+   * `onlyForBody`, a certificate of another body is FORBIDDEN (checked on the stored record, not a cached
+   * one). Changes to one certificate run one at a time in this process, so two cannot both pass the check.
+   */
+  changeStatus(
+    publicId: string,
+    change: StatusChangeRequest,
+    at?: string,
+    options?: { onlyForBody?: string },
+  ): Promise<PublicCertificate>;
 }
 
 /** Revoked and withdrawn are final; every other move between stored statuses is allowed. */
@@ -107,6 +117,7 @@ export function createCertificateService(deps: {
 }): CertificateService {
   const { certificates, bodies, cache, metrics, ttlSeconds, negativeTtlSeconds } = deps;
   const count = (kind: string, result: 'hit' | 'miss') => metrics?.cacheLookups.inc({ kind, result });
+  const statusLock = createKeyedLock();
 
   async function withBody(cert: CachedCertificate, today: string): Promise<PublicCertificate> {
     return toPublicCertificate(cert, await bodies.getPublicBody(cert.bodyCode), today);
@@ -231,22 +242,29 @@ export function createCertificateService(deps: {
       return results;
     },
 
-    async changeStatus(publicId, change, at = new Date().toISOString()) {
-      const current = await certificates.findByPublicId(publicId);
-      if (!current)
-        throw new AppError('CERTIFICATE_NOT_FOUND', 'No certificate in the registry has this id.');
-      if (!isLegalTransition(current.status, change.status)) {
-        throw new AppError(
-          'ILLEGAL_STATUS_TRANSITION',
-          `A ${current.status} certificate cannot become ${change.status}.`,
-          {
-            details: { from: current.status, to: change.status },
-          },
-        );
-      }
-      const updated = (await certificates.changeStatus(publicId, change, at)) as Certificate;
-      await invalidate([updated]);
-      return withBody(toCached(updated), todayInChina());
-    },
+    changeStatus: (publicId, change, at = new Date().toISOString(), options = {}) =>
+      statusLock.run(publicId, async () => {
+        const current = await certificates.findByPublicId(publicId);
+        if (!current)
+          throw new AppError('CERTIFICATE_NOT_FOUND', 'No certificate in the registry has this id.');
+        if (options.onlyForBody !== undefined && current.bodyCode !== options.onlyForBody) {
+          throw new AppError(
+            'FORBIDDEN',
+            'This token may not change certificates of another certifying body.',
+          );
+        }
+        if (!isLegalTransition(current.status, change.status)) {
+          throw new AppError(
+            'ILLEGAL_STATUS_TRANSITION',
+            `A ${current.status} certificate cannot become ${change.status}.`,
+            {
+              details: { from: current.status, to: change.status },
+            },
+          );
+        }
+        const updated = (await certificates.changeStatus(publicId, change, at)) as Certificate;
+        await invalidate([updated]);
+        return withBody(toCached(updated), todayInChina());
+      }),
   };
 }

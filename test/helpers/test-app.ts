@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, createServices, type AppDeps, type Services } from '../../server/app';
+import type { Role } from '../../server/bodies/token-schema';
 import { loadConfig, type Config } from '../../server/config';
 import type { Cache } from '../../server/platform/cache';
 import { createLogger } from '../../server/platform/logger';
@@ -19,6 +20,10 @@ export interface TestApp {
   deps: AppDeps;
   services: Services;
   stores: Stores;
+  /** The directory holding the registry file (`registry.sqlite`), for tests that look at raw rows. */
+  dataDir: string;
+  /** The bearer value of a fresh token (issued through the token service); `bodyCode` for a body token. */
+  tokenFor(role: Role, bodyCode?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -48,6 +53,15 @@ export function createTestApp(options: { env?: Record<string, string>; cache?: C
     deps,
     services,
     stores,
+    dataDir: dir,
+    async tokenFor(role, bodyCode) {
+      if ((role === 'body') !== (bodyCode !== undefined)) {
+        throw new Error('tokenFor: a body token needs a body code, and only a body token takes one');
+      }
+      const request = { role, bodyCode, label: `test ${role}`, expiresInDays: 1 };
+      const issued = await services.tokens.issue(request, undefined);
+      return issued.secret;
+    },
     async close() {
       await stores.close();
       fs.rmSync(dir, { recursive: true, force: true });

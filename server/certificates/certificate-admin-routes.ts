@@ -1,0 +1,90 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../app';
+import { actorOf } from '../audit/audit-service';
+import { assertRole } from '../platform/auth';
+import { AppError } from '../platform/errors';
+import { parseInput } from '../platform/http';
+import { hasForbiddenCharacters, normalizeText } from '../platform/normalize';
+import { problemResponses, type OpenApiRegistry } from '../platform/openapi';
+import { publicCertificateSchema, publicIdSchema, storedStatusSchema } from './certificate-schema';
+import { todayInChina } from './certificate-status';
+
+const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * One status change: suspend, reinstate (`valid`), revoke or withdraw. Every change but a reinstatement
+ * says why. The effective date cannot lie in the future: the registry shows a status from when it is
+ * reported, so a change announced ahead would show too early.
+ */
+export const statusChangeRequestSchema = z
+  .strictObject({
+    status: storedStatusSchema.describe('`valid` reinstates a suspended certificate'),
+    reason: z
+      .string()
+      .max(2000)
+      .refine((v) => !hasForbiddenCharacters(v), {
+        message: 'must not contain control or invisible characters',
+        params: { code: 'INVALID_CHARACTERS' },
+      })
+      .transform(normalizeText)
+      .pipe(z.string().min(1).max(1000))
+      .optional(),
+    effectiveDate: z.iso.date(),
+  })
+  .refine((c) => c.status === 'valid' || c.reason !== undefined, {
+    message: 'a reason is required (except to reinstate)',
+    path: ['reason'],
+  })
+  .refine((c) => c.effectiveDate <= todayInChina(), {
+    message: 'the effective date cannot be in the future',
+    path: ['effectiveDate'],
+  });
+
+/** Writes of certifying bodies (and admins) on single certificates. */
+export function certificateAdminRoutes(
+  services: Pick<Services, 'certificates' | 'audit'>,
+  openapi: OpenApiRegistry,
+): Router {
+  const router = Router();
+  const { certificates, audit } = services;
+
+  openapi.add({
+    method: 'post',
+    path: '/api/v1/certificates/{publicId}/status',
+    summary: 'Suspend, reinstate, revoke or withdraw one certificate',
+    description:
+      "A body token may change only its own body's certificates (403 for another body's; 404 for an id no certificate has). Revoked and withdrawn are final: any other move from them is 409. The next lookup shows the new status.",
+    tags: ['certificates'],
+    roles: ['admin', 'body'],
+    params: z.object({ publicId: publicIdSchema }),
+    body: statusChangeRequestSchema,
+    responses: { 200: publicCertificateSchema },
+    problems: problemResponses(400, 401, 403, 404, 409, 429),
+  });
+  router.post('/certificates/:publicId/status', async (req, res) => {
+    const principal = assertRole(res, 'admin', 'body');
+    const { publicId } = req.params;
+    if (!PUBLIC_ID.test(publicId)) {
+      throw new AppError('INVALID_PUBLIC_ID', 'A public id is 22 letters, digits, - or _.');
+    }
+    const { status, reason, effectiveDate } = parseInput(statusChangeRequestSchema, req.body);
+    const change = { status, reason, date: effectiveDate };
+    // A body token acts for its body only; one without a body code (never issued) matches no certificate.
+    const onlyForBody = principal.role === 'body' ? (principal.bodyCode ?? '') : undefined;
+    const updated = await certificates.changeStatus(publicId, change, undefined, { onlyForBody });
+    await audit.record(
+      actorOf(principal),
+      'certificate.status',
+      { type: 'certificate', id: publicId },
+      {
+        number: updated.number,
+        bodyCode: updated.body?.code ?? onlyForBody,
+        ...change,
+      },
+    );
+    res.json(updated);
+  });
+
+  return router;
+}
