@@ -49,12 +49,13 @@ export function parseInput<S extends z.ZodObject>(
   const metaCode = declaredErrorCode(fieldSchema);
   // `?q=a&q=b` arrives as an array where one value is expected: a malformed query, not a bad value.
   const repeated =
+    fallback === 'INVALID_QUERY' &&
     first?.code === 'invalid_type' &&
     first.expected !== 'array' &&
     fieldName !== undefined &&
     Array.isArray((input as Record<string, unknown> | undefined)?.[fieldName]);
   const code: ErrorCode =
-    first?.code === 'unrecognized_keys' || repeated ? 'INVALID_QUERY' : (declared ?? metaCode ?? fallback);
+    first?.code === 'unrecognized_keys' || repeated ? fallback : (declared ?? metaCode ?? fallback);
   const message =
     first?.code === 'unrecognized_keys'
       ? first.message

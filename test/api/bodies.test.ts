@@ -109,7 +109,7 @@ describe('registering a body', () => {
     ['a control character in the name', { name: '机构\u202e名称' }, 'INVALID_CHARACTERS'],
     ['a malformed industry code', { approvedIndustryCodes: ['18; DROP'] }, 'VALIDATION_FAILED'],
     ['a scheme list that is not a list', { approvedSchemes: 'QMS' }, 'VALIDATION_FAILED'],
-    ['a report time (set by reports only)', { lastReportedAt: '2026-01-01T00:00:00.000Z' }, 'INVALID_QUERY'],
+    ['a report time (set by reports only)', { lastReportedAt: '2026-01-01T00:00:00.000Z' }, 'VALIDATION_FAILED'],
     ['an operator as the code', { code: { $ne: '' } }, 'INVALID_BODY_CODE'],
   ] as const)(
     'when the registration has %s, then 400 with its stable code and nothing is stored',
@@ -266,8 +266,8 @@ describe('updating a body', () => {
     ['nothing', {}, 'VALIDATION_FAILED'],
     ['an approval status without its date', { approvalStatus: 'withdrawn' }, 'VALIDATION_FAILED'],
     ['an unknown scheme', { approvedSchemes: ['FAKE'] }, 'UNKNOWN_SCHEME'],
-    ['a new code', { code: 'OTHER' }, 'INVALID_QUERY'],
-    ['a report time', { lastReportedAt: '2026-01-01T00:00:00.000Z' }, 'INVALID_QUERY'],
+    ['a new code', { code: 'OTHER' }, 'VALIDATION_FAILED'],
+    ['a report time', { lastReportedAt: '2026-01-01T00:00:00.000Z' }, 'VALIDATION_FAILED'],
     ['a null name', { name: null }, 'VALIDATION_FAILED'],
     ['a malformed approval number', { approvalNumber: 'nope' }, 'VALIDATION_FAILED'],
   ] as const)(
@@ -334,7 +334,7 @@ describe('"nothing changed" confirmations', () => {
   });
 
   test.each([
-    ['an unknown field', { period: '2026-05' }, 'INVALID_QUERY'],
+    ['an unknown field', { period: '2026-05' }, 'VALIDATION_FAILED'],
     ['a control character in the note', { note: 'ok\u0007' }, 'INVALID_CHARACTERS'],
     ['a 10 kB note', { note: 'x'.repeat(10_000) }, 'VALIDATION_FAILED'],
     ['a note that is not text', { note: { $set: 1 } }, 'VALIDATION_FAILED'],

@@ -263,9 +263,9 @@ describe('bad status changes', () => {
     [
       'an unknown field',
       { status: 'suspended', reason: 'x', effectiveDate: '2026-01-01', bodyCode: 'X' },
-      'INVALID_QUERY',
+      'VALIDATION_FAILED',
     ],
-    ['the old field name', { status: 'suspended', reason: 'x', date: '2026-01-01' }, 'INVALID_QUERY'],
+    ['the old field name', { status: 'suspended', reason: 'x', date: '2026-01-01' }, 'VALIDATION_FAILED'],
   ] as const)(
     'when the change has %s, then 400 with its stable code and nothing changes',
     async (_w, payload, code) => {

@@ -107,7 +107,7 @@ describe('issuing tokens', () => {
     ['a fractional day', { role: 'admin', label: 'x', expiresInDays: 1.5 }, 400, 'VALIDATION_FAILED'],
     ['a lower-case body code', { role: 'body', bodyCode: 'cqc', label: 'x' }, 400, 'VALIDATION_FAILED'],
     ['a body code operator', { role: 'body', bodyCode: { $ne: '' }, label: 'x' }, 400, 'VALIDATION_FAILED'],
-    ['an unknown field', { role: 'admin', label: 'x', secretHash: 'f'.repeat(64) }, 400, 'INVALID_QUERY'],
+    ['an unknown field', { role: 'admin', label: 'x', secretHash: 'f'.repeat(64) }, 400, 'VALIDATION_FAILED'],
     ['an array', [{ role: 'admin', label: 'x' }], 400, 'VALIDATION_FAILED'],
   ] as const)(
     'when the request asks for %s, then a 4xx with its stable code and nothing is issued',
