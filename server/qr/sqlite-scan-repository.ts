@@ -1,0 +1,58 @@
+import type { SqliteDatabase } from '../platform/sqlite';
+import type { ScanEvent, ScanVerdict } from './qr-schema';
+import type { ScanRepository, ScanSpread } from './scan-repository';
+
+interface ScanRow {
+  at: string;
+  public_id: string | null;
+  verdict: string;
+  network_hash: string;
+}
+
+function toEvent(row: ScanRow): ScanEvent {
+  const event: ScanEvent = { at: row.at, verdict: row.verdict as ScanVerdict, networkHash: row.network_hash };
+  if (row.public_id !== null) event.publicId = row.public_id;
+  return event;
+}
+
+/** Scans in the embedded SQLite file: one row each, `seq` in append order. */
+export function createSqliteScanRepository(db: SqliteDatabase): ScanRepository {
+  const insert = db.prepare<[string, string | null, string, string]>(
+    'INSERT INTO scans (at, public_id, verdict, network_hash) VALUES (?, ?, ?, ?)',
+  );
+  const appendAll = db.transaction((events: readonly ScanEvent[]) => {
+    for (const e of events) insert.run(e.at, e.publicId ?? null, e.verdict, e.networkHash);
+  });
+  const forCertificate = db.prepare<[string, string, number], ScanRow>(
+    `SELECT at, public_id, verdict, network_hash FROM scans
+     WHERE public_id = ? AND at >= ? ORDER BY at DESC, seq DESC LIMIT ?`,
+  );
+  const spread = db.prepare<
+    [string, number, number],
+    { public_id: string; networks: number; scans: number; first_at: string; last_at: string }
+  >(
+    `SELECT public_id, COUNT(DISTINCT network_hash) AS networks, COUNT(*) AS scans,
+            MIN(at) AS first_at, MAX(at) AS last_at
+     FROM scans WHERE at >= ? AND public_id IS NOT NULL
+     GROUP BY public_id HAVING networks >= ?
+     ORDER BY networks DESC, scans DESC, public_id LIMIT ?`,
+  );
+
+  return {
+    async append(events) {
+      if (events.length > 0) appendAll(events);
+    },
+    async listForCertificate(publicId, since, limit) {
+      return forCertificate.all(publicId, since, limit).map(toEvent);
+    },
+    async spreadSince(since, minNetworks, limit): Promise<ScanSpread[]> {
+      return spread.all(since, minNetworks, limit).map((r) => ({
+        publicId: r.public_id,
+        networks: r.networks,
+        scans: r.scans,
+        firstAt: r.first_at,
+        lastAt: r.last_at,
+      }));
+    },
+  };
+}
