@@ -2,7 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', 'test-artifacts/', 'client/dist/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'data/',
+      'coverage/',
+      'test-artifacts/',
+      'client/dist/',
+      // Built bundles (scripts/build-client.ts), not sources.
+      'client/public/app.js',
+      'client/public/scan-worker.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,4 +7,6 @@ module.exports = {
   // Each test file gets its own SQLite file and Redis key prefix, so files can run in parallel.
   maxWorkers: 2,
   testTimeout: 20000,
+  // Bundles the browser client first (esbuild, under a second): the pages and e2e tests serve it.
+  globalSetup: '<rootDir>/test/helpers/e2e-global-setup.ts',
 };

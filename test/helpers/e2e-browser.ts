@@ -1,0 +1,46 @@
+/**
+ * Finding and launching the system's Chromium for the end-to-end tests (playwright-core cannot download
+ * browsers here; Debian's `chromium` package is used, see /work/shared/TESTING.md).
+ */
+import fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+const CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  // The real binary first: the /usr/bin wrapper's shell prints harmless noise and drops flags.
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
+
+/** The path of a Chromium executable, or undefined when none is installed. */
+export function findChromium(): string | undefined {
+  return CANDIDATES.find((p): p is string => Boolean(p) && fs.existsSync(p as string));
+}
+
+/** Flags for a headless Chromium in a container with two cores and a small /dev/shm. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-extensions',
+  '--no-first-run',
+  '--mute-audio',
+];
+
+/** Launches Chromium; with `fakeVideo`, its camera plays that Y4M file (an absolute path). */
+export function launchChromium(
+  executablePath: string,
+  options: { fakeVideo?: string } = {},
+): Promise<Browser> {
+  const args = [...CHROMIUM_ARGS];
+  if (options.fakeVideo) {
+    args.push('--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${options.fakeVideo}`);
+  }
+  return chromium.launch({ executablePath, headless: true, args, timeout: 30_000 });
+}
