@@ -1,12 +1,19 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Store } from 'express-rate-limit';
+import { auditRoutes } from './audit/audit-routes';
+import { createAuditService, type AuditService } from './audit/audit-service';
+import { bodyRoutes } from './bodies/body-routes';
 import { createBodyService, type BodyService } from './bodies/body-service';
+import { tokenRoutes } from './bodies/token-routes';
+import { createTokenService, type TokenService } from './bodies/token-service';
+import { certificateAdminRoutes } from './certificates/certificate-admin-routes';
 import { certificateRoutes } from './certificates/certificate-routes';
 import { pageRoutes } from './certificates/page-routes';
 import { createCertificateService, type CertificateService } from './certificates/certificate-service';
 import { trustProxySetting, type Config } from './config';
 import type { Cache } from './platform/cache';
+import { authenticate } from './platform/auth';
 import { apiNotFound, errorHandler, observeRequests } from './platform/http';
 import type { Logger } from './platform/logger';
 import type { Metrics } from './platform/metrics';
@@ -19,6 +26,21 @@ import {
 import { PUBLIC_ASSETS_DIR } from './platform/paths';
 import { publicRateLimit } from './platform/rate-limit';
 import type { Stores } from './platform/stores';
+import { jwksRoutes, qrRoutes } from './qr/qr-routes';
+import { createQrService, type QrService } from './qr/qr-service';
+import { createScanRecorder, scanHashSecret } from './qr/scan-recorder';
+import { openKeyRing } from './qr/signing-keys';
+import { parseUpload } from './uploads/upload-parsers';
+import { uploadRoutes } from './uploads/upload-routes';
+import { createUploadService, type UploadService } from './uploads/upload-service';
+import { drawRoutes } from './supervision/draw-routes';
+import { createDrawService, tiersFromCredit, type DrawService } from './supervision/draw-service';
+import { inspectorRoutes } from './supervision/inspector-routes';
+import { createInspectorService, type InspectorService } from './supervision/inspector-service';
+import { createCreditService, type CreditService } from './supervision/credit-service';
+import { dishonestyPageRoutes } from './supervision/dishonesty-page';
+import { dishonestyRoutes } from './supervision/dishonesty-routes';
+import { createDishonestyService, type DishonestyService } from './supervision/dishonesty-service';
 
 export interface AppDeps {
   config: Config;
@@ -28,17 +50,37 @@ export interface AppDeps {
   metrics?: Metrics;
   /** express-rate-limit store shared by instances (Redis); in-process memory when absent. */
   rateLimitStore?: Store;
+  /** The clock of date-bound rules (credit-repair notice periods), ms since the epoch; tests inject one. */
+  now?: () => number;
 }
 
 export interface Services {
+  audit: AuditService;
   bodies: BodyService;
   certificates: CertificateService;
+  tokens: TokenService;
+  uploads: UploadService;
+  qr: QrService;
+  inspectors: InspectorService;
+  draws: DrawService;
+  dishonesty: DishonestyService;
+  credit: CreditService;
 }
 
 /** The use cases, wired to the adapters in `deps`. */
 export function createServices(deps: AppDeps): Services {
   const { stores, cache, metrics, config } = deps;
+  const audit = createAuditService({ audit: stores.audit });
   const bodies = createBodyService({ bodies: stores.bodies, cache, metrics });
+  const dishonesty = createDishonestyService({
+    records: stores.dishonesty,
+    audit,
+    cache,
+    metrics,
+    ttlSeconds: config.CACHE_TTL_SECONDS,
+    now: deps.now,
+  });
+  const credit = createCreditService({ dishonesty, bodies, now: deps.now });
   const certificates = createCertificateService({
     certificates: stores.certificates,
     bodies,
@@ -46,8 +88,45 @@ export function createServices(deps: AppDeps): Services {
     metrics,
     ttlSeconds: config.CACHE_TTL_SECONDS,
     negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
+    listings: dishonesty,
   });
-  return { bodies, certificates };
+  const tokens = createTokenService({ tokens: stores.tokens, bodies, audit });
+  const uploads = createUploadService({
+    jobs: stores.uploadJobs,
+    registry: stores.certificates,
+    certificates,
+    bodies,
+    audit,
+    parse: parseUpload,
+    limits: { other: config.UPLOAD_MAX_BYTES, xlsx: config.UPLOAD_MAX_XLSX_BYTES },
+  });
+  if (config.STORE === 'mongo' && (!config.QR_SIGNING_KEYS || !config.SCAN_HASH_SECRET)) {
+    deps.logger.warn(
+      'cluster mode without QR_SIGNING_KEYS or SCAN_HASH_SECRET: unless DATA_DIR is shared, each instance signs with ' +
+        "keys of its own (codes verify only where they were printed) and hashes scanners' networks differently",
+    );
+  }
+  const qr = createQrService({
+    keys: openKeyRing({ dataDir: config.DATA_DIR, configured: config.QR_SIGNING_KEYS, logger: deps.logger }),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    certificates,
+    registry: stores.certificates,
+    cache,
+    recorder: createScanRecorder({ scans: stores.scans, logger: deps.logger }),
+    scanHashSecret: scanHashSecret(config.DATA_DIR, config.SCAN_HASH_SECRET),
+    logger: deps.logger,
+    metrics,
+  });
+  const inspectors = createInspectorService({ inspectors: stores.inspectors, audit });
+  // A plan's risk tiers are the credit levels of its population.
+  const draws = createDrawService({
+    draws: stores.draws,
+    bodies,
+    inspectors,
+    audit,
+    tiers: tiersFromCredit(credit),
+  });
+  return { audit, bodies, certificates, tokens, uploads, qr, inspectors, draws, dishonesty, credit };
 }
 
 const CSP_DIRECTIVES = {
@@ -107,11 +186,25 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   app.use('/assets', express.static(PUBLIC_ASSETS_DIR, { maxAge: '1h', index: false }));
 
-  const limited = publicRateLimit({ perMinute: config.RATE_LIMIT_PER_MINUTE, store: deps.rateLimitStore });
+  const limited = publicRateLimit({
+    perMinute: config.RATE_LIMIT_PER_MINUTE,
+    store: deps.rateLimitStore,
+    logger,
+  });
   const api = express.Router();
   api.use(limited);
   api.use(express.json({ limit: '100kb' }));
+  api.use(authenticate(services.tokens.verify));
   api.use(certificateRoutes(services.certificates, openapi));
+  api.use(certificateAdminRoutes(services, openapi));
+  api.use(bodyRoutes(services, openapi));
+  api.use(tokenRoutes(services, openapi));
+  api.use(auditRoutes(services, openapi));
+  api.use(uploadRoutes(services, openapi));
+  api.use(qrRoutes(services, openapi));
+  api.use(inspectorRoutes(services, openapi));
+  api.use(drawRoutes(services, openapi));
+  api.use(dishonestyRoutes(services, openapi));
   openapi.add({
     method: 'get',
     path: '/api/v1/openapi.json',
@@ -132,8 +225,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   });
   // Any other /api path (`/api/v2/...`) is an API client's mistake too: JSON 404, not an HTML page.
   app.use('/api', apiNotFound);
+  app.use(jwksRoutes(services, openapi, limited));
 
   app.use(pageRoutes(services, { logger, rateLimit: limited }));
+  app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
 
   app.use(errorHandler(logger));
   return app;

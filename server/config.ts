@@ -27,6 +27,28 @@ export const configSchema = z
     /** Seconds a "not found" stays cached, so that floods of made-up numbers do not reach the registry. */
     NEGATIVE_CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(30),
     METRICS_ENABLED: booleanish.default(true),
+    /**
+     * QR signing keys, the same on every instance (cluster mode): a JSON array of PKCS8 PEMs (the first signs,
+     * the others only verify), or the path of a file holding one. Absent: keys live under DATA_DIR/keys.
+     */
+    QR_SIGNING_KEYS: z.string().min(1).optional(),
+    /**
+     * Secret of the keyed hash of scanners' network prefixes (32 characters at least), the same on every
+     * instance. Absent: a random one is kept in DATA_DIR/scan-hash.secret.
+     */
+    SCAN_HASH_SECRET: z.string().min(32).optional(),
+    /** Largest upload accepted (CSV, NDJSON), bytes; past it, reading stops with 413. */
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(200 * 1024 * 1024),
+    /** Largest XLSX upload, bytes (IAF CertSearch's limit): its reader keeps the shared strings in memory. */
+    UPLOAD_MAX_XLSX_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(20 * 1024 * 1024),
   })
   .refine((c) => c.STORE !== 'mongo' || c.MONGODB_URI, {
     message: 'MONGODB_URI is required when STORE=mongo',

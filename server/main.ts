@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Store } from 'express-rate-limit';
-import { createApp } from './app';
+import { createApp, createServices } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Cache } from './platform/cache';
 import { createLogger, type Logger } from './platform/logger';
@@ -10,6 +10,7 @@ import { redisRateLimitStore } from './platform/rate-limit';
 import { createRedisClient, redactRedisUrl, waitForRedis } from './platform/redis';
 import { createRedisCache } from './platform/redis-cache';
 import { openStores } from './platform/stores';
+import { STALE_UPLOAD_MS } from './uploads/upload-service';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /** How long start-up waits for Redis before serving anyway (lookups then go to the registry until it answers). */
@@ -44,7 +45,18 @@ async function main() {
   const stores = await openStores(config);
   const { cache, rateLimitStore } = await openSharedState(config, logger);
   const metrics = config.METRICS_ENABLED ? createMetrics() : undefined;
-  const app = createApp({ config, logger, stores, cache, metrics, rateLimitStore });
+  const deps = { config, logger, stores, cache, metrics, rateLimitStore };
+  const services = createServices(deps);
+  // Uploads a killed process left `running` are over: mark them interrupted. An embedded registry has
+  // one process, so every running job is such a one; on a shared MongoDB other instances may be
+  // uploading now, so only jobs silent for STALE_UPLOAD_MS are.
+  const startedAt = Date.now();
+  const interrupted = await services.uploads.markInterrupted(
+    new Date(stores.kind === 'sqlite' ? startedAt : startedAt - STALE_UPLOAD_MS).toISOString(),
+  );
+  if (interrupted > 0)
+    logger.warn({ interrupted }, 'upload jobs left running by a previous process marked interrupted');
+  const app = createApp(deps, services);
 
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     logger.info(
@@ -58,6 +70,8 @@ async function main() {
     );
   });
   server.keepAliveTimeout = 65_000;
+  // A large upload streams for minutes over a slow line; Node's default (5 min for the whole request) would cut it.
+  server.requestTimeout = 30 * 60_000;
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -71,6 +85,8 @@ async function main() {
     force.unref();
     server.close(async () => {
       // Closing the Redis cache quits the client the rate-limit store shares: only once no request is left.
+      // Queued scan records are written before the store closes.
+      await services.qr.close().catch(() => undefined);
       await Promise.allSettled([stores.close(), cache.close()]);
       logger.info('stopped');
       logger.flush();

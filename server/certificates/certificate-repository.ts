@@ -51,6 +51,13 @@ export interface CertificateRepository {
   /** Certificates carrying this (normalised) number, of one body or of all; at most `limit`, oldest first. */
   findByNumber(number: string, bodyCode: string | undefined, limit: number): Promise<Certificate[]>;
 
+  /**
+   * The certificates of one body carrying any of these (normalised) numbers, in no particular order; a
+   * number with no certificate is simply absent. One round trip for a whole batch (uploads check each
+   * batch against what is stored); callers keep `numbers` to a few thousand.
+   */
+  findByNumbers(bodyCode: string, numbers: readonly string[]): Promise<Certificate[]>;
+
   /** Certificates held by the organisation with this (normalised) credit code; at most `limit`. */
   findByCreditCode(creditCode: string, limit: number): Promise<Certificate[]>;
 

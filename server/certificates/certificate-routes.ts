@@ -38,7 +38,10 @@ const queryInteger = z
 export const searchQuerySchema = z.strictObject({
   q: queryText(100, 'QUERY_TOO_SHORT', 'QUERY_TOO_LONG'),
   page: queryInteger.pipe(z.number().min(1)).default(1).meta({ errorCode: 'INVALID_PAGE' }),
-  pageSize: queryInteger.pipe(z.number().min(1).max(MAX_PAGE_SIZE)).default(20).meta({ errorCode: 'INVALID_PAGE' }),
+  pageSize: queryInteger
+    .pipe(z.number().min(1).max(MAX_PAGE_SIZE))
+    .default(20)
+    .meta({ errorCode: 'INVALID_PAGE' }),
 });
 
 export const numberLookupSchema = z

@@ -3,6 +3,7 @@ import { bodyCodeSchema, publicBodySchema } from '../bodies/body-schema';
 import { isValidCreditCode } from '../platform/credit-code';
 import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
 import { findScheme, SCHEME_CODES } from './schemes';
+import { publicListingSchema } from '../supervision/dishonesty-schema';
 
 /** Statuses a body can report. `expired` is never stored: it is derived from the expiry date. */
 export const STORED_STATUSES = ['valid', 'suspended', 'revoked', 'withdrawn'] as const;
@@ -127,6 +128,11 @@ export const publicCertificateSchema = z
     statusReason: z.string().optional(),
     statusDate: isoDate.optional(),
     body: publicBodySchema.nullable(),
+    listings: z
+      .array(publicListingSchema)
+      .describe(
+        'Dishonesty-list entries of the holder and of the certifying body (empty when neither is listed)',
+      ),
     updatedAt: z.iso.datetime(),
   })
   .meta({ id: 'PublicCertificate' });

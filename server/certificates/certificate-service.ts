@@ -10,6 +10,7 @@ import type { Certificate, CertificateData, PublicCertificate } from './certific
 import { effectiveStatus, todayInChina } from './certificate-status';
 import { findScheme } from './schemes';
 import { createKeyedLock } from '../platform/keyed-lock';
+import type { PublicListing } from '../supervision/dishonesty-schema';
 
 /** Search never pages deeper than this: the registry is looked up, not listed. */
 export const MAX_SEARCH_DEPTH = 500;
@@ -30,11 +31,15 @@ function toCached(cert: Certificate): CachedCertificate {
   return rest;
 }
 
-/** The one public answer for a certificate: effective status, scheme names, body and its approval. */
+/**
+ * The one public answer for a certificate: effective status, scheme names, body and its approval, and
+ * whether the holder or the body is on the dishonesty list.
+ */
 export function toPublicCertificate(
   cert: CachedCertificate,
   body: PublicBody | null,
   today = todayInChina(),
+  listings: PublicListing[] = [],
 ): PublicCertificate {
   const scheme = findScheme(cert.scheme);
   const status = effectiveStatus(cert, today);
@@ -58,6 +63,7 @@ export function toPublicCertificate(
     statusReason: status.reason,
     statusDate: status.date,
     body,
+    listings,
     updatedAt: cert.updatedAt,
   };
 }
@@ -114,13 +120,20 @@ export function createCertificateService(deps: {
   metrics?: Metrics;
   ttlSeconds: number;
   negativeTtlSeconds: number;
+  /** Dishonesty listings of holder and body (cached flags); none shown when absent. */
+  listings?: { listingsFor(holderCreditCode: string, bodyCode: string): Promise<PublicListing[]> };
 }): CertificateService {
-  const { certificates, bodies, cache, metrics, ttlSeconds, negativeTtlSeconds } = deps;
+  const { certificates, bodies, cache, metrics, ttlSeconds, negativeTtlSeconds, listings } = deps;
   const count = (kind: string, result: 'hit' | 'miss') => metrics?.cacheLookups.inc({ kind, result });
   const statusLock = createKeyedLock();
 
   async function withBody(cert: CachedCertificate, today: string): Promise<PublicCertificate> {
-    return toPublicCertificate(cert, await bodies.getPublicBody(cert.bodyCode), today);
+    // Both are cache reads on the hot path: in parallel, one round trip each.
+    const [body, listed] = await Promise.all([
+      bodies.getPublicBody(cert.bodyCode),
+      listings ? listings.listingsFor(cert.holder.creditCode, cert.bodyCode) : [],
+    ]);
+    return toPublicCertificate(cert, body, today, listed);
   }
 
   async function invalidate(certs: Pick<Certificate, 'publicId' | 'number' | 'bodyCode'>[]) {

@@ -264,6 +264,13 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
       return docs.map(toCertificate);
     },
 
+    async findByNumbers(bodyCode, numbers) {
+      if (numbers.length === 0) return [];
+      const filter = { bodyCode, number: { $in: [...numbers] } };
+      const docs = await Certificates.find(filter).lean<CertificateDoc[]>();
+      return docs.map(toCertificate);
+    },
+
     async findByCreditCode(creditCode, limit) {
       const docs = await Certificates.find({ 'holder.creditCode': creditCode })
         .sort({ _id: 1 })

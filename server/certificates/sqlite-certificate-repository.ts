@@ -35,6 +35,10 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
   const byNumberAndBody = db.prepare<[string, string, number], Row>(
     'SELECT id, doc FROM certificates WHERE number = ? AND body_code = ? ORDER BY id LIMIT ?',
   );
+  // The numbers travel as one JSON array: one statement for any batch size, through the (body, number) index.
+  const byNumbers = db.prepare<[string, string], Row>(
+    'SELECT id, doc FROM certificates WHERE body_code = ? AND number IN (SELECT value FROM json_each(?))',
+  );
   const byCreditCode = db.prepare<[string, number], Row>(
     'SELECT id, doc FROM certificates WHERE holder_credit_code = ? ORDER BY id LIMIT ?',
   );
@@ -102,6 +106,10 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     async findByNumber(number, bodyCode, limit) {
       const rows = bodyCode ? byNumberAndBody.all(number, bodyCode, limit) : byNumber.all(number, limit);
       return rows.map(fromRow);
+    },
+    async findByNumbers(bodyCode, numbers) {
+      if (numbers.length === 0) return [];
+      return byNumbers.all(bodyCode, JSON.stringify(numbers)).map(fromRow);
     },
     async findByCreditCode(creditCode, limit) {
       return byCreditCode.all(creditCode, limit).map(fromRow);

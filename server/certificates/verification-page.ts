@@ -39,7 +39,11 @@ export interface FormValues {
 const OTHER: Record<Lang, Lang> = { zh: 'en', en: 'zh' };
 
 /** A same-site URL with the page language carried along when it was chosen explicitly. */
-function href(ctx: PageContext, path: string, params: Record<string, string | number | undefined> = {}) {
+export function href(
+  ctx: PageContext,
+  path: string,
+  params: Record<string, string | number | undefined> = {},
+) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && value !== '') search.set(key, String(value));
@@ -57,7 +61,14 @@ function languageSwitch(ctx: PageContext): string {
   return `<a class="lang-switch" href="${escapeHtml(`${ctx.path}?${params.toString()}`)}" hreflang="${other}" lang="${m.htmlLang}">${escapeHtml(m.languageName)}</a>`;
 }
 
-function layout(ctx: PageContext, page: { title: string; main: string; indexable?: boolean }): string {
+/** The page script (client/src, bundled): the in-page scanner and the in-browser signature check. */
+const APP_SCRIPT = '<script src="/assets/app.js" defer></script>\n';
+
+/** The frame every public page shares (also the dishonesty list's, server/supervision/dishonesty-page.ts). */
+export function layout(
+  ctx: PageContext,
+  page: { title: string; main: string; indexable?: boolean; script?: boolean },
+): string {
   const m = messagesFor(ctx.lang);
   const title = page.title === m.siteName ? m.siteName : `${page.title} · ${m.siteName}`;
   return `<!doctype html>
@@ -67,7 +78,7 @@ function layout(ctx: PageContext, page: { title: string; main: string; indexable
 <meta name="viewport" content="width=device-width,initial-scale=1">
 ${page.indexable ? '' : '<meta name="robots" content="noindex">\n'}<title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/assets/site.css">
-</head>
+${page.script ? APP_SCRIPT : ''}</head>
 <body>
 <a class="skip" href="#main">${escapeHtml(m.skipToContent)}</a>
 <header class="site-header"><a class="site-name" href="${escapeHtml(href(ctx, '/'))}">${escapeHtml(m.siteName)}</a>${languageSwitch(ctx)}</header>
@@ -138,6 +149,21 @@ function bodyWarnings(m: Messages, cert: PublicCertificate): string[] {
   return warnings;
 }
 
+/** "One answer per scan": the holder or the body is on the dishonesty list. */
+function listingBox(ctx: PageContext, cert: PublicCertificate): string {
+  if (cert.listings.length === 0) return '';
+  const d = messagesFor(ctx.lang).dishonesty;
+  const lines = cert.listings.map((l) =>
+    (l.subject === 'holder' ? d.listingHolder : d.listingBody)(l.name, l.startDate, d.severity[l.severity]),
+  );
+  return `<section class="warning listing" aria-labelledby="listing-title">
+<h2 id="listing-title">⚠ ${escapeHtml(d.listingHeading)}</h2>
+${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
+<p>${escapeHtml(d.listingAdvice)}</p>
+<p><a href="${escapeHtml(href(ctx, '/dishonesty'))}">${escapeHtml(d.listLink)}</a></p>
+</section>`;
+}
+
 function warningBox(m: Messages, warnings: string[]): string {
   if (warnings.length === 0) return '';
   return `<section class="warning" aria-labelledby="warning-title">
@@ -197,6 +223,7 @@ export function certificateCard(ctx: PageContext, cert: PublicCertificate): stri
   return `<article class="certificate">
 ${statusBanner(ctx, cert)}
 ${warningBox(m, bodyWarnings(m, cert))}
+${listingBox(ctx, cert)}
 <section class="card-section" aria-labelledby="holder-title">
 <h2 id="holder-title">${escapeHtml(m.holderHeading)}</h2>
 <dl class="facts">
@@ -232,6 +259,7 @@ export function renderCertificatePage(ctx: PageContext, cert: PublicCertificate)
   return layout(ctx, {
     title: `${m.status[cert.status].badge} · ${cert.number}`,
     main: certificateCard(ctx, cert),
+    script: true,
   });
 }
 
@@ -282,9 +310,10 @@ export function renderHomePage(ctx: PageContext, data: { latestReportAt?: string
   return layout(ctx, {
     title: m.homeTitle,
     indexable: true,
+    script: true,
     main: `<h1>${escapeHtml(m.homeTitle)}</h1>
 <p class="lead">${escapeHtml(m.tagline)}</p>
-<!-- QR scanner: a later issue mounts the in-page scanner in #scanner (progressive enhancement; the
+<!-- QR scanner: /assets/app.js mounts the in-page scanner in #scanner (progressive enhancement; the
      forms below keep working without JavaScript). -->
 <section id="scanner" class="panel scanner" data-slot="qr-scanner" aria-labelledby="scanner-title">
 <h2 id="scanner-title">${escapeHtml(m.scannerHeading)}</h2>

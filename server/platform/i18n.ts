@@ -5,6 +5,7 @@
  */
 import type { ApprovalStatus } from '../bodies/body-schema';
 import type { Status } from '../certificates/certificate-schema';
+import type { Severity, SubjectKind } from '../supervision/dishonesty-schema';
 import type { ErrorCode } from './errors';
 
 export const LANGS = ['zh', 'en'] as const;
@@ -138,6 +139,36 @@ export interface Messages {
   tryAgain: string;
   backHome: string;
   footer: string;
+  /** The dishonesty list page and the listing warning of a result page. */
+  dishonesty: DishonestyMessages;
+}
+
+/** Texts about dishonesty records (失信记录) and the public list. */
+export interface DishonestyMessages {
+  listTitle: string;
+  listLead: string;
+  /** The filter links' label and their texts. */
+  filterLabel: string;
+  kindAll: string;
+  kind: Record<SubjectKind, string>;
+  severity: Record<Severity, string>;
+  total: (total: number) => string;
+  none: string;
+  startDate: string;
+  basis: string;
+  facts: string;
+  caseRef: string;
+  earliestRepair: string;
+  auditorBody: string;
+  /** A repair under public notice: anyone may object until the end date. */
+  repairNotice: (start: string, end: string) => string;
+  repairStatement: string;
+  /** The warning on a certificate's result page. */
+  listingHeading: string;
+  listingHolder: (name: string, since: string, severity: string) => string;
+  listingBody: (name: string, since: string, severity: string) => string;
+  listingAdvice: string;
+  listLink: string;
 }
 
 const zh: Messages = {
@@ -255,6 +286,33 @@ const zh: Messages = {
   tryAgain: '请修改后重新查询：',
   backHome: '返回首页',
   footer: '数据来自认证机构报送的认证证书登记库。',
+  dishonesty: {
+    listTitle: '失信名单',
+    listLead:
+      '经市场监管部门认定的认证领域失信主体：持证组织、认证机构和认证人员。信用修复后不再公示；认证人员只公示姓名和所在机构。',
+    filterLabel: '按主体类型筛选',
+    kindAll: '全部',
+    kind: { organisation: '持证组织', body: '认证机构', auditor: '认证人员' },
+    severity: { minor: '轻微失信', moderate: '一般失信', serious: '严重失信', grave: '特别严重失信' },
+    total: (total) => `共 ${total} 条公示中的失信记录`,
+    none: '目前没有公示中的失信记录。',
+    startDate: '列入日期',
+    basis: '认定依据',
+    facts: '主要失信事实',
+    caseRef: '案件编号',
+    earliestRepair: '最早可申请信用修复日期',
+    auditorBody: '所在认证机构',
+    repairNotice: (start, end) =>
+      `信用修复公示中：${start} 至 ${end}（5 个工作日）。公示期内如有异议，请向当地市场监管部门反映。`,
+    repairStatement: '整改情况',
+    listingHeading: '失信名单提示',
+    listingHolder: (name, since, severity) =>
+      `持证组织“${name}”自 ${since} 起被列入失信名单（${severity}）。`,
+    listingBody: (name, since, severity) =>
+      `发证的认证机构“${name}”自 ${since} 起被列入失信名单（${severity}）。`,
+    listingAdvice: '请谨慎采信此证书，并可向当地市场监管部门核实。',
+    listLink: '查看失信名单',
+  },
 };
 
 const en: Messages = {
@@ -384,6 +442,34 @@ const en: Messages = {
   tryAgain: 'Correct it and try again:',
   backHome: 'Home',
   footer: 'Data from the certificate registry reported by certifying bodies.',
+  dishonesty: {
+    listTitle: 'Dishonesty list',
+    listLead:
+      'Holders, certifying bodies and auditors found dishonest by the market regulation authority. Repaired records are no longer shown; auditors are shown by name and body only.',
+    filterLabel: 'Filter by kind',
+    kindAll: 'All',
+    kind: { organisation: 'Holder organisations', body: 'Certifying bodies', auditor: 'Auditors' },
+    severity: { minor: 'minor', moderate: 'moderate', serious: 'serious', grave: 'grave' },
+    total: (total) => `${total} listed record${total === 1 ? '' : 's'}`,
+    none: 'No record is listed at present.',
+    startDate: 'Listed since',
+    basis: 'Legal basis',
+    facts: 'Facts',
+    caseRef: 'Case reference',
+    earliestRepair: 'Credit repair possible from',
+    auditorBody: 'Certifying body',
+    repairNotice: (start, end) =>
+      `Credit repair under public notice from ${start} to ${end} (5 working days). Objections go to the local market regulation bureau.`,
+    repairStatement: 'Rectification',
+    listingHeading: 'On the dishonesty list',
+    listingHolder: (name, since, severity) =>
+      `The holder "${name}" is on the dishonesty list since ${since} (${severity}).`,
+    listingBody: (name, since, severity) =>
+      `The certifying body "${name}" is on the dishonesty list since ${since} (${severity}).`,
+    listingAdvice:
+      'Treat this certificate with caution; you can check with the local market regulation bureau.',
+    listLink: 'See the dishonesty list',
+  },
 };
 
 export const MESSAGES: Record<Lang, Messages> = { zh, en };
@@ -433,6 +519,10 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
     zh: '查询内容过长（最多 100 个字符）。',
     en: 'The query is too long (100 characters at most).',
   },
+  UNKNOWN_SCHEME: {
+    zh: '认证项目代码不在已知的认证项目之列。',
+    en: 'The scheme code is not one of the known certification schemes.',
+  },
   INVALID_PAGE: {
     zh: '页码无效。结果最多显示前 500 条，请缩小查询范围。',
     en: 'Invalid page. Results stop at 500; narrow the search instead.',
@@ -444,6 +534,42 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
   MALFORMED_URL: {
     zh: '链接格式不正确（包含无效的编码），请核对链接是否完整。',
     en: 'The link is malformed (it has an invalid encoding); check that it is complete.',
+  },
+  UPLOAD_EMPTY: {
+    zh: '上传的文件是空的，或只有表头没有数据行。',
+    en: 'The uploaded file is empty, or has a header row but no data rows.',
+  },
+  UPLOAD_MISSING_COLUMNS: {
+    zh: '文件缺少必填列，或找不到表头行。请使用证书上报模板中的列名。',
+    en: 'The file lacks required columns, or has no header row. Use the column names of the upload template.',
+  },
+  INVALID_UPLOAD_JOB_ID: {
+    zh: '上传任务编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The upload job id is malformed (22 letters, digits, - or _).',
+  },
+  SCAN_TEXT_EMPTY: {
+    zh: '没有读到内容。请重新扫描二维码，或输入证书编号。',
+    en: 'Nothing was read. Scan the QR code again, or type the certificate number.',
+  },
+  SCAN_TEXT_TOO_LONG: {
+    zh: '读到的内容过长（最多 4096 个字符），不是本平台的二维码。',
+    en: 'What was read is too long (4096 characters at most); it is not a CertWatch code.',
+  },
+  UPLOAD_JOB_NOT_FOUND: {
+    zh: '没有这个上传任务。',
+    en: 'No such upload job.',
+  },
+  UPLOAD_JOB_EXISTS: {
+    zh: '该上传任务编号已被使用，请换一个新的编号。',
+    en: 'This upload job id is already taken; propose a new one.',
+  },
+  UPLOAD_REJECTED: {
+    zh: '文件中有错误行，整批上报未保存（整体模式）。请下载错误报告，改正后重新上传。',
+    en: 'The file has rows with errors, so nothing was stored (atomic mode). Download the error report, fix the rows and upload again.',
+  },
+  UPLOAD_MALFORMED: {
+    zh: '文件格式有误，无法读取（例如引号未闭合、含二进制内容，或不是 XLSX 文件）。',
+    en: 'The file is malformed and cannot be read (e.g. an unclosed quote, binary content, or not an XLSX file).',
   },
   UNAUTHENTICATED: {
     zh: '需要有效的访问令牌。',
@@ -473,6 +599,10 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
     zh: '不支持此请求方法。',
     en: 'This request method is not allowed here.',
   },
+  BODY_EXISTS: {
+    zh: '已有使用该代码的认证机构。',
+    en: 'A certifying body with this code already exists.',
+  },
   DUPLICATE_CERTIFICATE: {
     zh: '该证书已存在。',
     en: 'This certificate already exists.',
@@ -485,9 +615,17 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
     zh: '提交的内容过大。',
     en: 'The request is too large.',
   },
+  UPLOAD_ROW_TOO_LARGE: {
+    zh: '文件中有一行数据过大。',
+    en: 'A row of the file is too large.',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     zh: '不支持的内容类型或编码。',
     en: 'The content type or encoding is not supported.',
+  },
+  UNSUPPORTED_UPLOAD_FORMAT: {
+    zh: '不支持的上传格式。请上传 CSV、XLSX 或 NDJSON 文件。',
+    en: 'Unsupported upload format. Upload a CSV, XLSX or NDJSON file.',
   },
   RATE_LIMITED: {
     zh: '请求过于频繁，请稍后再试。',
@@ -500,6 +638,98 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
   SERVICE_UNAVAILABLE: {
     zh: '服务暂时不可用，请稍后重试。',
     en: 'The service is temporarily unavailable; please try again later.',
+  },
+  INVALID_DISHONESTY_ID: {
+    zh: '失信记录编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The dishonesty record id is malformed (22 letters, digits, - or _).',
+  },
+  INVALID_REPAIR_ID: {
+    zh: '信用修复申请编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The credit repair id is malformed (22 letters, digits, - or _).',
+  },
+  TOO_MANY_CODES: {
+    zh: '一次查询的代码过多（最多 1000 个）。',
+    en: 'Too many codes in one query (1,000 at most).',
+  },
+  DISHONESTY_RECORD_NOT_FOUND: {
+    zh: '没有这条公示中的失信记录。',
+    en: 'No such listed dishonesty record.',
+  },
+  REPAIR_NOT_FOUND: {
+    zh: '该失信记录没有这个信用修复申请。',
+    en: 'This record has no such credit repair.',
+  },
+  DISHONESTY_ALREADY_REPAIRED: {
+    zh: '该失信记录已完成信用修复，不再公示。',
+    en: 'This record has already been repaired and is no longer listed.',
+  },
+  REPAIR_TOO_EARLY: {
+    zh: '尚未到可申请信用修复的日期。',
+    en: 'Credit repair cannot be asked for before the earliest repair date.',
+  },
+  REPAIR_PENDING: {
+    zh: '该失信记录已有一项待决定的信用修复申请。',
+    en: 'A credit repair of this record already awaits its decision.',
+  },
+  REPAIR_NOTICE_RUNNING: {
+    zh: '信用修复公示期（5 个工作日）尚未结束，公示期满后方可作出决定。',
+    en: 'The public notice (5 working days) has not ended; decide after it.',
+  },
+  REPAIR_ALREADY_DECIDED: {
+    zh: '该信用修复申请已作出决定。',
+    en: 'This credit repair has already been decided.',
+  },
+  INVALID_INSPECTOR_ID: {
+    zh: '检查人员编号格式不正确（2 至 32 位字母、数字或 -）。',
+    en: 'The inspector id is malformed (2 to 32 letters, digits or -).',
+  },
+  INVALID_DRAW_ID: {
+    zh: '抽查编号格式不正确（DR 加 16 位字母或数字 2-7）。',
+    en: 'The draw id is malformed (DR and 16 letters or digits 2-7).',
+  },
+  DRAW_ENTROPY_MISMATCH: {
+    zh: '外部随机数与抽查计划不符：计划指定了公开随机源时必须提供其数值，未指定时不得提供。',
+    en: 'External entropy does not match the plan: give the value exactly when the plan names a public source.',
+  },
+  INSPECTOR_NOT_FOUND: {
+    zh: '检查人员名录中没有此人。',
+    en: 'No inspector of the directory has this id.',
+  },
+  DRAW_NOT_FOUND: {
+    zh: '没有这个抽查计划。',
+    en: 'No such inspection draw.',
+  },
+  INSPECTOR_EXISTS: {
+    zh: '已有使用该编号的检查人员。',
+    en: 'An inspector with this id already exists.',
+  },
+  DRAW_ALREADY_EXECUTED: {
+    zh: '该抽查计划已经执行过，每个计划只能抽取一次。',
+    en: 'This draw has already been executed; a plan is drawn only once.',
+  },
+  DRAW_NOT_EXECUTED: {
+    zh: '该抽查计划尚未执行，还没有抽查对象。',
+    en: 'This draw has not been executed yet, so it has no targets.',
+  },
+  DRAW_POPULATION_EMPTY: {
+    zh: '没有符合抽查范围条件的对象。',
+    en: 'No entity matches the population filter.',
+  },
+  DRAW_POPULATION_TOO_LARGE: {
+    zh: '抽查对象名录过大，请缩小范围（认证项目、机构、地区）或分成多个计划。',
+    en: 'The population is too large; narrow it (schemes, bodies, division) or split the plan.',
+  },
+  DRAW_RATE_MISSING: {
+    zh: '抽查对象中有未设定抽查比例的信用等级。',
+    en: 'The population has a credit level the plan gives no sampling rate for.',
+  },
+  DRAW_TOO_FEW_INSPECTORS: {
+    zh: '可选派的检查人员不足（已排除需回避的人员），无法为每个对象抽取规定人数。',
+    en: 'Too few inspectors without a conflict of interest to draw the required number per target.',
+  },
+  DRAW_NOT_A_TARGET: {
+    zh: '该对象不在本次抽查结果中。',
+    en: 'This entity was not drawn in this draw.',
   },
 };
 

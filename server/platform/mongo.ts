@@ -1,6 +1,13 @@
 import mongoose, { type Connection } from 'mongoose';
+import { createMongoAuditRepository } from '../audit/mongo-audit-repository';
 import { createMongoBodyRepository } from '../bodies/mongo-body-repository';
+import { createMongoTokenRepository } from '../bodies/mongo-token-repository';
 import { createMongoCertificateRepository } from '../certificates/mongo-certificate-repository';
+import { createMongoUploadJobRepository } from '../uploads/mongo-upload-job-repository';
+import { createMongoScanRepository } from '../qr/mongo-scan-repository';
+import { createMongoDrawRepository } from '../supervision/mongo-draw-repository';
+import { createMongoInspectorRepository } from '../supervision/mongo-inspector-repository';
+import { createMongoDishonestyRepository } from '../supervision/mongo-dishonesty-repository';
 import type { Stores } from './stores';
 
 export interface MongoOptions {
@@ -49,6 +56,13 @@ export async function openMongoStores(uri: string, options: MongoOptions = {}): 
   try {
     const certificates = createMongoCertificateRepository(conn);
     const bodies = createMongoBodyRepository(conn);
+    const uploadJobs = createMongoUploadJobRepository(conn);
+    const audit = createMongoAuditRepository(conn);
+    const tokens = createMongoTokenRepository(conn);
+    const scans = createMongoScanRepository(conn);
+    const inspectors = createMongoInspectorRepository(conn);
+    const draws = createMongoDrawRepository(conn);
+    const dishonesty = createMongoDishonestyRepository(conn);
     await Promise.all(Object.values(conn.models).map((model) => model.init()));
     const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     return {
@@ -56,6 +70,13 @@ export async function openMongoStores(uri: string, options: MongoOptions = {}): 
       connection: conn,
       certificates,
       bodies,
+      uploadJobs,
+      audit,
+      tokens,
+      scans,
+      inspectors,
+      draws,
+      dishonesty,
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('MongoDB: not connected');

@@ -22,6 +22,8 @@ export interface OperationSpec {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** A request body that is not JSON (an uploaded file): the media types it may have. */
+  bodyMedia?: { description: string; contentTypes: string[] };
   responses: Record<number, z.ZodType | MediaResponse>;
   problems?: number[];
 }
@@ -109,7 +111,18 @@ export function createOpenApiRegistry(info: {
           parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
           requestBody: op.body
             ? { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } }
-            : undefined,
+            : op.bodyMedia
+              ? {
+                  required: true,
+                  description: op.bodyMedia.description,
+                  content: Object.fromEntries(
+                    op.bodyMedia.contentTypes.map((type) => [
+                      type,
+                      { schema: { type: 'string', format: 'binary' } },
+                    ]),
+                  ),
+                }
+              : undefined,
           responses,
         };
       }

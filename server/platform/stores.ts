@@ -1,16 +1,37 @@
+import type { AuditRepository } from '../audit/audit-repository';
+import { createSqliteAuditRepository } from '../audit/sqlite-audit-repository';
 import type { BodyRepository } from '../bodies/body-repository';
+import { createSqliteTokenRepository } from '../bodies/sqlite-token-repository';
+import type { TokenRepository } from '../bodies/token-repository';
 import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
 import type { Config } from '../config';
+import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-repository';
+import type { UploadJobRepository } from '../uploads/upload-job-repository';
 import { openMongoStores } from './mongo';
 import { openSqlite } from './sqlite';
+import type { ScanRepository } from '../qr/scan-repository';
+import { createSqliteScanRepository } from '../qr/sqlite-scan-repository';
+import type { DrawRepository } from '../supervision/draw-repository';
+import type { InspectorRepository } from '../supervision/inspector-repository';
+import { createSqliteDrawRepository } from '../supervision/sqlite-draw-repository';
+import { createSqliteInspectorRepository } from '../supervision/sqlite-inspector-repository';
+import type { DishonestyRepository } from '../supervision/dishonesty-repository';
+import { createSqliteDishonestyRepository } from '../supervision/sqlite-dishonesty-repository';
 
 /** The repositories of one backend, with its health check and shutdown. */
 export interface Stores {
   kind: 'sqlite' | 'mongo';
   certificates: CertificateRepository;
   bodies: BodyRepository;
+  uploadJobs: UploadJobRepository;
+  tokens: TokenRepository;
+  audit: AuditRepository;
+  scans: ScanRepository;
+  inspectors: InspectorRepository;
+  draws: DrawRepository;
+  dishonesty: DishonestyRepository;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -22,6 +43,13 @@ export function openSqliteStores(dataDir: string): Stores {
     kind: 'sqlite',
     certificates: createSqliteCertificateRepository(db),
     bodies: createSqliteBodyRepository(db),
+    uploadJobs: createSqliteUploadJobRepository(db),
+    tokens: createSqliteTokenRepository(db),
+    audit: createSqliteAuditRepository(db),
+    scans: createSqliteScanRepository(db),
+    inspectors: createSqliteInspectorRepository(db),
+    draws: createSqliteDrawRepository(db),
+    dishonesty: createSqliteDishonestyRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

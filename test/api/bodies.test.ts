@@ -109,7 +109,11 @@ describe('registering a body', () => {
     ['a control character in the name', { name: '机构\u202e名称' }, 'INVALID_CHARACTERS'],
     ['a malformed industry code', { approvedIndustryCodes: ['18; DROP'] }, 'VALIDATION_FAILED'],
     ['a scheme list that is not a list', { approvedSchemes: 'QMS' }, 'VALIDATION_FAILED'],
-    ['a report time (set by reports only)', { lastReportedAt: '2026-01-01T00:00:00.000Z' }, 'VALIDATION_FAILED'],
+    [
+      'a report time (set by reports only)',
+      { lastReportedAt: '2026-01-01T00:00:00.000Z' },
+      'VALIDATION_FAILED',
+    ],
     ['an operator as the code', { code: { $ne: '' } }, 'INVALID_BODY_CODE'],
   ] as const)(
     'when the registration has %s, then 400 with its stable code and nothing is stored',

@@ -22,7 +22,7 @@ describe('behind a trusted proxy', () => {
     for (let i = 0; i < LIMIT; i += 1) {
       const ok = await from(client, `/api/v1/certificates/${cert.publicId}`);
       expect(ok).toMatchObject({ status: 200, body: { publicId: cert.publicId } });
-      expect(ok.headers.ratelimit).toMatch(new RegExp(`r=${LIMIT - 1 - i}\\b`));
+      expect(ok.headers.ratelimit).toMatch(new RegExp(`remaining=${LIMIT - 1 - i}\\b`));
     }
 
     const res = await from(client, `/api/v1/certificates/${cert.publicId}`);
@@ -32,8 +32,8 @@ describe('behind a trusted proxy', () => {
       headers: {
         'content-type': expect.stringMatching(/^application\/problem\+json/),
         'retry-after': expect.stringMatching(/^\d+$/),
-        ratelimit: expect.stringMatching(/r=0\b/),
-        'ratelimit-policy': expect.stringContaining(`q=${LIMIT}`),
+        ratelimit: expect.stringMatching(/remaining=0\b/),
+        'ratelimit-policy': expect.stringMatching(new RegExp(`^${LIMIT};w=60`)),
       },
       body: {
         type: 'urn:certwatch:problem:RATE_LIMITED',

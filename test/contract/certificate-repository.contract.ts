@@ -277,6 +277,47 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
       });
     });
 
+    describe('findByNumbers', () => {
+      const byNumber = (certs: Certificate[]) => [...certs].sort((x, y) => (x.number < y.number ? -1 : 1));
+
+      test("when a batch of numbers is asked for, then exactly that body's certificates with them come back", async () => {
+        const [body, other] = [unique('FN'), unique('FO')];
+        const stored = (
+          await repo.upsertMany(
+            [
+              makeCertificate({ bodyCode: body }),
+              makeCertificate({ bodyCode: body }),
+              makeCertificate({ bodyCode: body }),
+            ],
+            at(),
+          )
+        ).map((r) => r.certificate);
+        const [a, b, c] = stored as [Certificate, Certificate, Certificate];
+        // The same number at another body is not this body's certificate.
+        await repo.upsert(makeCertificate({ bodyCode: other, number: a.number }), at());
+
+        const found = await repo.findByNumbers(body, [a.number, c.number, unique('NONE')]);
+        expect(byNumber(found)).toEqual(byNumber([a, c]));
+        await expect(repo.findByNumbers(body, [b.number, b.number])).resolves.toEqual([b]);
+        await expect(repo.findByNumbers(unique('NOBODY'), [a.number])).resolves.toEqual([]);
+        await expect(repo.findByNumbers(body, [])).resolves.toEqual([]);
+      });
+
+      test('when thousands of numbers are asked for at once, then all of them are found', async () => {
+        const body = unique('FM');
+        const data = Array.from({ length: 3000 }, (_, i) =>
+          makeCertificate({ bodyCode: body, number: `${body}-${String(i).padStart(5, '0')}` }),
+        );
+        await repo.upsertMany(data, at());
+        const found = await repo.findByNumbers(
+          body,
+          data.map((d) => d.number),
+        );
+        expect(found).toHaveLength(3000);
+        expect(new Set(found.map((c) => c.number))).toEqual(new Set(data.map((d) => d.number)));
+      });
+    });
+
     describe('findByCreditCode', () => {
       test('when a holder has several certificates, then all come back, at most `limit`, oldest first', async () => {
         const code = creditCode();

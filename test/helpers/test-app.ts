@@ -63,6 +63,8 @@ export function createTestApp(options: { env?: Record<string, string>; cache?: C
       return issued.secret;
     },
     async close() {
+      // Queued scan records first, while the store is open; this also stops the key ring's timer.
+      await services.qr.close();
       await stores.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -1,0 +1,258 @@
+/**
+ * Uploads a file of certificate reports to CertWatch, with a progress bar, and prints the job's summary.
+ *
+ *   npm run upload -- FILE [--mode atomic|partial] [--format csv|xlsx|ndjson] [--url URL] [--token TOKEN]
+ *                          [--errors PATH]
+ *
+ *   FILE       a .csv (UTF-8 or GBK), .xlsx or .ndjson file in the upload template's columns
+ *   --mode     atomic (default): nothing is stored unless every row is valid; partial: valid rows are stored
+ *   --format   when the file name does not say it
+ *   --url      the portal (default $CERTWATCH_URL, else http://localhost:3000)
+ *   --token    a body token (default $CERTWATCH_TOKEN; prefer the variable: arguments show up in `ps`)
+ *   --errors   where to save the error report (CSV) when some rows were rejected
+ *
+ * The file is streamed, never read whole. The script picks the job id itself (128 random bits, sent as
+ * `Upload-Job-Id`), so it can poll GET /api/v1/uploads/:jobId while it sends and show how far the server
+ * has read and checked the file, not only how much has been sent.
+ *
+ * Exit status: 0 when the upload succeeded (rows may still have been rejected in partial mode: see the
+ * summary), 1 when it was rejected or failed, 2 for a usage error.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+interface Progress {
+  bytes: number;
+  rowsRead: number;
+  accepted: number;
+  rejected: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+interface Job {
+  id: string;
+  state: string;
+  mode: string;
+  progress: Progress;
+  summary?: string;
+  warnings: { code: string; message: string }[];
+  errorsStored: number;
+  errorsCapped: boolean;
+  failure?: { code: string; message: string };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ndjson: 'application/x-ndjson',
+};
+const POLL_MS = 500;
+
+function usage(message: string): never {
+  console.error(
+    `${message}\n\nUsage: npm run upload -- FILE [--mode atomic|partial] [--format csv|xlsx|ndjson] [--url URL] [--token TOKEN] [--errors PATH]`,
+  );
+  process.exit(2);
+}
+
+function options() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      mode: { type: 'string', default: 'atomic' },
+      format: { type: 'string' },
+      url: { type: 'string', default: process.env.CERTWATCH_URL ?? 'http://localhost:3000' },
+      token: { type: 'string', default: process.env.CERTWATCH_TOKEN },
+      errors: { type: 'string' },
+    },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) usage('Give exactly one file to upload.');
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) usage(`No such file: ${file}`);
+  if (values.mode !== 'atomic' && values.mode !== 'partial') usage('--mode is atomic or partial.');
+  const format = values.format ?? path.extname(file).slice(1).toLowerCase().replace('jsonl', 'ndjson');
+  if (!CONTENT_TYPES[format]) usage(`Cannot tell the format of ${file}: give --format csv, xlsx or ndjson.`);
+  if (!values.token) usage('No token: set CERTWATCH_TOKEN (or give --token) to a body token.');
+  let base: URL;
+  try {
+    base = new URL(values.url);
+  } catch {
+    usage(`--url is not a URL: ${values.url}`);
+  }
+  return { file, format, mode: values.mode, base, token: values.token, errors: values.errors };
+}
+
+const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+const n = (value: number) => value.toLocaleString('en');
+
+/** One line of progress: a bar of what the server has read, then rows and outcomes. */
+function progressLine(sent: number, total: number, job: Job | undefined): string {
+  const read = job?.progress.bytes ?? 0;
+  const share = total === 0 ? 1 : Math.min(1, read / total);
+  const width = 24;
+  const filled = Math.round(share * width);
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+  const p = job?.progress;
+  const rows = p
+    ? ` rows ${n(p.rowsRead)} (ok ${n(p.accepted)}, rejected ${n(p.rejected)}; stored ${n(p.created + p.updated + p.unchanged)})`
+    : '';
+  return `${bar} ${(share * 100).toFixed(0).padStart(3)}% read ${mb(read)} / ${mb(total)}, sent ${mb(sent)}${rows}`;
+}
+
+async function fetchJob(base: URL, token: string, id: string): Promise<Job | undefined> {
+  try {
+    const res = await fetch(new URL(`/api/v1/uploads/${id}`, base), {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) {
+      await res.arrayBuffer();
+      return undefined;
+    }
+    return (await res.json()) as Job;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Streams the file to POST /api/v1/uploads; resolves with the status and the parsed answer. */
+function send(
+  o: ReturnType<typeof options>,
+  jobId: string,
+  onSent: (bytes: number) => void,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const size = fs.statSync(o.file).size;
+  const url = new URL('/api/v1/uploads', o.base);
+  url.searchParams.set('mode', o.mode);
+  url.searchParams.set('format', o.format);
+  url.searchParams.set('fileName', path.basename(o.file));
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${o.token}`,
+          'Content-Type': CONTENT_TYPES[o.format] as string,
+          'Content-Length': size,
+          'Upload-Job-Id': jobId,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
+          } catch {
+            resolve({ status: res.statusCode ?? 0, body: { detail: text.slice(0, 500) } });
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    // A server that refuses the file part-way answers, then closes while we are still sending.
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
+    });
+    const stream = fs.createReadStream(o.file);
+    stream.on('data', () => onSent(stream.bytesRead));
+    stream.on('error', reject);
+    stream.pipe(req);
+  });
+}
+
+function printSummary(job: Job, base: URL): void {
+  const p = job.progress;
+  console.log(`\nJob ${job.id}: ${job.state} (${job.mode})`);
+  console.log(
+    `  rows read ${n(p.rowsRead)}: accepted ${n(p.accepted)} (created ${n(p.created)}, updated ${n(p.updated)}, ` +
+      `unchanged ${n(p.unchanged)}), rejected ${n(p.rejected)}`,
+  );
+  if (job.summary) console.log(`  ${job.summary}`);
+  if (job.failure) console.log(`  ${job.failure.code}: ${job.failure.message}`);
+  for (const w of job.warnings) console.log(`  warning ${w.code}: ${w.message}`);
+  if (job.errorsStored > 0) {
+    const report = new URL(`/api/v1/uploads/${job.id}/errors.csv`, base);
+    console.log(
+      `  error report (${n(job.errorsStored)} row errors${job.errorsCapped ? ', capped' : ''}): ${report.href}\n` +
+        `    curl -H "Authorization: Bearer $CERTWATCH_TOKEN" -o errors.csv '${report.href}'`,
+    );
+  }
+}
+
+async function saveErrors(base: URL, token: string, job: Job, target: string): Promise<void> {
+  const res = await fetch(new URL(`/api/v1/uploads/${job.id}/errors.csv`, base), {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) {
+    console.error(`  could not fetch the error report: HTTP ${res.status}`);
+    return;
+  }
+  fs.writeFileSync(target, Buffer.from(await res.arrayBuffer()));
+  console.log(`  error report saved to ${target}`);
+}
+
+async function main() {
+  const o = options();
+  const jobId = randomBytes(16).toString('base64url');
+  const total = fs.statSync(o.file).size;
+  const tty = process.stdout.isTTY === true;
+  let sent = 0;
+  let job: Job | undefined;
+  let lastLine = 0;
+  const draw = () => {
+    const line = progressLine(sent, total, job);
+    if (tty) process.stdout.write(`\r${line}\x1b[K`);
+    else if (Date.now() - lastLine >= 5000) {
+      lastLine = Date.now();
+      console.log(line);
+    }
+  };
+  console.log(
+    `Uploading ${o.file} (${mb(total)}, ${o.format}, ${o.mode}) to ${o.base.origin} as job ${jobId}`,
+  );
+  let done = false;
+  const poller = (async () => {
+    while (!done) {
+      job = (await fetchJob(o.base, o.token, jobId)) ?? job;
+      draw();
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  })();
+  const answer = await send(o, jobId, (bytes) => {
+    sent = bytes;
+  }).finally(() => {
+    done = true;
+  });
+  await poller;
+  const body = answer.body;
+  const finished =
+    (body.job as Job | undefined) ?? (typeof body.state === 'string' ? (body as unknown as Job) : undefined);
+  if (finished) job = finished;
+  draw();
+  if (tty) process.stdout.write('\n');
+
+  if (!finished) {
+    console.error(
+      `\nUpload refused: HTTP ${answer.status} ${String(body.code ?? '')}: ${String(body.detail ?? '')}`,
+    );
+    process.exit(1);
+  }
+  printSummary(finished, o.base);
+  if (answer.status >= 400) console.log(`  HTTP ${answer.status} ${String(body.code ?? '')}`);
+  if (o.errors && finished.errorsStored > 0) await saveErrors(o.base, o.token, finished, o.errors);
+  process.exit(finished.state === 'succeeded' ? 0 : 1);
+}
+
+main().catch((error: unknown) => {
+  console.error('upload failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,142 @@
+import type { SqliteDatabase } from '../platform/sqlite';
+import type { UploadJobRepository } from './upload-job-repository';
+import {
+  EMPTY_PROGRESS,
+  INTERRUPTED_BY_RESTART,
+  type RowError,
+  type RowErrorCode,
+  type UploadJob,
+} from './upload-schema';
+
+/** How many error rows one read of the report fetches. */
+const ERROR_PAGE_SIZE = 1000;
+
+interface ErrorRow {
+  seq: number;
+  row: number;
+  field: string;
+  code: string;
+  message: string;
+  number: string | null;
+}
+
+const toJob = (doc: string): UploadJob => JSON.parse(doc) as UploadJob;
+
+/** Upload jobs in the embedded SQLite file: the job as a JSON document, its error report as rows. */
+export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRepository {
+  const insertJob = db.prepare<[string, string, string, string, string, string]>(
+    `INSERT INTO upload_jobs (id, body_code, state, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const byId = db.prepare<[string], { doc: string }>('SELECT doc FROM upload_jobs WHERE id = ?');
+  const writeJob = db.prepare<[string, string, string, string]>(
+    'UPDATE upload_jobs SET state = ?, updated_at = ?, doc = ? WHERE id = ?',
+  );
+  const runningBefore = db.prepare<[string], { doc: string }>(
+    "SELECT doc FROM upload_jobs WHERE state = 'running' AND updated_at < ? ORDER BY created_at",
+  );
+  const insertError = db.prepare<[string, number, string, string, string, string | null]>(
+    'INSERT INTO upload_errors (job_id, row, field, code, message, number) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  // Keyset paging over the (job_id, row) index, whose entries for one row are in rowid order: no sort.
+  const errorPage = db.prepare<[string, number, number, number], ErrorRow>(
+    `SELECT rowid AS seq, row, field, code, message, number FROM upload_errors
+     WHERE job_id = ? AND (row, rowid) > (?, ?) ORDER BY row, rowid LIMIT ?`,
+  );
+
+  /** Applies `change` to the running job `id` inside one transaction; undefined when it is not running. */
+  const updateRunning = db.transaction(
+    (id: string, at: string, change: (job: UploadJob) => UploadJob): UploadJob | undefined => {
+      const row = byId.get(id);
+      if (!row) return undefined;
+      const job = toJob(row.doc);
+      if (job.state !== 'running') return undefined;
+      const next = change(job);
+      writeJob.run(next.state, at, JSON.stringify(next), id);
+      return next;
+    },
+  );
+
+  const appendAll = db.transaction((jobId: string, errors: readonly RowError[]) => {
+    for (const e of errors) insertError.run(jobId, e.row, e.field, e.code, e.message, e.number ?? null);
+  });
+
+  return {
+    async create(input) {
+      const job: UploadJob = {
+        ...input,
+        state: 'running',
+        progress: { ...EMPTY_PROGRESS },
+        warnings: [],
+        errorsStored: 0,
+        errorsCapped: false,
+        updatedAt: input.createdAt,
+      };
+      const stored = JSON.parse(JSON.stringify(job)) as UploadJob;
+      const { changes } = insertJob.run(
+        job.id,
+        job.bodyCode,
+        job.state,
+        job.createdAt,
+        job.updatedAt,
+        JSON.stringify(stored),
+      );
+      return changes === 1 ? stored : undefined;
+    },
+
+    async updateProgress(id, progress, at) {
+      updateRunning(id, at, (job) => ({ ...job, progress: { ...progress }, updatedAt: at }));
+    },
+
+    async finish(id, outcome) {
+      const at = outcome.finishedAt;
+      return updateRunning(id, at, (job) =>
+        JSON.parse(JSON.stringify({ ...job, ...outcome, updatedAt: at })),
+      );
+    },
+
+    async findById(id) {
+      const row = byId.get(id);
+      return row ? toJob(row.doc) : undefined;
+    },
+
+    async appendErrors(jobId, errors) {
+      if (errors.length > 0) appendAll(jobId, errors);
+    },
+
+    async *errors(jobId) {
+      let after = { row: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
+      for (;;) {
+        const page = errorPage.all(jobId, after.row, after.seq, ERROR_PAGE_SIZE);
+        for (const e of page) {
+          const error: RowError = {
+            row: e.row,
+            field: e.field,
+            code: e.code as RowErrorCode,
+            message: e.message,
+          };
+          if (e.number !== null) error.number = e.number;
+          yield error;
+        }
+        if (page.length < ERROR_PAGE_SIZE) return;
+        const last = page[page.length - 1] as ErrorRow;
+        after = { row: last.row, seq: last.seq };
+      }
+    },
+
+    async markInterrupted(before, at) {
+      return db.transaction(() =>
+        runningBefore.all(before).flatMap(
+          (row) =>
+            updateRunning(toJob(row.doc).id, at, (job) => ({
+              ...job,
+              state: 'interrupted',
+              failure: { ...INTERRUPTED_BY_RESTART },
+              updatedAt: at,
+              finishedAt: at,
+            })) ?? [],
+        ),
+      )();
+    },
+  };
+}

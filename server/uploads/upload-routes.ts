@@ -1,0 +1,158 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Services } from '../app';
+import { assertRole } from '../platform/auth';
+import { AppError } from '../platform/errors';
+import { parseInput } from '../platform/http';
+import { hasForbiddenCharacters } from '../platform/normalize';
+import type { OpenApiRegistry } from '../platform/openapi';
+import { problemResponses } from '../platform/openapi';
+import { errorReportCsv } from './upload-error-report';
+import { uploadFormatOf } from './upload-parsers';
+import { UPLOAD_MODES, uploadJobIdSchema, uploadJobSchema } from './upload-schema';
+
+/** The header a client proposes its job id in, so that it can poll the job while it is still sending. */
+export const JOB_ID_HEADER = 'upload-job-id';
+
+export const uploadQuerySchema = z.strictObject({
+  mode: z
+    .enum(UPLOAD_MODES)
+    .default('atomic')
+    .describe(
+      'atomic: nothing is stored unless every row is valid (default); partial: valid rows are stored',
+    ),
+  format: z
+    .string()
+    .max(16)
+    .optional()
+    .describe('csv, xlsx or ndjson; else taken from Content-Type, then from fileName'),
+  fileName: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((v) => !hasForbiddenCharacters(v), 'must not contain control or invisible characters')
+    .optional()
+    .describe('The name of the file, kept with the job'),
+});
+
+const jobParams = z.object({ jobId: uploadJobIdSchema });
+
+/** After this answer the connection closes: the rest of an unread upload is not worth reading. */
+function closeAfter(res: Response): void {
+  res.set('Connection', 'close');
+}
+
+function assertJobId(jobId: string): void {
+  if (!uploadJobIdSchema.safeParse(jobId).success) {
+    throw new AppError('INVALID_UPLOAD_JOB_ID', 'A job id is 22 letters, digits, - or _.');
+  }
+}
+
+/** Bulk upload by certifying bodies: the file streams in, the finished job comes back. */
+export function uploadRoutes(services: Pick<Services, 'uploads'>, openapi: OpenApiRegistry): Router {
+  const { uploads } = services;
+  const router = Router();
+
+  openapi.add({
+    method: 'post',
+    path: '/api/v1/uploads',
+    summary: 'Upload a file of certificate reports (CSV, XLSX or NDJSON), streamed',
+    description:
+      'The request body is the file itself (not multipart): text/csv (UTF-8 with or without BOM, or GB18030/GBK), ' +
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, or application/x-ndjson. The body is the ' +
+      "token's. Answers when the whole file is processed: 201 with the job, 422 UPLOAD_REJECTED (atomic, bad rows; " +
+      `nothing stored) with the job in \`job\`. Files over ${uploads.maxBytes('csv')} bytes (XLSX: ` +
+      `${uploads.maxBytes('xlsx')}) get 413. Optional header \`Upload-Job-Id\`: a job id chosen by the client ` +
+      '(22 base64url characters, 128 random bits) so it can poll GET /api/v1/uploads/{jobId} while it sends.',
+    tags: ['uploads'],
+    roles: ['body'],
+    query: uploadQuerySchema,
+    bodyMedia: {
+      description: 'The file, as is (streamed; not multipart)',
+      contentTypes: [
+        'text/csv',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'application/x-ndjson',
+      ],
+    },
+    responses: { 201: uploadJobSchema },
+    problems: problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+  });
+  router.post('/uploads', async (req, res) => {
+    try {
+      const principal = assertRole(res, 'body');
+      const query = parseInput(uploadQuerySchema, req.query, 'INVALID_QUERY');
+      const jobId = req.get(JOB_ID_HEADER);
+      if (jobId !== undefined) assertJobId(jobId);
+      const { mode, fileName } = query;
+      const format = uploadFormatOf({ format: query.format, contentType: req.get('content-type'), fileName });
+      const length = req.get('content-length');
+      const sizeHint = length === undefined ? undefined : Number(length);
+      // Refused before a byte is read: no job.
+      if (sizeHint !== undefined && sizeHint > uploads.maxBytes(format)) throw uploads.tooLarge(format);
+
+      const job = await uploads.upload({ principal, source: req, format, mode, jobId, fileName, sizeHint });
+      // The client went away mid-file: there is nobody to answer (the job says what happened).
+      if (job.state === 'interrupted') {
+        req.socket.destroy();
+        return;
+      }
+      if (job.state === 'rejected') {
+        const detail = job.summary ?? 'Nothing stored: the file has rows with errors.';
+        throw new AppError('UPLOAD_REJECTED', detail, { details: { job } });
+      }
+      res.status(201).location(`/api/v1/uploads/${job.id}`).json(job);
+    } catch (err) {
+      // Refused before or part-way through the file (no token, too large, malformed): what is left of
+      // it is not worth reading, so the connection closes after the answer instead of draining it.
+      if (!req.complete) closeAfter(res);
+      throw err;
+    }
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/uploads/{jobId}',
+    summary: 'An upload job: its state, progress and summary (poll it while the upload runs)',
+    description:
+      "A body's token sees only its own body's jobs; another body's job answers 404 like an unknown one.",
+    tags: ['uploads'],
+    roles: ['body', 'admin', 'inspector'],
+    params: jobParams,
+    responses: { 200: uploadJobSchema },
+    problems: problemResponses(400, 401, 403, 404, 429),
+  });
+  router.get('/uploads/:jobId', async (req, res) => {
+    const principal = assertRole(res, 'body', 'admin', 'inspector');
+    assertJobId(req.params.jobId);
+    res.json(await uploads.get(principal, req.params.jobId));
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/uploads/{jobId}/errors.csv',
+    summary: "An upload job's error report: one line per row error (row, field, code, message, number)",
+    description:
+      'UTF-8 with a BOM (Excel shows Chinese right); a cell that a spreadsheet would read as a formula is prefixed with an apostrophe.',
+    tags: ['uploads'],
+    roles: ['body', 'admin', 'inspector'],
+    params: jobParams,
+    responses: { 200: { description: 'The error report', contentType: 'text/csv; charset=utf-8' } },
+    problems: problemResponses(400, 401, 403, 404, 429),
+  });
+  router.get('/uploads/:jobId/errors.csv', async (req, res) => {
+    const principal = assertRole(res, 'body', 'admin', 'inspector');
+    assertJobId(req.params.jobId);
+    const { job, errors } = await uploads.errorReport(principal, req.params.jobId);
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="upload-${job.id}-errors.csv"`)
+      .set('Cache-Control', 'no-store');
+    await pipeline(Readable.from(errorReportCsv(errors)), res);
+  });
+
+  return router;
+}

@@ -1,0 +1,84 @@
+/**
+ * The upload worker thread: parses and checks one file's rows (checkRows) while the main thread stores
+ * the rows before them. Started by checkRowsInWorker, one per upload; see there for the protocol.
+ */
+import { Readable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import { isAppError } from '../platform/errors';
+import { checkRows, type FromWorker, type ToWorker, type WorkerStart } from './upload-checker';
+import { parseUpload } from './upload-parsers';
+
+const port = parentPort;
+if (!port) throw new Error('upload-worker runs as a worker thread');
+const start = workerData as WorkerStart;
+const post = (message: FromWorker) => port.postMessage(message);
+
+// The file's bytes as they arrive; each chunk is reported taken once the parser has it, which lets the
+// main thread send the next (so the file is never read far ahead of the parser).
+const queue: Buffer[] = [];
+let ended = false;
+let wanted = false;
+const source = new Readable({
+  read() {
+    wanted = true;
+    feed();
+  },
+});
+function feed(): void {
+  while (wanted && queue.length > 0) {
+    const chunk = queue.shift() as Buffer;
+    post({ type: 'consumed', bytes: chunk.length });
+    wanted = source.push(chunk);
+  }
+  if (wanted && ended && queue.length === 0) source.push(null);
+}
+
+// The main thread acknowledges each batch; the next one waits for that.
+let acked: (() => void) | undefined;
+let unacked = 0;
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'chunk') {
+    queue.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
+    feed();
+  } else if (message.type === 'end') {
+    ended = true;
+    feed();
+  } else {
+    unacked -= 1;
+    acked?.();
+  }
+});
+
+async function run(): Promise<void> {
+  const rows = checkRows(source, parseUpload, {
+    format: start.format,
+    body: start.body,
+    batchSize: start.batchSize,
+    flushMs: start.flushMs,
+    onWarning: (warning) => post({ type: 'warning', warning }),
+  });
+  for await (const batch of rows) {
+    const wire = batch.map(({ data, ...row }) =>
+      data ? { ...row, json: JSON.stringify(data), status: data.status } : row,
+    );
+    post({ type: 'batch', rows: wire });
+    unacked += 1;
+    // One batch may wait on the main thread while the next is prepared; never more.
+    while (unacked > 1) await new Promise<void>((resolve) => (acked = resolve));
+  }
+  post({ type: 'done' });
+}
+
+post({ type: 'ready' });
+run().catch((err: unknown) => {
+  post({
+    type: 'failed',
+    error: isAppError(err)
+      ? { code: err.code, message: err.message, details: err.details }
+      : {
+          message: err instanceof Error ? err.message : String(err),
+          stack: err instanceof Error ? err.stack : undefined,
+        },
+  });
+});
