@@ -386,7 +386,9 @@ export function createUploadService(deps: {
         failure: final.failure,
       },
     );
-    if (state === 'succeeded') await bodies.recordReport(body.code, finishedAt);
+    // The body has reported when some of its rows are in (or confirmed unchanged): a file rejected
+    // whole says nothing about how current the registry is.
+    if (state === 'succeeded' && progress.accepted > 0) await bodies.recordReport(body.code, finishedAt);
 
     if (unexpected) throw unexpected;
     if (failure) {

@@ -1,38 +1,20 @@
+import { describeWithMongo, mongoUri, openMongoRepository } from '../helpers/mongo-harness';
 import type { StoredAuditEntry } from '../../server/audit/audit-repository';
 import { digestOf, type AuditRecord } from '../../server/audit/audit-schema';
 import { openMongoStores } from '../../server/platform/mongo';
 import { auditRepositoryContract, expectOneChain } from './audit-repository.contract';
 
-const uri = process.env.MONGODB_URI;
-if (!uri) {
-  console.warn(
-    'MongoDB audit repository contract SKIPPED: MONGODB_URI is not set (no MongoDB server on this machine). ' +
-      'Set MONGODB_URI=mongodb://host:27017 to run it.',
-  );
-}
-const describeWithMongo = uri ? describe : describe.skip;
-
 describeWithMongo('MongoDB audit repository', () => {
   auditRepositoryContract({
     name: 'mongo',
     // A database per test: every test starts from an empty log.
-    async open() {
-      const dbName = `certwatch_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      const stores = await openMongoStores(uri as string, { dbName });
-      return {
-        repo: stores.audit,
-        async close() {
-          await stores.connection.dropDatabase();
-          await stores.close();
-        },
-      };
-    },
+    open: openMongoRepository((stores) => stores.audit),
   });
 
   test('when two instances append at once, then their entries form one chain (duplicate seq retried)', async () => {
     const dbName = `certwatch_test_${process.pid}_${Date.now().toString(36)}_two`;
-    const a = await openMongoStores(uri as string, { dbName });
-    const b = await openMongoStores(uri as string, { dbName });
+    const a = await openMongoStores(mongoUri as string, { dbName });
+    const b = await openMongoStores(mongoUri as string, { dbName });
     try {
       const record = (actor: string, i: number): AuditRecord => ({
         at: new Date().toISOString(),

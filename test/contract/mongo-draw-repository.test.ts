@@ -1,14 +1,6 @@
+import { describeWithMongo, mongoUri } from '../helpers/mongo-harness';
 import { openMongoStores } from '../../server/platform/mongo';
 import { drawRepositoryContract } from './draw-repository.contract';
-
-const uri = process.env.MONGODB_URI;
-if (!uri) {
-  console.warn(
-    'MongoDB draw repository contract SKIPPED: MONGODB_URI is not set (no MongoDB server on this machine). ' +
-      'Set MONGODB_URI=mongodb://host:27017 to run it.',
-  );
-}
-const describeWithMongo = uri ? describe : describe.skip;
 
 describeWithMongo('MongoDB draw repository', () => {
   drawRepositoryContract({
@@ -16,7 +8,7 @@ describeWithMongo('MongoDB draw repository', () => {
     options: {},
     async open() {
       const dbName = `certwatch_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-      const stores = await openMongoStores(uri as string, { dbName });
+      const stores = await openMongoStores(mongoUri as string, { dbName });
       return {
         repo: stores.draws,
         certificates: stores.certificates,

@@ -776,6 +776,13 @@ describe('audit and report time', () => {
     expect(stored?.lastReportedAt).toBe(job.finishedAt);
   });
 
+  test('when a partial upload has no valid row, then the body has not reported', async () => {
+    const before = (await t.stores.bodies.findByCode(body.code))?.lastReportedAt;
+    const res = await upload(toCsv([uploadRow({ scheme: 'ISMS' })]), { mode: 'partial' });
+    expect(res).toMatchObject({ status: 201, body: { state: 'succeeded', progress: { accepted: 0 } } });
+    expect((await t.stores.bodies.findByCode(body.code))?.lastReportedAt).toBe(before);
+  });
+
   test('when an atomic upload is rejected, then it is audited, and the body has not reported', async () => {
     const before = (await t.stores.bodies.findByCode(body.code))?.lastReportedAt;
     const res = await upload(toCsv([uploadRow({ scheme: 'ISMS' })]), { mode: 'atomic' });
