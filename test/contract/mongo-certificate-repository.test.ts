@@ -1,16 +1,8 @@
+import { describeWithMongo, mongoUri } from '../helpers/mongo-harness';
 import { certificateModel } from '../../server/certificates/mongo-certificate-repository';
 import { openMongoStores } from '../../server/platform/mongo';
 import { creditCode, makeCertificate } from '../helpers/factories';
 import { certificateRepositoryContract } from './certificate-repository.contract';
-
-const uri = process.env.MONGODB_URI;
-if (!uri) {
-  console.warn(
-    'MongoDB certificate repository contract SKIPPED: MONGODB_URI is not set (no MongoDB server on this machine). ' +
-      'Set MONGODB_URI=mongodb://host:27017 to run it.',
-  );
-}
-const describeWithMongo = uri ? describe : describe.skip;
 
 /** A database of its own for each open, dropped on close. */
 const testDbName = () =>
@@ -21,7 +13,7 @@ describeWithMongo('MongoDB certificate repository', () => {
     name: 'mongo',
     options: { idPattern: /^[0-9a-f]{24}$/ },
     async open() {
-      const stores = await openMongoStores(uri as string, { dbName: testDbName() });
+      const stores = await openMongoStores(mongoUri as string, { dbName: testDbName() });
       return {
         repo: stores.certificates,
         async close() {
@@ -33,7 +25,7 @@ describeWithMongo('MongoDB certificate repository', () => {
   });
 
   test('when the stores open, then the indexes the queries need exist', async () => {
-    const stores = await openMongoStores(uri as string, { dbName: testDbName() });
+    const stores = await openMongoStores(mongoUri as string, { dbName: testDbName() });
     try {
       const indexes = await stores.connection.collection('certificates').indexes();
       const byKey = new Map(indexes.map((i) => [JSON.stringify(i.key), i]));
@@ -54,7 +46,7 @@ describeWithMongo('MongoDB certificate repository', () => {
   });
 
   test('when searching by holder name, then the server walks the gram index, never the collection', async () => {
-    const stores = await openMongoStores(uri as string, { dbName: testDbName() });
+    const stores = await openMongoStores(mongoUri as string, { dbName: testDbName() });
     try {
       await stores.certificates.upsertMany(
         Array.from({ length: 30 }, (_, i) =>

@@ -1,3 +1,4 @@
+import { openSqliteRepository } from '../helpers/sqlite-harness';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,17 +16,7 @@ const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 auditRepositoryContract({
   name: 'sqlite',
-  async open() {
-    const dir = tempDir();
-    const db = openSqlite(dir);
-    return {
-      repo: createSqliteAuditRepository(db),
-      async close() {
-        db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: openSqliteRepository(createSqliteAuditRepository),
 });
 
 async function all(iterable: AsyncIterable<StoredAuditEntry>): Promise<StoredAuditEntry[]> {

@@ -1,3 +1,4 @@
+import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
 import { createSqliteBodyRepository } from '../../server/bodies/sqlite-body-repository';
 import { openSqlite } from '../../server/platform/sqlite';
@@ -8,17 +9,7 @@ import { bodyRepositoryContract } from './body-repository.contract';
 bodyRepositoryContract({
   name: 'sqlite',
   options: {},
-  async open() {
-    const dir = tempDir();
-    const db = openSqlite(dir);
-    return {
-      repo: createSqliteBodyRepository(db),
-      async close() {
-        db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: openSqliteRepository(createSqliteBodyRepository),
 });
 
 describe('SQLite body repository', () => {

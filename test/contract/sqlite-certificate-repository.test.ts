@@ -1,3 +1,4 @@
+import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
 import { createSqliteCertificateRepository } from '../../server/certificates/sqlite-certificate-repository';
 import { migrate, openSqlite, type SqliteDatabase } from '../../server/platform/sqlite';
@@ -8,17 +9,7 @@ import { certificateRepositoryContract } from './certificate-repository.contract
 certificateRepositoryContract({
   name: 'sqlite',
   options: { idPattern: /^[1-9]\d*$/ },
-  async open() {
-    const dir = tempDir();
-    const db = openSqlite(dir);
-    return {
-      repo: createSqliteCertificateRepository(db),
-      async close() {
-        db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: openSqliteRepository(createSqliteCertificateRepository),
 });
 
 describe('SQLite certificate repository', () => {

@@ -1,3 +1,4 @@
+import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
 import { openSqlite } from '../../server/platform/sqlite';
 import { createSqliteDishonestyRepository } from '../../server/supervision/sqlite-dishonesty-repository';
@@ -7,17 +8,7 @@ import { dishonestyRepositoryContract, makeRecord, makeRepair } from './dishones
 dishonestyRepositoryContract({
   name: 'sqlite',
   options: {},
-  async open() {
-    const dir = tempDir();
-    const db = openSqlite(dir);
-    return {
-      repo: createSqliteDishonestyRepository(db),
-      async close() {
-        db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: openSqliteRepository(createSqliteDishonestyRepository),
 });
 
 describe('SQLite dishonesty repository', () => {

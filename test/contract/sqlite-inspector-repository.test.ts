@@ -1,3 +1,4 @@
+import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
 import { openSqlite } from '../../server/platform/sqlite';
 import { createSqliteInspectorRepository } from '../../server/supervision/sqlite-inspector-repository';
@@ -7,17 +8,7 @@ import { inspectorRepositoryContract } from './inspector-repository.contract';
 inspectorRepositoryContract({
   name: 'sqlite',
   options: {},
-  async open() {
-    const dir = tempDir();
-    const db = openSqlite(dir);
-    return {
-      repo: createSqliteInspectorRepository(db),
-      async close() {
-        db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: openSqliteRepository(createSqliteInspectorRepository),
 });
 
 describe('SQLite inspector repository', () => {

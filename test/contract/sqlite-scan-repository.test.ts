@@ -1,3 +1,4 @@
+import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
 import { openSqlite } from '../../server/platform/sqlite';
 import { createSqliteScanRepository } from '../../server/qr/sqlite-scan-repository';
@@ -7,17 +8,7 @@ import { scanRepositoryContract } from './scan-repository.contract';
 scanRepositoryContract({
   name: 'sqlite',
   options: {},
-  async open() {
-    const dir = tempDir();
-    const db = openSqlite(dir);
-    return {
-      repo: createSqliteScanRepository(db),
-      async close() {
-        db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: openSqliteRepository(createSqliteScanRepository),
 });
 
 describe('SQLite scan repository', () => {

@@ -1,3 +1,4 @@
+import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
 import { createSqliteTokenRepository } from '../../server/bodies/sqlite-token-repository';
 import { openSqlite } from '../../server/platform/sqlite';
@@ -7,17 +8,7 @@ import { tokenRepositoryContract } from './token-repository.contract';
 tokenRepositoryContract({
   name: 'sqlite',
   options: {},
-  async open() {
-    const dir = tempDir();
-    const db = openSqlite(dir);
-    return {
-      repo: createSqliteTokenRepository(db),
-      async close() {
-        db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: openSqliteRepository(createSqliteTokenRepository),
 });
 
 describe('SQLite token repository', () => {

@@ -1,3 +1,4 @@
+import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
 import { openSqlite } from '../../server/platform/sqlite';
 import { createSqliteUploadJobRepository } from '../../server/uploads/sqlite-upload-job-repository';
@@ -7,17 +8,7 @@ import { uploadJobRepositoryContract } from './upload-job-repository.contract';
 uploadJobRepositoryContract({
   name: 'sqlite',
   options: {},
-  async open() {
-    const dir = tempDir();
-    const db = openSqlite(dir);
-    return {
-      repo: createSqliteUploadJobRepository(db),
-      async close() {
-        db.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
+  open: openSqliteRepository(createSqliteUploadJobRepository),
 });
 
 describe('SQLite upload job repository', () => {
