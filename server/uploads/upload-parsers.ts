@@ -1,14 +1,16 @@
 /**
  * Streaming parsers of certificate uploads: file bytes in, mapped rows out (see upload-columns.ts for
  * the column table). Memory stays flat however long the file: CSV and NDJSON are read chunk by chunk
- * and no row may exceed `maxRowBytes`; XLSX is read with exceljs's streaming reader (see parseXlsx for
- * what it keeps in memory). Problems with the file as a whole throw AppError (UPLOAD_EMPTY,
+ * and no row may exceed `maxRowBytes`; XLSX is read sheet by sheet with exceljs's streaming reader
+ * (see parseXlsx for what it keeps in memory). Problems with the file as a whole throw AppError (UPLOAD_EMPTY,
  * UPLOAD_MISSING_COLUMNS, UPLOAD_MALFORMED, UPLOAD_ROW_TOO_LARGE); problems with one row are that
  * row's errors, and the rows after it are still read.
  */
 import { isUtf8 } from 'node:buffer';
-import { finished, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { AppError, isAppError } from '../platform/errors';
 import {
@@ -23,6 +25,7 @@ import {
 } from './upload-columns';
 import type { ParsedRow, UploadFormat, UploadWarning } from './upload-schema';
 import { UPLOAD_FORMATS } from './upload-schema';
+import { openXlsx, type XlsxSheet, type XlsxWorkbook } from './xlsx-reader';
 
 export const DEFAULT_MAX_ROW_BYTES = 1024 * 1024;
 /** Rows above the header that a sheet may have (a title, a reporting period, a note). */
@@ -599,17 +602,6 @@ async function* parseCsv(source: Readable, settings: Settings): AsyncGenerator<P
 // ---------------------------------------------------------------------------------------------------
 // XLSX
 
-/**
- * What exceljs's streaming reader leaves out of its types: the sheet name (from workbook.xml, read
- * before the sheets in files Excel writes) and the workbook's date system.
- */
-interface WorksheetReaderShape extends AsyncIterable<ExcelJS.Row> {
-  name?: string;
-}
-interface WorkbookReaderShape extends AsyncIterable<WorksheetReaderShape> {
-  properties?: { model?: { date1904?: boolean } };
-}
-
 /** An XLSX cell's value as a plain value: rich text joined, formulas by their result, links by their text. */
 export function flattenCell(value: unknown): CellValue {
   if (value === null || value === undefined) return undefined;
@@ -628,21 +620,20 @@ export function flattenCell(value: unknown): CellValue {
 }
 
 const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-/** After the source has ended, how long the reader may go without producing anything. */
-const XLSX_STALL_MS = 30_000;
 
 /**
  * XLSX: the first sheet whose header (on row 1, or below up to MAX_TITLE_ROWS title rows) maps the
  * required columns; other sheets are not read. Row numbers are the sheet's.
  *
- * Memory: rows are streamed, but exceljs's streaming reader keeps the workbook's shared-string table
- * (every distinct text of the workbook) in memory, and a sheet stored in the ZIP before that table is
- * spooled to a temp file. Memory is thus bounded by the file size, not flat: the upload route must cap
- * the size of XLSX uploads (IAF CertSearch takes 20 MB).
+ * A ZIP is read by its central directory, at its end: the upload is first written to a temp file
+ * (removed when parsing ends, however it ends), then read with xlsx-reader.ts. Memory: rows are
+ * streamed, but the workbook's shared-string table (every distinct text) is kept in memory, so it is
+ * bounded by the file size, not flat: the upload route caps the size of XLSX uploads (IAF CertSearch
+ * takes 20 MB).
  */
 async function* parseXlsx(source: Readable, settings: Settings): AsyncGenerator<ParsedRow> {
   const input = unownedChunks(source);
-  // Check the signature first: exceljs waits forever on an empty stream and fails late on junk.
+  // Check the signature first: junk fails before anything is written.
   let head = Buffer.alloc(0);
   while (head.length < ZIP_SIGNATURE.length) {
     const next = await input.next();
@@ -654,154 +645,66 @@ async function* parseXlsx(source: Readable, settings: Settings): AsyncGenerator<
     throw malformed('The file is not an XLSX workbook (an XLSX file is a ZIP archive; this one is not)');
   }
 
-  let ended = false;
-  const zipBytes = Readable.from(
-    (async function* () {
-      yield head;
-      for (let next = await input.next(); !next.done; next = await input.next()) yield next.value;
-      ended = true;
-    })(),
-  );
-  // exceljs pipes its input without forwarding errors: a failing source (an aborted upload) would
-  // leave it waiting forever. Every step waits under a guard that the source's failure, or a stall
-  // once the whole file is in, ends.
-  const guard = new StepGuard();
-  finished(zipBytes, (error) => {
-    if (error) guard.fail(error);
-  });
-  const guarded = <T>(step: Promise<T>): Promise<T> => guard.run(step, ended ? XLSX_STALL_MS : undefined);
-
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(zipBytes, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache', // number formats tell date cells from numbers
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  }) as unknown as WorkbookReaderShape;
-  const sheets = reader[Symbol.asyncIterator]();
-  let current: AsyncIterator<SheetRow> | undefined; // the rows of the sheet being read
-  let released = false;
-  /**
-   * Lets exceljs finish: a sheet stored before the shared strings (as Excel and exceljs write them) is
-   * spooled to a temp file that exceljs deletes only when asked for the next sheet; stopping at the
-   * certificate sheet would leave it on disk. The remaining sheets are closed unread.
-   */
-  const release = async () => {
-    released = true;
-    await current?.return?.(undefined);
-    for (let sheet = await guarded(sheets.next()); !sheet.done; sheet = await guarded(sheets.next())) {
-      closeSheet(sheet.value);
-    }
-  };
-
-  let best: HeaderMapping | undefined;
-  let bestCells: string[] | undefined;
-  let sawRows = false;
-  let sheetCount = 0;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'certwatch-xlsx-'));
+  let workbook: XlsxWorkbook | undefined;
   try {
-    for (let sheet = await guarded(sheets.next()); !sheet.done; sheet = await guarded(sheets.next())) {
-      sheetCount += 1;
-      const date1904 = reader.properties?.model?.date1904 === true;
-      const table = new TableReader(settings, { date1904, strictWidth: false });
-      const rows = sheetRows(sheet.value, settings)[Symbol.asyncIterator]();
-      current = rows;
-      for (let next = await guarded(rows.next()); !next.done; next = await guarded(rows.next())) {
-        const parsed = table.accept(next.value);
-        if (parsed) yield parsed;
-        else if (table.gaveUp) break;
+    const file = path.join(dir, 'upload.xlsx');
+    const out = await open(file, 'w');
+    try {
+      await out.write(head);
+      // A failing source (an aborted upload) rejects here, as it is: not the file's fault.
+      for (let next = await input.next(); !next.done; next = await input.next()) {
+        await out.write(Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value));
       }
-      if (table.mapping) {
-        const failure = table.failure();
-        if (failure) throw failure;
-        await release(); // the certificate sheet is read; later sheets are not
-        return;
-      }
-      if (table.gaveUp) await rows.return?.(undefined);
-      current = undefined;
-      sawRows ||= table.sawRows;
-      const candidate = table.candidate();
-      if (candidate.best && (!best || candidate.best.columns.length > best.columns.length)) {
-        best = candidate.best;
-        bestCells = candidate.bestCells;
-      }
+    } finally {
+      await out.close();
     }
-    released = true; // every sheet was asked for: exceljs has cleaned up
-  } catch (error) {
-    // The source's own failure (an aborted upload) is not the file's fault: pass it on as it is.
-    if (isAppError(error) || error === guard.failure) throw error;
-    throw malformed(`The XLSX workbook cannot be read: ${(error as Error).message ?? String(error)}`);
+    try {
+      workbook = await openXlsx(file);
+    } catch (error) {
+      throw malformed(`The XLSX workbook cannot be read: ${(error as Error).message ?? String(error)}`);
+    }
+
+    let best: HeaderMapping | undefined;
+    let bestCells: string[] | undefined;
+    let sawRows = false;
+    let sheetCount = 0;
+    try {
+      for await (const sheet of workbook.sheets()) {
+        sheetCount += 1;
+        const table = new TableReader(settings, { date1904: workbook.date1904, strictWidth: false });
+        for await (const row of sheetRows(sheet, settings)) {
+          const parsed = table.accept(row);
+          if (parsed) yield parsed;
+          else if (table.gaveUp) break;
+        }
+        if (table.mapping) {
+          const failure = table.failure();
+          if (failure) throw failure;
+          return; // the certificate sheet is read; later sheets are not
+        }
+        sawRows ||= table.sawRows;
+        const candidate = table.candidate();
+        if (candidate.best && (!best || candidate.best.columns.length > best.columns.length)) {
+          best = candidate.best;
+          bestCells = candidate.bestCells;
+        }
+      }
+    } catch (error) {
+      if (isAppError(error)) throw error;
+      throw malformed(`The XLSX workbook cannot be read: ${(error as Error).message ?? String(error)}`);
+    }
+    if (sheetCount === 0)
+      throw malformed('The file is a ZIP archive but not an XLSX workbook (it has no worksheets)');
+    if (!sawRows) throw EMPTY_FILE();
+    throw missingColumns(best, bestCells);
   } finally {
-    if (!released) {
-      // Stopped early (the consumer, a file error). With the whole file in, let exceljs clean up in the
-      // background; otherwise stop reading the source (ours to stop, not to destroy: see parseUpload).
-      // Temp files of an upload cut off mid-way stay until the process exits (tmp's exit cleanup).
-      if (ended && guard.failure === undefined) void release().catch(() => undefined);
-      else zipBytes.destroy();
-    }
-  }
-  if (sheetCount === 0)
-    throw malformed('The file is a ZIP archive but not an XLSX workbook (it has no worksheets)');
-  if (!sawRows) throw EMPTY_FILE();
-  throw missingColumns(best, bestCells);
-}
-
-/**
- * Lets a waiting step be ended from outside: by a failure (one, however many steps) or by a stall
- * timer. One pending step at a time, so nothing piles up however many rows go through.
- */
-class StepGuard {
-  failure: unknown;
-  private reject: ((error: unknown) => void) | undefined;
-
-  fail(error: unknown): void {
-    this.failure ??= error;
-    this.reject?.(error);
-  }
-
-  run<T>(step: Promise<T>, stallMs?: number): Promise<T> {
-    if (this.failure !== undefined) {
-      step.catch(() => undefined);
-      return Promise.reject(this.failure);
-    }
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const settle = () => {
-        this.reject = undefined;
-        if (timer) clearTimeout(timer);
-      };
-      this.reject = (error) => {
-        settle();
-        reject(error);
-      };
-      if (stallMs !== undefined) {
-        timer = setTimeout(
-          () => this.reject?.(malformed('The XLSX workbook is incomplete or damaged')),
-          stallMs,
-        );
-      }
-      step.then(
-        (value) => {
-          settle();
-          resolve(value);
-        },
-        (error: unknown) => {
-          settle();
-          reject(error);
-        },
-      );
-    });
+    workbook?.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Closes a sheet without reading it: a spooled sheet's temp-file stream is destroyed (closing its fd). */
-function closeSheet(sheet: WorksheetReaderShape): void {
-  // exceljs keeps the sheet's source as `iterator`: the temp file's ReadStream for a spooled sheet (to
-  // destroy), or a generator over the ZIP entry, which exceljs drains itself when asked for the next one.
-  const source = (sheet as { iterator?: { destroy?: () => void } }).iterator;
-  if (typeof source?.destroy === 'function') source.destroy();
-}
-
-async function* sheetRows(sheet: WorksheetReaderShape, settings: Settings): AsyncGenerator<SheetRow> {
+async function* sheetRows(sheet: XlsxSheet, settings: Settings): AsyncGenerator<SheetRow> {
   for await (const row of sheet) {
     // Row.values is 1-based (index 0 is empty) and sparse where cells are missing.
     const values = row.values as unknown[];
