@@ -27,6 +27,7 @@ import {
   SCAN_VERDICTS,
   SIGNED_FIELD_NAMES,
   type ScanAnswer,
+  type ScanEvent,
   type ScanVerdict,
   type SignatureState,
   type SignedFieldName,
@@ -125,6 +126,11 @@ export function createQrService(deps: {
   recorder: ScanRecorder;
   /** Key of the network-prefix HMAC. */
   scanHashSecret: Buffer;
+  /**
+   * Told of each recorded scan after the answer is made (not awaited by the scan: the scan rules run
+   * beside it). Must not throw; it handles its own failures.
+   */
+  onScan?: (event: ScanEvent) => void;
   logger?: Logger;
   metrics?: Metrics;
   now?: () => Date;
@@ -317,12 +323,14 @@ export function createQrService(deps: {
     async scan(text, clientAddress) {
       const answer = await verify(text);
       scanCounter?.inc({ verdict: answer.verdict });
-      recorder.record({
+      const event: ScanEvent = {
         at: answer.checkedAt,
         verdict: answer.verdict,
         networkHash: networkHash(deps.scanHashSecret, clientAddress),
         ...(answer.publicId ? { publicId: answer.publicId } : {}),
-      });
+      };
+      recorder.record(event);
+      deps.onScan?.(event);
       return answer;
     },
     jwks: () => keys.jwks(),

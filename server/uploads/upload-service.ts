@@ -4,7 +4,7 @@ import { actorOf, type AuditService } from '../audit/audit-service';
 import type { Body } from '../bodies/body-schema';
 import type { BodyService } from '../bodies/body-service';
 import type { Principal } from '../bodies/token-schema';
-import type { CertificateRepository } from '../certificates/certificate-repository';
+import type { CertificateRepository, UpsertResult } from '../certificates/certificate-repository';
 import type { CertificateData, StoredStatus } from '../certificates/certificate-schema';
 import { isLegalTransition, type CertificateService } from '../certificates/certificate-service';
 import { AppError, isAppError } from '../platform/errors';
@@ -50,6 +50,16 @@ export interface UploadRequest {
   fileName?: string;
   /** The file's size when the client declared it (Content-Length); decides where it is parsed. */
   sizeHint?: number;
+}
+
+/** One stored batch of an upload job: what the job's `onStored` listener is told. */
+export interface StoredEvent {
+  jobId: string;
+  bodyCode: string;
+  /** In file order; `unchanged` rows included (the job still covers them). */
+  results: readonly UpsertResult[];
+  /** When they were stored (ISO timestamp). */
+  at: string;
 }
 
 export interface UploadService {
@@ -165,6 +175,11 @@ export function createUploadService(deps: {
   maxStoredErrors?: number;
   /** Files of at least this many bytes (or of unknown size) are parsed on a worker thread; Infinity: never. */
   workerMinBytes?: number;
+  /**
+   * Told of each batch once it is stored (awaited: a failure fails the upload, after the batch is
+   * stored), for what follows a write: the job's list of certificates, the risk rules.
+   */
+  onStored?: (event: StoredEvent) => Promise<void>;
   now?: () => string;
 }): UploadService {
   const { jobs, registry, certificates, bodies, audit, parse } = deps;
@@ -254,7 +269,10 @@ export function createUploadService(deps: {
 
     async function store(data: CertificateData[]): Promise<void> {
       if (data.length === 0) return;
-      for (const result of await certificates.upsertMany(data, now())) progress[result.outcome] += 1;
+      const at = now();
+      const results = await certificates.upsertMany(data, at);
+      for (const result of results) progress[result.outcome] += 1;
+      await deps.onStored?.({ jobId: job.id, bodyCode: body.code, results, at });
     }
 
     /** Checks one batch of checked rows against the registry; stores or spools what passes. */
