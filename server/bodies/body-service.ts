@@ -1,4 +1,4 @@
-import type { Cache } from '../platform/cache';
+import { getJson, type Cache } from '../platform/cache';
 import type { Metrics } from '../platform/metrics';
 import type { BodyRepository } from './body-repository';
 import { toPublicBody, type Body, type PublicBody } from './body-schema';
@@ -34,10 +34,10 @@ export function createBodyService(deps: {
 
   return {
     async getPublicBody(code) {
-      const cached = await cache.get(bodyKey(code));
+      const cached = await getJson<PublicBody | null>(cache, bodyKey(code));
       if (cached !== undefined) {
         count('hit');
-        return JSON.parse(cached) as PublicBody | null;
+        return cached;
       }
       count('miss');
       const body = await bodies.findByCode(code);

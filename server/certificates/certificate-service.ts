@@ -1,6 +1,6 @@
 import type { BodyService } from '../bodies/body-service';
 import type { PublicBody } from '../bodies/body-schema';
-import type { Cache } from '../platform/cache';
+import { getJson, type Cache } from '../platform/cache';
 import { isValidCreditCode } from '../platform/credit-code';
 import { AppError } from '../platform/errors';
 import type { Metrics } from '../platform/metrics';
@@ -148,37 +148,40 @@ export function createCertificateService(deps: {
   return {
     async getByPublicId(publicId) {
       const key = publicKey(publicId);
-      let cached = await cache.get(key);
+      // null: cached "not found".
+      let cached = await getJson<CachedCertificate | null>(cache, key);
       if (cached === undefined) {
         count('publicId', 'miss');
         const cert = await certificates.findByPublicId(publicId);
-        cached = cert ? JSON.stringify(toCached(cert)) : NOT_FOUND;
-        await cache.set(key, cached, cert ? ttlSeconds : negativeTtlSeconds);
+        cached = cert ? toCached(cert) : null;
+        await cache.set(
+          key,
+          cert ? JSON.stringify(cached) : NOT_FOUND,
+          cert ? ttlSeconds : negativeTtlSeconds,
+        );
       } else {
         count('publicId', 'hit');
       }
-      if (cached === NOT_FOUND)
+      if (cached === null)
         throw new AppError('CERTIFICATE_NOT_FOUND', 'No certificate in the registry has this id.');
-      return withBody(JSON.parse(cached) as CachedCertificate, todayInChina());
+      return withBody(cached, todayInChina());
     },
 
     async findByNumber(rawNumber, rawBodyCode) {
       const number = normalizeIdentifier(rawNumber);
       const bodyCode = rawBodyCode === undefined ? undefined : normalizeIdentifier(rawBodyCode);
       const key = numberKey(number, bodyCode);
-      let cached = await cache.get(key);
+      let cached = await getJson<readonly CachedCertificate[]>(cache, key);
       if (cached === undefined) {
         count('number', 'miss');
         const found = await certificates.findByNumber(number, bodyCode, MAX_BY_NUMBER);
-        cached = JSON.stringify(found.map(toCached));
-        await cache.set(key, cached, found.length > 0 ? ttlSeconds : negativeTtlSeconds);
+        cached = found.map(toCached);
+        await cache.set(key, JSON.stringify(cached), found.length > 0 ? ttlSeconds : negativeTtlSeconds);
       } else {
         count('number', 'hit');
       }
       const today = todayInChina();
-      const items = await Promise.all(
-        (JSON.parse(cached) as CachedCertificate[]).map((c) => withBody(c, today)),
-      );
+      const items = await Promise.all(cached.map((c) => withBody(c, today)));
       if (items.length > 0) return { items };
       return {
         items,

@@ -10,6 +10,13 @@ export interface Cache {
   /** Values for several keys in one round trip, in the same order (undefined for each miss). */
   getMany(keys: readonly string[]): Promise<(string | undefined)[]>;
 
+  /**
+   * `getMany` for values stored as JSON text, parsed. The values are deeply frozen and may be shared
+   * with other callers (the in-process adapter parses a stored value once, not on every read): read
+   * them, never change them. A value that is not JSON reads as a miss.
+   */
+  getManyJson(keys: readonly string[]): Promise<unknown[]>;
+
   /** Stores `value` under `key` for `ttlSeconds` (a positive whole number). Best effort. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
 
@@ -30,4 +37,26 @@ export interface CacheHealth {
   backend: 'memory' | 'redis';
   status: 'ok' | 'degraded';
   detail?: string;
+}
+
+/** `getManyJson` of one key. */
+export async function getJson<T>(cache: Cache, key: string): Promise<T | undefined> {
+  return (await cache.getManyJson([key]))[0] as T | undefined;
+}
+
+/** JSON text parsed and deeply frozen; undefined when it is not JSON. */
+export function parseFrozen(text: string): unknown {
+  try {
+    return deepFreeze(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -1,18 +1,32 @@
 import { LRUCache } from 'lru-cache';
-import type { Cache } from './cache';
+import { parseFrozen, type Cache } from './cache';
+
+/** A stored value, and its parsed form once asked for (getManyJson parses each value once). */
+interface Entry {
+  text: string;
+  json?: { value: unknown };
+}
 
 /** The single-node cache: an in-process LRU bounded by entry count. */
 export function createMemoryCache(options: { maxEntries?: number } = {}): Cache {
-  const lru = new LRUCache<string, string>({ max: options.maxEntries ?? 100_000 });
+  const lru = new LRUCache<string, Entry>({ max: options.maxEntries ?? 100_000 });
   return {
     async get(key) {
-      return lru.get(key);
+      return lru.get(key)?.text;
     },
     async getMany(keys) {
-      return keys.map((k) => lru.get(k));
+      return keys.map((k) => lru.get(k)?.text);
+    },
+    async getManyJson(keys) {
+      return keys.map((k) => {
+        const entry = lru.get(k);
+        if (entry === undefined) return undefined;
+        entry.json ??= { value: parseFrozen(entry.text) };
+        return entry.json.value;
+      });
     },
     async set(key, value, ttlSeconds) {
-      lru.set(key, value, { ttl: ttlSeconds * 1000 });
+      lru.set(key, { text: value }, { ttl: ttlSeconds * 1000 });
     },
     async delete(keys) {
       for (const key of keys) lru.delete(key);

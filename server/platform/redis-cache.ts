@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Cache, CacheHealth } from './cache';
+import { parseFrozen, type Cache, type CacheHealth } from './cache';
 import type { Logger } from './logger';
 import { errorFields, throttledLog } from './redis';
 
@@ -149,6 +149,10 @@ export function createRedisCache(redis: Redis, options: RedisCacheOptions): Cach
         failed('get', error);
         return undefined;
       }
+    },
+
+    async getManyJson(keys) {
+      return (await this.getMany(keys)).map((text) => (text === undefined ? undefined : parseFrozen(text)));
     },
 
     async getMany(keys) {

@@ -258,9 +258,7 @@ export function createDishonestyService(deps: {
 
     async listingsFor(holderCreditCode, bodyCode) {
       const keys = [holderListingKey(holderCreditCode), bodyListingKey(bodyCode)];
-      const [holderCached, bodyCached] = await cache.getMany(keys);
-      let holder = holderCached === undefined ? undefined : (JSON.parse(holderCached) as ListingEntry[]);
-      let body = bodyCached === undefined ? undefined : (JSON.parse(bodyCached) as ListingEntry[]);
+      let [holder, body] = (await cache.getManyJson(keys)) as Array<readonly ListingEntry[] | undefined>;
       count(holder && body ? 'hit' : 'miss');
       if (holder === undefined || body === undefined) {
         const found = await records.findListedConcerning({

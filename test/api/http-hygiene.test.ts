@@ -19,36 +19,58 @@ afterAll(() => t.close());
 const PROBLEM = /^application\/problem\+json/;
 
 describe('security headers', () => {
+  /** The directives of a Content-Security-Policy header, by name. */
+  const cspOf = (res: { headers: Record<string, unknown> }) =>
+    new Map(
+      String(res.headers['content-security-policy'])
+        .split(';')
+        .map((d) => {
+          const [name, ...values] = d.trim().split(/\s+/);
+          return [name, values] as const;
+        }),
+    );
+  const common = {
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'strict-transport-security': expect.stringContaining('max-age='),
+    'cross-origin-opener-policy': 'same-origin',
+  };
+
   test.each([
     ['an API answer', '/api/v1/search?q=%E5%98%89%E9%99%B5'],
     ['an API problem', '/api/v1/certificates/AAAAAAAAAAAAAAAAAAAAAA'],
+    ['an API answer of the hot lookup', '/api/v1/certificates/not-an-id'],
+  ])(
+    'when %s is served, then the API policy comes with it: nothing may load or frame it',
+    async (_what, path) => {
+      const res = await request(t.app).get(path);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers).toMatchObject({ ...common, 'x-frame-options': 'DENY' });
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect([...cspOf(res)]).toEqual([
+        ['default-src', ["'none'"]],
+        ['frame-ancestors', ["'none'"]],
+      ]);
+    },
+  );
+
+  test.each([
     ['the docs page', '/api/docs'],
+    ['the home page', '/'],
     ['the health check', '/healthz'],
-  ])('when %s is served, then helmet headers and a strict CSP come with it', async (_what, path) => {
+  ])('when %s is served, then helmet headers and the strict page CSP come with it', async (_what, path) => {
     const res = await request(t.app).get(path);
     expect(res.status).toBeLessThan(500);
-    expect(res.headers).toMatchObject({
-      'x-content-type-options': 'nosniff',
-      'x-frame-options': 'SAMEORIGIN',
-      'referrer-policy': 'no-referrer',
-      'strict-transport-security': expect.stringContaining('max-age='),
-      'cross-origin-opener-policy': 'same-origin',
-    });
+    expect(res.headers).toMatchObject({ ...common, 'x-frame-options': 'SAMEORIGIN' });
     expect(res.headers['x-powered-by']).toBeUndefined();
-    const csp = String(res.headers['content-security-policy']);
-    const directives = new Map(
-      csp.split(';').map((d) => {
-        const [name, ...values] = d.trim().split(/\s+/);
-        return [name, values] as const;
-      }),
-    );
+    const directives = cspOf(res);
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('style-src')).toEqual(["'self'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
-    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+    expect(String(res.headers['content-security-policy'])).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Cache } from '../../server/platform/cache';
+import { getJson, type Cache } from '../../server/platform/cache';
 
 export interface CacheHarness {
   name: string;
@@ -70,6 +70,26 @@ export function cacheContract(harness: CacheHarness): void {
       await cache.set(c, 'C', 60);
       await expect(cache.getMany([a, b, c, a])).resolves.toEqual(['A', undefined, 'C', 'A']);
       await expect(cache.getMany([])).resolves.toEqual([]);
+    });
+
+    test('when JSON values are read parsed, then they come deeply frozen, newer values win and non-JSON misses', async () => {
+      const [a, b, bad] = [key('json-a'), key('json-b'), key('json-bad')];
+      await cache.set(a, JSON.stringify({ n: 1, list: [{ x: 'y' }] }), 60);
+      await cache.set(bad, 'not json {', 60);
+
+      const [first, missing, notJson] = await cache.getManyJson([a, b, bad]);
+      expect(first).toEqual({ n: 1, list: [{ x: 'y' }] });
+      expect(missing).toBeUndefined();
+      expect(notJson).toBeUndefined();
+      const value = first as { list: Array<{ x: string }> };
+      expect(Object.isFrozen(value) && Object.isFrozen(value.list) && Object.isFrozen(value.list[0])).toBe(
+        true,
+      );
+
+      await cache.set(a, JSON.stringify({ n: 2 }), 60);
+      await expect(getJson(cache, a)).resolves.toEqual({ n: 2 });
+      await cache.delete([a]);
+      await expect(getJson(cache, a)).resolves.toBeUndefined();
     });
 
     test('when keys are deleted, then they miss and other keys stay', async () => {
