@@ -172,7 +172,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     xPermittedCrossDomainPolicies: false,
     xXssProtection: false,
   });
-  app.use((req, res, next) => (req.path.startsWith('/api/v1/') ? apiHeaders : pageHeaders)(req, res, next));
+  app.use((req, res, next) => (req.url.startsWith('/api/v1/') ? apiHeaders : pageHeaders)(req, res, next));
   app.use(observeRequests(logger, metrics));
 
   app.get('/healthz', (_req, res) => {

@@ -77,7 +77,13 @@ export function publicIdLookup(service: CertificateService): RequestHandler {
     // No parameters here, as strict as the other routes; `req.query` is parsed only when there is a query.
     if (req.url.includes('?') && Object.keys(req.query).length > 0)
       throw new AppError('INVALID_QUERY', 'This route takes no query parameters.');
-    res.json(await service.getByPublicId(publicId));
+    // What res.json does, less what this answer never needs (ETag, freshness, HEAD, JSONP settings).
+    const body = JSON.stringify(await service.getByPublicId(publicId));
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
+    res.end(body);
   };
 }
 

@@ -58,6 +58,11 @@ export function createSqliteDishonestyRepository(db: SqliteDatabase): Dishonesty
      SELECT ${RECORD_COLUMNS} FROM dishonesty_records
      WHERE state = 'listed' AND body_code IN (SELECT value FROM json_each(?))`,
   );
+  // The lookup path asks about one holder (its body's listing is cached longer): no json_each, no UNION.
+  const listedOrganisation = db.prepare<[string], RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM dishonesty_records
+     WHERE state = 'listed' AND kind = 'organisation' AND subject_key = ?`,
+  );
   const markRepaired = db.prepare<[string, string]>(
     `UPDATE dishonesty_records SET state = 'repaired', superseded_by = ? WHERE id = ? AND state = 'listed'`,
   );
@@ -125,6 +130,9 @@ export function createSqliteDishonestyRepository(db: SqliteDatabase): Dishonesty
 
     async findListedConcerning({ creditCodes, bodyCodes }) {
       if (creditCodes.length === 0 && bodyCodes.length === 0) return [];
+      if (creditCodes.length === 1 && bodyCodes.length === 0) {
+        return listedOrganisation.all(creditCodes[0] as string).map(toRecord);
+      }
       return listedConcerning.all(JSON.stringify(creditCodes), JSON.stringify(bodyCodes)).map(toRecord);
     },
 

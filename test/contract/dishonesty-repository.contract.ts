@@ -144,6 +144,8 @@ export function dishonestyRepositoryContract(harness: DishonestyRepositoryHarnes
       expect(await ids([creditCode()], [bodyCode('NONE')])).toEqual([]);
       // A credit code is never taken for a body code, nor the other way round.
       expect(await ids([code], [holder])).toEqual([]);
+      expect(await ids([code], [])).toEqual([]);
+      expect(await ids([other], [])).toEqual([ofOther.id]);
     });
 
     test('when many codes are asked at once, then one call answers them all', async () => {
