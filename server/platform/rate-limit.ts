@@ -5,7 +5,6 @@ import type { Redis } from 'ioredis';
 import { AppError } from './errors';
 import type { Logger } from './logger';
 import { errorFields, throttledLog } from './redis';
-import { PROBLEM_CONTENT_TYPE, problemOf } from './http';
 
 /**
  * The limit on public routes: `perMinute` requests per client address (IPv6 by /56), 429 with
@@ -23,13 +22,11 @@ export function publicRateLimit(options: { perMinute: number; store?: Store; log
     passOnStoreError: true,
     store: options.store,
     logger: options.logger ? rateLimitLogger(options.logger) : undefined,
-    handler: (_req, res, _next, opts) => {
-      const error = new AppError('RATE_LIMITED', 'Too many requests; wait a moment and try again.');
+    // Passed on as an error: the route's own error handler answers in its kind (problem+json for the API,
+    // an HTML page in the reader's language for pages).
+    handler: (_req, res, next, opts) => {
       if (!res.getHeader('Retry-After')) res.setHeader('Retry-After', Math.ceil(opts.windowMs / 1000));
-      res
-        .status(429)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send(JSON.stringify(problemOf(error)));
+      next(new AppError('RATE_LIMITED', 'Too many requests; wait a moment and try again.'));
     },
   });
 }

@@ -64,6 +64,24 @@ describe('behind a trusted proxy', () => {
     }
   });
 
+  test('when a client of the pages is limited, then it gets a 429 page in its language, not JSON', async () => {
+    const client = '203.0.113.30';
+    for (let i = 0; i < LIMIT; i += 1) await from(client, `/v/${cert.publicId}`).expect(200);
+
+    const zh = await from(client, `/v/${cert.publicId}`);
+    const en = await from(client, `/v/${cert.publicId}?lang=en`);
+
+    expect(zh.status).toBe(429);
+    expect(zh.headers['content-type']).toMatch(/^text\/html/);
+    expect(zh.headers['retry-after']).toMatch(/^\d+$/);
+    expect(zh.text).toContain('<html lang="zh-CN"');
+    expect(en).toMatchObject({
+      status: 429,
+      headers: { 'content-type': expect.stringMatching(/^text\/html/) },
+    });
+    expect(en.text).toContain('<html lang="en"');
+  });
+
   test('when one client is limited, then a client at another address is not', async () => {
     const noisy = '198.51.100.7';
     for (let i = 0; i < LIMIT; i += 1) await from(noisy, `/api/v1/certificates/${cert.publicId}`).expect(200);
