@@ -7,9 +7,17 @@ interface Entry {
   json?: { value: unknown };
 }
 
-/** The single-node cache: an in-process LRU bounded by entry count. */
-export function createMemoryCache(options: { maxEntries?: number } = {}): Cache {
-  const lru = new LRUCache<string, Entry>({ max: options.maxEntries ?? 100_000 });
+/**
+ * The single-node cache: an in-process LRU bounded by entry count and by size (UTF-16 bytes of keys and
+ * values), so that large values (QR images of a bulk export) push out other entries instead of
+ * growing the process without bound.
+ */
+export function createMemoryCache(options: { maxEntries?: number; maxBytes?: number } = {}): Cache {
+  const lru = new LRUCache<string, Entry>({
+    max: options.maxEntries ?? 100_000,
+    maxSize: options.maxBytes ?? 256 * 1024 * 1024,
+    sizeCalculation: (entry, key) => (key.length + entry.text.length) * 2,
+  });
   return {
     async get(key) {
       return lru.get(key)?.text;

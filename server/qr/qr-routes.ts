@@ -7,8 +7,10 @@ import { AppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
 import type { OpenApiRegistry } from '../platform/openapi';
 import { problemResponses } from '../platform/openapi';
+import { uploadJobIdSchema } from '../uploads/upload-schema';
 import { jwksSchema, MAX_SCAN_TEXT, scanAnswerSchema, scanRequestSchema } from './qr-schema';
 import type { QrFormat, QrImage } from './qr-service';
+import { fileStem, QR_ZIP_FORMATS } from './qr-zip-service';
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
 /** Seconds a JWKS may be cached: short, so that a rotation reaches verifiers within minutes. */
@@ -37,7 +39,16 @@ const IMAGE_ROUTES: { suffix: string; format: QrFormat; summary: string; mediaTy
 
 /** A download name made of the certificate number: letters, digits, `.`, `-` and `_` only. */
 function fileName(number: string, suffix: string): string {
-  return `${number.replace(/[^A-Za-z0-9._-]/g, '_')}-${suffix}`;
+  return `${fileStem(number)}-${suffix}`;
+}
+
+export const qrZipQuerySchema = z.strictObject({
+  format: z.enum(QR_ZIP_FORMATS).default('png').describe('png (default) or svg: the format of every code'),
+});
+
+/** Whether a stream failed because the client closed the connection (nobody left to answer). */
+function clientWentAway(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 function sendImage(res: Response, image: QrImage, suffix: string): void {
@@ -51,8 +62,8 @@ function sendImage(res: Response, image: QrImage, suffix: string): void {
 }
 
 /** QR images for certifying bodies, and the public scan verification. */
-export function qrRoutes(services: Pick<Services, 'qr'>, openapi: OpenApiRegistry): Router {
-  const { qr } = services;
+export function qrRoutes(services: Pick<Services, 'qr' | 'qrZip'>, openapi: OpenApiRegistry): Router {
+  const { qr, qrZip } = services;
   const router = Router();
 
   for (const { suffix, format, summary, mediaType } of IMAGE_ROUTES) {
@@ -80,6 +91,42 @@ export function qrRoutes(services: Pick<Services, 'qr'>, openapi: OpenApiRegistr
       sendImage(res, await qr.image(publicId, format, { onlyForBody }), suffix);
     });
   }
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/uploads/{jobId}/qr.zip',
+    summary: 'Every QR code of an upload job in one zip, with a manifest (streamed)',
+    description:
+      "For the job's own body's tokens and admins; another body's job answers 404 like an unknown one. " +
+      '`manifest.csv` comes first (file, number, holderName, publicId, url: the signed URL each code carries; ' +
+      'UTF-8 with a BOM, formula-safe), then one image per certificate the job stored (created, updated or ' +
+      'unchanged; rejected rows have none), in file order, named after the certificate number (characters ' +
+      'other than letters, digits, `.`, `-` and `_` become `_`; names are unique). A job that stored nothing ' +
+      'gives a zip with only the manifest header. A job still running: 409 UPLOAD_JOB_RUNNING. The zip is ' +
+      'made while it downloads (ZIP64 past 65,535 entries); a failure part-way breaks the download rather ' +
+      'than ending it short.',
+    tags: ['qr'],
+    roles: ['body', 'admin'],
+    params: z.object({ jobId: uploadJobIdSchema }),
+    query: qrZipQuerySchema,
+    responses: { 200: { description: 'The zip', contentType: 'application/zip' } },
+    problems: problemResponses(400, 401, 403, 404, 409, 429),
+  });
+  router.get('/uploads/:jobId/qr.zip', async (req, res) => {
+    const principal = assertRole(res, 'body', 'admin');
+    const { format } = parseInput(qrZipQuerySchema, req.query, 'INVALID_QUERY');
+    const zip = await qrZip.open(principal, req.params.jobId, format);
+    res
+      .status(200)
+      .type('application/zip')
+      .set('Content-Disposition', `attachment; filename="${zip.fileName}"`)
+      .set('Cache-Control', 'no-store');
+    try {
+      await zip.writeTo(res);
+    } catch (err) {
+      if (!clientWentAway(err)) throw err;
+    }
+  });
 
   openapi.add({
     method: 'post',

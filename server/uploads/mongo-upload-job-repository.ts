@@ -87,7 +87,28 @@ const uploadErrorSchema = new Schema<UploadErrorDoc>(
 );
 uploadErrorSchema.index({ jobId: 1, row: 1, _id: 1 });
 
-function models(conn: Connection): { Jobs: Model<UploadJobDoc>; Errors: Model<UploadErrorDoc> } {
+/** One certificate a job covers; `_id` (an ObjectId, increasing as written) keeps the file order. */
+interface JobCertificateDoc {
+  _id: Types.ObjectId;
+  jobId: string;
+  publicId: string;
+}
+
+const jobCertificateSchema = new Schema<JobCertificateDoc>(
+  {
+    jobId: { type: String, required: true },
+    publicId: { type: String, required: true },
+  },
+  { collection: 'upload_job_certificates', versionKey: false, strict: 'throw', id: false },
+);
+// Read in _id order. No unique index on publicId: see `appendCertificates` in the port.
+jobCertificateSchema.index({ jobId: 1, _id: 1 });
+
+function models(conn: Connection): {
+  Jobs: Model<UploadJobDoc>;
+  Errors: Model<UploadErrorDoc>;
+  Certificates: Model<JobCertificateDoc>;
+} {
   return {
     Jobs:
       (conn.models.UploadJob as Model<UploadJobDoc> | undefined) ??
@@ -95,6 +116,9 @@ function models(conn: Connection): { Jobs: Model<UploadJobDoc>; Errors: Model<Up
     Errors:
       (conn.models.UploadError as Model<UploadErrorDoc> | undefined) ??
       conn.model<UploadErrorDoc>('UploadError', uploadErrorSchema),
+    Certificates:
+      (conn.models.UploadJobCertificate as Model<JobCertificateDoc> | undefined) ??
+      conn.model<JobCertificateDoc>('UploadJobCertificate', jobCertificateSchema),
   };
 }
 
@@ -111,9 +135,9 @@ function isDuplicateKeyError(err: unknown): boolean {
   return err instanceof mongoose.mongo.MongoServerError && err.code === 11000;
 }
 
-/** Upload jobs in MongoDB (mongoose models; plain objects in and out). */
+/** Upload jobs, their error reports and certificates in MongoDB (mongoose models; plain objects in and out). */
 export function createMongoUploadJobRepository(conn: Connection): UploadJobRepository {
-  const { Jobs, Errors } = models(conn);
+  const { Jobs, Errors, Certificates } = models(conn);
 
   /** Applies `$set` to the job `id` only while it is running; the job after, or undefined. */
   async function updateRunning(id: string, set: Partial<UploadJobDoc>): Promise<UploadJob | undefined> {
@@ -187,6 +211,31 @@ export function createMongoUploadJobRepository(conn: Connection): UploadJobRepos
         const last = page[page.length - 1] as UploadErrorDoc;
         after = { row: last.row, id: last._id };
       }
+    },
+
+    async appendCertificates(jobId, publicIds) {
+      const fresh = [...new Set(publicIds)];
+      if (fresh.length === 0) return;
+      // ObjectIds made here, in order, in this one process: `_id` order is file order.
+      await Certificates.insertMany(
+        fresh.map((publicId) => ({ _id: new Types.ObjectId(), jobId, publicId })),
+        { ordered: true },
+      );
+    },
+
+    async listCertificates(jobId, after, limit) {
+      const filter = after === undefined ? { jobId } : { jobId, _id: { $gt: new Types.ObjectId(after) } };
+      // One more than asked for tells whether a page follows.
+      const rows = await Certificates.find(filter, { publicId: 1 })
+        .sort({ _id: 1 })
+        .limit(limit + 1)
+        .lean<Pick<JobCertificateDoc, '_id' | 'publicId'>[]>();
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        publicIds: page.map((r) => r.publicId),
+        ...(rows.length > limit && last ? { next: last._id.toHexString() } : {}),
+      };
     },
 
     async markInterrupted(before, at) {

@@ -22,7 +22,10 @@ interface ErrorRow {
 
 const toJob = (doc: string): UploadJob => JSON.parse(doc) as UploadJob;
 
-/** Upload jobs in the embedded SQLite file: the job as a JSON document, its error report as rows. */
+/**
+ * Upload jobs in the embedded SQLite file: the job as a JSON document, its error report and the
+ * certificates it covers as rows.
+ */
 export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRepository {
   const insertJob = db.prepare<[string, string, string, string, string, string]>(
     `INSERT INTO upload_jobs (id, body_code, state, created_at, updated_at, doc) VALUES (?, ?, ?, ?, ?, ?)
@@ -59,6 +62,20 @@ export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRe
 
   const appendAll = db.transaction((jobId: string, errors: readonly RowError[]) => {
     for (const e of errors) insertError.run(jobId, e.row, e.field, e.code, e.message, e.number ?? null);
+  });
+
+  const lastSeq = db.prepare<[string], { seq: number }>(
+    'SELECT coalesce(max(seq), 0) AS seq FROM upload_job_certificates WHERE job_id = ?',
+  );
+  const insertCertificate = db.prepare<[string, number, string]>(
+    'INSERT INTO upload_job_certificates (job_id, seq, public_id) VALUES (?, ?, ?)',
+  );
+  const certificatePage = db.prepare<[string, number, number], { seq: number; public_id: string }>(
+    'SELECT seq, public_id FROM upload_job_certificates WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  );
+  const appendCertificates = db.transaction((jobId: string, publicIds: readonly string[]) => {
+    let seq = (lastSeq.get(jobId) as { seq: number }).seq;
+    for (const publicId of new Set(publicIds)) insertCertificate.run(jobId, (seq += 1), publicId);
   });
 
   return {
@@ -122,6 +139,21 @@ export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRe
         const last = page[page.length - 1] as ErrorRow;
         after = { row: last.row, seq: last.seq };
       }
+    },
+
+    async appendCertificates(jobId, publicIds) {
+      if (publicIds.length > 0) appendCertificates(jobId, publicIds);
+    },
+
+    async listCertificates(jobId, after, limit) {
+      // The cursor is the seq of the last certificate handed out; one more row tells whether a page follows.
+      const rows = certificatePage.all(jobId, after === undefined ? 0 : Number(after), limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        publicIds: page.map((r) => r.public_id),
+        ...(rows.length > limit && last ? { next: String(last.seq) } : {}),
+      };
     },
 
     async markInterrupted(before, at) {

@@ -1,8 +1,16 @@
 import type { FinishedUploadJob, NewUploadJob, RowError, UploadJob, UploadProgress } from './upload-schema';
 
+/** One page of the certificates a job covers, in file order. */
+export interface JobCertificatePage {
+  publicIds: string[];
+  /** Where the next page starts (an opaque cursor for `listCertificates`); absent on the last page. */
+  next?: string;
+}
+
 /**
- * Upload jobs and their error reports. A job is written when the upload starts, its progress after every
- * batch, and its outcome once at the end; the error report is appended in batches as rows are checked.
+ * Upload jobs, their error reports and the certificates they cover. A job is written when the upload
+ * starts, its progress after every batch, and its outcome once at the end; the error report and the
+ * list of certificates are appended in batches as rows are checked and stored.
  * Plain objects in and out; ids are the job's own random id, never an adapter key.
  */
 export interface UploadJobRepository {
@@ -39,6 +47,22 @@ export interface UploadJobRepository {
    * so memory stays flat however long the report; empty for an unknown job.
    */
   errors(jobId: string): AsyncIterable<RowError>;
+
+  /**
+   * Adds certificates (public ids, in file order) to the end of the list of those the job covers, in one
+   * write; a certificate repeated within the call is added once, at its first place. Appending one that an
+   * earlier call added is the caller's mistake, not checked (the upload service stores a certificate once
+   * per job: a number repeated in a file is a rejected row), since checking would cost an index insert at
+   * a random place for every stored row.
+   */
+  appendCertificates(jobId: string, publicIds: readonly string[]): Promise<void>;
+
+  /**
+   * At most `limit` of the job's certificates in the order first appended, starting after the cursor
+   * `after` (from the first when undefined). Keyset paging on an index: a page costs the same at the end
+   * of a million-certificate job as at its start. An unknown job or cursor past the end: an empty page.
+   */
+  listCertificates(jobId: string, after: string | undefined, limit: number): Promise<JobCertificatePage>;
 
   /**
    * Marks every job still `running` whose last write (updatedAt) is before `runningBefore` (ISO timestamp)

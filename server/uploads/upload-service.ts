@@ -8,6 +8,7 @@ import type { CertificateRepository, UpsertResult } from '../certificates/certif
 import type { CertificateData, StoredStatus } from '../certificates/certificate-schema';
 import { isLegalTransition, type CertificateService } from '../certificates/certificate-service';
 import { AppError, isAppError } from '../platform/errors';
+import { jobCertificates } from './upload-job-certificates';
 import type { UploadJobRepository } from './upload-job-repository';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
 import type { CheckedRow } from './upload-rows';
@@ -81,6 +82,14 @@ export interface UploadService {
     principal: Principal,
     jobId: string,
   ): Promise<{ job: UploadJob; errors: AsyncIterable<RowError> }>;
+  /**
+   * The job (as `get`) and the public ids of the certificates it stored, in file order; each call of
+   * `publicIds` reads the list afresh from its start, a page at a time.
+   */
+  certificateList(
+    principal: Principal,
+    jobId: string,
+  ): Promise<{ job: UploadJob; publicIds: () => AsyncIterable<string> }>;
   /**
    * Marks the jobs left `running` with no write since `before` as interrupted (a process that died
    * mid-upload), each audited as `upload.interrupted`. Returns how many.
@@ -442,6 +451,10 @@ export function createUploadService(deps: {
     async errorReport(principal, jobId) {
       const job = await get(principal, jobId);
       return { job, errors: jobs.errors(job.id) };
+    },
+    async certificateList(principal, jobId) {
+      const job = await get(principal, jobId);
+      return { job, publicIds: () => jobCertificates(jobs, job.id) };
     },
     async markInterrupted(before) {
       const marked = await jobs.markInterrupted(before, now());

@@ -224,6 +224,96 @@ export function uploadJobRepositoryContract(harness: UploadJobRepositoryHarness)
       });
     });
 
+    describe('certificates a job covers', () => {
+      const ids = (n: number, prefix = unique('c')) =>
+        Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`);
+
+      /** Every page of the job's list, `limit` at a time, checking each cursor on the way. */
+      async function listAll(id: string, limit: number): Promise<string[][]> {
+        const pages: string[][] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await repo.listCertificates(id, after, limit);
+          pages.push(page.publicIds);
+          if (page.next === undefined) return pages;
+          expect(page.publicIds).toHaveLength(limit);
+          after = page.next;
+        }
+      }
+
+      test('when certificates are appended in batches, then they are listed in the order appended', async () => {
+        const job = newJob();
+        await repo.create(job);
+        const [first, second] = [ids(3), ids(2)];
+        await repo.appendCertificates(job.id, first);
+        await repo.appendCertificates(job.id, []);
+        await repo.appendCertificates(job.id, second);
+        await expect(repo.listCertificates(job.id, undefined, 10)).resolves.toEqual({
+          publicIds: [...first, ...second],
+        });
+      });
+
+      test('when a batch names a certificate twice, then it is listed once, at its first place', async () => {
+        const job = newJob();
+        await repo.create(job);
+        const [a, b, c] = ids(3);
+        await repo.appendCertificates(job.id, [a, b, a] as string[]);
+        await repo.appendCertificates(job.id, [c, c] as string[]);
+        await expect(repo.listCertificates(job.id, undefined, 10)).resolves.toEqual({
+          publicIds: [a, b, c],
+        });
+      });
+
+      test('when two jobs cover the same certificate, then each lists it', async () => {
+        const [x, y] = [newJob(), newJob()];
+        await repo.create(x);
+        await repo.create(y);
+        const [shared, own] = ids(2);
+        await repo.appendCertificates(x.id, [shared, own] as string[]);
+        await repo.appendCertificates(y.id, [shared] as string[]);
+        await expect(repo.listCertificates(x.id, undefined, 10)).resolves.toEqual({
+          publicIds: [shared, own],
+        });
+        await expect(repo.listCertificates(y.id, undefined, 10)).resolves.toEqual({ publicIds: [shared] });
+        await expect(repo.listCertificates(jobId(), undefined, 10)).resolves.toEqual({ publicIds: [] });
+      });
+
+      test('when the list is read in pages, then every certificate comes once, in order, and the last page has no cursor', async () => {
+        const job = newJob();
+        await repo.create(job);
+        const all = ids(2501);
+        await repo.appendCertificates(job.id, all.slice(0, 1000));
+        await repo.appendCertificates(job.id, all.slice(1000));
+        const pages = await listAll(job.id, 500);
+        expect(pages.map((p) => p.length)).toEqual([500, 500, 500, 500, 500, 1]);
+        expect(pages.flat()).toEqual(all);
+      });
+
+      test('when the list fills its last page exactly, then that page has no cursor and nothing follows', async () => {
+        const job = newJob();
+        await repo.create(job);
+        const all = ids(4);
+        await repo.appendCertificates(job.id, all);
+        const first = await repo.listCertificates(job.id, undefined, 2);
+        expect(first).toEqual({ publicIds: all.slice(0, 2), next: expect.any(String) });
+        await expect(repo.listCertificates(job.id, first.next, 2)).resolves.toEqual({
+          publicIds: all.slice(2),
+        });
+      });
+
+      test('when certificates are appended after a page was read, then the cursor of that page leads to them', async () => {
+        const job = newJob();
+        await repo.create(job);
+        const [before, after] = [ids(3), ids(2)];
+        await repo.appendCertificates(job.id, before);
+        const first = await repo.listCertificates(job.id, undefined, 2);
+        await repo.appendCertificates(job.id, after);
+        await expect(repo.listCertificates(job.id, first.next, 10)).resolves.toEqual({
+          publicIds: [before[2], ...after],
+        });
+      });
+    });
+
     describe('markInterrupted', () => {
       test('when jobs were left running before a time, then exactly those are marked interrupted', async () => {
         const stale = newJob();
