@@ -19,7 +19,7 @@ import { findScheme } from '../server/certificates/schemes';
 import { withCheckCharacter } from '../server/platform/credit-code';
 
 /** Bump when the generated data changes shape, so that cached benchmark registries are rebuilt. */
-export const DEMO_DATA_VERSION = 1;
+export const DEMO_DATA_VERSION = 2;
 export const DEFAULT_SEED = 20_260_101;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -895,32 +895,53 @@ function personName(r: Random): string {
   );
 }
 
-/** Each body's auditors, by scheme: a fixed pool, so that the same people sign many audits (as in life). */
-function auditorPools(seed: number): Map<string, Auditor[]> {
-  const r = createRandom(seed ^ 0x5eed);
-  const pools = new Map<string, Auditor[]>();
-  let serial = 1_000_000 + r.int(0, 99_999);
-  for (const body of BODIES) {
-    for (const scheme of body.schemes) {
-      const pool: Auditor[] = [];
+/**
+ * Each body's auditors, by scheme, as weekly rosters: the k-th audit of a body and scheme that ends in a
+ * week is done by slots 3k, 3k + 1, ... of the roster of that week's parity (even and odd weeks have
+ * rosters of their own). The same people sign many audits (as in life), but never two that overlap: an
+ * audit here lasts at most 8 days, so audits ending two weeks apart cannot share a day, and those ending
+ * in the same week, or in adjacent ones, never share a roster slot. (Real auditors keep one place at a
+ * time; the auditor-overlap rule is there for the records where they do not.)
+ */
+function auditorRosters(seed: number) {
+  const pools = new Map<string, number>();
+  for (const body of BODIES)
+    for (const scheme of body.schemes) pools.set(`${body.code}:${scheme}`, pools.size);
+  const audits = new Map<string, number>();
+  const known = new Map<string, Auditor>();
+
+  function auditor(pool: string, scheme: string, index: number): Auditor {
+    const key = `${pool}:${index}`;
+    let found = known.get(key);
+    if (!found) {
+      const poolIndex = pools.get(pool) ?? 0;
       const tag =
         findScheme(scheme)?.kind === 'management'
           ? scheme.toUpperCase()
           : scheme === 'SERVICE'
             ? 'SC'
             : 'PCI';
-      for (let i = 0; i < 6 + body.weight * 3; i += 1) {
-        serial += r.int(1, 997);
-        pool.push({
-          name: personName(r),
-          registrationNumber: `${r.int(2008, 2024)}-N1${tag}-${pad(serial % 10_000_000, 7)}`,
-          scheme,
-        });
-      }
-      pools.set(`${body.code}:${scheme}`, pool);
+      const serial = 1_000_000 + poolIndex * 40_000 + index;
+      found = {
+        name: personName(createRandom(seed ^ (0x5eed + serial))),
+        registrationNumber: `${2008 + ((poolIndex * 31 + index * 7) % 17)}-N1${tag}-${pad(serial, 7)}`,
+        scheme,
+      };
+      known.set(key, found);
     }
+    return found;
   }
-  return pools;
+
+  return {
+    /** The team of `size` of the next audit of `pool` (body:scheme) ending on `endDay`. */
+    team(pool: string, scheme: string, endDay: number, size: number): Auditor[] {
+      const week = Math.floor(endDay / 7);
+      const weekKey = `${pool}:${week}`;
+      const k = audits.get(weekKey) ?? 0;
+      audits.set(weekKey, k + 1);
+      return Array.from({ length: size }, (_, i) => auditor(pool, scheme, (k * 3 + i) * 2 + (week % 2)));
+    },
+  };
 }
 
 /** Audit man-days from the size of the organisation (roughly IAF MD 5 for an initial audit). */
@@ -991,7 +1012,7 @@ export function* generateCertificates(options: GenerateOptions): Generator<Certi
   const batchSize = options.batchSize ?? 5000;
   const today = dayOf(options.today ?? todayInChina());
   const r = createRandom(seed);
-  const pools = auditorPools(seed);
+  const rosters = auditorRosters(seed);
   const sequences = new Map<string, number>();
   const nextSeq = (key: string) => {
     // Numbering does not start at 1: the registry joins a body's numbering at some point of its history.
@@ -1128,19 +1149,14 @@ export function* generateCertificates(options: GenerateOptions): Generator<Certi
 
     // The audit that led to the certificate: a few weeks before issue, by the body's auditors for the scheme.
     const manDays = manDaysFor(r, org.employees, kind);
-    const pool = pools.get(`${body.code}:${scheme}`) ?? [];
-    const team = Math.min(pool.length, manDays >= 6 ? r.int(2, 3) : r.int(1, 2));
-    const start = r.int(0, pool.length - 1);
-    const auditors = Array.from({ length: team }, (_, i) => {
-      const a = pool[(start + i * 7) % pool.length] as Auditor;
-      return {
-        name: a.name,
-        registrationNumber: a.registrationNumber,
-        role: i === 0 ? 'leader' : 'member',
-      } as const;
-    });
+    const team = manDays >= 6 ? r.int(2, 3) : r.int(1, 2);
     const auditEnd = issue - r.int(7, 45);
-    const auditStart = auditEnd - Math.max(0, Math.ceil(manDays / Math.max(team, 1)) - 1);
+    const auditStart = auditEnd - Math.max(0, Math.ceil(manDays / team) - 1);
+    const auditors = rosters.team(`${body.code}:${scheme}`, scheme, auditEnd, team).map((a, i) => ({
+      name: a.name,
+      registrationNumber: a.registrationNumber,
+      role: i === 0 ? ('leader' as const) : ('member' as const),
+    }));
 
     const sites: { name?: string; address: string }[] = [{ name: '注册地址', address: org.address }];
     if (org.industry.activity === 'manufacturing' && r.chance(0.3)) {
@@ -1156,7 +1172,7 @@ export function* generateCertificates(options: GenerateOptions): Generator<Certi
       number,
       bodyCode: body.code,
       scheme,
-      holder: { name: org.name, creditCode: org.creditCode, address: org.address },
+      holder: { name: org.name, creditCode: org.creditCode, address: org.address, employees: org.employees },
       scope,
       productModels,
       industryCodes,

@@ -36,6 +36,7 @@ export function exampleRows(lang: 'zh' | 'en'): Record<string, string>[] {
       'holder.name': '重庆示例精密机械有限公司',
       'holder.creditCode': withCheckCharacter('91500106MA5UE1234'),
       'holder.address': '重庆市沙坪坝区示例路1号',
+      'holder.employees': '120',
       scheme: zh ? '质量管理体系认证' : 'QMS',
       scope: '精密机械零部件的设计和生产',
       issueDate: '2024-03-05',
@@ -89,6 +90,7 @@ const KIND_HINT: Readonly<Record<UploadColumn['kind'], string>> = {
   status: '有效 / 暂停 / 撤销 / 注销（过期按到期日期自动判断）',
   scheme: '认证项目名称或代码，如 质量管理体系认证、QMS、ISO 9001',
   number: '数字',
+  count: '整数，可带单位：120、120人',
   list: '多个值用 ; 、 或换行分隔',
   sites: '多个地址用 ; 或换行分隔',
   auditors: '姓名(注册号)，多人用 ; 分隔，如 张伟(2025-N1QMS-1234567);李娜(2024-N1QMS-7654321)',
@@ -123,7 +125,7 @@ export async function templateXlsx(): Promise<Buffer> {
     for (const c of TEMPLATE_COLUMNS) {
       const v = example[c.field];
       if (c.kind === 'date' && v) values[c.field] = new Date(`${v}T00:00:00Z`);
-      if (c.kind === 'number' && v) values[c.field] = Number(v);
+      if ((c.kind === 'number' || c.kind === 'count') && v) values[c.field] = Number(v);
     }
     sheet.addRow(values);
   }

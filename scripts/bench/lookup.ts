@@ -30,19 +30,14 @@
  * $TMPDIR/certwatch-bench/, keyed by row count, schema version and demo-data version; reruns reuse them.
  * Everything stops by itself; Ctrl-C stops the servers too.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
-import { createSqliteBodyRepository } from '../../server/bodies/sqlite-body-repository';
-import { todayInChina } from '../../server/certificates/certificate-status';
 import { createSqliteCertificateRepository } from '../../server/certificates/sqlite-certificate-repository';
 import { openSqlite } from '../../server/platform/sqlite';
-import { DEMO_DATA_VERSION, demoBodies, demoSearchFragments, generateCertificates } from '../demo-data';
+import { demoSearchFragments } from '../demo-data';
 import {
   formatDiff,
   formatSummary,
@@ -51,10 +46,23 @@ import {
   type CpuProfile,
   type ProfileSummary,
 } from './profile-summary';
-
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-const CACHE_ROOT = path.join(os.tmpdir(), 'certwatch-bench');
-const HOST = '127.0.0.1';
+import {
+  CACHE_ROOT,
+  cpuMark,
+  cpuBetween,
+  ensureRegistry,
+  fmt,
+  HOST,
+  median,
+  otherLoad,
+  removeAbandonedBuilds,
+  samplePublicIds,
+  startServer,
+  stopAll,
+  warmPageCache,
+  type BenchServer,
+  type Registry,
+} from './support';
 
 /** Middleware and handlers whose inclusive time the profile report splits by caller. */
 const PROFILE_INCLUSIVE = [
@@ -130,130 +138,8 @@ function parseOptions(): Options {
   };
 }
 
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : '-';
-
-function median(values: number[]): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Registries
-
-function schemaVersion(): number {
-  const db = openSqlite(':memory:');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  db.close();
-  return version;
-}
-
-interface Registry {
-  rows: number;
-  dir: string;
-  file: string;
-  builtSeconds: number;
-  reused: boolean;
-  bytes: number;
-}
-
-function removeAbandonedBuilds() {
-  if (!fs.existsSync(CACHE_ROOT)) return;
-  for (const entry of fs.readdirSync(CACHE_ROOT)) {
-    const match = /\.building-(\d+)$/.exec(entry);
-    if (!match) continue;
-    let alive = true;
-    try {
-      process.kill(Number(match[1]), 0);
-    } catch {
-      alive = false;
-    }
-    if (!alive) fs.rmSync(path.join(CACHE_ROOT, entry), { recursive: true, force: true });
-  }
-}
-
-/** The registry of `rows` demo certificates, built unless a complete one is cached. */
-async function ensureRegistry(rows: number, rebuild: boolean): Promise<Registry> {
-  const dir = path.join(CACHE_ROOT, `registry-${rows}-schema${schemaVersion()}-data${DEMO_DATA_VERSION}`);
-  const file = path.join(dir, 'registry.sqlite');
-  const marker = path.join(dir, 'complete.json');
-  if (!rebuild && fs.existsSync(marker)) {
-    const info = JSON.parse(fs.readFileSync(marker, 'utf8')) as { seconds: number; builtAt: string };
-    console.log(
-      `registry of ${fmt(rows)}: reusing ${dir} (built ${info.builtAt} in ${fmt(info.seconds, 1)} s)`,
-    );
-    return { rows, dir, file, builtSeconds: info.seconds, reused: true, bytes: fs.statSync(file).size };
-  }
-  // Registries of the same size for an older schema or demo-data version will not be used again.
-  for (const entry of fs.readdirSync(CACHE_ROOT)) {
-    if (new RegExp(`^registry-${rows}-schema\\d+-data\\d+$`).test(entry)) {
-      fs.rmSync(path.join(CACHE_ROOT, entry), { recursive: true, force: true });
-    }
-  }
-  const building = `${dir}.building-${process.pid}`;
-  fs.rmSync(building, { recursive: true, force: true });
-  const db = openSqlite(building);
-  // A bulk load: a page cache big enough for the random-key indexes, and no fsync per transaction
-  // (a crash only means a rebuild). The servers later open the file with the production settings.
-  db.pragma('cache_size = -1048576');
-  db.pragma('synchronous = OFF');
-  const certificates = createSqliteCertificateRepository(db);
-  const bodies = createSqliteBodyRepository(db);
-  const today = todayInChina();
-  const at = new Date().toISOString();
-  for (const body of demoBodies(today)) await bodies.upsert(body);
-  const started = performance.now();
-  let done = 0;
-  let lastReport = started;
-  for (const batch of generateCertificates({ count: rows, batchSize: 25_000, today })) {
-    await certificates.upsertMany(batch, at);
-    done += batch.length;
-    const now = performance.now();
-    if (now - lastReport > 5000) {
-      lastReport = now;
-      console.log(
-        `  building ${fmt(rows)}: ${fmt(done)} rows, ${fmt(done / ((now - started) / 1000))} rows/s`,
-      );
-    }
-  }
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  const seconds = (performance.now() - started) / 1000;
-  fs.writeFileSync(
-    path.join(building, 'complete.json'),
-    JSON.stringify({ rows, builtAt: at, today, seconds }),
-  );
-  fs.renameSync(building, dir);
-  console.log(
-    `registry of ${fmt(rows)}: built in ${fmt(seconds, 1)} s (${fmt(rows / seconds)} rows/s), ${dir}`,
-  );
-  return { rows, dir, file, builtSeconds: seconds, reused: false, bytes: fs.statSync(file).size };
-}
-
-/** `n` public ids of the registry, in random order. */
-function samplePublicIds(registry: Registry, n: number): string[] {
-  const db = new Database(registry.file, { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare('SELECT public_id FROM certificates ORDER BY random() LIMIT ?')
-      .pluck()
-      .all(n) as string[];
-  } finally {
-    db.close();
-  }
-}
-
-/** Reads the file once so that it sits in the OS page cache, as it would on a server that has been running. */
-async function warmPageCache(file: string) {
-  const stream = fs.createReadStream(file, { highWaterMark: 4 << 20 });
-  for await (const _chunk of stream) {
-    // reading is the point
-  }
-}
 
 /** The registry read alone (findByPublicId through the repository, no HTTP): microseconds per lookup. */
 async function registryLookupMicros(registry: Registry, ids: string[], lookups: number): Promise<number> {
@@ -274,160 +160,7 @@ async function registryLookupMicros(registry: Registry, ids: string[], lookups: 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Child servers
-
-interface Server {
-  name: string;
-  port: number;
-  proc: ChildProcess;
-  stderr: string[];
-  profileDir?: string;
-  /** Requests autocannon completed against it (warm-ups included): the denominator of profile figures. */
-  requests: number;
-  /** Milliseconds from spawn to ready: the start-up part of its CPU profile, left out of the summary. */
-  startupMs: number;
-}
-
-const servers: Server[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(
-  name: string,
-  script: string,
-  env: Record<string, string>,
-  readyPath: string,
-  profileDir?: string,
-): Promise<Server> {
-  const port = await freePort();
-  const devNull = fs.openSync('/dev/null', 'w');
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port), HOST };
-  // The bench measures the embedded deployment: in-process cache and rate limit, no Redis, no Mongo.
-  delete childEnv.REDIS_URL;
-  delete childEnv.MONGODB_URI;
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
-    cwd: PROJECT_ROOT,
-    env: childEnv,
-    stdio: ['ignore', devNull, 'pipe'],
-  });
-  fs.closeSync(devNull);
-  const spawnedAt = performance.now();
-  const server: Server = { name, port, proc, stderr: [], profileDir, requests: 0, startupMs: 0 };
-  proc.stderr?.setEncoding('utf8');
-  proc.stderr?.on('data', (chunk: string) => {
-    server.stderr.push(chunk);
-    if (server.stderr.length > 50) server.stderr.shift();
-  });
-  servers.push(server);
-
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null) {
-      throw new Error(`${name} exited before it was ready:\n${server.stderr.join('')}`);
-    }
-    try {
-      const res = await fetch(`http://${HOST}:${port}${readyPath}`);
-      await res.arrayBuffer();
-      if (res.ok) {
-        server.startupMs = performance.now() - spawnedAt;
-        return server;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${name} was not ready within 60 s:\n${server.stderr.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopServer(server: Server) {
-  const { proc } = server;
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function stopAll() {
-  await Promise.allSettled(servers.map(stopServer));
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Measurements
-
-/** CPU time in clock ticks (USER_HZ, 100 on Linux): the whole machine (busy), and single processes. */
-const CLOCK_TICKS = 100;
-
-function machineBusyTicks(): number {
-  try {
-    const fields = (fs.readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
-      .trim()
-      .split(/\s+/)
-      .slice(1)
-      .map(Number);
-    // user nice system idle iowait irq softirq steal: busy is everything but idle and iowait.
-    return fields.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
-  } catch {
-    return NaN;
-  }
-}
-
-function processTicks(pid: number | undefined): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]);
-  } catch {
-    return NaN;
-  }
-}
-
-interface CpuMark {
-  at: number;
-  busy: number;
-  self: number;
-  server: number;
-}
-
-const cpuMark = (server: Server): CpuMark => ({
-  at: performance.now(),
-  busy: machineBusyTicks(),
-  self: processTicks(process.pid),
-  server: processTicks(server.proc.pid),
-});
-
-/** Cores used between two marks by the server, by the load generator (this process) and by everything else. */
-function cpuBetween(a: CpuMark, b: CpuMark) {
-  const ticks = ((b.at - a.at) / 1000) * CLOCK_TICKS;
-  const server = (b.server - a.server) / ticks;
-  const loadGenerator = (b.self - a.self) / ticks;
-  return { server, loadGenerator, other: Math.max(0, (b.busy - a.busy) / ticks - server - loadGenerator) };
-}
-
-/** Cores used over `ms` by processes other than this one and its servers. */
-async function otherLoad(ms: number): Promise<number> {
-  const ours = () =>
-    processTicks(process.pid) + servers.reduce((sum, sv) => sum + (processTicks(sv.proc.pid) || 0), 0);
-  const busy0 = machineBusyTicks();
-  const ours0 = ours();
-  await new Promise((r) => setTimeout(r, ms));
-  return Math.max(0, (machineBusyTicks() - busy0 - (ours() - ours0)) / ((ms / 1000) * CLOCK_TICKS));
-}
-
-/** What is left of --quiet-wait: time the whole run may still spend waiting for quiet and measuring again. */
 let quietBudgetMs = 0;
 
 /**
@@ -483,7 +216,10 @@ interface ServerCounters {
   misses: number;
 }
 
-async function readCounters(server: Server, route: string | undefined): Promise<ServerCounters | undefined> {
+async function readCounters(
+  server: BenchServer,
+  route: string | undefined,
+): Promise<ServerCounters | undefined> {
   if (!route) return undefined;
   const res = await fetch(`http://${HOST}:${server.port}/metrics`);
   const text = await res.text();
@@ -499,7 +235,7 @@ async function readCounters(server: Server, route: string | undefined): Promise<
 interface Path {
   key: string;
   label: string;
-  server: () => Server;
+  server: () => BenchServer;
   /** The route label in the server's metrics; none for the bare server. */
   route?: string;
   next: () => string;

@@ -19,10 +19,8 @@
  * nearly idle and reports how busy it was.
  * Everything runs on a fresh registry in a temp dir, removed at the end; servers are stopped by pid.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,24 +38,11 @@ import { qrVersion } from '../../server/qr/qr-render';
 import { base64UrlEncode, encodeFields, fragmentOf, signingInput } from '../../server/qr/qr-payload';
 import { signedFieldsOf, type QrFormat } from '../../server/qr/qr-service';
 import { keyDirOf, openKeyRing } from '../../server/qr/signing-keys';
+import { fmt, loadTest, median, scanRequest, startServer, stopAll, stopServer } from './support';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-const HOST = '127.0.0.1';
 const ORIGIN = 'https://certwatch.example.gov.cn';
 const NAME_SOURCE =
   '重庆市沙坪坝区西部现代物流园区智能精密机械装备制造与进出口贸易总集团股份有限公司第一分公司暨研发中心与检验检测实验室及其附属生产基地';
-
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-    : '-';
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 function creditCode(): string {
   const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
@@ -76,75 +61,6 @@ function report(number: number, name: string) {
     issueDate: '2025-01-10',
     expiryDate: '2028-01-09',
   });
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Child processes
-
-interface Server {
-  name: string;
-  port: number;
-  proc: ChildProcess;
-  stderr: string[];
-}
-const servers: Server[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(name: string, script: string, env: Record<string, string>, readyPath: string) {
-  const port = await freePort();
-  const devNull = fs.openSync('/dev/null', 'w');
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: String(port), HOST };
-  delete childEnv.REDIS_URL;
-  delete childEnv.MONGODB_URI;
-  delete childEnv.QR_SIGNING_KEYS;
-  const proc = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: PROJECT_ROOT,
-    env: childEnv,
-    stdio: ['ignore', devNull, 'pipe'],
-  });
-  fs.closeSync(devNull);
-  const server: Server = { name, port, proc, stderr: [] };
-  proc.stderr?.setEncoding('utf8');
-  proc.stderr?.on('data', (chunk: string) => {
-    server.stderr.push(chunk);
-    if (server.stderr.length > 50) server.stderr.shift();
-  });
-  servers.push(server);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null)
-      throw new Error(`${name} exited before it was ready:\n${server.stderr.join('')}`);
-    try {
-      const res = await fetch(`http://${HOST}:${port}${readyPath}`);
-      await res.arrayBuffer();
-      if (res.ok) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline)
-      throw new Error(`${name} was not ready within 60 s:\n${server.stderr.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopServer(server: Server) {
-  const { proc } = server;
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -287,43 +203,6 @@ async function waitForQuiet(maxSeconds: number): Promise<number> {
   return busy;
 }
 
-async function http(
-  port: number,
-  seconds: number,
-  connections: number,
-  request: autocannon.Request,
-): Promise<{ rps: number; p50: number; p99: number; non2xx: number; errors: number }> {
-  const result = await autocannon({
-    url: `http://${HOST}:${port}`,
-    connections,
-    pipelining: 1,
-    duration: seconds,
-    requests: [request],
-  });
-  return {
-    rps: result.requests.total / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-  };
-}
-
-function cycleBodies(texts: string[]): autocannon.Request {
-  const bodies = texts.map((text) => JSON.stringify({ text }));
-  let i = 0;
-  return {
-    method: 'POST',
-    path: '/api/v1/scan',
-    headers: { 'content-type': 'application/json' },
-    setupRequest: (req) => {
-      const body = bodies[i] as string;
-      i = (i + 1) % bodies.length;
-      return { ...req, body };
-    },
-  };
-}
-
 async function main() {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -413,19 +292,19 @@ async function main() {
         key: 'genuine',
         label: `POST /api/v1/scan, genuine (${count} codes)`,
         port: portal.port,
-        request: cycleBodies(goodUrls),
+        request: scanRequest(goodUrls),
       },
       {
         key: 'altered',
         label: 'POST /api/v1/scan, altered signature',
         port: portal.port,
-        request: cycleBodies(alteredUrls),
+        request: scanRequest(alteredUrls),
       },
       {
         key: 'junk',
         label: 'POST /api/v1/scan, not a CertWatch code',
         port: portal.port,
-        request: cycleBodies(['https://www.example.com/products/123', 'WIFI:T:WPA;S:shop;P:secret;;']),
+        request: scanRequest(['https://www.example.com/products/123', 'WIFI:T:WPA;S:shop;P:secret;;']),
       },
     ];
     const samples = new Map<string, { rps: number; p50: number; p99: number }[]>(
@@ -435,11 +314,11 @@ async function main() {
     for (let run = 1; run <= runs; run += 1) {
       for (const p of paths) {
         if (warmup > 0) {
-          const warm = await http(p.port, warmup, connections, p.request);
+          const warm = await loadTest(p.port, warmup, connections, p.request);
           if (p.key !== 'baseline') scanRequests += Math.round(warm.rps * warmup);
         }
         const idle = await waitForQuiet(quietWait);
-        const s = await http(p.port, duration, connections, p.request);
+        const s = await loadTest(p.port, duration, connections, p.request);
         if (p.key !== 'baseline') scanRequests += Math.round(s.rps * duration);
         samples.get(p.key)?.push(s);
         const bad = s.non2xx + s.errors > 0 ? `  !! ${s.non2xx} non-2xx, ${s.errors} errors` : '';
@@ -468,17 +347,17 @@ async function main() {
       `\nscans recorded by the portal: ${fmt(recorded)} (about ${fmt(scanRequests)} requests counted by autocannon, plus the in-process ones)`,
     );
   } finally {
-    await Promise.allSettled(servers.map(stopServer));
+    await stopAll();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 process.on('SIGINT', () => {
-  void Promise.allSettled(servers.map(stopServer)).then(() => process.exit(130));
+  void stopAll().then(() => process.exit(130));
 });
 
 main().catch(async (error: unknown) => {
   console.error(error);
-  await Promise.allSettled(servers.map(stopServer));
+  await stopAll();
   process.exit(1);
 });

@@ -30,6 +30,38 @@ export interface NameSearchPage {
 }
 
 /**
+ * The longest audit, in days (both ends counted), that audit assignments cover. A longer range is not one
+ * stay on site (stage 1 and stage 2 reported as one period), so overlapping it proves nothing; and the
+ * bound is what keeps an overlap query one short index range per auditor.
+ */
+export const MAX_AUDIT_DAYS = 31;
+
+/** An auditor (registration number) and a period, both dates included: whose audits overlap it. */
+export interface AuditWindow {
+  registrationNumber: string;
+  from: string;
+  to: string;
+}
+
+/** One auditor's part in the audit behind one certificate. */
+export interface AuditAssignment {
+  registrationNumber: string;
+  startDate: string;
+  endDate: string;
+  publicId: string;
+  number: string;
+  bodyCode: string;
+  holderCreditCode: string;
+}
+
+/** One body's certificates with audit data issued over some months, and the sum of their audit man-days. */
+export interface AuditVolume {
+  bodyCode: string;
+  certificates: number;
+  manDays: number;
+}
+
+/**
  * The certificate registry. Certificates are identified by (bodyCode, number) for writes and by their
  * unguessable `publicId` for public reads; `id` is the adapter's internal key, a string.
  * Every method takes and returns plain objects; no adapter type leaks out.
@@ -62,6 +94,14 @@ export interface CertificateRepository {
   findByCreditCode(creditCode: string, limit: number): Promise<Certificate[]>;
 
   /**
+   * The certificates of these holders (credit codes) that were ever suspended or revoked (a status
+   * history entry says so), in no particular order. One round trip through the credit-code index; the
+   * others of the holders are filtered out before they are read. Callers keep `creditCodes` to some
+   * thousands.
+   */
+  findSanctionedByCreditCodes(creditCodes: readonly string[]): Promise<Certificate[]>;
+
+  /**
    * Certificates whose holder name contains the fragment (after folding case, width and punctuation).
    * Index-backed (n-grams), never a scan of the registry. In a stable order (oldest record first), so pages never overlap.
    */
@@ -73,6 +113,22 @@ export interface CertificateRepository {
    * service's concern, not the repository's.
    */
   changeStatus(publicId: string, change: StatusChangeRequest, at: string): Promise<Certificate | undefined>;
+
+  /**
+   * The audits (of at most MAX_AUDIT_DAYS days) of each window's auditor whose dates overlap the window,
+   * one entry per auditor and certificate (whichever windows found it), in no particular order; at most
+   * `limit`. Index-backed: each window is one range of its auditor's audits by end date, so the cost
+   * follows the window, never the size of the registry. Callers keep `windows` to some thousands.
+   */
+  findAuditAssignments(windows: readonly AuditWindow[], limit: number): Promise<AuditAssignment[]>;
+
+  /**
+   * Per body, the certificates with audit data issued in the months from `fromMonth` to `toMonth`
+   * (YYYY-MM, both included) and the sum of their audit man-days; bodies with none are absent. Never a
+   * pass over the certificates (a running tally, or an index range), but the answer changes slowly and
+   * callers should cache it.
+   */
+  auditVolumeByBody(fromMonth: string, toMonth: string): Promise<AuditVolume[]>;
 
   /** How many certificates the registry holds. */
   count(): Promise<number>;

@@ -78,6 +78,11 @@ export const certificateInputSchema = z
       name: text(200).pipe(z.string().min(1)),
       creditCode: creditCodeSchema,
       address: text(300).optional(),
+      /**
+       * Effective number of personnel (IAF MD5: everyone working under the organisation's control, part
+       * time counted pro rata): what the minimum audit time depends on. Never part of a public answer.
+       */
+      employees: z.number().int().positive().max(10_000_000).optional(),
     }),
     scope: text(4000).pipe(z.string().min(1)),
     productModels: z.array(text(200)).max(500).optional(),

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import mongoose, { Schema, Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { foldName, nameBigrams } from '../platform/normalize';
 import { STORED_STATUSES, type Certificate, type CertificateData } from './certificate-schema';
-import type { CertificateRepository, UpsertResult } from './certificate-repository';
+import { addDays } from '../supervision/credit-calendar';
+import {
+  MAX_AUDIT_DAYS,
+  type AuditAssignment,
+  type AuditVolume,
+  type AuditWindow,
+  type CertificateRepository,
+  type UpsertResult,
+} from './certificate-repository';
 import { nextCertificateRecord } from './certificate-records';
 
 /** A certificate as stored in MongoDB: the record, the keys of the name index, and a write token. */
@@ -33,6 +41,7 @@ const holderSchema = new Schema(
     name: { type: String, required: true },
     creditCode: { type: String, required: true },
     address: String,
+    employees: Number,
     nameGrams: { type: [String], required: true },
     nameFolded: { type: String, required: true },
   },
@@ -85,8 +94,20 @@ certificateSchema.index({ bodyCode: 1, number: 1 }, { unique: true });
 certificateSchema.index({ number: 1, _id: 1 });
 certificateSchema.index({ 'holder.creditCode': 1, _id: 1 });
 certificateSchema.index({ 'holder.nameGrams': 1, _id: 1 });
+// The rules' reads: an auditor's audits by end date (auditor overlap), and issue date ranges per body with
+// their man-days (volume per audit man-day), both answered from the index.
+certificateSchema.index({ 'audit.auditors.registrationNumber': 1, 'audit.endDate': 1, 'audit.startDate': 1 });
+certificateSchema.index({ issueDate: 1, bodyCode: 1, 'audit.manDays': 1 });
 
 const NAME_INDEX = { 'holder.nameGrams': 1, _id: 1 } as const;
+
+/** Audit windows per query: one `$or` clause each, every clause one index range. */
+const WINDOWS_PER_QUERY = 500;
+
+type AssignmentDoc = Pick<CertificateDoc, 'publicId' | 'number' | 'bodyCode'> & {
+  holder: { creditCode: string };
+  audit: { startDate: string; endDate: string; auditors: { registrationNumber: string }[] };
+};
 
 /** How often an upsert is redone after losing a race with a concurrent write to the same certificate. */
 const MAX_UPSERT_ATTEMPTS = 5;
@@ -144,6 +165,38 @@ function isDuplicateKeyError(err: unknown): boolean {
     return writeErrors.length > 0 && writeErrors.every((e) => e.code === 11000);
   }
   return err instanceof mongoose.mongo.MongoServerError && err.code === 11000;
+}
+
+/**
+ * Adds to `found` (keyed by auditor and certificate) one assignment per auditor of `doc` whose window
+ * overlaps its audit: a document matches when any one of its auditors does, and lists all of them. An
+ * audit longer than MAX_AUDIT_DAYS is no assignment.
+ */
+function addAssignments(
+  found: Map<string, AuditAssignment>,
+  doc: AssignmentDoc,
+  windowsOf: ReadonlyMap<string, readonly AuditWindow[]>,
+  limit: number,
+): void {
+  const { startDate, endDate } = doc.audit;
+  if (endDate > addDays(startDate, MAX_AUDIT_DAYS - 1)) return;
+  for (const { registrationNumber } of doc.audit.auditors) {
+    const key = `${registrationNumber}\u0000${doc.publicId}`;
+    if (found.has(key) || found.size >= limit) continue;
+    const overlaps = (windowsOf.get(registrationNumber) ?? []).some(
+      (w) => endDate >= w.from && startDate <= w.to,
+    );
+    if (!overlaps) continue;
+    found.set(key, {
+      registrationNumber,
+      startDate,
+      endDate,
+      publicId: doc.publicId,
+      number: doc.number,
+      bodyCode: doc.bodyCode,
+      holderCreditCode: doc.holder.creditCode,
+    });
+  }
 }
 
 /** The registry in MongoDB (mongoose models; plain objects in and out). */
@@ -279,6 +332,15 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
       return docs.map(toCertificate);
     },
 
+    async findSanctionedByCreditCodes(creditCodes) {
+      if (creditCodes.length === 0) return [];
+      const docs = await Certificates.find({
+        'holder.creditCode': { $in: [...creditCodes] },
+        'statusHistory.status': { $in: ['suspended', 'revoked'] },
+      }).lean<CertificateDoc[]>();
+      return docs.map(toCertificate);
+    },
+
     async searchByHolderName({ fragment, limit, offset, countLimit }) {
       const folded = foldName(fragment);
       if (folded.length < 2) return { items: [], total: 0, totalCapped: false };
@@ -321,6 +383,54 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
         returnDocument: 'after',
       }).lean<CertificateDoc>();
       return doc ? toCertificate(doc) : undefined;
+    },
+
+    async findAuditAssignments(windows, limit) {
+      const found = new Map<string, AuditAssignment>();
+      for (let i = 0; i < windows.length && found.size < limit; i += WINDOWS_PER_QUERY) {
+        const chunk = windows.slice(i, i + WINDOWS_PER_QUERY);
+        const docs = await Certificates.find(
+          {
+            // An audit of at most MAX_AUDIT_DAYS overlapping the window ends within MAX_AUDIT_DAYS - 1
+            // days of its end: each clause is one bounded range of the auditor's index entries.
+            $or: chunk.map((w) => ({
+              'audit.auditors.registrationNumber': w.registrationNumber,
+              'audit.endDate': { $gte: w.from, $lte: addDays(w.to, MAX_AUDIT_DAYS - 1) },
+              'audit.startDate': { $lte: w.to },
+            })),
+          },
+          {
+            _id: 0,
+            publicId: 1,
+            number: 1,
+            bodyCode: 1,
+            'holder.creditCode': 1,
+            'audit.startDate': 1,
+            'audit.endDate': 1,
+            'audit.auditors.registrationNumber': 1,
+          },
+        )
+          .limit(limit)
+          .lean<AssignmentDoc[]>();
+        const windowsOf = new Map<string, AuditWindow[]>();
+        for (const w of chunk) {
+          const list = windowsOf.get(w.registrationNumber);
+          if (list) list.push(w);
+          else windowsOf.set(w.registrationNumber, [w]);
+        }
+        for (const doc of docs) addAssignments(found, doc, windowsOf, limit);
+      }
+      return [...found.values()];
+    },
+
+    async auditVolumeByBody(fromMonth, toMonth) {
+      // Dates are YYYY-MM-DD text: every day of `toMonth` sorts at or before its "-31".
+      const issueDate = { $gte: `${fromMonth}-01`, $lte: `${toMonth}-31` };
+      return Certificates.aggregate<AuditVolume>([
+        { $match: { issueDate, 'audit.manDays': { $gt: 0 } } },
+        { $group: { _id: '$bodyCode', certificates: { $sum: 1 }, manDays: { $sum: '$audit.manDays' } } },
+        { $project: { _id: 0, bodyCode: '$_id', certificates: 1, manDays: 1 } },
+      ]).hint({ issueDate: 1, bodyCode: 1, 'audit.manDays': 1 });
     },
 
     async count() {

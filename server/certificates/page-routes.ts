@@ -147,7 +147,7 @@ export function pageRoutes(
       const cert = await orNullIfNotFound(certificates.getByPublicId(publicId));
       if (cert) return sendPage(res, 200, renderCertificatePage(ctx, cert));
       const registryLastReportedAt = await bodies.latestReportAt();
-      sendPage(res, 404, renderNotFoundPage(ctx, { registryLastReportedAt }));
+      sendPage(res, 404, renderNotFoundPage(ctx, { publicId, registryLastReportedAt }));
     }) as PageHandler<{ publicId: string }>,
     onError,
   );

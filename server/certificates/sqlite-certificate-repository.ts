@@ -1,8 +1,15 @@
 import type { SqliteDatabase } from '../platform/sqlite';
 import { foldName, nameBigrams } from '../platform/normalize';
 import type { Certificate, CertificateData } from './certificate-schema';
-import type { CertificateRepository, UpsertResult } from './certificate-repository';
+import {
+  MAX_AUDIT_DAYS,
+  type AuditAssignment,
+  type AuditVolume,
+  type CertificateRepository,
+  type UpsertResult,
+} from './certificate-repository';
 import { nextCertificateRecord } from './certificate-records';
+import { createSqliteAuditIndex, type AuditIndexBatch } from './sqlite-audit-index';
 
 interface Row {
   id: number;
@@ -42,6 +49,12 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
   const byCreditCode = db.prepare<[string, number], Row>(
     'SELECT id, doc FROM certificates WHERE holder_credit_code = ? ORDER BY id LIMIT ?',
   );
+  // The history is read in SQL (json_each), so that only the sanctioned documents reach JavaScript.
+  const sanctionedByCreditCodes = db.prepare<[string], Row>(`
+    SELECT c.id, c.doc FROM certificates c
+    WHERE c.holder_credit_code IN (SELECT value FROM json_each(?))
+      AND EXISTS (SELECT 1 FROM json_each(c.doc, '$.statusHistory') h
+                  WHERE h.value ->> 'status' IN ('suspended', 'revoked'))`);
   const insert = db.prepare<[string, string, string, string, string]>(
     'INSERT INTO certificates (public_id, body_code, number, holder_credit_code, doc) VALUES (?, ?, ?, ?, ?)',
   );
@@ -61,8 +74,28 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     'SELECT count(*) AS n FROM (SELECT 1 FROM certificate_name_grams WHERE certificate_name_grams MATCH ? LIMIT ?)',
   );
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM certificates');
+  const auditIndex = createSqliteAuditIndex(db);
 
-  function upsertOne(data: CertificateData, at: string): UpsertResult {
+  // The windows travel as one JSON array of [registration number, from, to]; CROSS JOIN keeps them the
+  // outer loop, so that each is one range seek in the (registration number, end date) key: an audit of
+  // at most MAX_AUDIT_DAYS that overlaps the window ends between its start and MAX_AUDIT_DAYS - 1 days
+  // after its end.
+  const assignments = db.prepare<[string, string, number, number], AuditAssignment>(`
+    SELECT DISTINCT a.registration_number AS registrationNumber, a.start_date AS startDate,
+      a.end_date AS endDate, c.public_id AS publicId, c.number, c.body_code AS bodyCode,
+      c.holder_credit_code AS holderCreditCode
+    FROM json_each(?) w
+    CROSS JOIN audit_assignments a ON a.registration_number = w.value ->> 0
+      AND a.end_date >= w.value ->> 1 AND a.end_date <= date(w.value ->> 2, ?) AND a.start_date <= w.value ->> 2
+      AND julianday(a.end_date) - julianday(a.start_date) < ?
+    CROSS JOIN certificates c ON c.id = a.certificate_id
+    LIMIT ?`);
+  const volumes = db.prepare<[string, string], AuditVolume>(`
+    SELECT body_code AS bodyCode, sum(certificates) AS certificates, sum(man_days) AS manDays
+    FROM body_audit_volumes WHERE issue_month >= ? AND issue_month <= ?
+    GROUP BY body_code HAVING sum(certificates) > 0`);
+
+  function upsertOne(data: CertificateData, at: string, audits: AuditIndexBatch): UpsertResult {
     const row = byKey.get(data.bodyCode, data.number);
     const existing = row ? fromRow(row) : undefined;
     const next = nextCertificateRecord(existing, data, at, () => '');
@@ -77,6 +110,7 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
       );
       const id = Number(lastInsertRowid);
       insertGrams.run(id, nameBigrams(next.holder.name).join(' '));
+      audits.add(id, next);
       return { outcome: 'created', certificate: { ...next, id: String(id) } };
     }
     const id = Number(existing.id);
@@ -85,12 +119,22 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
       deleteGrams.run(id);
       insertGrams.run(id, nameBigrams(next.holder.name).join(' '));
     }
+    if (
+      existing.issueDate !== next.issueDate ||
+      JSON.stringify(existing.audit) !== JSON.stringify(next.audit)
+    ) {
+      audits.remove(id, existing);
+      audits.add(id, next);
+    }
     return { outcome: 'updated', certificate: next };
   }
 
-  const upsertAll = db.transaction((items: CertificateData[], at: string) =>
-    items.map((d) => upsertOne(d, at)),
-  );
+  const upsertAll = db.transaction((items: CertificateData[], at: string) => {
+    const audits = auditIndex.batch();
+    const results = items.map((d) => upsertOne(d, at, audits));
+    audits.flush();
+    return results;
+  });
 
   return {
     async upsert(data, at) {
@@ -113,6 +157,10 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     },
     async findByCreditCode(creditCode, limit) {
       return byCreditCode.all(creditCode, limit).map(fromRow);
+    },
+    async findSanctionedByCreditCodes(creditCodes) {
+      if (creditCodes.length === 0) return [];
+      return sanctionedByCreditCodes.all(JSON.stringify(creditCodes)).map(fromRow);
     },
     async searchByHolderName({ fragment, limit, offset, countLimit }) {
       if (foldName(fragment).length < 2) return { items: [], total: 0, totalCapped: false };
@@ -140,6 +188,14 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     },
     async count() {
       return (countAll.get() as { n: number }).n;
+    },
+    async findAuditAssignments(windows, limit) {
+      if (windows.length === 0) return [];
+      const json = JSON.stringify(windows.map((w) => [w.registrationNumber, w.from, w.to]));
+      return assignments.all(json, `+${MAX_AUDIT_DAYS - 1} days`, MAX_AUDIT_DAYS, limit);
+    },
+    async auditVolumeByBody(fromMonth, toMonth) {
+      return volumes.all(fromMonth, toMonth);
     },
   };
 }

@@ -8,6 +8,7 @@ import { escapeHtml } from '../platform/html';
 import { messagesFor, type Lang, type Messages } from '../platform/i18n';
 import type { ErrorCode } from '../platform/errors';
 import { errorText } from '../platform/i18n';
+import { reportTextsFor } from '../supervision/report-texts';
 import type { PublicCertificate, Status } from './certificate-schema';
 import { MAX_SEARCH_DEPTH, type SearchResult } from './certificate-service';
 
@@ -61,13 +62,14 @@ function languageSwitch(ctx: PageContext): string {
   return `<a class="lang-switch" href="${escapeHtml(`${ctx.path}?${params.toString()}`)}" hreflang="${other}" lang="${m.htmlLang}">${escapeHtml(m.languageName)}</a>`;
 }
 
-/** The page script (client/src, bundled): the in-page scanner and the in-browser signature check. */
-const APP_SCRIPT = '<script src="/assets/app.js" defer></script>\n';
+/** A page script (client/src, bundled): app.js is the scanner and signature check of the public pages. */
+const pageScript = (file: string) => `<script src="/assets/${file}" defer></script>\n`;
 
 /** The frame every public page shares (also the dishonesty list's, server/supervision/dishonesty-page.ts). */
 export function layout(
   ctx: PageContext,
-  page: { title: string; main: string; indexable?: boolean; script?: boolean },
+  /** `script`: true for the public pages' app.js, or another bundle's file name (the console's). */
+  page: { title: string; main: string; indexable?: boolean; script?: boolean | string },
 ): string {
   const m = messagesFor(ctx.lang);
   const title = page.title === m.siteName ? m.siteName : `${page.title} · ${m.siteName}`;
@@ -78,7 +80,7 @@ export function layout(
 <meta name="viewport" content="width=device-width,initial-scale=1">
 ${page.indexable ? '' : '<meta name="robots" content="noindex">\n'}<title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/assets/site.css">
-${page.script ? APP_SCRIPT : ''}</head>
+${page.script ? pageScript(page.script === true ? 'app.js' : page.script) : ''}</head>
 <body>
 <a class="skip" href="#main">${escapeHtml(m.skipToContent)}</a>
 <header class="site-header"><a class="site-name" href="${escapeHtml(href(ctx, '/'))}">${escapeHtml(m.siteName)}</a>${languageSwitch(ctx)}</header>
@@ -202,6 +204,11 @@ function list(items: string[]): string {
   return `<ul class="plain">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
 }
 
+/** The link to the public report form (server/supervision/report-page.ts) about what the page shows. */
+function reportLink(ctx: PageContext, params: Record<string, string | undefined>): string {
+  return `<p><a class="report-link" href="${escapeHtml(href(ctx, '/report', params))}">${escapeHtml(reportTextsFor(ctx.lang).reportLink)}</a></p>`;
+}
+
 /** The verification card: status banner, warnings, holder, certificate facts, issuer, how to read. */
 export function certificateCard(ctx: PageContext, cert: PublicCertificate): string {
   const m = messagesFor(ctx.lang);
@@ -249,6 +256,7 @@ ${bodySection(ctx, cert.body)}
 <p>${escapeHtml(m.status[cert.status].howToRead)}</p>
 <p class="muted">${escapeHtml(m.recordUpdated + m.colon + reportedAt(ctx, cert.updatedAt))}</p>
 <p class="muted"><a href="${escapeHtml(permanent)}">${escapeHtml(m.permanentLink)}</a></p>
+${reportLink(ctx, { publicId: cert.publicId })}
 </section>
 </article>`;
 }
@@ -329,6 +337,8 @@ ${freshness(ctx, data.latestReportAt)}`,
 export function renderNotFoundPage(
   ctx: PageContext,
   data: {
+    /** The id of the `/v/` link that matched nothing (the report form carries it). */
+    publicId?: string;
     number?: string;
     bodyCode?: string;
     /** The named body: null when no body has that code, undefined when none was named. */
@@ -363,6 +373,7 @@ export function renderNotFoundPage(
 ${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
 ${freshness(ctx, data.registryLastReportedAt)}
 <p>${escapeHtml(m.notFoundAdvice)}</p>
+${reportLink(ctx, { publicId: data.publicId, number: data.number, body: data.bodyCode, category: 'not-in-registry' })}
 </section>
 ${lookupForm(ctx, { number: data.number, body: data.bodyCode })}`,
   });

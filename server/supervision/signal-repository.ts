@@ -13,14 +13,16 @@ export interface SignalFilter {
 
 /**
  * Risk signals, deduplicated by `dedupKey`. Plain objects in and out. Signals are never deleted: they
- * move between states (open → in-case or dismissed).
+ * move between states (open → in-case or dismissed, dismissed → open).
  */
 export interface SignalRepository {
   /**
    * Stores each draft as a new open signal with the given id, or, when a signal with its dedup key
-   * exists, updates that one (lastRaisedAt = at, occurrences + 1, severity/summary/evidence/certificates
-   * replaced by the draft's; state and caseId kept). Results in input order, with `created` telling the
-   * two apart. Drafts sharing a key within one call count as repeated raises of one signal.
+   * exists, updates that one (lastRaisedAt = at, occurrences + 1, every field of the draft replaced by the
+   * draft's; id, firstRaisedAt, state and caseId kept). Results in input order, with `created` telling the
+   * two apart. Drafts sharing a key within one call count as repeated raises of one signal (the first
+   * creates it when new; each result is the signal as stored after the whole call). Atomic per key even
+   * against concurrent calls from other instances: one key never becomes two signals.
    */
   raise(
     drafts: ReadonlyArray<{ id: string; draft: SignalDraft }>,
@@ -29,7 +31,10 @@ export interface SignalRepository {
 
   findById(id: string): Promise<Signal | undefined>;
 
-  /** One page matching the filter, the most recently raised first (then id); `total` counts all matches. */
+  /**
+   * One page matching every given filter, the most recently raised first (equal times: greater id
+   * first); `total` counts all matches. Index-backed for each single filter.
+   */
   list(
     filter: SignalFilter,
     page: { offset: number; limit: number },
@@ -37,7 +42,14 @@ export interface SignalRepository {
 
   /**
    * Moves signals to a state (and sets or clears their case: caseId is set for in-case and removed
-   * otherwise). Unknown ids are ignored. Answers the signals as they now are.
+   * otherwise). Unknown ids are ignored. With `onlyFrom`, only signals now in one of those states move
+   * (a compare-and-set per signal: a triage never overrides a concurrent move into a case). Answers the
+   * signals it set (every known id without `onlyFrom`), as they now are.
    */
-  setState(ids: readonly string[], state: SignalState, caseId?: string): Promise<Signal[]>;
+  setState(
+    ids: readonly string[],
+    state: SignalState,
+    caseId?: string,
+    onlyFrom?: readonly SignalState[],
+  ): Promise<Signal[]>;
 }

@@ -5,6 +5,10 @@
  * instead of adding another. Inspectors triage signals (with public tips) and open cases from them.
  */
 import { z } from 'zod';
+import { bodyCodeSchema } from '../bodies/body-schema';
+import { publicIdSchema } from '../certificates/certificate-schema';
+import { normalizeIdentifier } from '../platform/normalize';
+import { multiline, pagingQuery } from './workflow-input';
 
 export const SIGNAL_SEVERITIES = ['low', 'medium', 'high'] as const;
 export const signalSeveritySchema = z.enum(SIGNAL_SEVERITIES);
@@ -64,3 +68,69 @@ export const signalSchema = signalDraftSchema
   })
   .meta({ id: 'Signal' });
 export type Signal = z.infer<typeof signalSchema>;
+
+// ---------------------------------------------------------------------------------------------------
+// The queue's API (signal-routes.ts)
+
+/** A signal as the queue shows it: with its rule's localised title. */
+export const signalViewSchema = signalSchema
+  .extend({
+    rule: z.object({ id: z.string(), title: z.object({ zh: z.string(), en: z.string() }) }),
+  })
+  .meta({ id: 'SignalView' });
+export type SignalView = z.infer<typeof signalViewSchema>;
+
+export const signalListSchema = z
+  .object({
+    items: z.array(signalViewSchema),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
+  .meta({ id: 'SignalList' });
+
+export const signalParamsSchema = z.strictObject({
+  id: signalIdSchema.meta({ errorCode: 'INVALID_SIGNAL_ID' }),
+});
+
+/** What an inspector does with a signal by hand: dismiss it (nothing in it) or open it again. */
+export const TRIAGE_STATES = ['dismissed', 'open'] as const;
+export type TriageState = (typeof TRIAGE_STATES)[number];
+
+/** PATCH /signals/:id: the new state and why (the note goes into the audit log with the change). */
+export const triageSignalSchema = z.strictObject({
+  state: z.enum(TRIAGE_STATES),
+  note: multiline(1, 2000),
+});
+export type TriageSignalRequest = z.output<typeof triageSignalSchema>;
+
+/** A date is the start of that day in China; a timestamp may carry any offset. Both end up UTC ISO. */
+const sinceQuery = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .transform((v) => new Date(v.length === 10 ? `${v}T00:00:00+08:00` : v).toISOString());
+
+/** GET /signals: every filter optional, combined with AND. */
+export const signalListQuerySchema = z.strictObject({
+  ruleId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a rule id: lower-case letters, digits and -')
+    .optional(),
+  severity: signalSeveritySchema.optional(),
+  state: signalStateSchema.optional(),
+  bodyCode: z
+    .string()
+    .max(64)
+    .transform(normalizeIdentifier)
+    .pipe(bodyCodeSchema)
+    .optional()
+    .meta({ errorCode: 'INVALID_BODY_CODE' }),
+  publicId: publicIdSchema
+    .optional()
+    .describe('Signals naming this certificate')
+    .meta({ errorCode: 'INVALID_PUBLIC_ID' }),
+  since: sinceQuery
+    .optional()
+    .describe('Last raised at or after: a date (from its start in China) or an ISO timestamp'),
+  ...pagingQuery,
+});
+export type SignalListQuery = z.output<typeof signalListQuerySchema>;

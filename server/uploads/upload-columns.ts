@@ -17,6 +17,7 @@ export type ColumnKind =
   | 'status'
   | 'scheme'
   | 'number'
+  | 'count'
   | 'list'
   | 'sites'
   | 'auditors';
@@ -65,6 +66,13 @@ export const UPLOAD_COLUMNS: readonly UploadColumn[] = [
     en: ['Organisation address', 'Organization address', 'Address', 'Holder address'],
     required: false,
     kind: 'text',
+  },
+  {
+    field: 'holder.employees',
+    zh: ['有效人数', '员工人数', '人数'],
+    en: ['Employees', 'Effective personnel', 'Number of employees'],
+    required: false,
+    kind: 'count',
   },
   {
     field: 'scheme',
@@ -429,6 +437,14 @@ export function parseManDays(value: CellValue): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** A head count: a whole number, optionally with its unit (120, "120人", "120 employees"). */
+export function parseCount(value: CellValue): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const m = /^(\d+)\s*(?:人|名|employees?|persons?|people)?$/i.exec(toHalfWidth(value).trim());
+  return m ? Number(m[1]) : undefined;
+}
+
 /** Product models or industry codes: one cell, split on ; , 、 or new lines (either width). */
 export function splitList(value: string): string[] {
   return toHalfWidth(value)
@@ -655,6 +671,12 @@ export function mapRow(row: number, entries: Iterable<RowEntry>, context: RowCon
         const n = parseManDays(value as CellValue);
         if (n !== undefined) setPath(input, column.field, n);
         else fail(entry, 'ROW_INVALID_NUMBER', `"${text ?? ''}" is not a number`);
+        break;
+      }
+      case 'count': {
+        const n = parseCount(value as CellValue);
+        if (n !== undefined) setPath(input, column.field, n);
+        else fail(entry, 'ROW_INVALID_NUMBER', `"${text ?? ''}" is not a whole number`);
         break;
       }
       case 'list':

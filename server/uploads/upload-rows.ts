@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Body } from '../bodies/body-schema';
+import { scopeBreaches } from '../bodies/body-scope';
 import { certificateInputSchema, type CertificateData } from '../certificates/certificate-schema';
-import { findScheme } from '../certificates/schemes';
 import { normalizeIdentifier } from '../platform/normalize';
 import { columnLabel, UPLOAD_COLUMNS } from './upload-columns';
 import type { ParsedRow, RowError, RowErrorCode } from './upload-schema';
@@ -57,48 +57,15 @@ function codeOf(issue: z.core.$ZodIssue, field: string, missing: boolean): RowEr
   return 'ROW_INVALID_VALUE';
 }
 
-/** `approved` covers `code` when equal or a dotted prefix of it (`18` covers `18.01.02`). */
-function covers(approved: string, code: string): boolean {
-  return code === approved || code.startsWith(`${approved}.`);
-}
-
-/**
- * Scope checks: the scheme must be one the body is approved for; for management systems, when the body
- * lists approved industry codes, every industry code of the row must fall under one of them; and a body
- * whose approval is suspended or withdrawn cannot issue certificates dated on or after that change.
- */
+/** Scope checks (bodies/body-scope.ts), each breach a row error. */
 function scopeErrors(data: CertificateData, body: Body, row: number): RowError[] {
-  const errors: RowError[] = [];
-  const error = (field: string, message: string) =>
-    errors.push({ row, field, code: 'ROW_OUT_OF_SCOPE', message, number: data.number });
-  if (!body.approvedSchemes.includes(data.scheme)) {
-    error(
-      'scheme',
-      `scheme ${data.scheme} is outside the approved scope of ${body.code} (${body.approvedSchemes.join(', ') || 'none'})`,
-    );
-  }
-  const scheme = findScheme(data.scheme);
-  if (scheme?.kind === 'management' && body.approvedIndustryCodes.length > 0) {
-    const outside = (data.industryCodes ?? []).filter(
-      (code) => !body.approvedIndustryCodes.some((approved) => covers(approved, code)),
-    );
-    if (outside.length > 0) {
-      error(
-        'industryCodes',
-        `industry codes ${outside.join(', ')} are outside the approved scope of ${body.code}`,
-      );
-    }
-  }
-  if (body.approvalStatus !== 'approved') {
-    const since = body.approvalStatusDate;
-    if (since === undefined || data.issueDate >= since) {
-      error(
-        'issueDate',
-        `issued on ${data.issueDate}, but the approval of ${body.code} is ${body.approvalStatus}${since ? ` since ${since}` : ''}`,
-      );
-    }
-  }
-  return errors;
+  return scopeBreaches(body, data).map(({ field, message }) => ({
+    row,
+    field,
+    code: 'ROW_OUT_OF_SCOPE',
+    message,
+    number: data.number,
+  }));
 }
 
 /** The longest message and number a row error keeps: a file's cell can be a megabyte of text. */

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { CertificateRepository } from '../../server/certificates/certificate-repository';
+import { MAX_AUDIT_DAYS, type CertificateRepository } from '../../server/certificates/certificate-repository';
 import type { Certificate, CertificateInput } from '../../server/certificates/certificate-schema';
 import { creditCode, makeCertificate, unique } from '../helpers/factories';
 
@@ -64,7 +64,12 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
 
       test('when every optional field is reported, then all of them come back as reported', async () => {
         const data = makeCertificate({
-          holder: { name: `全字段${han(3)}有限公司`, creditCode: creditCode(), address: '重庆市沙坪坝区' },
+          holder: {
+            name: `全字段${han(3)}有限公司`,
+            creditCode: creditCode(),
+            address: '重庆市沙坪坝区',
+            employees: 120,
+          },
           productModels: ['XJ-100', 'XJ-200'],
           industryCodes: ['18.01.02'],
           sites: [{ name: '一厂', address: '重庆市沙坪坝区一号' }, { address: '重庆市璧山区二号' }],
@@ -348,6 +353,46 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
       });
     });
 
+    describe('findSanctionedByCreditCodes', () => {
+      test('when holders have certificates ever suspended or revoked, then exactly those of the holders asked for come back', async () => {
+        const [a, b, c] = [creditCode(), creditCode(), creditCode()];
+        const holder = (code: string) => ({ name: '制裁测试有限公司', creditCode: code });
+        const suspension = {
+          status: 'suspended' as const,
+          statusReason: '监督审核逾期',
+          statusDate: '2025-06-01',
+        };
+        const reports = [
+          makeCertificate({ holder: holder(a) }),
+          makeCertificate({ holder: holder(a), ...suspension }),
+          makeCertificate({ holder: holder(a) }),
+          makeCertificate({ holder: holder(a), ...suspension }),
+          makeCertificate({ holder: holder(b), ...suspension }),
+          makeCertificate({ holder: holder(c), ...suspension }),
+        ];
+        const [, suspended, revokedLater, reinstated, ofB] = (await repo.upsertMany(reports, at())).map(
+          (r) => r.certificate,
+        );
+        // Revoked by a status change; suspended, then reported valid again (the history keeps the suspension).
+        await repo.changeStatus(
+          revokedLater!.publicId,
+          { status: 'revoked', reason: '伪造审核记录', date: '2025-07-01' },
+          at(),
+        );
+        await repo.upsert(
+          { ...reports[3]!, status: 'valid', statusReason: undefined, statusDate: undefined },
+          at(),
+        );
+
+        const found = await repo.findSanctionedByCreditCodes([a, b, creditCode()]);
+        expect(found.map((x) => x.publicId).sort()).toEqual(
+          [suspended, revokedLater, reinstated, ofB].map((x) => x!.publicId).sort(),
+        );
+        expect(found.find((x) => x.publicId === reinstated!.publicId)?.status).toBe('valid');
+        await expect(repo.findSanctionedByCreditCodes([])).resolves.toEqual([]);
+      });
+    });
+
     describe('searchByHolderName', () => {
       const search = (fragment: string, limit = 50, offset = 0, countLimit = 1000) =>
         repo.searchByHolderName({ fragment, limit, offset, countLimit });
@@ -546,6 +591,211 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
           repo.changeStatus('AAAAAAAAAAAAAAAAAAAAAA', { status: 'revoked', date: '2026-02-10' }, at()),
         ).resolves.toBeUndefined();
         await expect(repo.count()).resolves.toBe(before);
+      });
+    });
+
+    describe('findAuditAssignments', () => {
+      /** A registration number no other test uses. */
+      const auditor = () => unique('REG-');
+      /** A report audited by these auditors on these dates. */
+      const audited = (registrationNumbers: string[], startDate: string, endDate: string) =>
+        makeCertificate({
+          audit: {
+            startDate,
+            endDate,
+            manDays: 3,
+            auditors: registrationNumbers.map((registrationNumber) => ({ name: '张伟', registrationNumber })),
+          },
+        });
+      const keys = (found: { registrationNumber: string; publicId: string }[]) =>
+        found.map((a) => `${a.registrationNumber} ${a.publicId}`).sort();
+
+      test("when an auditor's audits overlap a window, then each comes back once with its certificate's keys, ends included", async () => {
+        const reg = auditor();
+        const other = auditor();
+        const [inside, touchingStart, touchingEnd, before, after] = (
+          await repo.upsertMany(
+            [
+              audited([reg, other], '2025-03-03', '2025-03-05'),
+              audited([reg], '2025-02-27', '2025-03-01'),
+              audited([reg], '2025-03-10', '2025-03-12'),
+              audited([reg], '2025-02-20', '2025-02-28'),
+              audited([reg], '2025-03-11', '2025-03-13'),
+            ],
+            at(),
+          )
+        ).map((r) => r.certificate) as Certificate[];
+
+        const found = await repo.findAuditAssignments(
+          [{ registrationNumber: reg, from: '2025-03-01', to: '2025-03-10' }],
+          100,
+        );
+        expect(found).toHaveLength(3);
+        expect(found).toContainEqual({
+          registrationNumber: reg,
+          startDate: '2025-03-03',
+          endDate: '2025-03-05',
+          publicId: inside?.publicId,
+          number: inside?.number,
+          bodyCode: inside?.bodyCode,
+          holderCreditCode: inside?.holder.creditCode,
+        });
+        expect(keys(found)).toEqual(
+          keys(
+            [inside, touchingStart, touchingEnd].map((c) => ({
+              registrationNumber: reg,
+              publicId: c?.publicId as string,
+            })),
+          ),
+        );
+        expect(found.map((a) => a.publicId)).not.toContain(before?.publicId);
+        expect(found.map((a) => a.publicId)).not.toContain(after?.publicId);
+      });
+
+      test('when several windows find one audit, then it comes back once per auditor, and `limit` caps the answer', async () => {
+        const [reg1, reg2] = [auditor(), auditor()];
+        const { certificate } = await repo.upsert(audited([reg1, reg2], '2025-05-06', '2025-05-08'), at());
+        const windows = [
+          { registrationNumber: reg1, from: '2025-05-01', to: '2025-05-06' },
+          { registrationNumber: reg1, from: '2025-05-08', to: '2025-05-30' },
+          { registrationNumber: reg2, from: '2025-05-07', to: '2025-05-07' },
+        ];
+        expect(keys(await repo.findAuditAssignments(windows, 100))).toEqual(
+          keys(
+            [reg1, reg2].map((registrationNumber) => ({
+              registrationNumber,
+              publicId: certificate.publicId,
+            })),
+          ),
+        );
+        await expect(repo.findAuditAssignments(windows, 1)).resolves.toHaveLength(1);
+        await expect(repo.findAuditAssignments([], 100)).resolves.toEqual([]);
+      });
+
+      test('when an audit lasts longer than MAX_AUDIT_DAYS, then it is not found, however it overlaps', async () => {
+        const reg = auditor();
+        const [longest, tooLong] = (
+          await repo.upsertMany(
+            [audited([reg], '2025-10-01', '2025-10-31'), audited([reg], '2025-09-30', '2025-10-31')],
+            at(),
+          )
+        ).map((r) => r.certificate);
+        expect(MAX_AUDIT_DAYS).toBe(31);
+        const found = await repo.findAuditAssignments(
+          [{ registrationNumber: reg, from: '2025-10-01', to: '2025-10-01' }],
+          100,
+        );
+        expect(found.map((a) => a.publicId)).toEqual([longest?.publicId]);
+        expect(found.map((a) => a.publicId)).not.toContain(tooLong?.publicId);
+      });
+
+      test('when a certificate changes its audit or drops it, then only the audit as now reported is found', async () => {
+        const [reg, replacement] = [auditor(), auditor()];
+        const data = audited([reg], '2025-06-02', '2025-06-04');
+        const { certificate } = await repo.upsert(data, at());
+        const june = (registrationNumber: string) => [
+          { registrationNumber, from: '2025-06-01', to: '2025-06-30' },
+        ];
+
+        await repo.upsert(
+          {
+            ...data,
+            audit: {
+              ...data.audit,
+              startDate: '2025-07-01',
+              endDate: '2025-07-02',
+              manDays: 3,
+              auditors: [{ name: '李娜', registrationNumber: replacement }],
+            },
+          },
+          at(),
+        );
+        await expect(repo.findAuditAssignments(june(reg), 100)).resolves.toEqual([]);
+        await expect(repo.findAuditAssignments(june(replacement), 100)).resolves.toEqual([]);
+        expect(
+          (
+            await repo.findAuditAssignments(
+              [{ registrationNumber: replacement, from: '2025-07-02', to: '2025-07-09' }],
+              100,
+            )
+          ).map((a) => [a.publicId, a.startDate, a.endDate]),
+        ).toEqual([[certificate.publicId, '2025-07-01', '2025-07-02']]);
+
+        await repo.upsert({ ...data, audit: undefined }, at());
+        await expect(
+          repo.findAuditAssignments(
+            [{ registrationNumber: replacement, from: '2025-01-01', to: '2025-12-31' }],
+            100,
+          ),
+        ).resolves.toEqual([]);
+      });
+    });
+
+    describe('auditVolumeByBody', () => {
+      const byCode = (x: { bodyCode: string }, y: { bodyCode: string }) => (x.bodyCode < y.bodyCode ? -1 : 1);
+      const report = (bodyCode: string, issueDate: string, manDays: number | undefined) =>
+        makeCertificate({
+          bodyCode,
+          issueDate,
+          expiryDate: '2030-01-01',
+          audit:
+            manDays === undefined
+              ? undefined
+              : { startDate: '2023-11-02', endDate: '2023-11-03', manDays, auditors: [] },
+        });
+
+      test('when certificates with audits are issued over some months, then each body counts them and sums their man-days', async () => {
+        const [b1, b2] = [unique('VB').slice(0, 32), unique('VB').slice(0, 32)];
+        const moved = report(b1, '2024-03-01', 2);
+        await repo.upsertMany(
+          [
+            report(b1, '2024-02-01', 4),
+            report(b1, '2024-12-31', 1.5),
+            report(b1, '2025-01-01', 9),
+            report(b1, '2023-12-31', 8),
+            report(b1, '2024-05-01', undefined),
+            moved,
+            report(b2, '2024-06-30', 3),
+          ],
+          at(),
+        );
+        // Reported again unchanged: still one certificate.
+        await repo.upsert(moved, at());
+        const mine = async () =>
+          (await repo.auditVolumeByBody('2024-01', '2024-12'))
+            .filter((v) => v.bodyCode === b1 || v.bodyCode === b2)
+            .sort(byCode);
+        expect(await mine()).toEqual(
+          [
+            { bodyCode: b1, certificates: 3, manDays: 7.5 },
+            { bodyCode: b2, certificates: 1, manDays: 3 },
+          ].sort(byCode),
+        );
+      });
+
+      test('when a certificate moves out of the months, changes its man-days or drops its audit, then it counts as it now is', async () => {
+        const body = unique('VB').slice(0, 32);
+        const data = report(body, '2024-03-01', 2);
+        await repo.upsertMany([data, report(body, '2024-04-01', 4)], at());
+        const ours = async () =>
+          (await repo.auditVolumeByBody('2024-01', '2024-12')).find((v) => v.bodyCode === body);
+
+        await repo.upsert({ ...data, issueDate: '2023-12-31' }, at());
+        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 1, manDays: 4 });
+        await repo.upsert({ ...data, issueDate: '2024-07-01', audit: { ...data.audit!, manDays: 3 } }, at());
+        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 2, manDays: 7 });
+        await repo.upsert({ ...data, issueDate: '2024-07-01', audit: undefined }, at());
+        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 1, manDays: 4 });
+      });
+
+      test('when a body has no certificate with audit data in the months, then it is absent', async () => {
+        const body = unique('VB').slice(0, 32);
+        const data = report(body, '2024-05-05', 2);
+        await repo.upsert(data, at());
+        await repo.upsert({ ...data, audit: undefined }, at());
+        await repo.upsert(report(body, '2025-02-02', 5), at());
+        const found = await repo.auditVolumeByBody('2024-01', '2024-12');
+        expect(found.map((v) => v.bodyCode)).not.toContain(body);
       });
     });
 

@@ -84,4 +84,64 @@ describe('SQLite certificate repository', () => {
     expect(page).toMatchObject({ total: 20, totalCapped: true });
     expect(page.items).toHaveLength(5);
   });
+
+  test("when the rules read audits and volumes, then the plans seek the side tables' keys and never scan certificates", async () => {
+    db = openSqlite(dir);
+    const database = db;
+    const prepare = jest.spyOn(database, 'prepare');
+    const repo = createSqliteCertificateRepository(database);
+    const ruleSql = prepare.mock.calls
+      .map(([sql]) => sql)
+      .filter((sql) => /^\s*SELECT[\s\S]*FROM (json_each\(\?\) w|body_audit_volumes)/.test(sql));
+    prepare.mockRestore();
+    expect(ruleSql).toHaveLength(2); // assignments, volumes
+
+    const auditors = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: '张伟', registrationNumber: `REG-${i % 7}` }));
+    await repo.upsertMany(
+      Array.from({ length: 60 }, (_, i) =>
+        makeCertificate({
+          issueDate: `2024-0${(i % 9) + 1}-15`,
+          expiryDate: '2027-01-01',
+          audit: { startDate: '2024-01-02', endDate: '2024-01-03', manDays: 2, auditors: auditors(i % 3) },
+        }),
+      ),
+      '2026-03-01T00:00:00.000Z',
+    );
+    database.exec('ANALYZE');
+    const [assignmentsSql, volumesSql] = ruleSql as [string, string];
+    const planOf = (sql: string, params: unknown[]) =>
+      database
+        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(...params)
+        .map((row) => row.detail);
+
+    const assignments = planOf(assignmentsSql, [
+      JSON.stringify([['REG-1', '2024-01-01', '2024-01-31']]),
+      '+30 days',
+      31,
+      100,
+    ]);
+    // The windows are the outer loop; each is a range seek bounded on both sides in the auditor's end
+    // dates (never all of an auditor's later audits), then a rowid lookup.
+    expect(assignments).toContainEqual(
+      expect.stringMatching(
+        /^SEARCH a USING PRIMARY KEY \(registration_number=\? AND end_date>\? AND end_date<\?\)/,
+      ),
+    );
+    expect(assignments.some((d) => /^SEARCH c USING INTEGER PRIMARY KEY/.test(d))).toBe(true);
+    expect(assignments.filter((d) => /^SCAN\b/.test(d) && !/VIRTUAL TABLE/.test(d))).toEqual([]);
+
+    const volumes = planOf(volumesSql, ['2024-01', '2024-12']);
+    // The running tally only (a few rows per body and month): the certificates are never read.
+    expect(volumes.join('\n')).toMatch(/body_audit_volumes/);
+    expect(volumes.filter((d) => /\bcertificates\b/.test(d))).toEqual([]);
+
+    await expect(
+      repo.findAuditAssignments(
+        [{ registrationNumber: 'REG-1', from: '2024-01-01', to: '2024-01-31' }],
+        1000,
+      ),
+    ).resolves.toHaveLength(20);
+  });
 });

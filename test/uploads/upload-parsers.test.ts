@@ -825,6 +825,32 @@ describe('cell values', () => {
     expect(row.errors).toMatchObject([{ field: 'audit.manDays', code: 'ROW_INVALID_NUMBER' }]);
   });
 
+  test.each([
+    ['有效人数', '120', 120],
+    ['员工人数', '１２０人', 120],
+    ['Employees', '85 employees', 85],
+    ['人数', 7, 7],
+  ])('when the head count is written %s: %s, then it reads as %d', async (header, written, employees) => {
+    const row = await oneRow([header], [written]);
+
+    expect(row).toMatchObject({ errors: [], input: { holder: { employees } } });
+  });
+
+  test.each(['about 100', '12.5'])('when the head count is %s, then ROW_INVALID_NUMBER', async (written) => {
+    const row = await oneRow(['有效人数'], [written]);
+
+    expect(row.errors).toMatchObject([{ field: 'holder.employees', code: 'ROW_INVALID_NUMBER' }]);
+  });
+
+  test('when the head count is 0, then the schema refuses it', async () => {
+    const row = await oneRow(['有效人数'], ['0']);
+    // The body comes from the token on upload; here the row is checked as its body would send it.
+    const result = certificateInputSchema.safeParse({ ...row.input, bodyCode: 'CQC' });
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['holder.employees']);
+  });
+
   test('when a row names an audit without its dates, then ROW_MISSING_FIELD for each', async () => {
     const row = await oneRow(['审核开始日期', '审核结束日期', '审核人日'], ['', '', '3']);
 

@@ -4,8 +4,11 @@
  * deduplicated signals (signal-schema.ts). Adding a rule: write the module, its test (fixtures that
  * must raise it and near-misses that must not), and add it to the list in rules/index.ts.
  */
+import type { Body } from '../../bodies/body-schema';
+import type { AuditAssignment, AuditVolume, AuditWindow } from '../../certificates/certificate-repository';
 import type { Certificate } from '../../certificates/certificate-schema';
 import type { ScanEvent } from '../../qr/qr-schema';
+import type { DistinctCounter } from '../distinct-counter';
 import type { SignalDraft } from '../signal-schema';
 
 /** Certificates just created or changed by an upload (or a single write) of one body. */
@@ -19,14 +22,32 @@ export interface StoredBatch {
 }
 
 /**
- * What rules may read: a narrow view of the registry and supervision data, injected so that each rule
- * is tested with fixtures. Implemented over the repositories by the engine's wiring.
+ * What upload rules may read: a narrow view of the registry, injected so that each rule is tested with
+ * fixtures. Implemented over the repositories by the engine (rule-engine.ts). Every read is index-backed
+ * or cached: a batch must never cost a scan of the registry.
  */
 export interface RuleContext {
   /** ISO timestamp of the evaluation. */
   now: string;
-  // The engine's wiring adds the registry reads rules need (e.g. audits of an auditor over a period,
-  // certificates of a holder, a body's approval history); each read a rule uses is declared here.
+  /** Audits of each window's auditor overlapping the window (CertificateRepository.findAuditAssignments). */
+  auditAssignments(windows: readonly AuditWindow[]): Promise<AuditAssignment[]>;
+  /** The certifying body with this code (approved scope, approval state), or undefined. */
+  body(code: string): Promise<Body | undefined>;
+  /** The certificates of each holder (credit code), oldest first; a holder with none is absent. */
+  certificatesOfHolders(creditCodes: readonly string[]): Promise<ReadonlyMap<string, Certificate[]>>;
+  /**
+   * The certificates of these holders ever suspended or revoked, by holder (a holder with none is
+   * absent): one indexed read for a whole batch (CertificateRepository.findSanctionedByCreditCodes).
+   */
+  sanctionedCertificatesOfHolders(
+    creditCodes: readonly string[],
+  ): Promise<ReadonlyMap<string, Certificate[]>>;
+  /**
+   * Each body's certificates with audit data issued in the months from `fromMonth` to `toMonth` (YYYY-MM)
+   * and their audit man-days (CertificateRepository.auditVolumeByBody), read at most once an hour for the
+   * same months.
+   */
+  auditVolumes(fromMonth: string, toMonth: string): Promise<readonly AuditVolume[]>;
 }
 
 export interface UploadRule<C extends RuleContext = RuleContext> {
@@ -37,7 +58,24 @@ export interface UploadRule<C extends RuleContext = RuleContext> {
   evaluate(batch: StoredBatch, context: C): Promise<SignalDraft[]>;
 }
 
-export interface ScanRule<C extends RuleContext = RuleContext> {
+/**
+ * What scan rules may read (scan-rule-runner.ts wires it; apart from RuleContext, which grows the
+ * registry reads of upload rules). A scan rule runs on every recorded scan, off the scan's path: what it
+ * reads must be cheap in the common case (a valid scan).
+ */
+export interface ScanRuleContext {
+  /** ISO timestamp of the evaluation. */
+  now: string;
+  /** The registry record of a certificate, undefined when unknown (read only when a rule will raise). */
+  findCertificate(publicId: string): Promise<Certificate | undefined>;
+  /**
+   * Clone detection's tally: distinct networks per certificate over a sliding window, and the count at
+   * which a certificate looks cloned. Absent when clone detection is off (CLONED_QR_MIN_NETWORKS=0).
+   */
+  clonedQr?: { networks: DistinctCounter; minNetworks: number };
+}
+
+export interface ScanRule<C extends ScanRuleContext = ScanRuleContext> {
   id: string;
   trigger: 'scan';
   title: { zh: string; en: string };

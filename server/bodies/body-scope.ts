@@ -1,0 +1,66 @@
+/**
+ * Whether a certificate lies within its body's approved scope: the scheme, the industry codes (management
+ * systems) and the approval on the issue date. Uploads refuse rows outside it (uploads/upload-rows.ts);
+ * the body-scope-at-issue rule raises a signal for any stored certificate outside it.
+ */
+import type { CertificateData } from '../certificates/certificate-schema';
+import { findScheme } from '../certificates/schemes';
+import type { Body } from './body-schema';
+
+export interface ScopeBreach {
+  kind: 'scheme' | 'industry-codes' | 'approval';
+  /** The certificate field at fault. */
+  field: 'scheme' | 'industryCodes' | 'issueDate';
+  message: string;
+  /** The industry codes outside the scope (kind industry-codes). */
+  codes?: string[];
+}
+
+/** `approved` covers `code` when equal or a dotted prefix of it (`18` covers `18.01.02`). */
+function covers(approved: string, code: string): boolean {
+  return code === approved || code.startsWith(`${approved}.`);
+}
+
+/**
+ * The ways `cert` falls outside `body`'s scope: a scheme the body is not approved for; for management
+ * systems, when the body lists approved industry codes, any industry code under none of them; and an issue
+ * date on or after the body's approval was suspended or withdrawn. Empty when within scope.
+ */
+export function scopeBreaches(
+  body: Body,
+  cert: Pick<CertificateData, 'scheme' | 'industryCodes' | 'issueDate'>,
+): ScopeBreach[] {
+  const breaches: ScopeBreach[] = [];
+  if (!body.approvedSchemes.includes(cert.scheme)) {
+    breaches.push({
+      kind: 'scheme',
+      field: 'scheme',
+      message: `scheme ${cert.scheme} is outside the approved scope of ${body.code} (${body.approvedSchemes.join(', ') || 'none'})`,
+    });
+  }
+  const scheme = findScheme(cert.scheme);
+  if (scheme?.kind === 'management' && body.approvedIndustryCodes.length > 0) {
+    const outside = (cert.industryCodes ?? []).filter(
+      (code) => !body.approvedIndustryCodes.some((approved) => covers(approved, code)),
+    );
+    if (outside.length > 0) {
+      breaches.push({
+        kind: 'industry-codes',
+        field: 'industryCodes',
+        message: `industry codes ${outside.join(', ')} are outside the approved scope of ${body.code}`,
+        codes: outside,
+      });
+    }
+  }
+  if (body.approvalStatus !== 'approved') {
+    const since = body.approvalStatusDate;
+    if (since === undefined || cert.issueDate >= since) {
+      breaches.push({
+        kind: 'approval',
+        field: 'issueDate',
+        message: `issued on ${cert.issueDate}, but the approval of ${body.code} is ${body.approvalStatus}${since ? ` since ${since}` : ''}`,
+      });
+    }
+  }
+  return breaches;
+}

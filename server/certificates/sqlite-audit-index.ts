@@ -1,0 +1,76 @@
+import type { SqliteDatabase } from '../platform/sqlite';
+import type { Certificate } from './certificate-schema';
+
+/** What one write batch changes in the side tables, applied at its end by `flush`. */
+export interface AuditIndexBatch {
+  /** Indexes the audit of certificate `id` as stored now. */
+  add(id: number, cert: Certificate): void;
+  /** Takes back what the audit of certificate `id`, as it was stored, indexed. */
+  remove(id: number, cert: Certificate): void;
+  /** Writes the batch's changes (inside the write's transaction). */
+  flush(): void;
+}
+
+/**
+ * The upload rules' side tables of the embedded registry (see the migration): one row per auditor of an
+ * audit in `audit_assignments`, and the monthly tally of each body's certificates with audit data and
+ * their man-days in `body_audit_volumes`. A write batch collects its changes and writes them at its end in
+ * a few statements: the new assignments sorted by key in one insert (one call, and the B-tree filled in
+ * order), the tally once per body and month. Deletions are rare (an audit changed) and go by primary key.
+ */
+export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditIndexBatch } {
+  const insertAssignments = db.prepare<[string]>(
+    `INSERT OR IGNORE INTO audit_assignments (registration_number, end_date, start_date, certificate_id)
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
+  );
+  const deleteAssignment = db.prepare<[string, string, string, number]>(
+    'DELETE FROM audit_assignments WHERE registration_number = ? AND end_date = ? AND start_date = ? AND certificate_id = ?',
+  );
+  const tally = db.prepare<[string, string, number, number]>(
+    `INSERT INTO body_audit_volumes (body_code, issue_month, certificates, man_days) VALUES (?, ?, ?, ?)
+     ON CONFLICT (body_code, issue_month) DO UPDATE
+     SET certificates = certificates + excluded.certificates, man_days = man_days + excluded.man_days`,
+  );
+
+  return {
+    batch() {
+      type Row = [string, string, string, number];
+      // Keyed by the whole row, so that a row added and then removed within the batch is never written.
+      const added = new Map<string, Row>();
+      const removed = new Map<string, Row>();
+      const tallies = new Map<string, [string, string, number, number]>();
+
+      function change(id: number, cert: Certificate, sign: 1 | -1): void {
+        const { audit } = cert;
+        if (!audit) return;
+        for (const { registrationNumber } of audit.auditors) {
+          const row: Row = [registrationNumber, audit.endDate, audit.startDate, id];
+          const key = row.join('\u0000');
+          if (sign === 1) added.set(key, row);
+          else if (!added.delete(key)) removed.set(key, row);
+        }
+        const month = cert.issueDate.slice(0, 7);
+        const key = `${cert.bodyCode}\u0000${month}`;
+        const entry = tallies.get(key) ?? [cert.bodyCode, month, 0, 0];
+        entry[2] += sign;
+        entry[3] += sign * audit.manDays;
+        tallies.set(key, entry);
+      }
+
+      return {
+        add: (id, cert) => change(id, cert, 1),
+        remove: (id, cert) => change(id, cert, -1),
+        flush() {
+          for (const row of removed.values()) deleteAssignment.run(...row);
+          if (added.size > 0) {
+            const rows = [...added.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+            insertAssignments.run(JSON.stringify(rows.map(([, row]) => row)));
+          }
+          for (const [body, month, certificates, manDays] of tallies.values()) {
+            if (certificates !== 0 || manDays !== 0) tally.run(body, month, certificates, manDays);
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * The upload rules engine: after each stored batch of an upload, every upload rule looks at the
+ * certificates the batch created or changed, and what they raise is stored as deduplicated signals.
+ * The certificates are stored before the rules run, and a rule never fails the upload: a rule that
+ * throws (or signals that cannot be stored) is logged and counted, and the upload goes on.
+ */
+import client from 'prom-client';
+import type { BodyRepository } from '../../bodies/body-repository';
+import type { Body } from '../../bodies/body-schema';
+import type { AuditVolume, CertificateRepository } from '../../certificates/certificate-repository';
+import type { Certificate } from '../../certificates/certificate-schema';
+import type { Logger } from '../../platform/logger';
+import type { Metrics } from '../../platform/metrics';
+import type { StoredEvent } from '../../uploads/upload-service';
+import { signalDraftSchema, type SignalDraft } from '../signal-schema';
+import { UPLOAD_RULES } from '.';
+import type { RuleContext, StoredBatch, UploadRule } from './rule';
+
+/**
+ * Peer statistics are read at most this often: they move slowly, and in cluster mode reading them is an
+ * aggregation over a year of certificates (an index range that grows with the registry).
+ */
+export const AUDIT_VOLUME_TTL_MS = 60 * 60_000;
+/** Certificates read per holder (the ban-period rule looks at a holder's other certificates). */
+const MAX_CERTIFICATES_PER_HOLDER = 200;
+/** Assignments read per batch at most (auditor overlap): a bound on a batch of absurd data. */
+const MAX_ASSIGNMENTS = 100_000;
+
+export interface UploadRuleReport {
+  /** Certificates the rules looked at (created or updated; unchanged ones are skipped). */
+  certificates: number;
+  /** Per rule, in run order: drafts raised, time taken, and the error when it failed. */
+  rules: Array<{ id: string; drafts: number; ms: number; error?: string }>;
+  /** Drafts handed to `raise` (new signals and repeats of stored ones). */
+  raised: number;
+  /** Rules that failed (threw, or returned a malformed draft), plus one when the signals could not be stored. */
+  failures: number;
+}
+
+export interface UploadRuleRunner {
+  /** Runs every rule on the batch and stores what they raise; never throws for a rule's failure. */
+  run(batch: StoredBatch): Promise<UploadRuleReport>;
+  /** The upload service's `onStored`: the batch's created and updated certificates, through `run`. */
+  onStored(event: StoredEvent): Promise<void>;
+}
+
+export interface UploadRuleRunnerDeps {
+  registry: Pick<
+    CertificateRepository,
+    'findAuditAssignments' | 'findByCreditCode' | 'findSanctionedByCreditCodes' | 'auditVolumeByBody'
+  >;
+  bodies: Pick<BodyRepository, 'findByCode'>;
+  /** Stores drafts as deduplicated signals (services.signals.raise); a benchmark may pass a no-op. */
+  raise: (drafts: SignalDraft[]) => Promise<unknown>;
+  logger: Logger;
+  metrics?: Metrics;
+  /** The rules to run (UPLOAD_RULES by default). */
+  rules?: readonly UploadRule[];
+  /** The clock, ms since the epoch. */
+  now?: () => number;
+}
+
+/** A value computed for a key and reused for `ttlMs`; one computation at a time per key. */
+function cachedByKey<T>(ttlMs: number, now: () => number, compute: (key: string) => Promise<T>) {
+  let entry: { key: string; at: number; value: Promise<T> } | undefined;
+  return (key: string): Promise<T> => {
+    const t = now();
+    if (!entry || entry.key !== key || t - entry.at >= ttlMs) {
+      const value = compute(key);
+      entry = { key, at: t, value };
+      // A failed computation is not kept: the next batch tries again.
+      value.catch(() => {
+        if (entry?.value === value) entry = undefined;
+      });
+    }
+    return entry.value;
+  };
+}
+
+/**
+ * The registry reads of the upload rules (RuleContext) over the repositories: one context per evaluation,
+ * reading each body and holder once, and sharing the hourly cache of peer statistics between contexts.
+ */
+export function createRuleContexts(
+  deps: Pick<UploadRuleRunnerDeps, 'registry' | 'bodies' | 'now'>,
+): () => RuleContext {
+  const { registry, bodies } = deps;
+  const now = deps.now ?? Date.now;
+  // In this process only: each instance recomputes its own at most hourly.
+  const volumes = cachedByKey<readonly AuditVolume[]>(AUDIT_VOLUME_TTL_MS, now, (key) => {
+    const [fromMonth, toMonth] = key.split('/') as [string, string];
+    return registry.auditVolumeByBody(fromMonth, toMonth);
+  });
+  return () => {
+    const bodyByCode = new Map<string, Promise<Body | undefined>>();
+    return {
+      now: new Date(now()).toISOString(),
+      auditAssignments: (windows) => registry.findAuditAssignments(windows, MAX_ASSIGNMENTS),
+      body(code) {
+        let body = bodyByCode.get(code);
+        if (!body) {
+          body = bodies.findByCode(code);
+          bodyByCode.set(code, body);
+        }
+        return body;
+      },
+      async certificatesOfHolders(creditCodes) {
+        const unique = [...new Set(creditCodes)];
+        const found = await Promise.all(
+          unique.map((code) => registry.findByCreditCode(code, MAX_CERTIFICATES_PER_HOLDER)),
+        );
+        const byHolder = new Map<string, Certificate[]>();
+        unique.forEach((code, i) => {
+          const certificates = found[i] ?? [];
+          if (certificates.length > 0) byHolder.set(code, certificates);
+        });
+        return byHolder;
+      },
+      async sanctionedCertificatesOfHolders(creditCodes) {
+        const byHolder = new Map<string, Certificate[]>();
+        for (const cert of await registry.findSanctionedByCreditCodes([...new Set(creditCodes)])) {
+          const list = byHolder.get(cert.holder.creditCode);
+          if (list) list.push(cert);
+          else byHolder.set(cert.holder.creditCode, [cert]);
+        }
+        return byHolder;
+      },
+      auditVolumes: (fromMonth, toMonth) => volumes(`${fromMonth}/${toMonth}`),
+    };
+  };
+}
+
+export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRunner {
+  const { raise, logger } = deps;
+  const rules = deps.rules ?? UPLOAD_RULES;
+  const contextFor = createRuleContexts(deps);
+  const failuresTotal = deps.metrics
+    ? ((deps.metrics.registry.getSingleMetric('upload_rule_errors_total') as
+        client.Counter<'rule'> | undefined) ??
+      new client.Counter({
+        name: 'upload_rule_errors_total',
+        help: 'Upload rule failures by rule (`raise`: the signals could not be stored); the uploads went on',
+        labelNames: ['rule'],
+        registers: [deps.metrics.registry],
+      }))
+    : undefined;
+
+  function failed(rule: string, batch: StoredBatch, error: unknown): string {
+    const message = error instanceof Error ? error.message : String(error);
+    failuresTotal?.inc({ rule });
+    logger.error(
+      { rule, bodyCode: batch.bodyCode, jobId: batch.jobId, err: message },
+      'upload rule failed; the upload goes on',
+    );
+    return message;
+  }
+
+  async function run(batch: StoredBatch): Promise<UploadRuleReport> {
+    const report: UploadRuleReport = {
+      certificates: batch.certificates.length,
+      rules: [],
+      raised: 0,
+      failures: 0,
+    };
+    if (batch.certificates.length === 0) return report;
+    const context = contextFor();
+    const drafts: SignalDraft[] = [];
+    for (const rule of rules) {
+      const started = performance.now();
+      try {
+        const raised = await rule.evaluate(batch, context);
+        // Checked here, so that one rule's malformed draft is that rule's failure, not every rule's.
+        for (const draft of raised) signalDraftSchema.parse(draft);
+        drafts.push(...raised);
+        report.rules.push({ id: rule.id, drafts: raised.length, ms: performance.now() - started });
+      } catch (error) {
+        report.failures += 1;
+        const message = failed(rule.id, batch, error);
+        report.rules.push({ id: rule.id, drafts: 0, ms: performance.now() - started, error: message });
+      }
+    }
+    if (drafts.length === 0) return report;
+    try {
+      await raise(drafts);
+      report.raised = drafts.length;
+    } catch (error) {
+      report.failures += 1;
+      failed('raise', batch, error);
+    }
+    return report;
+  }
+
+  return {
+    run,
+    async onStored(event) {
+      const certificates = event.results.filter((r) => r.outcome !== 'unchanged').map((r) => r.certificate);
+      await run({ bodyCode: event.bodyCode, jobId: event.jobId, certificates, at: event.at });
+    },
+  };
+}
