@@ -13,6 +13,7 @@ export default tseslint.config(
       // Built bundles (scripts/build-client.ts), not sources.
       'client/public/app.js',
       'client/public/scan-worker.js',
+      'client/public/inspect.js',
     ],
   },
   js.configs.recommended,

@@ -1,7 +1,8 @@
 /**
  * Bundles the browser client with esbuild: client/src/main.ts → client/public/app.js and the jsQR
- * decoder worker client/src/scan-worker.ts → client/public/scan-worker.js (served at /assets/). Both are
- * minified IIFEs with no inline code, as the CSP requires. Prints the gzipped sizes.
+ * decoder worker client/src/scan-worker.ts → client/public/scan-worker.js, and the inspector console
+ * client/src/inspect/main.ts → client/public/inspect.js (served at /assets/). All are minified IIFEs with
+ * no inline code, as the CSP requires. Prints the gzipped sizes.
  *
  *   npx tsx scripts/build-client.ts            build once
  *   npx tsx scripts/build-client.ts --watch    rebuild on change
@@ -13,7 +14,7 @@ import * as esbuild from 'esbuild';
 import { PROJECT_ROOT } from '../server/platform/paths';
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'client', 'public');
-export const CLIENT_OUTPUTS = ['app.js', 'scan-worker.js'].map((f) => path.join(OUT_DIR, f));
+export const CLIENT_OUTPUTS = ['app.js', 'scan-worker.js', 'inspect.js'].map((f) => path.join(OUT_DIR, f));
 
 function options(): esbuild.BuildOptions {
   return {
@@ -21,6 +22,8 @@ function options(): esbuild.BuildOptions {
     entryPoints: [
       { in: 'client/src/main.ts', out: 'app' },
       { in: 'client/src/scan-worker.ts', out: 'scan-worker' },
+      // The inspector console (/inspect), apart: the public pages never load it.
+      { in: 'client/src/inspect/main.ts', out: 'inspect' },
     ],
     outdir: OUT_DIR,
     bundle: true,

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Store } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
 import { auditRoutes } from './audit/audit-routes';
 import { createAuditService, type AuditService } from './audit/audit-service';
 import { bodyRoutes } from './bodies/body-routes';
@@ -24,23 +25,42 @@ import {
   type OpenApiRegistry,
 } from './platform/openapi';
 import { PUBLIC_ASSETS_DIR } from './platform/paths';
-import { publicRateLimit } from './platform/rate-limit';
+import { publicRateLimit, redisRateLimitStore } from './platform/rate-limit';
 import type { Stores } from './platform/stores';
 import { jwksRoutes, qrRoutes } from './qr/qr-routes';
 import { createQrService, type QrService } from './qr/qr-service';
+import { createQrZipService, type QrZipService } from './qr/qr-zip-service';
 import { createScanRecorder, scanHashSecret } from './qr/scan-recorder';
 import { openKeyRing } from './qr/signing-keys';
 import { parseUpload } from './uploads/upload-parsers';
 import { uploadRoutes } from './uploads/upload-routes';
 import { createUploadService, type UploadService } from './uploads/upload-service';
+import { recordJobCertificates } from './uploads/upload-job-certificates';
 import { drawRoutes } from './supervision/draw-routes';
 import { createDrawService, tiersFromCredit, type DrawService } from './supervision/draw-service';
 import { inspectorRoutes } from './supervision/inspector-routes';
 import { createInspectorService, type InspectorService } from './supervision/inspector-service';
 import { createCreditService, type CreditService } from './supervision/credit-service';
 import { dishonestyPageRoutes } from './supervision/dishonesty-page';
+import { inspectPageRoutes } from './supervision/inspect-page';
+import { reportPageRoutes } from './supervision/report-page';
 import { dishonestyRoutes } from './supervision/dishonesty-routes';
 import { createDishonestyService, type DishonestyService } from './supervision/dishonesty-service';
+import { SCAN_RULES } from './supervision/rules';
+import { createUploadRuleRunner } from './supervision/rules/rule-engine';
+import {
+  clonedQrTally,
+  createScanRuleRunner,
+  type ScanRuleRunner,
+} from './supervision/rules/scan-rule-runner';
+import { signalRoutes } from './supervision/signal-routes';
+import { createSignalService, type SignalService } from './supervision/signal-service';
+import { caseRoutes } from './supervision/case-routes';
+import { createCaseService, type CaseService } from './supervision/case-service';
+import { flagRoutes } from './supervision/flag-routes';
+import { createFlagService, type FlagService } from './supervision/flag-service';
+import { tipIntake, tipRoutes } from './supervision/tip-routes';
+import { createTipService, type TipService } from './supervision/tip-service';
 
 export interface AppDeps {
   config: Config;
@@ -50,6 +70,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** express-rate-limit store shared by instances (Redis); in-process memory when absent. */
   rateLimitStore?: Store;
+  /** The shared Redis (cluster mode): clone detection counts networks in it; in-process when absent. */
+  redis?: Redis;
   /** The clock of date-bound rules (credit-repair notice periods), ms since the epoch; tests inject one. */
   now?: () => number;
 }
@@ -61,16 +83,24 @@ export interface Services {
   tokens: TokenService;
   uploads: UploadService;
   qr: QrService;
+  qrZip: QrZipService;
   inspectors: InspectorService;
   draws: DrawService;
   dishonesty: DishonestyService;
   credit: CreditService;
+  signals: SignalService;
+  /** The scan risk rules (qr's onScan): `idle()` before closing the stores. */
+  scanRules: ScanRuleRunner;
+  tips: TipService;
+  flags: FlagService;
+  cases: CaseService;
 }
 
 /** The use cases, wired to the adapters in `deps`. */
 export function createServices(deps: AppDeps): Services {
   const { stores, cache, metrics, config } = deps;
   const audit = createAuditService({ audit: stores.audit });
+  const signals = createSignalService({ signals: stores.signals, audit, now: deps.now });
   const bodies = createBodyService({ bodies: stores.bodies, cache, metrics });
   const dishonesty = createDishonestyService({
     records: stores.dishonesty,
@@ -91,6 +121,14 @@ export function createServices(deps: AppDeps): Services {
     listings: dishonesty,
   });
   const tokens = createTokenService({ tokens: stores.tokens, bodies, audit });
+  const uploadRules = createUploadRuleRunner({
+    registry: stores.certificates,
+    bodies: stores.bodies,
+    raise: signals.raise,
+    logger: deps.logger,
+    metrics,
+    now: deps.now,
+  });
   const uploads = createUploadService({
     jobs: stores.uploadJobs,
     registry: stores.certificates,
@@ -99,6 +137,12 @@ export function createServices(deps: AppDeps): Services {
     audit,
     parse: parseUpload,
     limits: { other: config.UPLOAD_MAX_BYTES, xlsx: config.UPLOAD_MAX_XLSX_BYTES },
+    // What follows each stored batch: the job's certificate list, then the upload risk rules (which
+    // never fail the upload). Another consumer adds its call here.
+    onStored: async (event) => {
+      await recordJobCertificates(stores.uploadJobs)(event);
+      await uploadRules.onStored(event);
+    },
   });
   if (config.STORE === 'mongo' && (!config.QR_SIGNING_KEYS || !config.SCAN_HASH_SECRET)) {
     deps.logger.warn(
@@ -106,6 +150,20 @@ export function createServices(deps: AppDeps): Services {
         "keys of its own (codes verify only where they were printed) and hashes scanners' networks differently",
     );
   }
+  // One keyed hash of client networks for scans and tips alike.
+  const networkSecret = scanHashSecret(config.DATA_DIR, config.SCAN_HASH_SECRET);
+  // The scan risk rules run beside each recorded scan, never in its way.
+  const scanRules = createScanRuleRunner({
+    rules: SCAN_RULES,
+    context: {
+      findCertificate: (publicId) => stores.certificates.findByPublicId(publicId),
+      clonedQr: clonedQrTally(config, deps.redis),
+    },
+    raise: signals.raise,
+    logger: deps.logger,
+    metrics,
+    now: deps.now,
+  });
   const qr = createQrService({
     keys: openKeyRing({ dataDir: config.DATA_DIR, configured: config.QR_SIGNING_KEYS, logger: deps.logger }),
     publicBaseUrl: config.PUBLIC_BASE_URL,
@@ -113,7 +171,8 @@ export function createServices(deps: AppDeps): Services {
     registry: stores.certificates,
     cache,
     recorder: createScanRecorder({ scans: stores.scans, logger: deps.logger }),
-    scanHashSecret: scanHashSecret(config.DATA_DIR, config.SCAN_HASH_SECRET),
+    scanHashSecret: networkSecret,
+    onScan: scanRules.onScan,
     logger: deps.logger,
     metrics,
   });
@@ -126,7 +185,38 @@ export function createServices(deps: AppDeps): Services {
     audit,
     tiers: tiersFromCredit(credit),
   });
-  return { audit, bodies, certificates, tokens, uploads, qr, inspectors, draws, dishonesty, credit };
+  const qrZip = createQrZipService({ uploads, qr, registry: stores.certificates });
+  const tips = createTipService({ tips: stores.tips, qr, certificates, audit, networkSecret, now: deps.now });
+  const flags = createFlagService({ flags: stores.flags, certificates, audit, now: deps.now });
+  const cases = createCaseService({
+    cases: stores.cases,
+    tips,
+    flags,
+    signals,
+    certificates,
+    dishonesty,
+    inspectors,
+    audit,
+    now: deps.now,
+  });
+  return {
+    audit,
+    bodies,
+    certificates,
+    tokens,
+    uploads,
+    qr,
+    qrZip,
+    inspectors,
+    draws,
+    dishonesty,
+    credit,
+    signals,
+    scanRules,
+    tips,
+    flags,
+    cases,
+  };
 }
 
 const CSP_DIRECTIVES = {
@@ -209,6 +299,15 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.get('/api/v1/certificates/:publicId', limited, publicIdLookup(services.certificates));
   const api = express.Router();
   api.use(limited);
+  // Tips carry a photo: their own stricter limit and larger body, read before the 100 kB parser below.
+  api.use(
+    tipIntake({
+      perMinute: config.TIP_RATE_LIMIT_PER_MINUTE,
+      // A limiter needs a store of its own (express-rate-limit refuses one store for two).
+      store: deps.redis ? redisRateLimitStore(deps.redis, `${config.REDIS_KEY_PREFIX}tips:`) : undefined,
+      logger,
+    }),
+  );
   api.use(express.json({ limit: '100kb' }));
   api.use(authenticate(services.tokens.verify));
   api.use(certificateRoutes(services.certificates, openapi));
@@ -221,6 +320,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.use(inspectorRoutes(services, openapi));
   api.use(drawRoutes(services, openapi));
   api.use(dishonestyRoutes(services, openapi));
+  api.use(signalRoutes(services, openapi));
+  api.use(tipRoutes(services, openapi));
+  api.use(flagRoutes(services, openapi));
+  api.use(caseRoutes(services, openapi));
   openapi.add({
     method: 'get',
     path: '/api/v1/openapi.json',
@@ -245,6 +348,19 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   app.use(pageRoutes(services, { logger, rateLimit: limited }));
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
+  app.use(inspectPageRoutes({ rateLimit: limited }));
+  app.use(
+    reportPageRoutes(services, {
+      logger,
+      rateLimit: limited,
+      // The report form's own budget, as strict as the tip API's (a store of its own, like tipIntake's).
+      submitLimit: publicRateLimit({
+        perMinute: config.TIP_RATE_LIMIT_PER_MINUTE,
+        store: deps.redis ? redisRateLimitStore(deps.redis, `${config.REDIS_KEY_PREFIX}report:`) : undefined,
+        logger,
+      }),
+    }),
+  );
 
   app.use(errorHandler(logger));
   return app;

@@ -22,6 +22,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Public API requests per minute per client address. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
+    /** Public tips (POST /api/v1/tips) per minute per client address, on top of the general limit. */
+    TIP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
     /** Seconds a found certificate stays cached; a write invalidates it sooner. */
     CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
     /** Seconds a "not found" stays cached, so that floods of made-up numbers do not reach the registry. */
@@ -49,6 +51,10 @@ export const configSchema = z
       .int()
       .positive()
       .default(20 * 1024 * 1024),
+    /** Cloned-QR signal: distinct networks scanning one certificate within the window; 0 turns it off. */
+    CLONED_QR_MIN_NETWORKS: z.coerce.number().int().min(0).max(10_000).default(20),
+    /** Cloned-QR window, minutes (it slides in sixths). */
+    CLONED_QR_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   })
   .refine((c) => c.STORE !== 'mongo' || c.MONGODB_URI, {
     message: 'MONGODB_URI is required when STORE=mongo',

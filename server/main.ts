@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Store } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
 import { createApp, createServices } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Cache } from './platform/cache';
@@ -23,7 +24,7 @@ const REDIS_STARTUP_WAIT_MS = 5_000;
 async function openSharedState(
   config: Config,
   logger: Logger,
-): Promise<{ cache: Cache; rateLimitStore?: Store }> {
+): Promise<{ cache: Cache; rateLimitStore?: Store; redis?: Redis }> {
   if (!config.REDIS_URL) return { cache: createMemoryCache() };
   const redis = createRedisClient(config.REDIS_URL, { logger });
   if (!(await waitForRedis(redis, REDIS_STARTUP_WAIT_MS))) {
@@ -36,6 +37,7 @@ async function openSharedState(
     // The cache gets a prefix of its own: its outage fallback flushes everything under it.
     cache: createRedisCache(redis, { prefix: `${config.REDIS_KEY_PREFIX}cache:`, logger }),
     rateLimitStore: redisRateLimitStore(redis, config.REDIS_KEY_PREFIX),
+    redis,
   };
 }
 
@@ -43,9 +45,9 @@ async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const stores = await openStores(config);
-  const { cache, rateLimitStore } = await openSharedState(config, logger);
+  const { cache, rateLimitStore, redis } = await openSharedState(config, logger);
   const metrics = config.METRICS_ENABLED ? createMetrics() : undefined;
-  const deps = { config, logger, stores, cache, metrics, rateLimitStore };
+  const deps = { config, logger, stores, cache, metrics, rateLimitStore, redis };
   const services = createServices(deps);
   // Uploads a killed process left `running` are over: mark them interrupted. An embedded registry has
   // one process, so every running job is such a one; on a shared MongoDB other instances may be
@@ -87,6 +89,8 @@ async function main() {
       // Closing the Redis cache quits the client the rate-limit store shares: only once no request is left.
       // Queued scan records are written before the store closes.
       await services.qr.close().catch(() => undefined);
+      // Signals of the last scans, before the store closes.
+      await services.scanRules.idle();
       await Promise.allSettled([stores.close(), cache.close()]);
       logger.info('stopped');
       logger.flush();

@@ -563,6 +563,10 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
     zh: '该上传任务编号已被使用，请换一个新的编号。',
     en: 'This upload job id is already taken; propose a new one.',
   },
+  UPLOAD_JOB_RUNNING: {
+    zh: '该上传任务仍在进行中，完成后才能下载二维码。',
+    en: 'This upload job is still running; its QR codes can be downloaded once it has finished.',
+  },
   UPLOAD_REJECTED: {
     zh: '文件中有错误行，整批上报未保存（整体模式）。请下载错误报告，改正后重新上传。',
     en: 'The file has rows with errors, so nothing was stored (atomic mode). Download the error report, fix the rows and upload again.',
@@ -730,6 +734,78 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
   DRAW_NOT_A_TARGET: {
     zh: '该对象不在本次抽查结果中。',
     en: 'This entity was not drawn in this draw.',
+  },
+  INVALID_SIGNAL_ID: {
+    zh: '风险信号编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The signal id is malformed (22 letters, digits, - or _).',
+  },
+  SIGNAL_NOT_FOUND: {
+    zh: '没有这个风险信号。',
+    en: 'No such risk signal.',
+  },
+  SIGNAL_IN_CASE: {
+    zh: '该风险信号已并入案件，由案件处理决定其结果。',
+    en: 'This signal is part of a case; the case decides it.',
+  },
+  INVALID_TIP_ID: {
+    zh: '举报线索编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The tip id is malformed (22 letters, digits, - or _).',
+  },
+  INVALID_FLAG_ID: {
+    zh: '标记编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The flag id is malformed (22 letters, digits, - or _).',
+  },
+  INVALID_CASE_ID: {
+    zh: '案件编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The case id is malformed (22 letters, digits, - or _).',
+  },
+  INVALID_PHOTO: {
+    zh: '照片无法识别：请上传 JPEG、PNG 或 WebP 格式的图片（Base64 编码）。',
+    en: 'The photo cannot be read: send a JPEG, PNG or WebP image, base64-encoded.',
+  },
+  TIP_NOT_FOUND: {
+    zh: '没有这条举报线索。',
+    en: 'No such tip.',
+  },
+  TIP_PHOTO_NOT_FOUND: {
+    zh: '这条举报线索没有照片。',
+    en: 'This tip has no photo.',
+  },
+  FLAG_NOT_FOUND: {
+    zh: '没有这个标记。',
+    en: 'No such flag.',
+  },
+  CASE_NOT_FOUND: {
+    zh: '没有这个案件。',
+    en: 'No such case.',
+  },
+  CASE_DECIDED: {
+    zh: '该案件已作出处理决定，不能再修改。',
+    en: 'This case has been decided; a decided case is final.',
+  },
+  CASE_CHANGED: {
+    zh: '案件在此期间已被他人修改，请刷新后重试。',
+    en: 'The case was changed meanwhile; reload it and try again.',
+  },
+  ITEM_IN_OTHER_CASE: {
+    zh: '该线索、信号或标记已并入另一个案件。',
+    en: 'This tip, signal or flag belongs to another case.',
+  },
+  NOT_IN_CASE: {
+    zh: '该项不属于本案件，请先将其关联到案件。',
+    en: 'This item is not part of the case; link it first.',
+  },
+  INSPECTOR_CONFLICT: {
+    zh: '该检查人员申报了与本案当事组织或认证机构的利益冲突，须回避，请指派其他人员。',
+    en: 'This inspector declared a conflict of interest with a holder or body of the case and must recuse; assign someone else.',
+  },
+  INSPECTOR_INACTIVE: {
+    zh: '该检查人员已停用，不能指派。',
+    en: 'This inspector is inactive and cannot be assigned.',
+  },
+  PHOTO_TOO_LARGE: {
+    zh: '照片过大（最大 1 MiB）。',
+    en: 'The photo is too large (1 MiB at most).',
   },
 };
 

@@ -8,6 +8,10 @@ import { createMongoScanRepository } from '../qr/mongo-scan-repository';
 import { createMongoDrawRepository } from '../supervision/mongo-draw-repository';
 import { createMongoInspectorRepository } from '../supervision/mongo-inspector-repository';
 import { createMongoDishonestyRepository } from '../supervision/mongo-dishonesty-repository';
+import { createMongoSignalRepository } from '../supervision/mongo-signal-repository';
+import { createMongoTipRepository } from '../supervision/mongo-tip-repository';
+import { createMongoFlagRepository } from '../supervision/mongo-flag-repository';
+import { createMongoCaseRepository } from '../supervision/mongo-case-repository';
 import type { Stores } from './stores';
 
 export interface MongoOptions {
@@ -63,6 +67,10 @@ export async function openMongoStores(uri: string, options: MongoOptions = {}): 
     const inspectors = createMongoInspectorRepository(conn);
     const draws = createMongoDrawRepository(conn);
     const dishonesty = createMongoDishonestyRepository(conn);
+    const signals = createMongoSignalRepository(conn);
+    const tips = createMongoTipRepository(conn);
+    const flags = createMongoFlagRepository(conn);
+    const cases = createMongoCaseRepository(conn);
     await Promise.all(Object.values(conn.models).map((model) => model.init()));
     const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     return {
@@ -77,6 +85,10 @@ export async function openMongoStores(uri: string, options: MongoOptions = {}): 
       inspectors,
       draws,
       dishonesty,
+      signals,
+      tips,
+      flags,
+      cases,
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('MongoDB: not connected');

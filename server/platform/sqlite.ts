@@ -175,6 +175,158 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER draw_results_append_only_delete BEFORE DELETE ON draw_results
   BEGIN SELECT RAISE(ABORT, 'draw results are never deleted'); END;
   `,
+  `
+  -- The certificates an upload job stored (created, updated or unchanged), in file order: seq counts from
+  -- 1 within the job. No index on public_id: an upload stores a certificate once (a number repeated in a
+  -- file is a rejected row), and one would cost a random insert per stored row. Append-only.
+  CREATE TABLE upload_job_certificates (
+    job_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    public_id TEXT NOT NULL,
+    PRIMARY KEY (job_id, seq)
+  ) STRICT, WITHOUT ROWID;
+  CREATE TRIGGER upload_job_certificates_never_changed BEFORE UPDATE ON upload_job_certificates
+  BEGIN SELECT RAISE(ABORT, 'the certificates of an upload job are never changed'); END;
+  CREATE TRIGGER upload_job_certificates_never_deleted BEFORE DELETE ON upload_job_certificates
+  BEGIN SELECT RAISE(ABORT, 'the certificates of an upload job are never deleted'); END;
+  `,
+  `
+  -- Risk signals: \`doc\` is the signal; the columns are what the queue filters and sorts on. A signal
+  -- keeps its id and dedup key for ever and is never deleted: it only moves between states.
+  CREATE TABLE signals (
+    id TEXT PRIMARY KEY,
+    dedup_key TEXT NOT NULL UNIQUE,
+    rule_id TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'in-case', 'dismissed')),
+    body_code TEXT,
+    last_raised_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX signals_recent ON signals (last_raised_at, id);
+  CREATE INDEX signals_state ON signals (state, last_raised_at, id);
+  CREATE INDEX signals_rule ON signals (rule_id, last_raised_at, id);
+  CREATE INDEX signals_severity ON signals (severity, last_raised_at, id);
+  CREATE INDEX signals_body ON signals (body_code, last_raised_at, id);
+  CREATE TRIGGER signals_never_deleted BEFORE DELETE ON signals
+  BEGIN SELECT RAISE(ABORT, 'signals are never deleted'); END;
+  CREATE TRIGGER signals_keep_identity BEFORE UPDATE ON signals
+  WHEN NEW.id IS NOT OLD.id OR NEW.dedup_key IS NOT OLD.dedup_key
+  BEGIN SELECT RAISE(ABORT, 'a signal keeps its id and dedup key'); END;
+
+  -- The certificates each signal names (the queue's filter by certificate).
+  CREATE TABLE signal_certificates (
+    public_id TEXT NOT NULL,
+    signal_id TEXT NOT NULL REFERENCES signals (id),
+    PRIMARY KEY (public_id, signal_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX signal_certificates_signal ON signal_certificates (signal_id);
+
+  -- What the upload rules read of the registry without parsing whole certificates; the certificate
+  -- adapter keeps both tables in the transaction of every write. One row per auditor of a certificate's
+  -- audit (who audited where, when):
+  CREATE TABLE audit_assignments (
+    registration_number TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    certificate_id INTEGER NOT NULL REFERENCES certificates (id),
+    PRIMARY KEY (registration_number, end_date, start_date, certificate_id)
+  ) STRICT, WITHOUT ROWID;
+  -- and each body's certificates with audit data and their audit man-days, by month of issue: a running
+  -- tally (a few rows per body and month), so that peer statistics never read the certificates.
+  CREATE TABLE body_audit_volumes (
+    body_code TEXT NOT NULL,
+    issue_month TEXT NOT NULL,
+    certificates INTEGER NOT NULL,
+    man_days REAL NOT NULL,
+    PRIMARY KEY (body_code, issue_month)
+  ) STRICT, WITHOUT ROWID;
+  INSERT OR IGNORE INTO audit_assignments (registration_number, end_date, start_date, certificate_id)
+    SELECT json_extract(a.value, '$.registrationNumber'), json_extract(c.doc, '$.audit.endDate'),
+      json_extract(c.doc, '$.audit.startDate'), c.id
+    FROM certificates c, json_each(c.doc, '$.audit.auditors') a;
+  INSERT INTO body_audit_volumes (body_code, issue_month, certificates, man_days)
+    SELECT body_code, substr(json_extract(doc, '$.issueDate'), 1, 7), count(*),
+      sum(json_extract(doc, '$.audit.manDays'))
+    FROM certificates WHERE json_type(doc, '$.audit') = 'object' GROUP BY 1, 2;
+  `,
+  `
+  -- Public tips, kept as received (\`doc\`): only state and case change. Photos apart, written once.
+  CREATE TABLE tips (
+    id TEXT PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('new', 'in-case', 'dismissed')),
+    case_id TEXT,
+    received_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX tips_received ON tips (received_at, id);
+  CREATE INDEX tips_state ON tips (state, received_at, id);
+  CREATE TRIGGER tips_never_deleted BEFORE DELETE ON tips
+  BEGIN SELECT RAISE(ABORT, 'tips are never deleted'); END;
+  CREATE TRIGGER tips_kept_as_received BEFORE UPDATE ON tips
+  WHEN NEW.id IS NOT OLD.id OR NEW.reference IS NOT OLD.reference OR NEW.received_at IS NOT OLD.received_at
+    OR NEW.doc IS NOT OLD.doc
+  BEGIN SELECT RAISE(ABORT, 'a tip is kept as received: only its state and case change'); END;
+  CREATE TABLE tip_photos (
+    tip_id TEXT PRIMARY KEY REFERENCES tips (id),
+    content_type TEXT NOT NULL,
+    data BLOB NOT NULL
+  ) STRICT;
+  CREATE TRIGGER tip_photos_never_changed BEFORE UPDATE ON tip_photos
+  BEGIN SELECT RAISE(ABORT, 'tip photos are never changed'); END;
+  CREATE TRIGGER tip_photos_never_deleted BEFORE DELETE ON tip_photos
+  BEGIN SELECT RAISE(ABORT, 'tip photos are never deleted'); END;
+
+  -- Inspectors' flags on certificates, kept as made (\`doc\`): only state and case change.
+  CREATE TABLE flags (
+    id TEXT PRIMARY KEY,
+    public_id TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'in-case')),
+    case_id TEXT,
+    created_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX flags_created ON flags (created_at, id);
+  CREATE INDEX flags_state ON flags (state, created_at, id);
+  CREATE INDEX flags_certificate ON flags (public_id);
+  CREATE TRIGGER flags_never_deleted BEFORE DELETE ON flags
+  BEGIN SELECT RAISE(ABORT, 'flags are never deleted'); END;
+  CREATE TRIGGER flags_kept_as_made BEFORE UPDATE ON flags
+  WHEN NEW.id IS NOT OLD.id OR NEW.public_id IS NOT OLD.public_id OR NEW.created_at IS NOT OLD.created_at
+    OR NEW.doc IS NOT OLD.doc
+  BEGIN SELECT RAISE(ABORT, 'a flag is kept as made: only its state and case change'); END;
+
+  -- Cases: each change is the next version of an open case; a decided case is final. Events append-only.
+  CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('open', 'confirmed', 'dismissed')),
+    assignee TEXT,
+    version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX cases_created ON cases (created_at, id);
+  CREATE INDEX cases_state ON cases (state, created_at, id);
+  CREATE INDEX cases_assignee ON cases (assignee, state, created_at, id);
+  CREATE TRIGGER cases_never_deleted BEFORE DELETE ON cases
+  BEGIN SELECT RAISE(ABORT, 'cases are never deleted'); END;
+  CREATE TRIGGER cases_final_once_decided BEFORE UPDATE ON cases
+  WHEN OLD.state IS NOT 'open' OR NEW.version IS NOT OLD.version + 1 OR NEW.id IS NOT OLD.id
+    OR NEW.reference IS NOT OLD.reference OR NEW.created_at IS NOT OLD.created_at
+  BEGIN SELECT RAISE(ABORT, 'a case changes only while open, one version at a time; a decided case is final'); END;
+  CREATE TABLE case_events (
+    seq INTEGER PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (id),
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX case_events_case ON case_events (case_id, seq);
+  CREATE TRIGGER case_events_never_changed BEFORE UPDATE ON case_events
+  BEGIN SELECT RAISE(ABORT, 'case events are never changed'); END;
+  CREATE TRIGGER case_events_never_deleted BEFORE DELETE ON case_events
+  BEGIN SELECT RAISE(ABORT, 'case events are never deleted'); END;
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

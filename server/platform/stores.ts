@@ -19,6 +19,14 @@ import { createSqliteDrawRepository } from '../supervision/sqlite-draw-repositor
 import { createSqliteInspectorRepository } from '../supervision/sqlite-inspector-repository';
 import type { DishonestyRepository } from '../supervision/dishonesty-repository';
 import { createSqliteDishonestyRepository } from '../supervision/sqlite-dishonesty-repository';
+import type { SignalRepository } from '../supervision/signal-repository';
+import { createSqliteSignalRepository } from '../supervision/sqlite-signal-repository';
+import type { TipRepository } from '../supervision/tip-repository';
+import { createSqliteTipRepository } from '../supervision/sqlite-tip-repository';
+import type { FlagRepository } from '../supervision/flag-repository';
+import { createSqliteFlagRepository } from '../supervision/sqlite-flag-repository';
+import type { CaseRepository } from '../supervision/case-repository';
+import { createSqliteCaseRepository } from '../supervision/sqlite-case-repository';
 
 /** The repositories of one backend, with its health check and shutdown. */
 export interface Stores {
@@ -32,6 +40,10 @@ export interface Stores {
   inspectors: InspectorRepository;
   draws: DrawRepository;
   dishonesty: DishonestyRepository;
+  signals: SignalRepository;
+  tips: TipRepository;
+  flags: FlagRepository;
+  cases: CaseRepository;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +62,10 @@ export function openSqliteStores(dataDir: string): Stores {
     inspectors: createSqliteInspectorRepository(db),
     draws: createSqliteDrawRepository(db),
     dishonesty: createSqliteDishonestyRepository(db),
+    signals: createSqliteSignalRepository(db),
+    tips: createSqliteTipRepository(db),
+    flags: createSqliteFlagRepository(db),
+    cases: createSqliteCaseRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -11,6 +11,7 @@ import { ROLES, type Role } from '../../server/bodies/token-schema';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { todayInChina } from '../../server/certificates/certificate-status';
 import { createLogger } from '../../server/platform/logger';
+import { createCaseSchema } from '../../server/supervision/case-schema';
 import { createRecordSchema, repairRequestSchema } from '../../server/supervision/dishonesty-schema';
 import { createDishonestyService, type DishonestyService } from '../../server/supervision/dishonesty-service';
 import { createDrawSchema } from '../../server/supervision/draw-schema';
@@ -341,13 +342,73 @@ const WRITE_ROUTES: WriteRoute[] = [
         bodyCodes: [f.body.code],
       }),
   },
+  {
+    route: 'PATCH /api/v1/signals/{id}',
+    roles: ['inspector'],
+    bodyScoped: false,
+    setup: async (f) => {
+      const [signal] = await f.t.services.signals.raise([
+        {
+          ruleId: 'issued-before-audit-end',
+          severity: 'medium',
+          subject: { kind: 'certificate', key: f.certificate.publicId, label: f.certificate.number },
+          dedupKey: `matrix:${f.certificate.publicId}`,
+          summary: '矩阵测试',
+          evidence: {},
+          certificatePublicIds: [f.certificate.publicId],
+          bodyCode: f.body.code,
+        },
+      ]);
+      return (auth) =>
+        withAuth(request(f.t.app).patch(`/api/v1/signals/${signal?.id}`), auth).send({
+          state: 'dismissed',
+          note: '矩阵测试：核实无问题。',
+        });
+    },
+  },
+  {
+    route: 'POST /api/v1/flags',
+    roles: ['inspector'],
+    bodyScoped: false,
+    send: (f, auth) =>
+      withAuth(request(f.t.app).post('/api/v1/flags'), auth).send({
+        publicId: f.certificate.publicId,
+        reason: '矩阵测试：审核人日明显不足。',
+      }),
+  },
+  {
+    route: 'POST /api/v1/cases',
+    roles: ['inspector'],
+    bodyScoped: false,
+    send: (f, auth) =>
+      withAuth(request(f.t.app).post('/api/v1/cases'), auth).send({
+        title: '矩阵测试案件',
+        publicIds: [f.certificate.publicId],
+      }),
+  },
+  {
+    route: 'PATCH /api/v1/cases/{id}',
+    roles: ['inspector'],
+    bodyScoped: false,
+    setup: async (f) => {
+      const opened = await f.t.services.cases.create(
+        createCaseSchema.parse({ title: '矩阵测试案件', publicIds: [f.certificate.publicId] }),
+        SYSTEM_ACTOR,
+      );
+      return (auth) =>
+        withAuth(request(f.t.app).patch(`/api/v1/cases/${opened.id}`), auth).send({
+          action: 'note',
+          text: '矩阵测试：已电话核实。',
+        });
+    },
+  },
 ];
 
 /**
  * Write routes anyone may call, so outside the matrix. Explicit, so that a new write route cannot slip
  * out of the matrix by forgetting to declare its roles.
  */
-const PUBLIC_WRITES = ['POST /api/v1/scan'];
+const PUBLIC_WRITES = ['POST /api/v1/scan', 'POST /api/v1/tips'];
 
 /** A caller the matrix sends, and the answer it must get. */
 interface Caller {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Redis } from 'ioredis';
 import { createApp, createServices, type AppDeps, type Services } from '../../server/app';
 import type { Role } from '../../server/bodies/token-schema';
 import { loadConfig, type Config } from '../../server/config';
@@ -28,15 +29,19 @@ export interface TestApp {
 }
 
 /**
- * The real app on a real SQLite file in its own temp dir, with an in-process cache unless one is given.
+ * The real app on a real SQLite file in its own temp dir, with an in-process cache unless one is given
+ * (and `redis`: the shared Redis of cluster mode, for what counts in it).
  * Config comes from the same schema as production, with test overrides.
  */
-export function createTestApp(options: { env?: Record<string, string>; cache?: Cache } = {}): TestApp {
+export function createTestApp(
+  options: { env?: Record<string, string>; cache?: Cache; redis?: Redis } = {},
+): TestApp {
   const dir = tempDir();
   const config: Config = loadConfig({
     DATA_DIR: dir,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
+    TIP_RATE_LIMIT_PER_MINUTE: '100000',
     ...options.env,
   });
   const stores = openSqliteStores(dir);
@@ -46,6 +51,7 @@ export function createTestApp(options: { env?: Record<string, string>; cache?: C
     stores,
     cache: options.cache ?? createMemoryCache(),
     metrics: createMetrics(),
+    redis: options.redis,
   };
   const services = createServices(deps);
   return {
@@ -65,6 +71,7 @@ export function createTestApp(options: { env?: Record<string, string>; cache?: C
     async close() {
       // Queued scan records first, while the store is open; this also stops the key ring's timer.
       await services.qr.close();
+      await services.scanRules.idle();
       await stores.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

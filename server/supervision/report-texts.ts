@@ -1,0 +1,153 @@
+/**
+ * Texts of the public report form (`/report`) and the tip categories, in Chinese and English. Plain data
+ * and type-only imports, so the inspector console (client/src/inspect) bundles the same category names.
+ * Every text is plain text: renderers escape it.
+ */
+import type { Lang } from '../platform/i18n';
+
+/**
+ * What a reporter says is wrong: tip-schema.ts's `TipCategory`, restated because that module needs Node
+ * (report-page.ts checks that the two agree).
+ */
+export type TipCategoryName = 'forged' | 'altered' | 'misused' | 'not-in-registry' | 'other';
+
+/** The form fields a validation error can point at (the tip API's field names). */
+export const REPORT_FIELDS = [
+  'category',
+  'publicId',
+  'certificateNumber',
+  'bodyCode',
+  'description',
+  'place',
+  'contact',
+] as const;
+export type ReportField = (typeof REPORT_FIELDS)[number];
+
+export interface ReportTexts {
+  title: string;
+  lead: string;
+  /** The certificate the report is about, when the form was opened from its result page. */
+  aboutCertificate: (number: string, holder: string) => string;
+  aboutUnknownId: string;
+  categoryLegend: string;
+  category: Record<TipCategoryName, string>;
+  categoryHint: Record<TipCategoryName, string>;
+  certificateLegend: string;
+  certificateHint: string;
+  descriptionLabel: string;
+  descriptionHint: string;
+  placeLabel: string;
+  placeHint: string;
+  contactLabel: string;
+  contactHint: string;
+  submit: string;
+  /** Above the form after a refused submission; the list links to each field. */
+  errorSummary: string;
+  fieldError: Record<ReportField, string>;
+  sentTitle: string;
+  sentReference: string;
+  sentLead: string;
+  backToResult: string;
+  /** The link on result pages and "not in the registry" answers. */
+  reportLink: string;
+}
+
+const zh: ReportTexts = {
+  title: '举报问题证书',
+  lead: '如果您发现证书伪造、被篡改、被冒用或在登记库中查不到，请告诉我们。市场监管部门的检查人员会逐条查看。无需登录。',
+  aboutCertificate: (number, holder) => `举报的证书：${number}（持证组织：${holder}）`,
+  aboutUnknownId: '举报的证书链接在登记库中查不到。',
+  categoryLegend: '问题类型',
+  category: {
+    forged: '伪造证书',
+    altered: '证书内容被篡改',
+    misused: '冒用或超范围使用证书',
+    'not-in-registry': '登记库中查不到',
+    other: '其他问题',
+  },
+  categoryHint: {
+    forged: '证书是假的，或出自不存在的认证机构。',
+    altered: '纸质证书上的名称、范围或日期与查验结果不一致。',
+    misused: '使用别人的证书，或用于证书范围以外的产品或服务。',
+    'not-in-registry': '证书编号或二维码在本平台查不到。',
+    other: '以上都不是。',
+  },
+  certificateLegend: '证书信息',
+  certificateHint: '如果知道，请填写纸质证书上的证书编号和认证机构代码。',
+  descriptionLabel: '您看到了什么',
+  descriptionHint: '请写明问题和您发现的经过，10 至 2000 字。',
+  placeLabel: '在哪里看到的',
+  placeHint: '例如商店、网站或招标文件的名称，最多 200 字。',
+  contactLabel: '联系方式',
+  contactHint: '电话或电子邮箱，方便检查人员向您核实；只有检查人员能看到，不会公开。可不填（匿名举报）。',
+  submit: '提交举报',
+  errorSummary: '举报未提交，请修改以下内容：',
+  fieldError: {
+    category: '请选择问题类型。',
+    publicId: '证书链接中的标识格式不正确，请从查验结果页重新打开本表。',
+    certificateNumber: '证书编号最多 64 个字符，不能含控制字符。',
+    bodyCode: '认证机构代码格式不正确（2 至 32 位字母、数字或 -）。',
+    description: '请描述您看到的问题，10 至 2000 字。',
+    place: '地点最多 200 字，不能含控制字符。',
+    contact: '联系方式最多 200 字，不能含控制字符。',
+  },
+  sentTitle: '举报已收到',
+  sentReference: '您的举报编号',
+  sentLead: '请记下此编号；向市场监管部门询问处理情况时请提供。感谢您的举报。',
+  backToResult: '返回查验结果',
+  reportLink: '举报问题',
+};
+
+const en: ReportTexts = {
+  title: 'Report a problem certificate',
+  lead: 'Tell us about a certificate that is forged, altered, misused or not in the registry. Inspectors of the market regulation authority read every report. No sign-in needed.',
+  aboutCertificate: (number, holder) => `Certificate reported: ${number} (holder: ${holder})`,
+  aboutUnknownId: 'The certificate link reported is not in the registry.',
+  categoryLegend: 'What is wrong',
+  category: {
+    forged: 'Forged certificate',
+    altered: 'Altered certificate',
+    misused: 'Misused certificate',
+    'not-in-registry': 'Not in the registry',
+    other: 'Something else',
+  },
+  categoryHint: {
+    forged: 'The certificate is fake, or comes from a body that does not exist.',
+    altered: 'The name, scope or dates on the paper differ from the result shown here.',
+    misused: "Someone else's certificate, or used for products or services outside its scope.",
+    'not-in-registry': 'The number or QR code cannot be found on this site.',
+    other: 'None of the above.',
+  },
+  certificateLegend: 'The certificate',
+  certificateHint: 'If you know them, give the certificate number and body code printed on the certificate.',
+  descriptionLabel: 'What did you see',
+  descriptionHint: 'Describe the problem and how you came across it, 10 to 2000 characters.',
+  placeLabel: 'Where did you see it',
+  placeHint: 'For example a shop, a website or a tender document; 200 characters at most.',
+  contactLabel: 'Contact',
+  contactHint:
+    'Phone or email, so that an inspector can ask you more; only inspectors see it, it is never published. Leave it empty to report anonymously.',
+  submit: 'Send the report',
+  errorSummary: 'The report was not sent. Correct the following:',
+  fieldError: {
+    category: 'Choose what is wrong.',
+    publicId: 'The certificate id of the link is malformed; open this form again from the result page.',
+    certificateNumber: 'A certificate number has at most 64 characters and no control characters.',
+    bodyCode: 'The certifying body code is not valid (2 to 32 letters, digits or -).',
+    description: 'Describe what you saw, in 10 to 2000 characters.',
+    place: 'The place has at most 200 characters and no control characters.',
+    contact: 'The contact has at most 200 characters and no control characters.',
+  },
+  sentTitle: 'Report received',
+  sentReference: 'Your report reference',
+  sentLead:
+    'Keep this reference: give it when you ask the market regulation authority about your report. Thank you.',
+  backToResult: 'Back to the result',
+  reportLink: 'Report a problem',
+};
+
+const TEXTS: Record<Lang, ReportTexts> = { zh, en };
+
+export function reportTextsFor(lang: Lang): ReportTexts {
+  return TEXTS[lang];
+}
