@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { SYSTEM_ACTOR } from '../../server/audit/audit-schema';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
-import { findChromium, launchChromium } from '../helpers/e2e-browser';
+import { findChromium, launchChromium, waitForExpression } from '../helpers/e2e-browser';
 import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
@@ -375,7 +375,8 @@ maybe('report form and inspector console in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.locator('#sign-out').waitFor();
     // Focus moves to the new view's heading, so a screen reader announces it.
-    await page.waitForFunction(
+    await waitForExpression(
+      page,
       'document.activeElement && document.activeElement.classList.contains("view-heading")',
     );
     await expect(page.evaluate('document.activeElement.textContent')).resolves.toBe(
@@ -383,7 +384,7 @@ maybe('report form and inspector console in Chromium', () => {
     );
     await page.getByRole('link', { name: 'Cases' }).focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction('document.activeElement && document.activeElement.textContent === "Cases"');
+    await waitForExpression(page, 'document.activeElement && document.activeElement.textContent === "Cases"');
     await context.close();
   }, 30_000);
 });

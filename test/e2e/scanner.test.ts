@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { decodeFields, encodeFields, fragmentOf, parseQrUrl } from '../../server/qr/qr-payload';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
-import { findChromium, launchChromium } from '../helpers/e2e-browser';
+import { findChromium, launchChromium, waitForExpression } from '../helpers/e2e-browser';
 import { writeQrPng, writeQrY4m } from '../helpers/e2e-media';
 import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
 
@@ -175,7 +175,8 @@ maybe('scanning page in Chromium', () => {
     await page.goto(`${app.baseUrl}/`);
     await scanWithCamera(page);
     await expect(page.locator('#scanner-status').getAttribute('role')).resolves.toBe('status');
-    await page.waitForFunction(
+    await waitForExpression(
+      page,
       'document.querySelector("#scanner-status").textContent.includes("相机权限被拒绝")',
     );
     await expect(page.locator('#camera-start').isVisible()).resolves.toBe(true);
@@ -256,7 +257,7 @@ maybe('scanning page in Chromium', () => {
     const { context, page } = await newPage();
     await page.goto(`${app.baseUrl}/`);
     // The page saves the published keys (and starts the decoder worker) as soon as it loads.
-    await page.waitForFunction('localStorage.getItem("certwatch.jwks.v1") !== null');
+    await waitForExpression(page, 'localStorage.getItem("certwatch.jwks.v1") !== null');
     await context.setOffline(true);
     await scanWithCamera(page);
     expect(await verdictOf(page)).toBe('OFFLINE_GENUINE');

@@ -3,7 +3,7 @@
  * browsers here; Debian's `chromium` package is used, see /work/shared/TESTING.md).
  */
 import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const CANDIDATES = [
   process.env.CHROMIUM_PATH,
@@ -43,4 +43,17 @@ export function launchChromium(
     args.push('--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${options.fakeVideo}`);
   }
   return chromium.launch({ executablePath, headless: true, args, timeout: 30_000 });
+}
+
+/**
+ * Waits until a JavaScript expression is true in the page. Not `page.waitForFunction`: when its first
+ * check fails it polls by evaluating the string inside the page, which the pages' CSP (no unsafe-eval)
+ * refuses, so such a test failed whenever it had to wait. `page.evaluate` goes through DevTools instead.
+ */
+export async function waitForExpression(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
