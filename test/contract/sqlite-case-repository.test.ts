@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import { openSqlite } from '../../server/platform/sqlite';
 import { createSqliteCaseRepository } from '../../server/supervision/sqlite-case-repository';
-import { openSqliteRepository } from '../helpers/sqlite-harness';
-import { tempDir } from '../helpers/test-app';
+import { eachSqliteFile, openSqliteRepository } from '../helpers/sqlite-harness';
 import { caseRepositoryContract, created, makeCase } from './case-repository.contract';
 
 caseRepositoryContract({
@@ -12,19 +9,10 @@ caseRepositoryContract({
 });
 
 describe('SQLite case repository', () => {
-  let dir: string;
-  let db: ReturnType<typeof openSqlite>;
-  beforeEach(() => {
-    dir = tempDir();
-    db = openSqlite(dir);
-  });
-  afterEach(() => {
-    db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const file = eachSqliteFile();
 
   test('when events are edited or deleted behind the adapter, then the registry file itself refuses', async () => {
-    const repo = createSqliteCaseRepository(db);
+    const repo = createSqliteCaseRepository(file.db);
     const record = makeCase();
     await repo.create(record, created(record));
     for (const sql of [
@@ -32,24 +20,24 @@ describe('SQLite case repository', () => {
       'DELETE FROM case_events WHERE case_id = ?',
       'DELETE FROM cases WHERE id = ?',
     ]) {
-      expect(() => db.prepare(sql).run(record.id)).toThrow(/never/);
+      expect(() => file.db.prepare(sql).run(record.id)).toThrow(/never/);
     }
     await expect(repo.findById(record.id)).resolves.toEqual({ ...record, events: [created(record)] });
   });
 
   test('when a decided case is changed behind the adapter, or a version skipped, then the registry file refuses', async () => {
-    const repo = createSqliteCaseRepository(db);
+    const repo = createSqliteCaseRepository(file.db);
     const record = makeCase();
     await repo.create(record, created(record));
-    expect(() => db.prepare('UPDATE cases SET version = 5 WHERE id = ?').run(record.id)).toThrow(
+    expect(() => file.db.prepare('UPDATE cases SET version = 5 WHERE id = ?').run(record.id)).toThrow(
       /one version at a time/,
     );
-    db.prepare("UPDATE cases SET state = 'dismissed', version = 2 WHERE id = ?").run(record.id);
+    file.db.prepare("UPDATE cases SET state = 'dismissed', version = 2 WHERE id = ?").run(record.id);
     for (const sql of [
       "UPDATE cases SET state = 'open', version = 3 WHERE id = ?",
       "UPDATE cases SET doc = json_set(doc, '$.title', 'changed'), version = 3 WHERE id = ?",
     ]) {
-      expect(() => db.prepare(sql).run(record.id)).toThrow(/decided case is final/);
+      expect(() => file.db.prepare(sql).run(record.id)).toThrow(/decided case is final/);
     }
   });
 });

@@ -1,8 +1,6 @@
-import { openSqliteRepository } from '../helpers/sqlite-harness';
-import fs from 'node:fs';
+import { eachSqliteFile, openSqliteRepository } from '../helpers/sqlite-harness';
 import { openSqlite } from '../../server/platform/sqlite';
 import { createSqliteDishonestyRepository } from '../../server/supervision/sqlite-dishonesty-repository';
-import { tempDir } from '../helpers/test-app';
 import { dishonestyRepositoryContract, makeRecord, makeRepair } from './dishonesty-repository.contract';
 
 dishonestyRepositoryContract({
@@ -12,19 +10,10 @@ dishonestyRepositoryContract({
 });
 
 describe('SQLite dishonesty repository', () => {
-  let dir: string;
-  let db: ReturnType<typeof openSqlite>;
-  beforeEach(() => {
-    dir = tempDir();
-    db = openSqlite(dir);
-  });
-  afterEach(() => {
-    db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const file = eachSqliteFile();
 
   test('when a record is edited or deleted behind the adapter, then the registry file itself refuses', async () => {
-    const repo = createSqliteDishonestyRepository(db);
+    const repo = createSqliteDishonestyRepository(file.db);
     const record = makeRecord();
     await repo.create(record);
     const attempts = [
@@ -34,13 +23,13 @@ describe('SQLite dishonesty repository', () => {
       'DELETE FROM dishonesty_records WHERE id = ?',
     ];
     for (const sql of attempts) {
-      expect(() => db.prepare(sql).run(record.id)).toThrow(/never|only ever/);
+      expect(() => file.db.prepare(sql).run(record.id)).toThrow(/never|only ever/);
     }
     await expect(repo.findById(record.id)).resolves.toEqual(record);
   });
 
   test('when a repaired record is moved back to listed by hand, then the registry file refuses', async () => {
-    const repo = createSqliteDishonestyRepository(db);
+    const repo = createSqliteDishonestyRepository(file.db);
     const record = makeRecord();
     await repo.create(record);
     const repair = makeRepair(record.id);
@@ -52,14 +41,14 @@ describe('SQLite dishonesty repository', () => {
       decidedBy: 'x',
     });
     expect(() =>
-      db
+      file.db
         .prepare("UPDATE dishonesty_records SET state = 'listed', superseded_by = NULL WHERE id = ?")
         .run(record.id),
     ).toThrow(/only ever/);
     expect(() =>
-      db.prepare('UPDATE dishonesty_repairs SET decision = NULL WHERE id = ?').run(repair.id),
+      file.db.prepare('UPDATE dishonesty_repairs SET decision = NULL WHERE id = ?').run(repair.id),
     ).toThrow(/decided once/);
-    expect(() => db.prepare('DELETE FROM dishonesty_repairs WHERE id = ?').run(repair.id)).toThrow(
+    expect(() => file.db.prepare('DELETE FROM dishonesty_repairs WHERE id = ?').run(repair.id)).toThrow(
       /never deleted/,
     );
   });
@@ -67,20 +56,24 @@ describe('SQLite dishonesty repository', () => {
   test('when the registry file is reopened, then records and repairs are still there', async () => {
     const record = makeRecord();
     const repair = makeRepair(record.id);
-    await createSqliteDishonestyRepository(db).create(record);
-    await createSqliteDishonestyRepository(db).createRepair(repair);
-    db.close();
-    db = openSqlite(dir);
-    const repo = createSqliteDishonestyRepository(db);
+    await createSqliteDishonestyRepository(file.db).create(record);
+    await createSqliteDishonestyRepository(file.db).createRepair(repair);
+    file.db.close();
+    file.db = openSqlite(file.dir);
+    const repo = createSqliteDishonestyRepository(file.db);
     await expect(repo.findById(record.id)).resolves.toEqual(record);
     await expect(repo.listRepairs(record.id)).resolves.toEqual([repair]);
   });
 
   test('when a stored row is damaged, then reading it fails loudly instead of returning half a record', async () => {
-    db.prepare(
-      `INSERT INTO dishonesty_records (id, kind, subject_key, body_code, start_date, created_at, state, doc)
+    file.db
+      .prepare(
+        `INSERT INTO dishonesty_records (id, kind, subject_key, body_code, start_date, created_at, state, doc)
        VALUES ('AAAAAAAAAAAAAAAAAAAAAA', 'organisation', 'X', NULL, '2020-01-01', '2020-01-01T00:00:00.000Z', 'listed', ?)`,
-    ).run(JSON.stringify({ id: 'AAAAAAAAAAAAAAAAAAAAAA', severity: 'apocalyptic' }));
-    await expect(createSqliteDishonestyRepository(db).findById('AAAAAAAAAAAAAAAAAAAAAA')).rejects.toThrow();
+      )
+      .run(JSON.stringify({ id: 'AAAAAAAAAAAAAAAAAAAAAA', severity: 'apocalyptic' }));
+    await expect(
+      createSqliteDishonestyRepository(file.db).findById('AAAAAAAAAAAAAAAAAAAAAA'),
+    ).rejects.toThrow();
   });
 });

@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import { openSqlite, type SqliteDatabase } from '../../server/platform/sqlite';
 import { createSqliteSignalRepository } from '../../server/supervision/sqlite-signal-repository';
-import { openSqliteRepository } from '../helpers/sqlite-harness';
-import { tempDir } from '../helpers/test-app';
+import { eachSqliteFile, openSqliteRepository } from '../helpers/sqlite-harness';
 import { signalRepositoryContract } from './signal-repository.contract';
 
 signalRepositoryContract({
@@ -12,16 +9,7 @@ signalRepositoryContract({
 });
 
 describe('SQLite signal repository', () => {
-  let dir: string;
-  let db: SqliteDatabase;
-  beforeEach(() => {
-    dir = tempDir();
-    db = openSqlite(dir);
-  });
-  afterEach(() => {
-    db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const file = eachSqliteFile();
 
   const draft = {
     ruleId: 'issued-before-audit-end',
@@ -34,23 +22,23 @@ describe('SQLite signal repository', () => {
   const id = 'BBBBBBBBBBBBBBBBBBBBBB';
 
   test('when a signal is deleted or its key changed in the file, then the database refuses', async () => {
-    await createSqliteSignalRepository(db).raise([{ id, draft }], '2026-03-01T00:00:00.000Z');
-    expect(() => db.prepare('DELETE FROM signals WHERE id = ?').run(id)).toThrow(/never deleted/);
-    expect(() => db.prepare("UPDATE signals SET dedup_key = 'other' WHERE id = ?").run(id)).toThrow(
+    await createSqliteSignalRepository(file.db).raise([{ id, draft }], '2026-03-01T00:00:00.000Z');
+    expect(() => file.db.prepare('DELETE FROM signals WHERE id = ?').run(id)).toThrow(/never deleted/);
+    expect(() => file.db.prepare("UPDATE signals SET dedup_key = 'other' WHERE id = ?").run(id)).toThrow(
       /keeps its id and dedup key/,
     );
   });
 
   test('when a stored row is damaged, then reading it fails loudly instead of reaching the queue half-read', async () => {
-    const repo = createSqliteSignalRepository(db);
+    const repo = createSqliteSignalRepository(file.db);
     await repo.raise([{ id, draft }], '2026-03-01T00:00:00.000Z');
-    db.prepare("UPDATE signals SET doc = json_set(doc, '$.severity', 'severe') WHERE id = ?").run(id);
+    file.db.prepare("UPDATE signals SET doc = json_set(doc, '$.severity', 'severe') WHERE id = ?").run(id);
     await expect(repo.findById(id)).rejects.toThrow();
     await expect(repo.list({}, { offset: 0, limit: 10 })).rejects.toThrow();
   });
 
   test('when the queue is filtered by state, then the state index answers it', () => {
-    const plan = db
+    const plan = file.db
       .prepare(
         "EXPLAIN QUERY PLAN SELECT s.doc FROM signals s WHERE s.state = 'open' ORDER BY s.last_raised_at DESC, s.id DESC LIMIT 20",
       )

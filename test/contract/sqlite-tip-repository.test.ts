@@ -1,26 +1,14 @@
-import fs from 'node:fs';
-import { openSqlite } from '../../server/platform/sqlite';
 import { createSqliteTipRepository } from '../../server/supervision/sqlite-tip-repository';
-import { openSqliteRepository } from '../helpers/sqlite-harness';
-import { tempDir } from '../helpers/test-app';
+import { eachSqliteFile, openSqliteRepository } from '../helpers/sqlite-harness';
 import { makeTip, PNG_BYTES, tipRepositoryContract } from './tip-repository.contract';
 
 tipRepositoryContract({ name: 'sqlite', options: {}, open: openSqliteRepository(createSqliteTipRepository) });
 
 describe('SQLite tip repository', () => {
-  let dir: string;
-  let db: ReturnType<typeof openSqlite>;
-  beforeEach(() => {
-    dir = tempDir();
-    db = openSqlite(dir);
-  });
-  afterEach(() => {
-    db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const file = eachSqliteFile();
 
   test('when a tip or its photo is edited or deleted behind the adapter, then the registry file itself refuses', async () => {
-    const repo = createSqliteTipRepository(db);
+    const repo = createSqliteTipRepository(file.db);
     const tip = makeTip({ hasPhoto: true });
     await repo.create(tip, { contentType: 'image/png', data: PNG_BYTES });
     const attempts = [
@@ -31,16 +19,19 @@ describe('SQLite tip repository', () => {
       "UPDATE tip_photos SET content_type = 'text/html' WHERE tip_id = ?",
       'DELETE FROM tip_photos WHERE tip_id = ?',
     ];
-    for (const sql of attempts) expect(() => db.prepare(sql).run(tip.id)).toThrow(/never|kept as received/);
+    for (const sql of attempts)
+      expect(() => file.db.prepare(sql).run(tip.id)).toThrow(/never|kept as received/);
     await expect(repo.findById(tip.id)).resolves.toEqual(tip);
     expect((await repo.findPhoto(tip.id))?.contentType).toBe('image/png');
   });
 
   test('when a stored row is damaged, then reading it fails loudly instead of returning half a tip', async () => {
-    db.prepare(
-      `INSERT INTO tips (id, reference, state, case_id, received_at, doc)
+    file.db
+      .prepare(
+        `INSERT INTO tips (id, reference, state, case_id, received_at, doc)
        VALUES ('AAAAAAAAAAAAAAAAAAAAAA', 'T-20260302-AAAAAAAA', 'new', NULL, '2026-03-02T00:00:00.000Z', ?)`,
-    ).run(JSON.stringify({ id: 'AAAAAAAAAAAAAAAAAAAAAA', category: 'counterfeit' }));
-    await expect(createSqliteTipRepository(db).findById('AAAAAAAAAAAAAAAAAAAAAA')).rejects.toThrow();
+      )
+      .run(JSON.stringify({ id: 'AAAAAAAAAAAAAAAAAAAAAA', category: 'counterfeit' }));
+    await expect(createSqliteTipRepository(file.db).findById('AAAAAAAAAAAAAAAAAAAAAA')).rejects.toThrow();
   });
 });

@@ -16,3 +16,20 @@ export function openSqliteRepository<R>(create: (db: SqliteDatabase) => R) {
     };
   };
 }
+
+/**
+ * For the tests of the describe block it is called in: a fresh migrated SQLite file each (`file.db`,
+ * in `file.dir`), closed and removed after the test. A test may close and reopen `file.db`.
+ */
+export function eachSqliteFile(): { db: SqliteDatabase; readonly dir: string } {
+  const file = {} as { db: SqliteDatabase; dir: string };
+  beforeEach(() => {
+    file.dir = tempDir();
+    file.db = openSqlite(file.dir);
+  });
+  afterEach(() => {
+    if (file.db.open) file.db.close();
+    fs.rmSync(file.dir, { recursive: true, force: true });
+  });
+  return file;
+}
