@@ -784,3 +784,37 @@ describe('secrets never leave the token record', () => {
     }
   });
 });
+
+describe('authenticated read routes: each refuses every caller outside the roles its description names', () => {
+  let f: Fixture;
+  let tokens: Tokens;
+  beforeAll(async () => {
+    ({ f, tokens } = await setup());
+  });
+  afterAll(() => f.t.close());
+
+  /** A path of the description with a well-formed value for each parameter (the caller is refused first). */
+  const concrete = (p: string) =>
+    p.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'code' ? f.body.code : 'A'.repeat(22)));
+
+  test('when every documented GET with roles is called without a token and with each other role, then 401 and 403', async () => {
+    const doc = await request(f.t.app).get('/api/v1/openapi.json');
+    const paths = doc.body.paths as Record<string, Record<string, { 'x-roles'?: Role[] }>>;
+    const reads = Object.entries(paths).flatMap(([p, item]) =>
+      item.get?.['x-roles'] ? [{ path: concrete(p), roles: item.get['x-roles'] }] : [],
+    );
+    expect(reads.length).toBeGreaterThan(10);
+    const refusals: string[] = [];
+    for (const { path: p, roles } of reads) {
+      const anonymous = await request(f.t.app).get(p);
+      if (anonymous.status !== 401) refusals.push(`${p} without a token: ${anonymous.status}`);
+      for (const role of ROLES.filter((r) => !roles.includes(r))) {
+        const token = role === 'body' ? tokens.ownBody : tokens.ofRole[role];
+        const res = await request(f.t.app).get(p).set('Authorization', `Bearer ${token}`);
+        if (res.status !== 403 || res.body.code !== 'FORBIDDEN')
+          refusals.push(`${p} as ${role}: ${res.status}`);
+      }
+    }
+    expect(refusals).toEqual([]);
+  });
+});
