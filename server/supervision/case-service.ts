@@ -26,7 +26,7 @@ import type { InspectorService } from './inspector-service';
 import type { Signal, SignalState } from './signal-schema';
 import type { Tip } from './tip-schema';
 import type { TipService } from './tip-service';
-import { newWorkflowId, randomCrockford } from './workflow-input';
+import { newWorkflowId, randomCrockford } from './workflow-ids';
 
 /** What the case workflow needs of the signals (the signal service answers SIGNAL_NOT_FOUND itself). */
 export interface CaseSignals {

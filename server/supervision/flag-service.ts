@@ -4,7 +4,7 @@ import type { CertificateService } from '../certificates/certificate-service';
 import { AppError } from '../platform/errors';
 import type { FlagRepository } from './flag-repository';
 import type { CreateFlagInput, Flag, FlagState } from './flag-schema';
-import { newWorkflowId } from './workflow-input';
+import { newWorkflowId } from './workflow-ids';
 
 export interface FlagService {
   /** Flags a certificate of the registry (CERTIFICATE_NOT_FOUND otherwise). Audited. */

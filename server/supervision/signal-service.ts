@@ -11,7 +11,7 @@ import {
   type SignalView,
   type TriageSignalRequest,
 } from './signal-schema';
-import { newWorkflowId } from './workflow-input';
+import { newWorkflowId } from './workflow-ids';
 
 /** What the queue shows of a rule. */
 export interface RuleTitle {

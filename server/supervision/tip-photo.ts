@@ -1,5 +1,6 @@
 import { AppError } from '../platform/errors';
-import { MAX_PHOTO_BYTES, type PhotoType, type TipPhoto } from './tip-schema';
+import type { TipPhoto } from './tip-repository';
+import { MAX_PHOTO_BYTES, type PhotoType } from './tip-schema';
 
 /** The first bytes each accepted type starts with (WebP: a RIFF container whose form type is WEBP). */
 const MAGIC: Record<PhotoType, (bytes: Buffer) => boolean> = {

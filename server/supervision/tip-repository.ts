@@ -1,4 +1,10 @@
-import type { Tip, TipPhoto, TipState } from './tip-schema';
+import type { PhotoType, Tip, TipState } from './tip-schema';
+
+/** A tip's photo: its checked type and its bytes. */
+export interface TipPhoto {
+  contentType: PhotoType;
+  data: Buffer;
+}
 
 /**
  * Public tips, with their photos stored apart (a list never reads image bytes). A tip is kept as it was

@@ -70,11 +70,6 @@ export const tipSchema = z
   .meta({ id: 'Tip' });
 export type Tip = z.infer<typeof tipSchema>;
 
-export interface TipPhoto {
-  contentType: PhotoType;
-  data: Buffer;
-}
-
 /** The normalised identifier, then its own check (with its own error code). */
 const identifier = (max: number) =>
   z

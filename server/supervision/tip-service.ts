@@ -9,7 +9,7 @@ import { networkHash } from '../qr/scan-recorder';
 import { decodePhoto } from './tip-photo';
 import type { TipRepository } from './tip-repository';
 import type { SubmitTipInput, Tip, TipCertificate, TipReceipt, TipState } from './tip-schema';
-import { newWorkflowId, randomCrockford } from './workflow-input';
+import { newWorkflowId, randomCrockford } from './workflow-ids';
 
 export interface TipService {
   /**

@@ -1,26 +1,13 @@
 /**
- * What the inspector workflow (tips, flags, cases) shares: record ids, random references, text fields
- * and paging. One place, so that the three features check input the same way.
+ * What the inspector workflow (tips, flags, cases) shares: id shapes, text fields and paging. One
+ * place, so that the three features check input the same way. Free of Node's modules: the console's
+ * browser code reads the schemas built on it (new ids and references: workflow-ids.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { hasForbiddenCharacters, normalizeText, toHalfWidth } from '../platform/normalize';
 
 /** Record ids: 128 random bits, base64url, like certificate public ids (nothing to count up in a URL). */
 export const workflowIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'an id: 22 base64url characters');
-
-export const newWorkflowId = (): string => randomBytes(16).toString('base64url');
-
-/** Crockford's base32: no I, L, O or U, so a reference read out over the phone is not misheard. */
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-/** `length` random Crockford base32 characters (5 random bits each). */
-export function randomCrockford(length: number): string {
-  const bytes = randomBytes(length);
-  let out = '';
-  for (const byte of bytes) out += CROCKFORD[byte & 31];
-  return out;
-}
 
 const controlMessage = {
   message: 'must not contain control or invisible characters',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TipRepository } from '../../server/supervision/tip-repository';
-import type { Tip, TipPhoto } from '../../server/supervision/tip-schema';
+import type { TipPhoto } from '../../server/supervision/tip-repository';
+import type { Tip } from '../../server/supervision/tip-schema';
 
 export interface TipRepositoryHarness {
   name: string;

@@ -176,7 +176,7 @@ export async function decideForm(
       const records = RECORD_KINDS.filter((kind) => confirmed && checked(form, `record-${kind}`)).map(
         (kind) => ({
           subject: subjectOf(form, kind),
-          severity: valueOf(form, `record-${kind}-severity`),
+          severity: valueOf(form, `record-${kind}-severity`) as Severity,
         }),
       );
       return act({
