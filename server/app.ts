@@ -40,7 +40,7 @@ import { drawRoutes } from './supervision/draw-routes';
 import { createDrawService, tiersFromCredit, type DrawService } from './supervision/draw-service';
 import { inspectorRoutes } from './supervision/inspector-routes';
 import { createInspectorService, type InspectorService } from './supervision/inspector-service';
-import { createCreditService, type CreditService } from './supervision/credit-service';
+import { createCreditService, creditSignalsFrom, type CreditService } from './supervision/credit-service';
 import { dishonestyPageRoutes } from './supervision/dishonesty-page';
 import { inspectPageRoutes } from './supervision/inspect-page';
 import { reportPageRoutes } from './supervision/report-page';
@@ -110,7 +110,12 @@ export function createServices(deps: AppDeps): Services {
     ttlSeconds: config.CACHE_TTL_SECONDS,
     now: deps.now,
   });
-  const credit = createCreditService({ dishonesty, bodies, now: deps.now });
+  const credit = createCreditService({
+    dishonesty,
+    bodies,
+    signals: creditSignalsFrom(stores.signals),
+    now: deps.now,
+  });
   const certificates = createCertificateService({
     certificates: stores.certificates,
     bodies,

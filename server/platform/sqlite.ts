@@ -327,6 +327,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER case_events_never_deleted BEFORE DELETE ON case_events
   BEGIN SELECT RAISE(ABORT, 'case events are never deleted'); END;
   `,
+  `
+  -- What a signal is about, as one value (credit levels read a subject's unresolved signals).
+  ALTER TABLE signals ADD COLUMN subject_ref TEXT
+    GENERATED ALWAYS AS (json_extract(doc, '$.subject.kind') || ':' || json_extract(doc, '$.subject.key')) VIRTUAL;
+  CREATE INDEX signals_subject ON signals (subject_ref, state);
+  CREATE INDEX signals_body_state ON signals (body_code, state);
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

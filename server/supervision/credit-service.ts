@@ -14,11 +14,12 @@ import {
 } from './credit-schema';
 import type { DishonestyRecord } from './dishonesty-schema';
 import type { DishonestyService } from './dishonesty-service';
+import type { SignalRepository } from './signal-repository';
 
 /** The subject of an assessment. */
 export type CreditSubject = { kind: 'organisation'; creditCode: string } | { kind: 'body'; bodyCode: string };
 
-/** An open risk signal about a subject, as the rules engine (issue 5, item 2) will raise them. */
+/** An unresolved risk signal about a subject (open, or in a case not yet decided). */
 export interface CreditSignal {
   id: string;
   rule: string;
@@ -26,13 +27,45 @@ export interface CreditSignal {
 }
 
 /**
- * Hook for risk signals. Credit levels come from dishonesty records today; once the risk-signal rules
- * engine exists, it implements this and is passed to createCreditService, and its open high-severity
- * signals lower a level by one step (rule HIGH_RISK_SIGNALS) without anything else changing.
+ * Where risk signals come from: unresolved high-severity signals lower a level by one step (rule
+ * HIGH_RISK_SIGNALS). `creditSignalsFrom` reads them from the signal store.
  */
 export interface CreditSignalSource {
-  /** Open signals per subject, keyed by `subjectRef(subject)`; subjects without signals may be absent. */
+  /** Unresolved signals per subject, keyed by `subjectRef(subject)`; subjects without signals may be absent. */
   openSignals(subjects: readonly CreditSubject[]): Promise<Map<string, CreditSignal[]>>;
+}
+
+/**
+ * The signal store as a CreditSignalSource, in one read per batch: an organisation's signals are those
+ * about it (ban-period hopping...); a body's are every signal naming it, about itself, its certificates
+ * or its auditors ("whoever issues is responsible").
+ */
+export function creditSignalsFrom(
+  store: Pick<SignalRepository, 'findUnresolvedConcerning'>,
+): CreditSignalSource {
+  return {
+    async openSignals(subjects) {
+      const creditCodes = new Set(subjects.flatMap((s) => (s.kind === 'organisation' ? [s.creditCode] : [])));
+      const bodyCodes = new Set(subjects.flatMap((s) => (s.kind === 'body' ? [s.bodyCode] : [])));
+      const found = await store.findUnresolvedConcerning({
+        creditCodes: [...creditCodes],
+        bodyCodes: [...bodyCodes],
+      });
+      const bySubject = new Map<string, CreditSignal[]>();
+      const add = (ref: string, signal: CreditSignal) =>
+        bySubject.set(ref, [...(bySubject.get(ref) ?? []), signal]);
+      for (const s of found) {
+        const signal = { id: s.id, rule: s.ruleId, severity: s.severity };
+        if (s.subject.kind === 'organisation' && creditCodes.has(s.subject.key)) {
+          add(subjectRef({ kind: 'organisation', creditCode: s.subject.key }), signal);
+        }
+        if (s.bodyCode !== undefined && bodyCodes.has(s.bodyCode)) {
+          add(subjectRef({ kind: 'body', bodyCode: s.bodyCode }), signal);
+        }
+      }
+      return bySubject;
+    },
+  };
 }
 
 export function subjectRef(subject: CreditSubject): string {
@@ -46,7 +79,7 @@ const DESCRIPTIONS: Record<CreditReason['rule'], string> = {
   MODERATE_RECORD: 'An active moderate record.',
   SERIOUS_RECORD: 'An active serious or grave record.',
   AUDITORS_LISTED: 'Auditors of this body are listed: the body is a key supervision target, level at best B.',
-  HIGH_RISK_SIGNALS: 'Open high-severity risk signals: one level lower.',
+  HIGH_RISK_SIGNALS: 'Unresolved high-severity risk signals (open or in a case): one level lower.',
 };
 
 const worse = (a: CreditLevel, b: CreditLevel): CreditLevel =>

@@ -50,6 +50,9 @@ mongoSignalSchema.index({ lastRaisedAt: -1, _id: -1 });
 for (const field of ['state', 'ruleId', 'severity', 'bodyCode', 'certificatePublicIds']) {
   mongoSignalSchema.index({ [field]: 1, lastRaisedAt: -1, _id: -1 });
 }
+// A subject's unresolved signals (credit levels).
+mongoSignalSchema.index({ 'subject.kind': 1, 'subject.key': 1, state: 1 });
+mongoSignalSchema.index({ bodyCode: 1, state: 1 });
 
 /** The Signal model on this connection (compiled once per connection). */
 export function signalModel(conn: Connection): Model<SignalDoc> {
@@ -130,6 +133,18 @@ export function createMongoSignalRepository(conn: Connection): SignalRepository 
         Signals.countDocuments(query),
       ]);
       return { items: docs.map(toSignal), total };
+    },
+
+    async findUnresolvedConcerning({ creditCodes, bodyCodes }) {
+      if (creditCodes.length === 0 && bodyCodes.length === 0) return [];
+      const docs = await Signals.find({
+        state: { $in: ['open', 'in-case'] },
+        $or: [
+          { 'subject.kind': 'organisation', 'subject.key': { $in: [...creditCodes] } },
+          { bodyCode: { $in: [...bodyCodes] } },
+        ],
+      }).lean<SignalDoc[]>();
+      return docs.map(toSignal);
     },
 
     async setState(ids, state, caseId, onlyFrom) {

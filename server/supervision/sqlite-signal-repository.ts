@@ -39,6 +39,11 @@ export function createSqliteSignalRepository(db: SqliteDatabase): SignalReposito
     'INSERT OR IGNORE INTO signal_certificates (public_id, signal_id) VALUES (?, ?)',
   );
   const unlinkCertificates = db.prepare<[string]>('DELETE FROM signal_certificates WHERE signal_id = ?');
+  const unresolvedConcerning = db.prepare<[string, string], { doc: string }>(
+    `SELECT doc FROM signals WHERE state IN ('open', 'in-case') AND subject_ref IN (SELECT value FROM json_each(?))
+     UNION
+     SELECT doc FROM signals WHERE state IN ('open', 'in-case') AND body_code IN (SELECT value FROM json_each(?))`,
+  );
   // One prepared statement per combination of filters, prepared on first use.
   const statements = new Map<string, Statement<unknown[], { doc: string } | { n: number }>>();
   const prepared = <R>(sql: string) => {
@@ -163,6 +168,14 @@ export function createSqliteSignalRepository(db: SqliteDatabase): SignalReposito
 
     async setState(ids, state, caseId, onlyFrom) {
       return setStates(ids, state, caseId, onlyFrom);
+    },
+
+    async findUnresolvedConcerning({ creditCodes, bodyCodes }) {
+      if (creditCodes.length === 0 && bodyCodes.length === 0) return [];
+      const refs = creditCodes.map((code) => `organisation:${code}`);
+      return unresolvedConcerning
+        .all(JSON.stringify(refs), JSON.stringify(bodyCodes))
+        .map((r) => parse(r.doc));
     },
   };
 }

@@ -257,4 +257,48 @@ describe('risk signals API', () => {
       });
     });
   });
+
+  describe('credit levels', () => {
+    const creditOf = async (query: { creditCodes?: string[]; bodyCodes?: string[] }) => {
+      const partner = await t.tokenFor('partner');
+      const res = await request(t.app)
+        .post('/api/v1/partner/credit-queries')
+        .set('Authorization', `Bearer ${partner}`)
+        .send(query);
+      expect(res.status).toBe(200);
+      return res.body.results[0] as { level: string; reasons: Array<{ rule: string; signalIds?: string[] }> };
+    };
+
+    test('when a holder or a body has an unresolved high-severity signal, then its level is one step lower until the signal is dismissed', async () => {
+      const holder = creditCode();
+      const other = await seedBody(t.services);
+      const [aboutHolder, aboutBody, medium] = await t.services.signals.raise([
+        draft({
+          ruleId: 'ban-period-hopping',
+          severity: 'high',
+          subject: { kind: 'organisation', key: holder },
+        }),
+        draft({ severity: 'high', bodyCode: other.code }),
+        draft({ severity: 'medium', subject: { kind: 'organisation', key: holder } }),
+      ]);
+
+      expect(await creditOf({ creditCodes: [holder] })).toMatchObject({
+        level: 'B',
+        reasons: [{ rule: 'NO_ACTIVE_RECORDS' }, { rule: 'HIGH_RISK_SIGNALS', signalIds: [aboutHolder?.id] }],
+      });
+      expect(await creditOf({ bodyCodes: [other.code] })).toMatchObject({
+        level: 'B',
+        reasons: [{ rule: 'NO_ACTIVE_RECORDS' }, { rule: 'HIGH_RISK_SIGNALS', signalIds: [aboutBody?.id] }],
+      });
+      expect(medium?.severity).toBe('medium');
+
+      expect(
+        (await patch(aboutHolder?.id as string, { state: 'dismissed', note: '已核实，无违规' })).status,
+      ).toBe(200);
+      expect(await creditOf({ creditCodes: [holder] })).toMatchObject({
+        level: 'A',
+        reasons: [{ rule: 'NO_ACTIVE_RECORDS' }],
+      });
+    });
+  });
 });

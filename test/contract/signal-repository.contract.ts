@@ -272,5 +272,38 @@ export function signalRepositoryContract(harness: SignalRepositoryHarness): void
         await expect(repo.findById(open.id)).resolves.toMatchObject({ state: 'dismissed' });
       });
     });
+
+    describe('findUnresolvedConcerning', () => {
+      test('when a subject is asked about, then its open and in-case signals come back, never dismissed ones or others', async () => {
+        const holder = unique('9150').toUpperCase();
+        const body = unique('B-').toUpperCase();
+        const aboutHolder = await raiseOne(
+          makeDraft({ subject: { kind: 'organisation', key: holder }, bodyCode: unique('X-') }),
+        );
+        const inCase = await raiseOne(makeDraft({ subject: { kind: 'organisation', key: holder } }));
+        await repo.setState([inCase.id], 'in-case', 'CASE-1');
+        const dismissed = await raiseOne(makeDraft({ subject: { kind: 'organisation', key: holder } }));
+        await repo.setState([dismissed.id], 'dismissed');
+        const ofBody = await raiseOne(makeDraft({ subject: { kind: 'body', key: body }, bodyCode: body }));
+        const ofBodysAuditor = await raiseOne(
+          makeDraft({ subject: { kind: 'auditor', key: unique('2025-N1QMS-') }, bodyCode: body }),
+        );
+        // A certificate subject whose key happens to equal the credit code is not about the organisation.
+        await raiseOne(makeDraft({ subject: { kind: 'certificate', key: holder } }));
+        const ids = async (creditCodes: string[], bodyCodes: string[]) =>
+          (await repo.findUnresolvedConcerning({ creditCodes, bodyCodes })).map((s) => s.id).sort();
+
+        expect(await ids([holder], [])).toEqual([aboutHolder.id, inCase.id].sort());
+        expect(await ids([], [body])).toEqual([ofBody.id, ofBodysAuditor.id].sort());
+        expect(await ids([holder], [body])).toEqual(
+          [aboutHolder.id, inCase.id, ofBody.id, ofBodysAuditor.id].sort(),
+        );
+        expect(await ids([], [])).toEqual([]);
+        expect(await ids([unique('9150')], [unique('B-')])).toEqual([]);
+        await expect(
+          repo.findUnresolvedConcerning({ creditCodes: [holder], bodyCodes: [] }),
+        ).resolves.toContainEqual(aboutHolder);
+      });
+    });
   });
 }
