@@ -328,7 +328,7 @@ const MIGRATIONS: readonly string[] = [
   BEGIN SELECT RAISE(ABORT, 'case events are never deleted'); END;
   `,
   `
-  -- What a signal is about, as one value (credit levels read a subject's unresolved signals).
+  -- What a signal is about, as one value (credit levels read a subject's open signals).
   ALTER TABLE signals ADD COLUMN subject_ref TEXT
     GENERATED ALWAYS AS (json_extract(doc, '$.subject.kind') || ':' || json_extract(doc, '$.subject.key')) VIRTUAL;
   CREATE INDEX signals_subject ON signals (subject_ref, state);

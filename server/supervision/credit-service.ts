@@ -19,7 +19,7 @@ import type { SignalRepository } from './signal-repository';
 /** The subject of an assessment. */
 export type CreditSubject = { kind: 'organisation'; creditCode: string } | { kind: 'body'; bodyCode: string };
 
-/** An unresolved risk signal about a subject (open, or in a case not yet decided). */
+/** An open risk signal about a subject (not dismissed, not taken into a case). */
 export interface CreditSignal {
   id: string;
   rule: string;
@@ -27,11 +27,11 @@ export interface CreditSignal {
 }
 
 /**
- * Where risk signals come from: unresolved high-severity signals lower a level by one step (rule
+ * Where risk signals come from: open high-severity signals lower a level by one step (rule
  * HIGH_RISK_SIGNALS). `creditSignalsFrom` reads them from the signal store.
  */
 export interface CreditSignalSource {
-  /** Unresolved signals per subject, keyed by `subjectRef(subject)`; subjects without signals may be absent. */
+  /** Open signals per subject, keyed by `subjectRef(subject)`; subjects without signals may be absent. */
   openSignals(subjects: readonly CreditSubject[]): Promise<Map<string, CreditSignal[]>>;
 }
 
@@ -40,14 +40,12 @@ export interface CreditSignalSource {
  * about it (ban-period hopping...); a body's are every signal naming it, about itself, its certificates
  * or its auditors ("whoever issues is responsible").
  */
-export function creditSignalsFrom(
-  store: Pick<SignalRepository, 'findUnresolvedConcerning'>,
-): CreditSignalSource {
+export function creditSignalsFrom(store: Pick<SignalRepository, 'findOpenConcerning'>): CreditSignalSource {
   return {
     async openSignals(subjects) {
       const creditCodes = new Set(subjects.flatMap((s) => (s.kind === 'organisation' ? [s.creditCode] : [])));
       const bodyCodes = new Set(subjects.flatMap((s) => (s.kind === 'body' ? [s.bodyCode] : [])));
-      const found = await store.findUnresolvedConcerning({
+      const found = await store.findOpenConcerning({
         creditCodes: [...creditCodes],
         bodyCodes: [...bodyCodes],
       });
@@ -79,7 +77,7 @@ const DESCRIPTIONS: Record<CreditReason['rule'], string> = {
   MODERATE_RECORD: 'An active moderate record.',
   SERIOUS_RECORD: 'An active serious or grave record.',
   AUDITORS_LISTED: 'Auditors of this body are listed: the body is a key supervision target, level at best B.',
-  HIGH_RISK_SIGNALS: 'Unresolved high-severity risk signals (open or in a case): one level lower.',
+  HIGH_RISK_SIGNALS: 'Open high-severity risk signals: one level lower.',
 };
 
 const worse = (a: CreditLevel, b: CreditLevel): CreditLevel =>

@@ -50,7 +50,7 @@ mongoSignalSchema.index({ lastRaisedAt: -1, _id: -1 });
 for (const field of ['state', 'ruleId', 'severity', 'bodyCode', 'certificatePublicIds']) {
   mongoSignalSchema.index({ [field]: 1, lastRaisedAt: -1, _id: -1 });
 }
-// A subject's unresolved signals (credit levels).
+// A subject's open signals (credit levels).
 mongoSignalSchema.index({ 'subject.kind': 1, 'subject.key': 1, state: 1 });
 mongoSignalSchema.index({ bodyCode: 1, state: 1 });
 
@@ -135,10 +135,10 @@ export function createMongoSignalRepository(conn: Connection): SignalRepository 
       return { items: docs.map(toSignal), total };
     },
 
-    async findUnresolvedConcerning({ creditCodes, bodyCodes }) {
+    async findOpenConcerning({ creditCodes, bodyCodes }) {
       if (creditCodes.length === 0 && bodyCodes.length === 0) return [];
       const docs = await Signals.find({
-        state: { $in: ['open', 'in-case'] },
+        state: 'open',
         $or: [
           { 'subject.kind': 'organisation', 'subject.key': { $in: [...creditCodes] } },
           { bodyCode: { $in: [...bodyCodes] } },

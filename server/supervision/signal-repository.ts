@@ -54,11 +54,11 @@ export interface SignalRepository {
   ): Promise<Signal[]>;
 
   /**
-   * The unresolved signals (open or in a case, not dismissed) about these subjects: signals whose subject
+   * The open signals (not yet dismissed or taken into a case, whose outcome then speaks) about these subjects: signals whose subject
    * is one of the organisations (by credit code), and every signal naming one of the bodies (`bodyCode`:
    * the body's own and those about its certificates and auditors). In no particular order; each once.
    */
-  findUnresolvedConcerning(query: {
+  findOpenConcerning(query: {
     creditCodes: readonly string[];
     bodyCodes: readonly string[];
   }): Promise<Signal[]>;

@@ -39,10 +39,10 @@ export function createSqliteSignalRepository(db: SqliteDatabase): SignalReposito
     'INSERT OR IGNORE INTO signal_certificates (public_id, signal_id) VALUES (?, ?)',
   );
   const unlinkCertificates = db.prepare<[string]>('DELETE FROM signal_certificates WHERE signal_id = ?');
-  const unresolvedConcerning = db.prepare<[string, string], { doc: string }>(
-    `SELECT doc FROM signals WHERE state IN ('open', 'in-case') AND subject_ref IN (SELECT value FROM json_each(?))
+  const openConcerning = db.prepare<[string, string], { doc: string }>(
+    `SELECT doc FROM signals WHERE state = 'open' AND subject_ref IN (SELECT value FROM json_each(?))
      UNION
-     SELECT doc FROM signals WHERE state IN ('open', 'in-case') AND body_code IN (SELECT value FROM json_each(?))`,
+     SELECT doc FROM signals WHERE state = 'open' AND body_code IN (SELECT value FROM json_each(?))`,
   );
   // One prepared statement per combination of filters, prepared on first use.
   const statements = new Map<string, Statement<unknown[], { doc: string } | { n: number }>>();
@@ -170,12 +170,10 @@ export function createSqliteSignalRepository(db: SqliteDatabase): SignalReposito
       return setStates(ids, state, caseId, onlyFrom);
     },
 
-    async findUnresolvedConcerning({ creditCodes, bodyCodes }) {
+    async findOpenConcerning({ creditCodes, bodyCodes }) {
       if (creditCodes.length === 0 && bodyCodes.length === 0) return [];
       const refs = creditCodes.map((code) => `organisation:${code}`);
-      return unresolvedConcerning
-        .all(JSON.stringify(refs), JSON.stringify(bodyCodes))
-        .map((r) => parse(r.doc));
+      return openConcerning.all(JSON.stringify(refs), JSON.stringify(bodyCodes)).map((r) => parse(r.doc));
     },
   };
 }

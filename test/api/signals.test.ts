@@ -269,7 +269,7 @@ describe('risk signals API', () => {
       return res.body.results[0] as { level: string; reasons: Array<{ rule: string; signalIds?: string[] }> };
     };
 
-    test('when a holder or a body has an unresolved high-severity signal, then its level is one step lower until the signal is dismissed', async () => {
+    test('when a holder or a body has an open high-severity signal, then its level is one step lower until the signal is dismissed', async () => {
       const holder = creditCode();
       const other = await seedBody(t.services);
       const [aboutHolder, aboutBody, medium] = await t.services.signals.raise([
