@@ -1,9 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { Certificate, CertificateData } from './certificate-schema';
 
-/** A new public id: 128 random bits as 22 base64url characters. */
+/** Random bytes for 256 ids at a time: one call to the CSPRNG instead of one per row of an upload. */
+const POOL_BYTES = 16 * 256;
+let pool = Buffer.alloc(0);
+let used = 0;
+
+/**
+ * A new public id: 128 random bits as 22 base64url characters. The bits come from the CSPRNG in blocks
+ * (as Node's own randomUUID does); each id takes bytes no other id takes.
+ */
 export function newPublicId(): string {
-  return randomBytes(16).toString('base64url');
+  if (used + 16 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    used = 0;
+  }
+  const id = pool.toString('base64url', used, used + 16);
+  used += 16;
+  return id;
 }
 
 /** The reported fields of a stored certificate, for comparing with a new report. */

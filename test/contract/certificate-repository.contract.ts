@@ -193,8 +193,9 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
       });
 
       test('when many certificates are created, then each public id is 22 base64url characters and unique', async () => {
+        // More than one block of the id generator's random bytes (256 ids), and a part of another.
         const results = await repo.upsertMany(
-          Array.from({ length: 40 }, () => makeCertificate()),
+          Array.from({ length: 600 }, () => makeCertificate()),
           at(),
         );
         const ids = results.map((r) => r.certificate.publicId);
