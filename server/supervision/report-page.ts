@@ -1,9 +1,10 @@
 /**
  * `/report`: the public report form (a tip about a suspect certificate), server-rendered in the frame of
  * the other public pages. It works with JavaScript off: a plain form-encoded POST, refused fields shown
- * on the form in the page language, the reference number on success. Photos are left to the tip API
- * (POST /api/v1/tips): an HTML file upload would need a multipart parser this project does not carry.
+ * on the form in the page language, the reference number on success. The form is sent as
+ * multipart/form-data (busboy) so that a photo can come with it; form-encoded bodies are taken too.
  */
+import busboy from 'busboy';
 import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { publicIdSchema, type PublicCertificate } from '../certificates/certificate-schema';
 import type { CertificateService } from '../certificates/certificate-service';
@@ -14,11 +15,63 @@ import { parseInput } from '../platform/http';
 import { asLang, errorText, messagesFor, pickLang } from '../platform/i18n';
 import type { Logger } from '../platform/logger';
 import { REPORT_FIELDS, reportTextsFor, type ReportField } from './report-texts';
-import { submitTipSchema, TIP_CATEGORIES } from './tip-schema';
+import { MAX_PHOTO_BYTES, submitTipSchema, TIP_CATEGORIES } from './tip-schema';
 import type { TipService } from './tip-service';
 
 /** Form-encoded bodies: 2000 CJK characters percent-encode to 18 kB; anything much larger is not a report. */
 const FORM_LIMIT = '32kb';
+
+/** A photo sent with the form: its declared type and bytes (checked by the tip API's rules). */
+interface FormPhoto {
+  contentType: string;
+  data: Buffer;
+}
+
+/**
+ * multipart/form-data bodies: the text fields into `req.body` (as the form-encoded parser does), the one
+ * `photo` file into `res.locals.photo`; other files are drained unread. Bounded: 20 fields of at most
+ * 32 kB, one file of at most MAX_PHOTO_BYTES + 1 bytes (so that "too large" can be told from "just fits").
+ * An empty file part (the field left empty) is no photo.
+ */
+const multipartForm: RequestHandler = (req, res, next) => {
+  if (!req.is('multipart/form-data')) return next();
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      limits: { fields: 20, fieldSize: 32 * 1024, files: 1, fileSize: MAX_PHOTO_BYTES + 1, parts: 21 },
+    });
+  } catch {
+    return next(new AppError('VALIDATION_FAILED', 'The form is malformed (multipart boundary).'));
+  }
+  const fields: Record<string, string> = {};
+  let photo: FormPhoto | undefined;
+  let failed = false;
+  parser.on('field', (name, value) => {
+    fields[name] = value;
+  });
+  parser.on('file', (name, stream, info) => {
+    if (name !== 'photo') return void stream.resume();
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => {
+      const data = Buffer.concat(chunks);
+      if (data.length > 0) photo = { contentType: info.mimeType, data };
+    });
+  });
+  parser.on('error', () => {
+    failed = true;
+    req.unpipe(parser);
+    next(new AppError('VALIDATION_FAILED', 'The form is malformed.'));
+  });
+  parser.on('close', () => {
+    if (failed) return;
+    req.body = fields;
+    res.locals.photo = photo;
+    next();
+  });
+  req.pipe(parser);
+};
 
 /** What the form holds: the tip API's fields as typed (strings), before the API's own checks. */
 type FormFields = Partial<Record<ReportField, string>>;
@@ -54,11 +107,14 @@ function fieldsOf(source: unknown): FormFields {
   return out;
 }
 
-/** The tip as the API takes it: blank optional fields are "not given", not invalid. */
+/**
+ * The tip as the API takes it: blank optional fields are "not given", not invalid. A text `photo` (a
+ * form-encoded post cannot carry a file) is no photo.
+ */
 function tipInput(fields: FormFields): Record<string, string> {
   const input: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (value.trim() !== '') input[key] = value;
+    if (key !== 'photo' && value.trim() !== '') input[key] = value;
   }
   return input;
 }
@@ -67,6 +123,8 @@ function tipInput(fields: FormFields): Record<string, string> {
 function problemFields(error: AppError): ReportField[] {
   const errors = (error.details?.errors ?? []) as { field?: unknown }[];
   const named = new Set(errors.map((e) => String(e.field ?? '').split('.')[0]));
+  // The photo's bytes are checked by the tip service, after the fields: its refusals name no field.
+  if (error.code === 'INVALID_PHOTO' || error.code === 'PHOTO_TOO_LARGE') named.add('photo');
   return REPORT_FIELDS.filter((f) => named.has(f));
 }
 
@@ -138,7 +196,7 @@ ${fieldError('publicId', errorOf('publicId'))}`
     main: `<h1>${escapeHtml(r.title)}</h1>
 <p class="lead">${escapeHtml(r.lead)}</p>
 ${summary}
-<form method="post" action="${escapeHtml(href(ctx, '/report'))}" class="form report-form" accept-charset="utf-8" novalidate>
+<form method="post" action="${escapeHtml(href(ctx, '/report'))}" class="form report-form" accept-charset="utf-8" enctype="multipart/form-data" novalidate>
 ${about}
 <fieldset${categoryError ? ' aria-invalid="true"' : ''}${categoryError ? ' aria-describedby="category-error"' : ''}>
 <legend>${escapeHtml(r.categoryLegend)}</legend>
@@ -158,6 +216,9 @@ ${fieldError('bodyCode', errorOf('bodyCode'))}<input id="bodyCode" name="bodyCod
 ${fieldError('description', descriptionError)}<textarea id="description" name="description" rows="6" maxlength="2000" required${describedBy('description', true, descriptionError)}>${escapeHtml(values.description ?? '')}</textarea>
 ${textField('place', r.placeLabel, r.placeHint, values.place, errorOf('place'), 'maxlength="200" autocomplete="off"', m.optional)}
 ${textField('contact', r.contactLabel, r.contactHint, values.contact, errorOf('contact'), 'maxlength="200" autocomplete="off"', m.optional)}
+<label for="photo">${escapeHtml(r.photoLabel)}<span class="muted">${escapeHtml(m.optional)}</span></label>
+<p class="hint" id="photo-hint">${escapeHtml(r.photoHint)}</p>
+${fieldError('photo', errorOf('photo'))}<input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp"${describedBy('photo', true, errorOf('photo'))}>
 <button type="submit">${escapeHtml(r.submit)}</button>
 </form>`,
   });
@@ -260,12 +321,21 @@ export function reportPageRoutes(
   const submit: RequestHandler = async (req, res) => {
     const ctx = context(req);
     const values = fieldsOf(req.body);
+    const photo = res.locals.photo as FormPhoto | undefined;
     try {
-      const input = parseInput(submitTipSchema, tipInput(values));
+      const input = parseInput(submitTipSchema, {
+        ...tipInput(values),
+        ...(photo
+          ? { photo: { contentType: photo.contentType, base64: photo.data.toString('base64') } }
+          : {}),
+      });
       const sent = await services.tips.submit(input, { clientAddress: req.ip });
       sendHtml(res, 201, renderReportSent(ctx, sent, values.publicId));
     } catch (error) {
-      if (!isAppError(error) || (error.status !== 400 && error.status !== 422)) throw error;
+      const onTheForm =
+        isAppError(error) &&
+        (error.status === 400 || error.status === 422 || error.code === 'PHOTO_TOO_LARGE');
+      if (!onTheForm) throw error;
       const certificate = await certificateOf(values.publicId);
       const problem = { fields: problemFields(error), code: error.code };
       sendHtml(res, error.status, renderReportForm(ctx, { values, certificate, problem }));
@@ -275,6 +345,7 @@ export function reportPageRoutes(
     '/report',
     options.submitLimit ?? pass,
     express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 20 }),
+    multipartForm,
     submit,
     onError,
   );

@@ -20,6 +20,7 @@ export const REPORT_FIELDS = [
   'description',
   'place',
   'contact',
+  'photo',
 ] as const;
 export type ReportField = (typeof REPORT_FIELDS)[number];
 
@@ -40,6 +41,8 @@ export interface ReportTexts {
   placeHint: string;
   contactLabel: string;
   contactHint: string;
+  photoLabel: string;
+  photoHint: string;
   submit: string;
   /** Above the form after a refused submission; the list links to each field. */
   errorSummary: string;
@@ -80,6 +83,8 @@ const zh: ReportTexts = {
   placeHint: '例如商店、网站或招标文件的名称，最多 200 字。',
   contactLabel: '联系方式',
   contactHint: '电话或电子邮箱，方便检查人员向您核实；只有检查人员能看到，不会公开。可不填（匿名举报）。',
+  photoLabel: '照片',
+  photoHint: '证书、标志或产品的照片（JPEG、PNG 或 WebP，不超过 1 MB）。可不上传。',
   submit: '提交举报',
   errorSummary: '举报未提交，请修改以下内容：',
   fieldError: {
@@ -90,6 +95,7 @@ const zh: ReportTexts = {
     description: '请描述您看到的问题，10 至 2000 字。',
     place: '地点最多 200 字，不能含控制字符。',
     contact: '联系方式最多 200 字，不能含控制字符。',
+    photo: '照片须为 JPEG、PNG 或 WebP 格式，不超过 1 MB；请重新选择。',
   },
   sentTitle: '举报已收到',
   sentReference: '您的举报编号',
@@ -127,6 +133,9 @@ const en: ReportTexts = {
   contactLabel: 'Contact',
   contactHint:
     'Phone or email, so that an inspector can ask you more; only inspectors see it, it is never published. Leave it empty to report anonymously.',
+  photoLabel: 'Photo',
+  photoHint:
+    'A photo of the certificate, the mark or the product (JPEG, PNG or WebP, at most 1 MB). Optional.',
   submit: 'Send the report',
   errorSummary: 'The report was not sent. Correct the following:',
   fieldError: {
@@ -137,6 +146,7 @@ const en: ReportTexts = {
     description: 'Describe what you saw, in 10 to 2000 characters.',
     place: 'The place has at most 200 characters and no control characters.',
     contact: 'The contact has at most 200 characters and no control characters.',
+    photo: 'The photo must be a JPEG, PNG or WebP image of at most 1 MB; choose it again.',
   },
   sentTitle: 'Report received',
   sentReference: 'Your report reference',

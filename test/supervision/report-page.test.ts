@@ -233,3 +233,83 @@ describe('POST /report', () => {
     await request(t.app).get('/report').set('X-Forwarded-For', noisy).expect(200);
   });
 });
+
+describe('POST /report with a photo (multipart/form-data, as the form sends it)', () => {
+  /** A real 1×1 PNG. */
+  const PNG = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  const fields = {
+    publicId: '',
+    category: 'forged',
+    description: '商场展示的证书照片看起来是伪造的，编号无法查到。',
+  };
+  function postWithPhoto(photo: { data: Buffer; type: string; name?: string } | undefined, query = '') {
+    const req = request(t.app).post(`/report${query}`).set('X-Forwarded-For', client());
+    for (const [name, value] of Object.entries({ ...fields, publicId: cert.publicId }))
+      req.field(name, value);
+    return photo
+      ? req.attach('photo', photo.data, { filename: photo.name ?? 'photo.png', contentType: photo.type })
+      : req.attach('photo', Buffer.alloc(0), { filename: '', contentType: 'application/octet-stream' });
+  }
+
+  test('when a PNG photo comes with the report, then the tip keeps it and an inspector can see it', async () => {
+    const res = await postWithPhoto({ data: PNG, type: 'image/png' });
+
+    expect(res.status).toBe(201);
+    const reference = REFERENCE.exec(res.text)?.[1] as string;
+    const tip = await storedTip(reference);
+    expect(tip).toMatchObject({ hasPhoto: true, publicId: cert.publicId, category: 'forged' });
+    const inspector = await t.tokenFor('inspector');
+    const photo = await request(t.app)
+      .get(`/api/v1/tips/${tip?.id}/photo`)
+      .set('Authorization', `Bearer ${inspector}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(photo.status).toBe(200);
+    expect(photo.headers['content-type']).toBe('image/png');
+    expect(Buffer.compare(photo.body as Buffer, PNG)).toBe(0);
+  });
+
+  test('when the photo field is left empty, then the report is received without a photo', async () => {
+    const res = await postWithPhoto(undefined);
+    expect(res.status).toBe(201);
+    expect(await storedTip(REFERENCE.exec(res.text)?.[1] as string)).toMatchObject({ hasPhoto: false });
+  });
+
+  test.each([
+    ['a text file named .png', { data: Buffer.from('not an image at all'), type: 'image/png' }, 400],
+    ['an iPhone HEIC photo', { data: PNG, type: 'image/heic', name: 'IMG_0001.HEIC' }, 400],
+    ['a PNG over 1 MB', { data: Buffer.concat([PNG, Buffer.alloc(1024 * 1024)]), type: 'image/png' }, 413],
+  ])(
+    'when %s is sent, then the form comes back with the photo error, the text kept, and nothing stored',
+    async (_what, photo, status) => {
+      const before = (await t.services.tips.list({ page: 1, pageSize: 100 })).total;
+
+      const res = await postWithPhoto(photo, '?lang=en');
+
+      expect(res.status).toBe(status);
+      expect(res.text).toContain(
+        'The photo must be a JPEG, PNG or WebP image of at most 1 MB; choose it again.',
+      );
+      expect(res.text).toContain('aria-invalid="true"');
+      expect(res.text).toContain(fields.description);
+      expect((await t.services.tips.list({ page: 1, pageSize: 100 })).total).toBe(before);
+    },
+  );
+
+  test('when the multipart body is malformed, then 400 as a page, nothing stored', async () => {
+    const res = await request(t.app)
+      .post('/report')
+      .set('X-Forwarded-For', client())
+      .set('Content-Type', 'multipart/form-data; boundary=xyz')
+      .send('--xyz\r\nContent-Disposition: form-data; name="category"\r\n\r\nforged\r\n--xyz-- garbage');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+  });
+});
