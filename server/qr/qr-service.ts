@@ -59,7 +59,15 @@ export interface QrService {
    * The QR image of a certificate (PNG, SVG or the printable label). With `onlyForBody`, a certificate of
    * another body is FORBIDDEN; an unknown one is CERTIFICATE_NOT_FOUND. Cached by public id, key and data.
    */
-  image(publicId: string, format: QrFormat, options?: { onlyForBody?: string }): Promise<QrImage>;
+  /**
+   * `keep: false` (bulk exports): a cached image is used, but a rendered one is not cached, so that one
+   * export of a large job does not fill the shared cache with codes nobody asks for again.
+   */
+  image(
+    publicId: string,
+    format: QrFormat,
+    options?: { onlyForBody?: string; keep?: boolean },
+  ): Promise<QrImage>;
   /** The verdict on a scanned (or typed) text; nothing is recorded. */
   verify(text: string): Promise<ScanAnswer>;
   /** `verify`, then the scan is recorded with a keyed hash of the client's network (`clientAddress`). */
@@ -274,7 +282,7 @@ export function createQrService(deps: {
   async function image(
     publicId: string,
     format: QrFormat,
-    options: { onlyForBody?: string } = {},
+    options: { onlyForBody?: string; keep?: boolean } = {},
   ): Promise<QrImage> {
     const cert = await registry.findByPublicId(publicId);
     if (!cert) throw new AppError('CERTIFICATE_NOT_FOUND', 'No certificate in the registry has this id.');
@@ -308,8 +316,10 @@ export function createQrService(deps: {
       );
     }
     // Cached under the kid that actually signed (a rotation may have happened in between).
-    const storedKey = `qr:${format}:${publicId}:${signed.kid}:${digest}`;
-    await cache.set(storedKey, body.toString(format === 'png' ? 'base64' : 'utf8'), IMAGE_TTL_SECONDS);
+    if (options.keep !== false) {
+      const storedKey = `qr:${format}:${publicId}:${signed.kid}:${digest}`;
+      await cache.set(storedKey, body.toString(format === 'png' ? 'base64' : 'utf8'), IMAGE_TTL_SECONDS);
+    }
     return { body, contentType, number: cert.number, kid: signed.kid };
   }
 

@@ -145,7 +145,7 @@ export function createQrZipService(deps: {
     await append(zip, Readable.from(manifest, { objectMode: false }), MANIFEST_NAME, false);
     const nameOf = entryNamer(format);
     for await (const publicId of publicIds()) {
-      const image = await qr.image(publicId, format, { onlyForBody: job.bodyCode });
+      const image = await qr.image(publicId, format, { onlyForBody: job.bodyCode, keep: false });
       await append(zip, image.body, nameOf(image.number), STORED[format]);
     }
     await zip.finalize();

@@ -9,6 +9,7 @@ import type { Role } from '../../server/bodies/token-schema';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { entryNamer, MANIFEST_COLUMNS, MANIFEST_NAME } from '../../server/qr/qr-zip-service';
 import { newUploadJobId } from '../../server/uploads/upload-service';
+import { createMemoryCache } from '../../server/platform/memory-cache';
 import { seedBody, unique } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { CONTENT_TYPES, toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
@@ -152,6 +153,40 @@ describe('the QR zip of an upload job', () => {
         margin: 4,
       });
       expect(file.data.toString('utf8')).toBe(expected);
+    }
+  });
+
+  test('when a zip is made, then its images are not put in the shared cache, and a single code still is', async () => {
+    // The app's own in-process cache, with its writes recorded.
+    const cache = createMemoryCache();
+    const written: string[] = [];
+    const own = createTestApp({
+      env: { PUBLIC_BASE_URL: ORIGIN },
+      cache: { ...cache, set: (key, value, ttl) => (written.push(key), cache.set(key, value, ttl)) },
+    });
+    try {
+      const code = (await seedBody(own.services, { code: unique('QC').slice(0, 20) })).code;
+      const bodyToken = await own.tokenFor('body', code);
+      const rows = [uploadRow({ bodyCode: code }), uploadRow({ bodyCode: code })];
+      const res = await request(own.app)
+        .post('/api/v1/uploads?mode=partial')
+        .set('Authorization', `Bearer ${bodyToken}`)
+        .set('Content-Type', CONTENT_TYPES.csv)
+        .send(toCsv(rows));
+      const jobId = res.body.id as string;
+
+      const zip = await request(own.app).get(zipPath(jobId)).set('Authorization', `Bearer ${bodyToken}`);
+      expect(zip.status).toBe(200);
+      expect(written.filter((k) => k.startsWith('qr:'))).toEqual([]);
+
+      const [cert] = await own.stores.certificates.findByNumbers(code, [rows[0]?.number as string]);
+      const single = await request(own.app)
+        .get(`/api/v1/certificates/${cert?.publicId}/qr.png`)
+        .set('Authorization', `Bearer ${bodyToken}`);
+      expect(single.status).toBe(200);
+      expect(written.filter((k) => k.startsWith('qr:png:'))).toHaveLength(1);
+    } finally {
+      await own.close();
     }
   });
 
