@@ -53,6 +53,7 @@ import {
   ensureRegistry,
   fmt,
   HOST,
+  intOption,
   median,
   otherLoad,
   removeAbandonedBuilds,
@@ -115,24 +116,16 @@ function parseOptions(): Options {
       profile: { type: 'boolean', default: false },
     },
   });
-  const int = (name: string, raw: string, min: number) => {
-    const n = Number(raw.replace(/_/g, ''));
-    if (!Number.isSafeInteger(n) || n < min) {
-      console.error(`--${name} must be a whole number of at least ${min}, not "${raw}"`);
-      process.exit(2);
-    }
-    return n;
-  };
   return {
-    rows: int('rows', values.rows, 100),
-    smallRows: int('small-rows', values['small-rows'], 100),
-    duration: int('duration', values.duration, 1),
-    warmup: int('warmup', values.warmup, 0),
-    runs: int('runs', values.runs, 1),
-    connections: int('connections', values.connections, 1),
-    uncachedIds: int('uncached-ids', values['uncached-ids'], 1000),
-    quietWait: int('quiet-wait', values['quiet-wait'], 0),
-    retries: int('retries', values.retries, 0),
+    rows: intOption('rows', values.rows, 100),
+    smallRows: intOption('small-rows', values['small-rows'], 100),
+    duration: intOption('duration', values.duration, 1),
+    warmup: intOption('warmup', values.warmup, 0),
+    runs: intOption('runs', values.runs, 1),
+    connections: intOption('connections', values.connections, 1),
+    uncachedIds: intOption('uncached-ids', values['uncached-ids'], 1000),
+    quietWait: intOption('quiet-wait', values['quiet-wait'], 0),
+    retries: intOption('retries', values.retries, 0),
     rebuild: values.rebuild,
     profile: values.profile,
   };

@@ -58,6 +58,7 @@ import {
   CACHE_ROOT,
   ensureRegistry,
   fmt,
+  intOption,
   loadTest,
   median,
   otherLoad,
@@ -123,24 +124,16 @@ function parseOptions(): Options {
       'skip-scan': { type: 'boolean', default: false },
     },
   });
-  const int = (name: string, raw: string, min: number) => {
-    const n = Number(raw.replace(/_/g, ''));
-    if (!Number.isSafeInteger(n) || n < min) {
-      console.error(`--${name} must be a whole number of at least ${min}, not "${raw}"`);
-      process.exit(2);
-    }
-    return n;
-  };
   return {
-    rows: int('rows', values.rows, 1000),
-    uploadBatches: int('upload-batches', values['upload-batches'], 1),
-    fullMaxSeconds: int('full-max-seconds', values['full-max-seconds'], 1),
-    certificates: int('certificates', values.certificates, 10),
-    duration: int('duration', values.duration, 1),
-    warmup: int('warmup', values.warmup, 0),
-    runs: int('runs', values.runs, 1),
-    connections: int('connections', values.connections, 1),
-    quietWait: int('quiet-wait', values['quiet-wait'], 0),
+    rows: intOption('rows', values.rows, 1000),
+    uploadBatches: intOption('upload-batches', values['upload-batches'], 1),
+    fullMaxSeconds: intOption('full-max-seconds', values['full-max-seconds'], 1),
+    certificates: intOption('certificates', values.certificates, 10),
+    duration: intOption('duration', values.duration, 1),
+    warmup: intOption('warmup', values.warmup, 0),
+    runs: intOption('runs', values.runs, 1),
+    connections: intOption('connections', values.connections, 1),
+    quietWait: intOption('quiet-wait', values['quiet-wait'], 0),
     rebuild: values.rebuild,
     skipRules: values['skip-rules'],
     skipScan: values['skip-scan'],

@@ -26,6 +26,16 @@ export const fmt = (n: number, digits = 0) =>
     ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
     : '-';
 
+/** A whole-number command-line option of at least `min` (underscores allowed); exits with a message otherwise. */
+export function intOption(name: string, raw: string, min: number): number {
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < min) {
+    console.error(`--${name} must be a whole number of at least ${min}, not "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
 export function median(values: number[]): number {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (v.length === 0) return NaN;
