@@ -12,30 +12,21 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { SYSTEM_ACTOR } from '../../server/audit/audit-schema';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
-import { findChromium, launchChromium, waitForExpression } from '../helpers/e2e-browser';
+import {
+  ARTIFACTS,
+  AXE_SOURCE,
+  chromiumFor,
+  launchChromium,
+  PHONE,
+  waitForExpression,
+} from '../helpers/e2e-browser';
 import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
 
-const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
-const AXE_SOURCE = path.join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 360, height: 740 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-};
 const DESK: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' };
 const INSPECTOR = { id: 'CQ-SPB-0012', name: '张明检', unit: '沙坪坝区市场监督管理局' };
 const TOKEN_KEY = 'certwatch.inspect.token';
 
-const chromiumPath = findChromium();
-if (!chromiumPath) {
-  console.warn(
-    'test/e2e/inspect.test.ts skipped: no Chromium found (tried CHROMIUM_PATH, /usr/lib/chromium/chromium, ' +
-      '/usr/bin/chromium). Install it with `apt-get install -y chromium` (.ci/run does) to run the browser tests.',
-  );
-}
-const maybe = chromiumPath ? describe : describe.skip;
+const { chromiumPath, maybe } = chromiumFor('test/e2e/inspect.test.ts');
 
 maybe('report form and inspector console in Chromium', () => {
   let app: E2eApp;
@@ -88,7 +79,7 @@ maybe('report form and inspector console in Chromium', () => {
     });
     await app.t.services.inspectors.create({ ...INSPECTOR, active: true, conflicts: [] }, SYSTEM_ACTOR);
     token = await app.t.tokenFor('inspector');
-    browser = await launchChromium(chromiumPath as string);
+    browser = await launchChromium(chromiumPath);
   }, 60_000);
 
   afterAll(async () => {

@@ -14,29 +14,20 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { decodeFields, encodeFields, fragmentOf, parseQrUrl } from '../../server/qr/qr-payload';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
-import { findChromium, launchChromium, waitForExpression } from '../helpers/e2e-browser';
+import {
+  ARTIFACTS,
+  AXE_SOURCE,
+  chromiumFor,
+  launchChromium,
+  PHONE,
+  waitForExpression,
+} from '../helpers/e2e-browser';
 import { writeQrPng, writeQrY4m } from '../helpers/e2e-media';
 import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
 
-const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
-const AXE_SOURCE = path.join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
 const FOREIGN_ORIGIN = 'https://certwatch-verify.example';
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 360, height: 740 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-};
 
-const chromiumPath = findChromium();
-if (!chromiumPath) {
-  console.warn(
-    'test/e2e/scanner.test.ts skipped: no Chromium found (tried CHROMIUM_PATH, /usr/lib/chromium/chromium, ' +
-      '/usr/bin/chromium). Install it with `apt-get install -y chromium` (.ci/run does) to run the browser tests.',
-  );
-}
-const maybe = chromiumPath ? describe : describe.skip;
+const { chromiumPath, maybe } = chromiumFor('test/e2e/scanner.test.ts');
 
 maybe('scanning page in Chromium', () => {
   let app: E2eApp;
@@ -128,7 +119,7 @@ maybe('scanning page in Chromium', () => {
       photos[name] = path.join(work, `${name}.png`);
       await writeQrPng(photos[name] as string, text);
     }
-    browser = await launchChromium(chromiumPath as string, { fakeVideo: video });
+    browser = await launchChromium(chromiumPath, { fakeVideo: video });
   }, 60_000);
 
   afterAll(async () => {

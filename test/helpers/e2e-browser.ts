@@ -3,7 +3,8 @@
  * browsers here; Debian's `chromium` package is used, see /work/shared/TESTING.md).
  */
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const CANDIDATES = [
   process.env.CHROMIUM_PATH,
@@ -56,4 +57,32 @@ export async function waitForExpression(page: Page, expression: string, timeoutM
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${expression}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** A phone as consumers hold it: 360×740, touch, Chinese. */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+};
+
+/** Where e2e tests put their screenshots, and the axe-core script they inject. */
+export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
+export const AXE_SOURCE = path.join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
+
+/**
+ * The Chromium a test file runs in, and its `describe`: `describe.skip` with a warning saying why (and how
+ * to install it) when there is none, so that the file reports itself skipped rather than failing.
+ */
+export function chromiumFor(file: string): { chromiumPath: string; maybe: jest.Describe } {
+  const chromiumPath = findChromium();
+  if (!chromiumPath) {
+    console.warn(
+      `${file} skipped: no Chromium found (tried CHROMIUM_PATH, /usr/lib/chromium/chromium, ` +
+        '/usr/bin/chromium). Install it with `apt-get install -y chromium` (.ci/run does) to run the browser tests.',
+    );
+  }
+  return { chromiumPath: chromiumPath ?? '', maybe: chromiumPath ? describe : describe.skip };
 }
