@@ -41,6 +41,11 @@ export interface AuditWindow {
   registrationNumber: string;
   from: string;
   to: string;
+  /**
+   * Audits of this holder (credit code) are left out: the window of one certificate's audit asks only
+   * about the auditor's other holders, so that it never reads back the audits it was made from.
+   */
+  excludeHolder?: string;
 }
 
 /** One auditor's part in the audit behind one certificate. */

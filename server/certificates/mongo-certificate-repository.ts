@@ -184,7 +184,7 @@ function addAssignments(
     const key = `${registrationNumber}\u0000${doc.publicId}`;
     if (found.has(key) || found.size >= limit) continue;
     const overlaps = (windowsOf.get(registrationNumber) ?? []).some(
-      (w) => endDate >= w.from && startDate <= w.to,
+      (w) => endDate >= w.from && startDate <= w.to && w.excludeHolder !== doc.holder.creditCode,
     );
     if (!overlaps) continue;
     found.set(key, {
@@ -397,6 +397,7 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
               'audit.auditors.registrationNumber': w.registrationNumber,
               'audit.endDate': { $gte: w.from, $lte: addDays(w.to, MAX_AUDIT_DAYS - 1) },
               'audit.startDate': { $lte: w.to },
+              ...(w.excludeHolder === undefined ? {} : { 'holder.creditCode': { $ne: w.excludeHolder } }),
             })),
           },
           {

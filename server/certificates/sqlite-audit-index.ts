@@ -20,8 +20,8 @@ export interface AuditIndexBatch {
  */
 export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditIndexBatch } {
   const insertAssignments = db.prepare<[string]>(
-    `INSERT OR IGNORE INTO audit_assignments (registration_number, end_date, start_date, certificate_id)
-     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`,
+    `INSERT OR IGNORE INTO audit_assignments (registration_number, end_date, start_date, certificate_id, holder_credit_code)
+     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`,
   );
   const deleteAssignment = db.prepare<[string, string, string, number]>(
     'DELETE FROM audit_assignments WHERE registration_number = ? AND end_date = ? AND start_date = ? AND certificate_id = ?',
@@ -34,7 +34,8 @@ export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditInde
 
   return {
     batch() {
-      type Row = [string, string, string, number];
+      /** Registration number, end date, start date, certificate id (the key), holder credit code. */
+      type Row = [string, string, string, number, string];
       // Keyed by the whole row, so that a row added and then removed within the batch is never written.
       const added = new Map<string, Row>();
       const removed = new Map<string, Row>();
@@ -44,7 +45,7 @@ export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditInde
         const { audit } = cert;
         if (!audit) return;
         for (const { registrationNumber } of audit.auditors) {
-          const row: Row = [registrationNumber, audit.endDate, audit.startDate, id];
+          const row: Row = [registrationNumber, audit.endDate, audit.startDate, id, cert.holder.creditCode];
           const key = row.join('\u0000');
           if (sign === 1) added.set(key, row);
           else if (!added.delete(key)) removed.set(key, row);
@@ -61,7 +62,7 @@ export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditInde
         add: (id, cert) => change(id, cert, 1),
         remove: (id, cert) => change(id, cert, -1),
         flush() {
-          for (const row of removed.values()) deleteAssignment.run(...row);
+          for (const [reg, end, start, id] of removed.values()) deleteAssignment.run(reg, end, start, id);
           if (added.size > 0) {
             const rows = [...added.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
             insertAssignments.run(JSON.stringify(rows.map(([, row]) => row)));

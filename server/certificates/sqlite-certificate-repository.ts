@@ -76,7 +76,8 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM certificates');
   const auditIndex = createSqliteAuditIndex(db);
 
-  // The windows travel as one JSON array of [registration number, from, to]; CROSS JOIN keeps them the
+  // The windows travel as one JSON array of [registration number, from, to, holder to leave out]; CROSS
+  // JOIN keeps them the
   // outer loop, so that each is one range seek in the (registration number, end date) key: an audit of
   // at most MAX_AUDIT_DAYS that overlaps the window ends between its start and MAX_AUDIT_DAYS - 1 days
   // after its end.
@@ -88,6 +89,7 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     CROSS JOIN audit_assignments a ON a.registration_number = w.value ->> 0
       AND a.end_date >= w.value ->> 1 AND a.end_date <= date(w.value ->> 2, ?) AND a.start_date <= w.value ->> 2
       AND julianday(a.end_date) - julianday(a.start_date) < ?
+      AND a.holder_credit_code IS NOT w.value ->> 3
     CROSS JOIN certificates c ON c.id = a.certificate_id
     LIMIT ?`);
   const volumes = db.prepare<[string, string], AuditVolume>(`
@@ -191,7 +193,9 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     },
     async findAuditAssignments(windows, limit) {
       if (windows.length === 0) return [];
-      const json = JSON.stringify(windows.map((w) => [w.registrationNumber, w.from, w.to]));
+      const json = JSON.stringify(
+        windows.map((w) => [w.registrationNumber, w.from, w.to, w.excludeHolder ?? null]),
+      );
       return assignments.all(json, `+${MAX_AUDIT_DAYS - 1} days`, MAX_AUDIT_DAYS, limit);
     },
     async auditVolumeByBody(fromMonth, toMonth) {

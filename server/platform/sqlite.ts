@@ -334,6 +334,13 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX signals_subject ON signals (subject_ref, state);
   CREATE INDEX signals_body_state ON signals (body_code, state);
   `,
+  `
+  -- Each audit assignment carries its certificate's holder, so that the overlap query leaves out an
+  -- auditor's audits of the same holder without reading the certificates (see findAuditAssignments).
+  ALTER TABLE audit_assignments ADD COLUMN holder_credit_code TEXT;
+  UPDATE audit_assignments SET holder_credit_code =
+    (SELECT c.holder_credit_code FROM certificates c WHERE c.id = audit_assignments.certificate_id);
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

@@ -653,6 +653,25 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
         expect(found.map((a) => a.publicId)).not.toContain(after?.publicId);
       });
 
+      test("when a window names a holder to leave out, then that holder's audits are not found, others still are", async () => {
+        const reg = auditor();
+        const [own, other] = (
+          await repo.upsertMany(
+            [audited([reg], '2025-04-07', '2025-04-09'), audited([reg], '2025-04-08', '2025-04-10')],
+            at(),
+          )
+        ).map((r) => r.certificate) as Certificate[];
+        const window = { registrationNumber: reg, from: '2025-04-07', to: '2025-04-09' };
+
+        const found = await repo.findAuditAssignments(
+          [{ ...window, excludeHolder: own?.holder.creditCode }],
+          100,
+        );
+        expect(found.map((a) => a.publicId)).toEqual([other?.publicId]);
+        const all = await repo.findAuditAssignments([window], 100);
+        expect(all.map((a) => a.publicId).sort()).toEqual([own?.publicId, other?.publicId].sort());
+      });
+
       test('when several windows find one audit, then it comes back once per auditor, and `limit` caps the answer', async () => {
         const [reg1, reg2] = [auditor(), auditor()];
         const { certificate } = await repo.upsert(audited([reg1, reg2], '2025-05-06', '2025-05-08'), at());

@@ -30,8 +30,15 @@ function windowsOf(certificates: readonly Audited[]): AuditWindow[] {
   const windows = new Map<string, AuditWindow>();
   for (const cert of certificates) {
     const { startDate: from, endDate: to } = cert.audit;
+    // Audits of the certificate's own holder never count: the store leaves them out (its own audit too).
+    const excludeHolder = cert.holder.creditCode;
     for (const registrationNumber of registrationNumbersOf(cert)) {
-      windows.set(`${registrationNumber}\u0000${from}\u0000${to}`, { registrationNumber, from, to });
+      windows.set(`${registrationNumber}\u0000${from}\u0000${to}\u0000${excludeHolder}`, {
+        registrationNumber,
+        from,
+        to,
+        excludeHolder,
+      });
     }
   }
   return [...windows.values()];
