@@ -6,19 +6,18 @@
  * form without JavaScript, a refused token, sign-out, and axe on the console and the form. Screenshots
  * go to test-artifacts/e2e/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { SYSTEM_ACTOR } from '../../server/audit/audit-schema';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import {
-  ARTIFACTS,
-  AXE_SOURCE,
+  axeViolations,
   chromiumFor,
   launchChromium,
   PHONE,
+  screenshot,
   waitForExpression,
+  watchPageProblems,
 } from '../helpers/e2e-browser';
 import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
 
@@ -32,34 +31,18 @@ maybe('report form and inspector console in Chromium', () => {
   let app: E2eApp;
   let browser: Browser;
   let token: string;
-  let axeSource: string;
   /** Problems the pages reported: CSP violations and uncaught exceptions. */
   let pageProblems: string[] = [];
 
   async function newPage(options: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext(options);
     const page = await context.newPage();
-    page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-        pageProblems.push(`csp: ${message.text()}`);
-      }
-    });
+    watchPageProblems(page, pageProblems);
     return { context, page };
   }
 
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  }
-
-  /** axe-core through the DevTools protocol (the CSP rightly refuses an injected script tag). */
   async function audit(page: Page, label: string): Promise<void> {
-    await page.evaluate(axeSource);
-    const result = (await page.evaluate(
-      'axe.run(document, { resultTypes: ["violations"] }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")) })))',
-    )) as { id: string; impact: string | null; nodes: string[] }[];
-    const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect({ label, serious }).toEqual({ label, serious: [] });
+    expect(await axeViolations(page, label)).toEqual({ label, serious: [] });
   }
 
   async function signIn(page: Page, secret: string): Promise<void> {
@@ -69,8 +52,6 @@ maybe('report form and inspector console in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    axeSource = fs.readFileSync(AXE_SOURCE, 'utf8');
     app = await startE2eApp();
     await seedBody(app.t.services, {
       code: 'CQC',
@@ -112,11 +93,11 @@ maybe('report form and inspector console in Chromium', () => {
     await phone.getByLabel(/在哪里看到的/).fill('沙坪坝区三峡广场某商场');
     await phone.getByLabel(/联系方式/).fill('13800000000');
     await audit(phone, 'report form');
-    await shot(phone, 'inspect-01-report-form');
+    await screenshot(phone, 'inspect-01-report-form');
     await phone.getByRole('button', { name: '提交举报' }).click();
     const reference = (await phone.locator('#reference').innerText()).trim();
     expect(reference).toMatch(/^T-\d{8}-[0-9A-Z]{8}$/);
-    await shot(phone, 'inspect-02-report-received');
+    await screenshot(phone, 'inspect-02-report-received');
 
     // The inspector: sign in; the token stays in this tab's session storage, nowhere else.
     const inspector = await newPage(DESK);
@@ -131,7 +112,7 @@ maybe('report form and inspector console in Chromium', () => {
     await expect(desk.evaluate('localStorage.length')).resolves.toBe(0);
     await expect(inspector.context.cookies()).resolves.toEqual([]);
     await audit(desk, 'console queue');
-    await shot(desk, 'inspect-03-queue');
+    await screenshot(desk, 'inspect-03-queue');
 
     // The tip, opened from the queue: the reporter's contact is for inspectors.
     await row.getByRole('link').click();
@@ -163,7 +144,7 @@ maybe('report form and inspector console in Chromium', () => {
     // The polite status line says it was saved.
     await desk.locator('#console-status', { hasText: '已保存。' }).waitFor();
     await audit(desk, 'case view');
-    await shot(desk, 'inspect-04-case');
+    await screenshot(desk, 'inspect-04-case');
 
     // The decision: confirmed, revoked, the holder listed.
     await desk.getByLabel('认定违法').check();
@@ -179,7 +160,7 @@ maybe('report form and inspector console in Chromium', () => {
     await expect(desk.locator('#record-organisation-name').inputValue()).resolves.toBe(holder.name);
     await desk.locator('#record-organisation-severity').selectOption('serious');
     await desk.getByLabel('我确认：处理决定作出后不能更改。').check();
-    await shot(desk, 'inspect-05-decide');
+    await screenshot(desk, 'inspect-05-decide');
     await desk.getByRole('button', { name: '作出决定' }).click();
     await desk.locator('#case-state[data-state="confirmed"]').waitFor();
     const decided = await desk.locator('main').innerText();
@@ -187,7 +168,7 @@ maybe('report form and inspector console in Chromium', () => {
     expect(decided).toContain('失信记录 1 条');
     // A decided case offers no more actions.
     await expect(desk.getByRole('button', { name: '作出决定' }).count()).resolves.toBe(0);
-    await shot(desk, 'inspect-06-decided');
+    await screenshot(desk, 'inspect-06-decided');
 
     // What was stored, through the services.
     const stored = await app.t.services.cases.get(caseId);
@@ -204,7 +185,7 @@ maybe('report form and inspector console in Chromium', () => {
     expect(listing).toContain('失信名单提示');
     expect(listing).toContain(`持证组织“${holder.name}”`);
     expect(listing).toContain('严重失信');
-    await shot(phone, 'inspect-07-result-revoked-listed');
+    await screenshot(phone, 'inspect-07-result-revoked-listed');
 
     await consumer.context.close();
     await inspector.context.close();
@@ -277,7 +258,7 @@ maybe('report form and inspector console in Chromium', () => {
     expect(text).toContain('scans');
     expect(text).toContain(scanned.publicId);
     await audit(page, 'signal view');
-    await shot(page, 'inspect-09-signal');
+    await screenshot(page, 'inspect-09-signal');
     await page.getByLabel('备注').fill('已核实：扫码来自持证组织自查，不构成冒用。');
     await page.getByRole('button', { name: '驳回信号' }).click();
     await page.getByRole('button', { name: '重新打开信号' }).waitFor();
@@ -329,7 +310,7 @@ maybe('report form and inspector console in Chromium', () => {
     await expect(page.getByLabel('What did you see').getAttribute('aria-invalid')).resolves.toBe('true');
     // What was typed is kept.
     await expect(page.getByLabel('What did you see').inputValue()).resolves.toBe('too short');
-    await shot(page, 'inspect-08-report-errors-no-javascript');
+    await screenshot(page, 'inspect-08-report-errors-no-javascript');
     await page
       .getByLabel('What did you see')
       .fill('A supplier showed this certificate number, which the registry does not know.');

@@ -15,12 +15,13 @@ import type { Certificate } from '../../server/certificates/certificate-schema';
 import { decodeFields, encodeFields, fragmentOf, parseQrUrl } from '../../server/qr/qr-payload';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import {
-  ARTIFACTS,
-  AXE_SOURCE,
+  axeViolations,
   chromiumFor,
   launchChromium,
   PHONE,
+  screenshot,
   waitForExpression,
+  watchPageProblems,
 } from '../helpers/e2e-browser';
 import { writeQrPng, writeQrY4m } from '../helpers/e2e-media';
 import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
@@ -58,17 +59,8 @@ maybe('scanning page in Chromium', () => {
     const context = await browser.newContext({ ...PHONE, ...options });
     if (camera) await context.grantPermissions(['camera'], { origin: app.baseUrl });
     const page = await context.newPage();
-    page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
-        pageProblems.push(`csp: ${message.text()}`);
-      }
-    });
+    watchPageProblems(page, pageProblems);
     return { context, page };
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
   }
 
   /** The result card once it shows; its verdict code. */
@@ -87,7 +79,6 @@ maybe('scanning page in Chromium', () => {
   }
 
   beforeAll(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'certwatch-e2e-'));
     app = await startE2eApp();
     await seedBody(app.t.services, {
@@ -157,7 +148,7 @@ maybe('scanning page in Chromium', () => {
     // The camera is off again once a code was read.
     await expect(page.locator('#camera-start').isVisible()).resolves.toBe(true);
     await expect(page.evaluate('document.querySelector("#scanner-video").srcObject')).resolves.toBeNull();
-    await shot(page, '01-camera-genuine-valid');
+    await screenshot(page, '01-camera-genuine-valid');
     await context.close();
   }, 30_000);
 
@@ -185,7 +176,7 @@ maybe('scanning page in Chromium', () => {
     expect(text).toContain('监督审核发现严重不符合项');
     expect(text).toContain('2026-03-02');
     expect(text).toContain('重庆渝北暂停测试有限公司');
-    await shot(page, '02-photo-genuine-suspended');
+    await screenshot(page, '02-photo-genuine-suspended');
     await context.close();
   }, 30_000);
 
@@ -200,7 +191,7 @@ maybe('scanning page in Chromium', () => {
     const text = await card.innerText();
     expect(text).toContain('ALTERED');
     expect(text).not.toContain('假冒精密机械有限公司');
-    await shot(page, '03-photo-tampered-altered-en');
+    await screenshot(page, '03-photo-tampered-altered-en');
     await context.close();
   }, 30_000);
 
@@ -217,7 +208,7 @@ maybe('scanning page in Chromium', () => {
     expect(page.url()).toBe(`${app.baseUrl}/`);
     await expect(page.locator(`a[href^="${FOREIGN_ORIGIN}"]`).count()).resolves.toBe(0);
     expect(requests.filter((u) => u.startsWith(FOREIGN_ORIGIN))).toEqual([]);
-    await shot(page, '04-photo-foreign-host-warning');
+    await screenshot(page, '04-photo-foreign-host-warning');
     await context.close();
   }, 30_000);
 
@@ -260,7 +251,7 @@ maybe('scanning page in Chromium', () => {
     // What the signature binds is shown from the code itself.
     expect(text).toContain('重庆沙坪坝扫码测试有限公司');
     expect(text).toContain(valid.number);
-    await shot(page, '05-camera-offline-verified');
+    await screenshot(page, '05-camera-offline-verified');
     await context.close();
   }, 30_000);
 
@@ -275,7 +266,7 @@ maybe('scanning page in Chromium', () => {
     expect(text).toContain(valid.issueDate);
     expect(text).toContain(valid.expiryDate);
     await expect(page.locator('[data-slot="signature-check"]').count()).resolves.toBe(0);
-    await shot(page, '06-result-page-no-javascript');
+    await screenshot(page, '06-result-page-no-javascript');
     await context.close();
   }, 30_000);
 
@@ -286,7 +277,7 @@ maybe('scanning page in Chromium', () => {
     await badge.waitFor();
     await expect(badge.getAttribute('data-signature')).resolves.toBe('verified');
     await expect(badge.innerText()).resolves.toContain('签名已在本机验证（可离线验证）');
-    await shot(page, '07-result-page-signature-verified');
+    await screenshot(page, '07-result-page-signature-verified');
     // Switching the language keeps the signed fragment, so the English page checks it too.
     await page.locator('a.lang-switch').click();
     await page.waitForURL(/lang=en#1\./);
@@ -303,7 +294,7 @@ maybe('scanning page in Chromium', () => {
     await expect(altered.innerText()).resolves.toContain('已被篡改');
     // The server-rendered card still shows the registry's data, not the tampered name.
     await expect(page.locator('.holder-name').innerText()).resolves.toBe('重庆沙坪坝扫码测试有限公司');
-    await shot(page, '08-result-page-signature-altered');
+    await screenshot(page, '08-result-page-signature-altered');
     await context.close();
   }, 30_000);
 
@@ -329,19 +320,11 @@ maybe('scanning page in Chromium', () => {
 
   test('when axe-core checks the home page, a scan result and the result page, then there is no serious or critical violation', async () => {
     const { context, page } = await newPage();
-    const axeSource = fs.readFileSync(AXE_SOURCE, 'utf8');
-    // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') rightly refuses an
-    // injected <script> tag, as it would any inline script.
     const audit = async (label: string) => {
-      await page.evaluate(axeSource);
-      const result = (await page.evaluate(
-        'axe.run(document, { resultTypes: ["violations"] }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")) })))',
-      )) as { id: string; impact: string | null; nodes: string[] }[];
-      const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      expect({ label, serious }).toEqual({ label, serious: [] });
+      expect(await axeViolations(page, label)).toEqual({ label, serious: [] });
     };
     await page.goto(`${app.baseUrl}/`);
-    await shot(page, '00-home');
+    await screenshot(page, '00-home');
     await audit('home');
     await scanPhoto(page, 'suspended');
     await verdictOf(page);

@@ -69,8 +69,8 @@ export const PHONE: BrowserContextOptions = {
 };
 
 /** Where e2e tests put their screenshots, and the axe-core script they inject. */
-export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
-export const AXE_SOURCE = path.join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
+const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
+const AXE_SOURCE = path.join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
 
 /**
  * The Chromium a test file runs in, and its `describe`: `describe.skip` with a warning saying why (and how
@@ -85,4 +85,39 @@ export function chromiumFor(file: string): { chromiumPath: string; maybe: jest.D
     );
   }
   return { chromiumPath: chromiumPath ?? '', maybe: chromiumPath ? describe : describe.skip };
+}
+
+/** Records what a page reports that a test must fail on: uncaught exceptions and CSP violations. */
+export function watchPageProblems(page: Page, problems: string[]): void {
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      problems.push(`csp: ${message.text()}`);
+    }
+  });
+}
+
+/** A full-page screenshot in ARTIFACTS. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+let axeSource: string | undefined;
+
+/**
+ * The serious and critical axe-core violations of the page as it is now, with `label` (so that a failure
+ * says which state). Evaluated through the DevTools protocol: the page's CSP (script-src 'self') rightly
+ * refuses an injected <script> tag, as it would any inline script.
+ */
+export async function axeViolations(
+  page: Page,
+  label: string,
+): Promise<{ label: string; serious: { id: string; impact: string | null; nodes: string[] }[] }> {
+  axeSource ??= fs.readFileSync(AXE_SOURCE, 'utf8');
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(
+    'axe.run(document, { resultTypes: ["violations"] }).then(r => r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" ")) })))',
+  )) as { id: string; impact: string | null; nodes: string[] }[];
+  return { label, serious: result.filter((v) => v.impact === 'serious' || v.impact === 'critical') };
 }
