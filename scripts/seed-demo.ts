@@ -12,9 +12,10 @@ import { createServices, type Services } from '../server/app';
 import type { PublicCertificate, Status } from '../server/certificates/certificate-schema';
 import { effectiveStatus, todayInChina } from '../server/certificates/certificate-status';
 import { ConfigError, loadConfig, type Config } from '../server/config';
-import { createLogger } from '../server/platform/logger';
+import { createLogger, type Logger } from '../server/platform/logger';
 import { createMemoryCache } from '../server/platform/memory-cache';
 import { openStores, type Stores } from '../server/platform/stores';
+import { seedAnomalies } from './demo-anomalies';
 import { DEFAULT_SEED, DEMO_SEARCH_FRAGMENTS, demoBodies, generateCertificates } from './demo-data';
 
 const STATUS_ORDER: readonly Status[] = ['valid', 'suspended', 'revoked', 'withdrawn', 'expired'];
@@ -126,7 +127,7 @@ async function printTryIt(config: Config, services: Services, samples: Samples) 
   console.log(`Search API: ${base}/api/v1/search?q=${encodeURIComponent('沙坪坝')}`);
 }
 
-async function seed(options: Options, config: Config, stores: Stores, services: Services) {
+async function seed(options: Options, config: Config, stores: Stores, services: Services, logger: Logger) {
   const existing = await stores.certificates.count();
   if (options.ifEmpty && existing > 0) {
     console.log(`The registry in ${config.DATA_DIR} already holds ${existing} certificates; not seeding.`);
@@ -183,7 +184,12 @@ async function seed(options: Options, config: Config, stores: Stores, services: 
       `${outcomes.created} created, ${outcomes.updated} updated, ${outcomes.unchanged} unchanged; ` +
       `${await stores.certificates.count()} certificates in the registry.`,
   );
+  const raised = await seedAnomalies(services, stores, logger, at);
+  console.log(`Risk samples: ${raised} signals raised by 4 anomalous certificates, and 1 public tip.`);
   await printTryIt(config, services, samples);
+  console.log(
+    `\nInspector console: ${config.PUBLIC_BASE_URL}/inspect  (token: npm run -s token -- --role inspector --label demo)`,
+  );
 }
 
 async function main() {
@@ -192,13 +198,14 @@ async function main() {
   const config = loadConfig(env);
   const stores = await openStores(config);
   try {
+    const logger = createLogger('silent');
     const services = createServices({
       config,
-      logger: createLogger('silent'),
+      logger,
       stores,
       cache: createMemoryCache({ maxEntries: 1000 }),
     });
-    await seed(options, config, stores, services);
+    await seed(options, config, stores, services, logger);
   } finally {
     await stores.close();
   }
