@@ -5,20 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
-
-const CANDIDATES = [
-  process.env.CHROMIUM_PATH,
-  // The real binary first: the /usr/bin wrapper's shell prints harmless noise and drops flags.
-  '/usr/lib/chromium/chromium',
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-];
-
-/** The path of a Chromium executable, or undefined when none is installed. */
-export function findChromium(): string | undefined {
-  return CANDIDATES.find((p): p is string => Boolean(p) && fs.existsSync(p as string));
-}
+import { findChromium, NO_CHROMIUM } from './skip-reasons';
 
 /** Flags for a headless Chromium in a container with two cores and a small /dev/shm. */
 export const CHROMIUM_ARGS = [
@@ -78,12 +65,7 @@ const AXE_SOURCE = path.join(__dirname, '..', '..', 'node_modules', 'axe-core', 
  */
 export function chromiumFor(file: string): { chromiumPath: string; maybe: jest.Describe } {
   const chromiumPath = findChromium();
-  if (!chromiumPath) {
-    console.warn(
-      `${file} skipped: no Chromium found (tried CHROMIUM_PATH, /usr/lib/chromium/chromium, ` +
-        '/usr/bin/chromium). Install it with `apt-get install -y chromium` (.ci/run does) to run the browser tests.',
-    );
-  }
+  if (!chromiumPath) console.warn(`${file} skipped: ${NO_CHROMIUM}`);
   return { chromiumPath: chromiumPath ?? '', maybe: chromiumPath ? describe : describe.skip };
 }
 

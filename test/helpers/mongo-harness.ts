@@ -1,4 +1,5 @@
 import { openMongoStores, type MongoStores } from '../../server/platform/mongo';
+import { NO_MONGODB } from './skip-reasons';
 
 /** The MongoDB server the Mongo contract suites run against, when one is configured. */
 export const mongoUri = process.env.MONGODB_URI;
@@ -9,10 +10,7 @@ export const mongoUri = process.env.MONGODB_URI;
  */
 export function describeWithMongo(title: string, suite: () => void): void {
   if (!mongoUri) {
-    console.warn(
-      `${title} SKIPPED: MONGODB_URI is not set (no MongoDB server on this machine). ` +
-        'Set MONGODB_URI=mongodb://host:27017 to run it.',
-    );
+    console.warn(`${title} SKIPPED: ${NO_MONGODB}`);
     describe.skip(title, suite);
     return;
   }

@@ -1,0 +1,36 @@
+/**
+ * Why suites that need a part this machine lacks are skipped: said by each suite as it skips (visible
+ * when it runs alone) and by the global setup once per run (jest shows no console output of a file whose
+ * tests were all skipped), so that a skip never reads as a pass.
+ */
+import fs from 'node:fs';
+
+const CHROMIUM_CANDIDATES = [
+  process.env.CHROMIUM_PATH,
+  // The real binary first: the /usr/bin wrapper's shell prints harmless noise and drops flags.
+  '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+];
+
+/** The path of a Chromium executable, or undefined when none is installed. */
+export function findChromium(): string | undefined {
+  return CHROMIUM_CANDIDATES.find((p): p is string => Boolean(p) && fs.existsSync(p as string));
+}
+
+export const NO_CHROMIUM =
+  'no Chromium found (tried CHROMIUM_PATH, /usr/lib/chromium/chromium, /usr/bin/chromium). Install it ' +
+  'with `apt-get install -y chromium` (.ci/run does) to run the browser tests.';
+
+export const NO_MONGODB =
+  'MONGODB_URI is not set (no MongoDB server on this machine). Set MONGODB_URI=mongodb://host:27017 to run it.';
+
+/** The skips this run will make, one line each (empty when every part is here). */
+export function skipsOfThisRun(): string[] {
+  const skips: string[] = [];
+  if (!process.env.MONGODB_URI)
+    skips.push(`SKIPPED: the MongoDB contract suites (test/contract/mongo-*): ${NO_MONGODB}`);
+  if (!findChromium()) skips.push(`SKIPPED: the browser tests (test/e2e/*): ${NO_CHROMIUM}`);
+  return skips;
+}
