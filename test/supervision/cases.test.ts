@@ -398,6 +398,52 @@ describe('the whole path: tip and signal, case, decision, dishonesty record, pub
 });
 
 describe('working a case', () => {
+  test('when another instance changes a case between this one reading and writing it, then 409 CASE_CHANGED and only the other change is stored', async () => {
+    const opened = await openCase({ publicIds: [(await certificate()).publicId] });
+    // A second instance on the same registry (as in cluster mode) whose case reads let the first
+    // instance add a note just after them, once: the race, made to happen.
+    let interfere: (() => Promise<unknown>) | undefined;
+    const realCases = t.stores.cases;
+    const otherDeps: AppDeps = {
+      ...t.deps,
+      metrics: createMetrics(),
+      now: () => clock,
+      stores: {
+        ...t.stores,
+        cases: {
+          ...realCases,
+          async findById(id) {
+            const found = await realCases.findById(id);
+            const step = interfere;
+            interfere = undefined;
+            await step?.();
+            return found;
+          },
+        },
+      },
+    };
+    const other = createServices(otherDeps);
+    const otherApp = createApp(otherDeps, other);
+    try {
+      interfere = () => patch(opened.id, { action: 'note', text: '先到的记录, 现场核查' }).expect(200);
+
+      const late = await request(otherApp)
+        .patch(`/api/v1/cases/${opened.id}`)
+        .set(auth(tokens.inspector))
+        .send({ action: 'note', text: '后到的记录, 基于旧版本' });
+
+      expect(late).toMatchObject({ status: 409, body: { code: 'CASE_CHANGED' } });
+      const final = await get(`/api/v1/cases/${opened.id}`, tokens.inspector);
+      expect(final.body.version).toBe(opened.version + 1);
+      expect(
+        (final.body.events as { action: string; text?: string }[]).filter((e) => e.action === 'note'),
+      ).toEqual([expect.objectContaining({ text: '先到的记录, 现场核查' })]);
+    } finally {
+      await other.qr.close();
+      await other.scanRules.idle();
+    }
+  });
+
   test('when items are linked and unlinked, then they move into the case and back to the queue, each step an event', async () => {
     const cert = await certificate();
     const other = await certificate('重庆渝州机电有限公司');
