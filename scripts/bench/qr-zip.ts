@@ -20,42 +20,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createServices, type Services } from '../../server/app';
-import { loadConfig } from '../../server/config';
+import { type Services } from '../../server/app';
 import { withCheckCharacter } from '../../server/platform/credit-code';
-import { createLogger } from '../../server/platform/logger';
-import { createMemoryCache } from '../../server/platform/memory-cache';
-import { openSqliteStores } from '../../server/platform/stores';
 import type { QrZipFormat } from '../../server/qr/qr-zip-service';
+import { fmt, median, openBenchServices } from './support';
 
-const ORIGIN = 'https://certwatch.example.gov.cn';
 const BODY = 'CQC';
 const NAME_SOURCE =
   '重庆市沙坪坝区西部现代物流园区智能精密机械装备制造与进出口贸易总集团股份有限公司第一分公司暨研发中心';
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 const mib = (bytes: number) => `${fmt(bytes / 1_048_576, 1)} MiB`;
-
-function openServices(dataDir: string): { services: Services; close(): Promise<void> } {
-  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_BASE_URL: ORIGIN, LOG_LEVEL: 'silent' });
-  const stores = openSqliteStores(dataDir);
-  const services = createServices({
-    config,
-    logger: createLogger('silent'),
-    stores,
-    cache: createMemoryCache(),
-  });
-  return {
-    services,
-    async close() {
-      await services.qr.close();
-      await stores.close();
-    },
-  };
-}
 
 /** A CSV of `count` valid rows (English headers), numbered from `first`. */
 function csv(count: number, first: number): string {
@@ -154,7 +128,7 @@ async function main() {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certwatch-bench-qr-zip-'));
   try {
-    const setup = openServices(dataDir);
+    const setup = openBenchServices(dataDir);
     await setup.services.bodies.upsert({
       code: BODY,
       name: '中国质量认证中心',
@@ -175,7 +149,7 @@ async function main() {
     console.log(`1. Zip throughput, job of ${fmt(count)} certificates (cached: median of ${runs})\n`);
     console.log('format   cold cert/s   cached cert/s   zip size');
     for (const format of ['png', 'svg'] as QrZipFormat[]) {
-      const fresh = openServices(dataDir);
+      const fresh = openBenchServices(dataDir);
       try {
         const cold = await makeZip(fresh.services, token, small, format);
         const cached: number[] = [];
@@ -193,7 +167,7 @@ async function main() {
 
     if (large) {
       console.log('\n2. Memory while making a cached SVG zip (growth over the moment before)\n');
-      const fresh = openServices(dataDir);
+      const fresh = openBenchServices(dataDir);
       try {
         for (const [rows, jobId] of [
           [count, small],

@@ -26,21 +26,25 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
-import { createServices, type Services } from '../../server/app';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { certificateInputSchema } from '../../server/certificates/certificate-schema';
-import { loadConfig } from '../../server/config';
 import { withCheckCharacter } from '../../server/platform/credit-code';
-import { createLogger } from '../../server/platform/logger';
-import { createMemoryCache } from '../../server/platform/memory-cache';
-import { openSqliteStores } from '../../server/platform/stores';
 import { qrVersion } from '../../server/qr/qr-render';
 import { base64UrlEncode, encodeFields, fragmentOf, signingInput } from '../../server/qr/qr-payload';
 import { signedFieldsOf, type QrFormat } from '../../server/qr/qr-service';
 import { keyDirOf, openKeyRing } from '../../server/qr/signing-keys';
-import { fmt, loadTest, median, scanRequest, startServer, stopAll, stopServer } from './support';
+import {
+  BENCH_ORIGIN,
+  fmt,
+  loadTest,
+  median,
+  openBenchServices,
+  scanRequest,
+  startServer,
+  stopAll,
+  stopServer,
+} from './support';
 
-const ORIGIN = 'https://certwatch.example.gov.cn';
 const NAME_SOURCE =
   '重庆市沙坪坝区西部现代物流园区智能精密机械装备制造与进出口贸易总集团股份有限公司第一分公司暨研发中心与检验检测实验室及其附属生产基地';
 
@@ -77,7 +81,7 @@ function versionTable() {
       const name = [...NAME_SOURCE].slice(0, length).join('');
       const data = encodeFields(signedFieldsOf(report(1, name)));
       const { kid, signature } = ring.sign(signingInput(publicId, data));
-      const url = `${ORIGIN}/v/${publicId}#${fragmentOf(kid, data, base64UrlEncode(signature))}`;
+      const url = `${BENCH_ORIGIN}/v/${publicId}#${fragmentOf(kid, data, base64UrlEncode(signature))}`;
       const versions = (['L', 'M', 'Q', 'H'] as const).map((level) => qrVersion(url, level));
       const modules = 17 + 4 * (versions[2] as number);
       lines.push(
@@ -103,7 +107,7 @@ async function generationRates(dataDir: string, certs: Certificate[]) {
   const rows: string[] = [];
   for (const format of ['png', 'svg', 'label'] as QrFormat[]) {
     // A fresh service and cache per format: the cold pass misses every time.
-    const { services, close } = openServices(dataDir);
+    const { services, close } = openBenchServices(dataDir);
     try {
       const cold = await timeLoop(certs.length, (i) =>
         services.qr.image((certs[i] as Certificate).publicId, format),
@@ -123,7 +127,7 @@ async function generationRates(dataDir: string, certs: Certificate[]) {
 }
 
 async function scanPathMicros(dataDir: string, urls: string[]) {
-  const { services, stores, close } = openServices(dataDir);
+  const { services, stores, close } = openBenchServices(dataDir);
   try {
     const n = 5000;
     // Warm the certificate cache and the JIT first.
@@ -152,29 +156,6 @@ async function scanPathMicros(dataDir: string, urls: string[]) {
   } finally {
     await close();
   }
-}
-
-function openServices(dataDir: string): {
-  services: Services;
-  stores: ReturnType<typeof openSqliteStores>;
-  close(): Promise<void>;
-} {
-  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_BASE_URL: ORIGIN, LOG_LEVEL: 'silent' });
-  const stores = openSqliteStores(dataDir);
-  const services = createServices({
-    config,
-    logger: createLogger('silent'),
-    stores,
-    cache: createMemoryCache(),
-  });
-  return {
-    services,
-    stores,
-    async close() {
-      await services.qr.close();
-      await stores.close();
-    },
-  };
 }
 
 /** Busy cores of the whole machine over `ms`, from /proc/stat (0 where it cannot be read). */
@@ -231,7 +212,7 @@ async function main() {
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certwatch-bench-qr-'));
   try {
-    const setup = openServices(dataDir);
+    const setup = openBenchServices(dataDir);
     await setup.services.bodies.upsert({
       code: 'CQC',
       name: '中国质量认证中心',
@@ -277,7 +258,7 @@ async function main() {
         LOG_LEVEL: 'info',
         METRICS_ENABLED: 'true',
         RATE_LIMIT_PER_MINUTE: '1000000000',
-        PUBLIC_BASE_URL: ORIGIN,
+        PUBLIC_BASE_URL: BENCH_ORIGIN,
       },
       '/healthz',
     );

@@ -36,16 +36,13 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
-import { createServices, type Services } from '../../server/app';
+import { type Services } from '../../server/app';
 import type { Certificate, CertificateData } from '../../server/certificates/certificate-schema';
 import { todayInChina } from '../../server/certificates/certificate-status';
-import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/platform/logger';
-import { createMemoryCache } from '../../server/platform/memory-cache';
-import { createMetrics } from '../../server/platform/metrics';
 import { createRedisClient, waitForRedis } from '../../server/platform/redis';
 import { openSqlite } from '../../server/platform/sqlite';
-import { openSqliteStores, type Stores } from '../../server/platform/stores';
+import { type Stores } from '../../server/platform/stores';
 import { createMemoryDistinctCounter } from '../../server/supervision/memory-distinct-counter';
 import { createRedisDistinctCounter } from '../../server/supervision/redis-distinct-counter';
 import { UPLOAD_RULES } from '../../server/supervision/rules';
@@ -57,10 +54,12 @@ import { demoBodies, generateCertificates } from '../demo-data';
 import {
   CACHE_ROOT,
   ensureRegistry,
+  BENCH_ORIGIN,
   fmt,
   intOption,
   loadTest,
   median,
+  openBenchServices,
   otherLoad,
   removeAbandonedBuilds,
   scanRequest,
@@ -73,7 +72,6 @@ import {
 
 const BATCH = 10_000;
 const TARGET_SHARE = 0.25;
-const ORIGIN = 'https://certwatch.example.gov.cn';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 /** Coprime with any count of certificates not divisible by 11: each certificate meets every network. */
 const NETWORKS = Array.from({ length: 11 }, (_, i) => `203.0.${10 + i}.7`);
@@ -147,27 +145,6 @@ async function waitForQuiet(seconds: number): Promise<number> {
   while (load >= 0.2 && Date.now() < deadline) load = await otherLoad(1000);
   if (load >= 0.2) console.log(`  (other processes use ${fmt(load, 2)} cores; measuring anyway)`);
   return load;
-}
-
-/** Services over a registry directory, in this process, as the portal builds them. */
-function openServices(dataDir: string): { services: Services; stores: Stores; close(): Promise<void> } {
-  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_BASE_URL: ORIGIN, LOG_LEVEL: 'silent' });
-  const stores = openSqliteStores(dataDir);
-  const services = createServices({
-    config,
-    logger: silent,
-    stores,
-    cache: createMemoryCache(),
-    metrics: createMetrics(),
-  });
-  return {
-    services,
-    stores,
-    async close() {
-      await services.qr.close();
-      await stores.close();
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -413,7 +390,7 @@ async function partA(options: Options) {
   try {
     console.log(`  copying the registry (${fmt(registry.bytes / 1_048_576)} MB) to ${work}`);
     fs.copyFileSync(registry.file, path.join(work, 'registry.sqlite'));
-    const { services, stores, close } = openServices(work);
+    const { services, stores, close } = openBenchServices(work);
     try {
       console.log(
         `\nA1. Upload rules (${UPLOAD_RULES.map((r) => r.id).join(', ')}) over all ${fmt(registry.rows)} certificates\n`,
@@ -469,7 +446,7 @@ function reportA(result: Awaited<ReturnType<typeof partA>>) {
 /** A fresh registry with the demo bodies and `count` valid certificates; their signed URLs. */
 async function scanRegistry(dataDir: string, count: number): Promise<string[]> {
   const today = todayInChina();
-  const { services, close } = openServices(dataDir);
+  const { services, close } = openBenchServices(dataDir);
   try {
     for (const body of demoBodies(today)) await services.bodies.upsert(body);
     const valid: CertificateData[] = [];
@@ -535,7 +512,7 @@ async function partB(options: Options) {
       LOG_LEVEL: 'info',
       METRICS_ENABLED: 'true',
       RATE_LIMIT_PER_MINUTE: '1000000000',
-      PUBLIC_BASE_URL: ORIGIN,
+      PUBLIC_BASE_URL: BENCH_ORIGIN,
       TRUST_PROXY: 'true',
       ...extra,
     });

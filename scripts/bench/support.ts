@@ -13,7 +13,13 @@ import Database from 'better-sqlite3';
 import { createSqliteBodyRepository } from '../../server/bodies/sqlite-body-repository';
 import { todayInChina } from '../../server/certificates/certificate-status';
 import { createSqliteCertificateRepository } from '../../server/certificates/sqlite-certificate-repository';
+import { createServices, type Services } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/platform/logger';
+import { createMemoryCache } from '../../server/platform/memory-cache';
+import { createMetrics } from '../../server/platform/metrics';
 import { openSqlite } from '../../server/platform/sqlite';
+import { openSqliteStores, type Stores } from '../../server/platform/stores';
 import { DEMO_DATA_VERSION, demoBodies, generateCertificates } from '../demo-data';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -381,6 +387,34 @@ export function scanRequest(texts: readonly string[], forwardedFor?: readonly st
       const address = forwardedFor[j] as string;
       j = (j + 1) % forwardedFor.length;
       return { ...req, body, headers: { ...req.headers, 'x-forwarded-for': address } };
+    },
+  };
+}
+
+/** The origin benchmarks sign QR codes for. */
+export const BENCH_ORIGIN = 'https://certwatch.example.gov.cn';
+
+/** The portal's services over a registry directory, in this process, as the portal builds them. */
+export function openBenchServices(dataDir: string): {
+  services: Services;
+  stores: Stores;
+  close(): Promise<void>;
+} {
+  const config = loadConfig({ DATA_DIR: dataDir, PUBLIC_BASE_URL: BENCH_ORIGIN, LOG_LEVEL: 'silent' });
+  const stores = openSqliteStores(dataDir);
+  const services = createServices({
+    config,
+    logger: createLogger('silent'),
+    stores,
+    cache: createMemoryCache(),
+    metrics: createMetrics(),
+  });
+  return {
+    services,
+    stores,
+    async close() {
+      await services.qr.close();
+      await stores.close();
     },
   };
 }
