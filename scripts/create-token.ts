@@ -12,14 +12,14 @@
  * Exit status: 0 issued (or nothing to do with --if-none), 1 refused (e.g. an unknown body), 2 usage error.
  */
 import { parseArgs } from 'node:util';
-import { createServices } from '../server/app';
+import { createServices } from '../server/composition/services';
 import { issueTokenSchema } from '../server/bodies/token-schema';
 import { ConfigError, loadConfig } from '../server/config';
 import { isAppError } from '../server/platform/errors';
 import { createLogger } from '../server/platform/logger';
 import { createMemoryCache } from '../server/platform/memory-cache';
 import { normalizeIdentifier } from '../server/platform/normalize';
-import { openStores } from '../server/platform/stores';
+import { openStores } from '../server/composition/stores';
 
 class UsageError extends Error {}
 

@@ -5,11 +5,11 @@
  * They go through the upload rules as an upload batch would.
  */
 import type { CertificateData } from '../server/certificates/certificate-schema';
-import type { Services } from '../server/app';
-import type { Stores } from '../server/platform/stores';
+import type { Services } from '../server/composition/services';
+import type { Stores } from '../server/composition/stores';
 import type { Logger } from '../server/platform/logger';
-import { createUploadRuleRunner } from '../server/supervision/rules/rule-engine';
-import { submitTipSchema } from '../server/supervision/tip-schema';
+import { createUploadRuleRunner } from '../server/signals/rules/rule-engine';
+import { submitTipSchema } from '../server/tips/tip-schema';
 import { demoCreditCode } from './demo-data';
 
 const BODY = 'HZC';

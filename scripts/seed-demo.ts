@@ -8,13 +8,13 @@
  * Re-running with the same seed on the same day updates nothing: certificates are keyed by body and number.
  */
 import { parseArgs } from 'node:util';
-import { createServices, type Services } from '../server/app';
+import { createServices, type Services } from '../server/composition/services';
 import type { PublicCertificate, Status } from '../server/certificates/certificate-schema';
 import { effectiveStatus, todayInChina } from '../server/certificates/certificate-status';
 import { ConfigError, loadConfig, type Config } from '../server/config';
 import { createLogger, type Logger } from '../server/platform/logger';
 import { createMemoryCache } from '../server/platform/memory-cache';
-import { openStores, type Stores } from '../server/platform/stores';
+import { openStores, type Stores } from '../server/composition/stores';
 import { seedAnomalies } from './demo-anomalies';
 import { DEFAULT_SEED, DEMO_SEARCH_FRAGMENTS, demoBodies, generateCertificates } from './demo-data';
 

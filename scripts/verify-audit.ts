@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { describeBreak, GENESIS_HASH } from '../server/audit/audit-schema';
 import { createAuditService } from '../server/audit/audit-service';
 import { ConfigError, loadConfig } from '../server/config';
-import { openStores } from '../server/platform/stores';
+import { openStores } from '../server/composition/stores';
 
 class UsageError extends Error {}
 

@@ -1,6 +1,6 @@
 /**
  * Re-checks a published random inspection draw from its published data alone, with the same algorithm
- * module the server draws with (server/supervision/draw-algorithm.ts).
+ * module the server draws with (server/draws/draw-algorithm.ts).
  *
  *   tsx scripts/verify-draw.ts DRAW_ID [--url BASE_URL]     fetch BASE_URL/api/v1/draws/DRAW_ID
  *   tsx scripts/verify-draw.ts FILE                         a saved copy of that document (JSON)
@@ -26,8 +26,8 @@ import {
   runDraw,
   tierSizes,
   type DrawnTarget,
-} from '../server/supervision/draw-algorithm';
-import { drawIdSchema, drawViewSchema, type DrawView } from '../server/supervision/draw-schema';
+} from '../server/draws/draw-algorithm';
+import { drawIdSchema, drawViewSchema, type DrawView } from '../server/draws/draw-schema';
 
 class UsageError extends Error {}
 

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import { createApp, createServices } from './app';
+import { createApp } from './app';
+import { createServices } from './composition/services';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Cache } from './platform/cache';
 import { createLogger, type Logger } from './platform/logger';
@@ -10,7 +11,7 @@ import { createMetrics } from './platform/metrics';
 import { redisRateLimitStore } from './platform/rate-limit';
 import { createRedisClient, redactRedisUrl, waitForRedis } from './platform/redis';
 import { createRedisCache } from './platform/redis-cache';
-import { openStores } from './platform/stores';
+import { openStores } from './composition/stores';
 import { STALE_UPLOAD_MS } from './uploads/upload-service';
 
 const SHUTDOWN_GRACE_MS = 10_000;

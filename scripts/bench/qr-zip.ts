@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { type Services } from '../../server/app';
+import type { Services } from '../../server/composition/services';
 import { withCheckCharacter } from '../../server/platform/credit-code';
 import type { QrZipFormat } from '../../server/qr/qr-zip-service';
 import { fmt, median, openBenchServices } from './support';

@@ -13,13 +13,13 @@ import Database from 'better-sqlite3';
 import { createSqliteBodyRepository } from '../../server/bodies/sqlite-body-repository';
 import { todayInChina } from '../../server/certificates/certificate-status';
 import { createSqliteCertificateRepository } from '../../server/certificates/sqlite-certificate-repository';
-import { createServices, type Services } from '../../server/app';
+import { createServices, type Services } from '../../server/composition/services';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/platform/logger';
 import { createMemoryCache } from '../../server/platform/memory-cache';
 import { createMetrics } from '../../server/platform/metrics';
 import { openSqlite } from '../../server/platform/sqlite';
-import { openSqliteStores, type Stores } from '../../server/platform/stores';
+import { openSqliteStores, type Stores } from '../../server/composition/stores';
 import { DEMO_DATA_VERSION, demoBodies, generateCertificates } from '../demo-data';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');

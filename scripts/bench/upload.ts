@@ -29,7 +29,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createServices } from '../../server/app';
+import { createServices } from '../../server/composition/services';
 import { newPublicId } from '../../server/certificates/certificate-records';
 import type { Certificate, CertificateData } from '../../server/certificates/certificate-schema';
 import { SCHEME_CODES } from '../../server/certificates/schemes';
@@ -38,7 +38,7 @@ import { createLogger } from '../../server/platform/logger';
 import { createMemoryCache } from '../../server/platform/memory-cache';
 import { nameBigrams } from '../../server/platform/normalize';
 import { openSqlite } from '../../server/platform/sqlite';
-import { openSqliteStores } from '../../server/platform/stores';
+import { openSqliteStores } from '../../server/composition/stores';
 import type { UploadJob, UploadMode } from '../../server/uploads/upload-schema';
 import { DEMO_DATA_VERSION, generateCertificates } from '../demo-data';
 

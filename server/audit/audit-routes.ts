@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../app';
+import type { AuditService } from './audit-service';
 import { assertRole } from '../platform/auth';
 import { AppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
@@ -49,7 +49,7 @@ export const auditEntryListSchema = z
   .meta({ id: 'AuditEntryList' });
 
 /** The audit log: its public head, and the entries about one target for admins and inspectors. */
-export function auditRoutes(services: Pick<Services, 'audit'>, openapi: OpenApiRegistry): Router {
+export function auditRoutes(services: { audit: AuditService }, openapi: OpenApiRegistry): Router {
   const router = Router();
   const { audit } = services;
 

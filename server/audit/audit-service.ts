@@ -1,4 +1,4 @@
-import type { Principal } from '../bodies/token-schema';
+import type { Principal } from '../platform/auth';
 import type { AuditRepository, StoredAuditEntry } from './audit-repository';
 import {
   checkEntry,

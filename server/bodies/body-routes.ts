@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../app';
+import type { AuditService } from '../audit/audit-service';
+import type { BodyService } from './body-service';
 import { actorOf } from '../audit/audit-service';
 import { findScheme, SCHEME_CODES } from '../certificates/schemes';
 import { assertActsForBody, assertRole } from '../platform/auth';
@@ -138,7 +139,10 @@ function changedFields(before: Body, after: Body): Record<string, { from: unknow
 }
 
 /** The certifying bodies register (admin), a body's view of itself, and "nothing changed" confirmations. */
-export function bodyRoutes(services: Pick<Services, 'bodies' | 'audit'>, openapi: OpenApiRegistry): Router {
+export function bodyRoutes(
+  services: { bodies: BodyService; audit: AuditService },
+  openapi: OpenApiRegistry,
+): Router {
   const router = Router();
   const { bodies, audit } = services;
   // Create-if-absent and read-modify-write of one body run one at a time (see KeyedLock).

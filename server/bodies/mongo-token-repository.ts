@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { ROLES, storedTokenSchema, type ApiToken } from './token-schema';
+import { ROLES } from '../platform/auth';
+import { storedTokenSchema, type ApiToken } from './token-schema';
 import type { TokenRepository } from './token-repository';
 
 /** An API token as stored in MongoDB (the hash of its secret, never the secret). */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../app';
+import type { TokenService } from './token-service';
 import { assertActsForBody, assertRole } from '../platform/auth';
 import { parseInput } from '../platform/http';
 import { normalizeIdentifier } from '../platform/normalize';
@@ -30,7 +30,7 @@ export const issuedTokenSchema = z
 const tokenIdParams = z.object({ id: z.string().describe('The token id (16 base64url characters)') });
 
 /** API tokens: listing (never secrets or hashes), issue (admin) and revocation. */
-export function tokenRoutes(services: Pick<Services, 'tokens'>, openapi: OpenApiRegistry): Router {
+export function tokenRoutes(services: { tokens: TokenService }, openapi: OpenApiRegistry): Router {
   const router = Router();
   const { tokens } = services;
 

@@ -1,9 +1,8 @@
 import { z } from 'zod';
+import { ROLES, type Role } from '../platform/auth';
 import { bodyCodeSchema } from './body-schema';
 
-export const ROLES = ['admin', 'body', 'inspector', 'partner'] as const;
 export const roleSchema = z.enum(ROLES);
-export type Role = z.infer<typeof roleSchema>;
 
 /** An API token as stored: never the secret, only its SHA-256. */
 export interface ApiToken {
@@ -38,13 +37,6 @@ export const issueTokenSchema = z
     path: ['bodyCode'],
   });
 export type IssueTokenRequest = z.infer<typeof issueTokenSchema>;
-
-/** The caller of a request, once its token is verified. */
-export interface Principal {
-  tokenId: string;
-  role: Role;
-  bodyCode?: string;
-}
 
 export const tokenViewSchema = z
   .object({

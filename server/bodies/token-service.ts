@@ -4,7 +4,8 @@ import { assertActsForBody, type TokenVerifier } from '../platform/auth';
 import { AppError } from '../platform/errors';
 import type { BodyService } from './body-service';
 import type { TokenRepository } from './token-repository';
-import type { ApiToken, IssueTokenRequest, Principal, TokenView } from './token-schema';
+import type { Principal } from '../platform/auth';
+import type { ApiToken, IssueTokenRequest, TokenView } from './token-schema';
 
 /**
  * A bearer token reads `cw.<id>.<secret>`: the id (12 random bytes, 16 base64url characters) finds the

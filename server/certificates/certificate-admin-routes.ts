@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Services } from '../app';
+import type { AuditService } from '../audit/audit-service';
+import type { CertificateService } from './certificate-service';
 import { actorOf } from '../audit/audit-service';
 import { assertRole } from '../platform/auth';
 import { AppError } from '../platform/errors';
@@ -43,7 +44,7 @@ export const statusChangeRequestSchema = z
 
 /** Writes of certifying bodies (and admins) on single certificates. */
 export function certificateAdminRoutes(
-  services: Pick<Services, 'certificates' | 'audit'>,
+  services: { certificates: CertificateService; audit: AuditService },
   openapi: OpenApiRegistry,
 ): Router {
   const router = Router();

@@ -3,7 +3,7 @@ import { bodyCodeSchema, publicBodySchema } from '../bodies/body-schema';
 import { isValidCreditCode } from '../platform/credit-code';
 import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
 import { findScheme, SCHEME_CODES } from './schemes';
-import { publicListingSchema } from '../supervision/dishonesty-schema';
+import { publicListingSchema } from '../dishonesty/dishonesty-schema';
 
 /** Statuses a body can report. `expired` is never stored: it is derived from the expiry date. */
 export const STORED_STATUSES = ['valid', 'suspended', 'revoked', 'withdrawn'] as const;

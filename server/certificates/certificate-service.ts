@@ -10,7 +10,7 @@ import type { Certificate, CertificateData, PublicCertificate } from './certific
 import { effectiveStatus, todayInChina } from './certificate-status';
 import { findScheme } from './schemes';
 import { createKeyedLock } from '../platform/keyed-lock';
-import type { PublicListing } from '../supervision/dishonesty-schema';
+import type { PublicListing } from '../dishonesty/dishonesty-schema';
 
 /** Search never pages deeper than this: the registry is looked up, not listed. */
 export const MAX_SEARCH_DEPTH = 500;

@@ -8,7 +8,7 @@ import { escapeHtml } from '../platform/html';
 import { messagesFor, type Lang, type Messages } from '../platform/i18n';
 import type { ErrorCode } from '../platform/errors';
 import { errorText } from '../platform/i18n';
-import { reportTextsFor } from '../supervision/report-texts';
+import { reportTextsFor } from '../tips/report-texts';
 import type { PublicCertificate, Status } from './certificate-schema';
 import { MAX_SEARCH_DEPTH, type SearchResult } from './certificate-service';
 
@@ -65,7 +65,7 @@ function languageSwitch(ctx: PageContext): string {
 /** A page script (client/src, bundled): app.js is the scanner and signature check of the public pages. */
 const pageScript = (file: string) => `<script src="/assets/${file}" defer></script>\n`;
 
-/** The frame every public page shares (also the dishonesty list's, server/supervision/dishonesty-page.ts). */
+/** The frame every public page shares (also the dishonesty list's, server/dishonesty/dishonesty-page.ts). */
 export function layout(
   ctx: PageContext,
   /** `script`: true for the public pages' app.js, or another bundle's file name (the console's). */
@@ -204,7 +204,7 @@ function list(items: string[]): string {
   return `<ul class="plain">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
 }
 
-/** The link to the public report form (server/supervision/report-page.ts) about what the page shows. */
+/** The link to the public report form (server/tips/report-page.ts) about what the page shows. */
 function reportLink(ctx: PageContext, params: Record<string, string | undefined>): string {
   return `<p><a class="report-link" href="${escapeHtml(href(ctx, '/report', params))}">${escapeHtml(reportTextsFor(ctx.lang).reportLink)}</a></p>`;
 }

@@ -1,6 +1,16 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Principal, Role } from '../bodies/token-schema';
 import { AppError } from './errors';
+
+/** Who may call what: bodies act for one certifying body, partners only query credit. */
+export const ROLES = ['admin', 'body', 'inspector', 'partner'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The caller of a request, once its token is verified. */
+export interface Principal {
+  tokenId: string;
+  role: Role;
+  bodyCode?: string;
+}
 
 /** Verifies a presented bearer secret; resolves to its principal, or throws UNAUTHENTICATED. */
 export type TokenVerifier = (presented: string) => Promise<Principal>;

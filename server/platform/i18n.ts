@@ -5,7 +5,7 @@
  */
 import type { ApprovalStatus } from '../bodies/body-schema';
 import type { Status } from '../certificates/certificate-schema';
-import type { Severity, SubjectKind } from '../supervision/dishonesty-schema';
+import type { Severity, SubjectKind } from '../dishonesty/dishonesty-schema';
 import type { ErrorCode } from './errors';
 
 export const LANGS = ['zh', 'en'] as const;

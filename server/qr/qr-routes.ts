@@ -1,6 +1,7 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import type { Services } from '../app';
+import type { QrService } from './qr-service';
+import type { QrZipService } from './qr-zip-service';
 import { publicIdSchema } from '../certificates/certificate-schema';
 import { assertRole } from '../platform/auth';
 import { AppError } from '../platform/errors';
@@ -62,7 +63,7 @@ function sendImage(res: Response, image: QrImage, suffix: string): void {
 }
 
 /** QR images for certifying bodies, and the public scan verification. */
-export function qrRoutes(services: Pick<Services, 'qr' | 'qrZip'>, openapi: OpenApiRegistry): Router {
+export function qrRoutes(services: { qr: QrService; qrZip: QrZipService }, openapi: OpenApiRegistry): Router {
   const { qr, qrZip } = services;
   const router = Router();
 
@@ -164,7 +165,7 @@ export function qrRoutes(services: Pick<Services, 'qr' | 'qrZip'>, openapi: Open
  * scanning page's offline check and for anyone's own verifier. Cacheable briefly; readable cross-origin.
  */
 export function jwksRoutes(
-  services: Pick<Services, 'qr'>,
+  services: { qr: QrService },
   openapi: OpenApiRegistry,
   rateLimit: RequestHandler,
 ): Router {

@@ -1,7 +1,7 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import archiver from 'archiver';
-import type { Principal } from '../bodies/token-schema';
+import type { Principal } from '../platform/auth';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import type { Certificate } from '../certificates/certificate-schema';
 import { csvChunks } from '../platform/csv';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { Services } from '../app';
+import type { UploadService } from './upload-service';
 import { assertRole } from '../platform/auth';
 import { AppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
@@ -51,7 +51,7 @@ function assertJobId(jobId: string): void {
 }
 
 /** Bulk upload by certifying bodies: the file streams in, the finished job comes back. */
-export function uploadRoutes(services: Pick<Services, 'uploads'>, openapi: OpenApiRegistry): Router {
+export function uploadRoutes(services: { uploads: UploadService }, openapi: OpenApiRegistry): Router {
   const { uploads } = services;
   const router = Router();
 

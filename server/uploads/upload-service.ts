@@ -3,7 +3,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { actorOf, type AuditService } from '../audit/audit-service';
 import type { Body } from '../bodies/body-schema';
 import type { BodyService } from '../bodies/body-service';
-import type { Principal } from '../bodies/token-schema';
+import type { Principal } from '../platform/auth';
 import type { CertificateRepository, UpsertResult } from '../certificates/certificate-repository';
 import type { CertificateData, StoredStatus } from '../certificates/certificate-schema';
 import { isLegalTransition, type CertificateService } from '../certificates/certificate-service';

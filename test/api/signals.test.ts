@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/audit-schema';
 import type { Body } from '../../server/bodies/body-schema';
-import type { SignalDraft } from '../../server/supervision/signal-schema';
+import type { SignalDraft } from '../../server/signals/signal-schema';
 import { creditCode, seedBody, unique } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { CONTENT_TYPES } from '../helpers/upload-files';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { CaseRepository } from '../../server/supervision/case-repository';
-import type { Case, CaseEvent, CaseRecord } from '../../server/supervision/case-schema';
+import type { CaseRepository } from '../../server/cases/case-repository';
+import type { Case, CaseEvent, CaseRecord } from '../../server/cases/case-schema';
 
 export interface CaseRepositoryHarness {
   name: string;

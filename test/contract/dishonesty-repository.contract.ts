@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { DishonestyRepository } from '../../server/supervision/dishonesty-repository';
+import type { DishonestyRepository } from '../../server/dishonesty/dishonesty-repository';
 import {
   earliestRepairDate,
   type DishonestyRecord,
   type Repair,
   type RepairDecision,
   type Subject,
-} from '../../server/supervision/dishonesty-schema';
+} from '../../server/dishonesty/dishonesty-schema';
 import { creditCode, unique } from '../helpers/factories';
 
 export interface DishonestyRepositoryHarness {

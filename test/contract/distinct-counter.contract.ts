@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DistinctCounter, DistinctWindow } from '../../server/supervision/distinct-counter';
+import type { DistinctCounter, DistinctWindow } from '../../server/signals/distinct-counter';
 
 export interface DistinctCounterHarness {
   name: string;

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CertificateRepository } from '../../server/certificates/certificate-repository';
-import type { DrawRepository, HolderCertificate } from '../../server/supervision/draw-repository';
-import type {
-  DrawExecution,
-  DrawResult,
-  DrawSnapshot,
-  StoredDraw,
-} from '../../server/supervision/draw-schema';
+import type { DrawRepository, HolderCertificate } from '../../server/draws/draw-repository';
+import type { DrawExecution, DrawResult, DrawSnapshot, StoredDraw } from '../../server/draws/draw-schema';
 import { creditCode, makeCertificate, unique } from '../helpers/factories';
 
 export interface DrawRepositoryHarness {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { FlagRepository } from '../../server/supervision/flag-repository';
-import type { Flag } from '../../server/supervision/flag-schema';
+import type { FlagRepository } from '../../server/cases/flag-repository';
+import type { Flag } from '../../server/cases/flag-schema';
 
 export interface FlagRepositoryHarness {
   name: string;

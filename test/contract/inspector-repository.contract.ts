@@ -1,5 +1,5 @@
-import type { InspectorRepository } from '../../server/supervision/inspector-repository';
-import type { Inspector } from '../../server/supervision/inspector-schema';
+import type { InspectorRepository } from '../../server/inspectors/inspector-repository';
+import type { Inspector } from '../../server/inspectors/inspector-schema';
 import { creditCode, unique } from '../helpers/factories';
 
 export interface InspectorRepositoryHarness {

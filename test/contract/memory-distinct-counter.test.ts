@@ -1,4 +1,4 @@
-import { createMemoryDistinctCounter } from '../../server/supervision/memory-distinct-counter';
+import { createMemoryDistinctCounter } from '../../server/signals/memory-distinct-counter';
 import { distinctCounterContract } from './distinct-counter.contract';
 
 distinctCounterContract({

@@ -1,7 +1,7 @@
 import { describeWithMongo, mongoUri, openMongoRepository } from '../helpers/mongo-harness';
 import type { StoredAuditEntry } from '../../server/audit/audit-repository';
 import { digestOf, type AuditRecord } from '../../server/audit/audit-schema';
-import { openMongoStores } from '../../server/platform/mongo';
+import { openMongoStores } from '../../server/composition/mongo-stores';
 import { auditRepositoryContract, expectOneChain } from './audit-repository.contract';
 
 describeWithMongo('MongoDB audit repository', () => {

@@ -1,6 +1,6 @@
 import { describeWithMongo, mongoUri } from '../helpers/mongo-harness';
 import { certificateModel } from '../../server/certificates/mongo-certificate-repository';
-import { openMongoStores } from '../../server/platform/mongo';
+import { openMongoStores } from '../../server/composition/mongo-stores';
 import { creditCode, makeCertificate } from '../helpers/factories';
 import { certificateRepositoryContract } from './certificate-repository.contract';
 

@@ -1,5 +1,5 @@
 import { describeWithMongo, mongoUri } from '../helpers/mongo-harness';
-import { openMongoStores } from '../../server/platform/mongo';
+import { openMongoStores } from '../../server/composition/mongo-stores';
 import { drawRepositoryContract } from './draw-repository.contract';
 
 describeWithMongo('MongoDB draw repository', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createLogger } from '../../server/platform/logger';
 import { createRedisClient } from '../../server/platform/redis';
-import { createRedisDistinctCounter } from '../../server/supervision/redis-distinct-counter';
+import { createRedisDistinctCounter } from '../../server/signals/redis-distinct-counter';
 import { freePort, removeKeysUnder, SHARED_REDIS_URL, waitForReady } from '../helpers/redis-server';
 import { distinctCounterContract } from './distinct-counter.contract';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { SignalRepository } from '../../server/supervision/signal-repository';
-import type { Signal, SignalDraft } from '../../server/supervision/signal-schema';
+import type { SignalRepository } from '../../server/signals/signal-repository';
+import type { Signal, SignalDraft } from '../../server/signals/signal-schema';
 import { unique } from '../helpers/factories';
 
 export interface SignalRepositoryHarness {

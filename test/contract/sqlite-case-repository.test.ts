@@ -1,4 +1,4 @@
-import { createSqliteCaseRepository } from '../../server/supervision/sqlite-case-repository';
+import { createSqliteCaseRepository } from '../../server/cases/sqlite-case-repository';
 import { eachSqliteFile, openSqliteRepository } from '../helpers/sqlite-harness';
 import { caseRepositoryContract, created, makeCase } from './case-repository.contract';
 

@@ -1,6 +1,6 @@
 import { eachSqliteFile, openSqliteRepository } from '../helpers/sqlite-harness';
 import { openSqlite } from '../../server/platform/sqlite';
-import { createSqliteDishonestyRepository } from '../../server/supervision/sqlite-dishonesty-repository';
+import { createSqliteDishonestyRepository } from '../../server/dishonesty/sqlite-dishonesty-repository';
 import { dishonestyRepositoryContract, makeRecord, makeRepair } from './dishonesty-repository.contract';
 
 dishonestyRepositoryContract({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { openSqliteStores } from '../../server/platform/stores';
+import { openSqliteStores } from '../../server/composition/stores';
 import { openSqlite } from '../../server/platform/sqlite';
-import { createSqliteDrawRepository } from '../../server/supervision/sqlite-draw-repository';
+import { createSqliteDrawRepository } from '../../server/draws/sqlite-draw-repository';
 import { tempDir } from '../helpers/test-app';
 import { drawRepositoryContract } from './draw-repository.contract';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { openSqlite } from '../../server/platform/sqlite';
-import { createSqliteFlagRepository } from '../../server/supervision/sqlite-flag-repository';
+import { createSqliteFlagRepository } from '../../server/cases/sqlite-flag-repository';
 import { openSqliteRepository } from '../helpers/sqlite-harness';
 import { tempDir } from '../helpers/test-app';
 import { flagRepositoryContract, makeFlag } from './flag-repository.contract';

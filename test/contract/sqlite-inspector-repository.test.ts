@@ -1,7 +1,7 @@
 import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
 import { openSqlite } from '../../server/platform/sqlite';
-import { createSqliteInspectorRepository } from '../../server/supervision/sqlite-inspector-repository';
+import { createSqliteInspectorRepository } from '../../server/inspectors/sqlite-inspector-repository';
 import { tempDir } from '../helpers/test-app';
 import { inspectorRepositoryContract } from './inspector-repository.contract';
 

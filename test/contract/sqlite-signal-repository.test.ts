@@ -1,4 +1,4 @@
-import { createSqliteSignalRepository } from '../../server/supervision/sqlite-signal-repository';
+import { createSqliteSignalRepository } from '../../server/signals/sqlite-signal-repository';
 import { eachSqliteFile, openSqliteRepository } from '../helpers/sqlite-harness';
 import { signalRepositoryContract } from './signal-repository.contract';
 

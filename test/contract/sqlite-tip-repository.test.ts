@@ -1,4 +1,4 @@
-import { createSqliteTipRepository } from '../../server/supervision/sqlite-tip-repository';
+import { createSqliteTipRepository } from '../../server/tips/sqlite-tip-repository';
 import { eachSqliteFile, openSqliteRepository } from '../helpers/sqlite-harness';
 import { makeTip, PNG_BYTES, tipRepositoryContract } from './tip-repository.contract';
 

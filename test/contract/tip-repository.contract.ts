@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { TipRepository } from '../../server/supervision/tip-repository';
-import type { TipPhoto } from '../../server/supervision/tip-repository';
-import type { Tip } from '../../server/supervision/tip-schema';
+import type { TipRepository } from '../../server/tips/tip-repository';
+import type { TipPhoto } from '../../server/tips/tip-repository';
+import type { Tip } from '../../server/tips/tip-schema';
 
 export interface TipRepositoryHarness {
   name: string;

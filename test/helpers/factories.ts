@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Body } from '../../server/bodies/body-schema';
-import type { Services } from '../../server/app';
+import type { Services } from '../../server/composition/services';
 import {
   certificateInputSchema,
   type Certificate,

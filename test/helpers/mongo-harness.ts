@@ -1,4 +1,4 @@
-import { openMongoStores, type MongoStores } from '../../server/platform/mongo';
+import { openMongoStores, type MongoStores } from '../../server/composition/mongo-stores';
 import { NO_MONGODB } from './skip-reasons';
 
 /** The MongoDB server the Mongo contract suites run against, when one is configured. */

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import type { Body } from '../../server/bodies/body-schema';
 import type { Certificate, CertificateInput } from '../../server/certificates/certificate-schema';
-import { openSqliteStores, type Stores } from '../../server/platform/stores';
-import { createRuleContexts } from '../../server/supervision/rules/rule-engine';
-import type { RuleContext, UploadRule } from '../../server/supervision/rules/rule';
-import type { SignalDraft } from '../../server/supervision/signal-schema';
+import { openSqliteStores, type Stores } from '../../server/composition/stores';
+import { createRuleContexts } from '../../server/signals/rules/rule-engine';
+import type { RuleContext, UploadRule } from '../../server/signals/rules/rule';
+import type { SignalDraft } from '../../server/signals/signal-schema';
 import { makeBody, makeCertificate } from './factories';
 import { tempDir } from './test-app';
 

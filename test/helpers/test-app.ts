@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
-import { createApp, createServices, type AppDeps, type Services } from '../../server/app';
-import type { Role } from '../../server/bodies/token-schema';
+import { createApp } from '../../server/app';
+import { createServices, type AppDeps, type Services } from '../../server/composition/services';
+import type { Role } from '../../server/platform/auth';
 import { loadConfig, type Config } from '../../server/config';
 import type { Cache } from '../../server/platform/cache';
 import { createLogger } from '../../server/platform/logger';
 import { createMemoryCache } from '../../server/platform/memory-cache';
 import { createMetrics } from '../../server/platform/metrics';
-import { openSqliteStores, type Stores } from '../../server/platform/stores';
+import { openSqliteStores, type Stores } from '../../server/composition/stores';
 
 /** A fresh directory under the OS temp dir, removed by `cleanup`. */
 export function tempDir(prefix = 'certwatch-test-'): string {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import QRCode from 'qrcode';
-import type { Role } from '../../server/bodies/token-schema';
+import type { Role } from '../../server/platform/auth';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { createMemoryCache } from '../../server/platform/memory-cache';
 import { qrVersion } from '../../server/qr/qr-render';

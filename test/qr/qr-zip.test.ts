@@ -5,7 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import QRCode from 'qrcode';
 import request from 'supertest';
 import unzipper from 'unzipper';
-import type { Role } from '../../server/bodies/token-schema';
+import type { Role } from '../../server/platform/auth';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { entryNamer, MANIFEST_COLUMNS, MANIFEST_NAME } from '../../server/qr/qr-zip-service';
 import { newUploadJobId } from '../../server/uploads/upload-service';

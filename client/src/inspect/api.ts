@@ -3,7 +3,7 @@
  * only (this tab, until sign-out or the tab closes): never in a URL, a cookie or localStorage.
  */
 import type { PublicCertificate } from '../../../server/certificates/certificate-schema';
-import type { Inspector } from '../../../server/supervision/inspector-schema';
+import type { Inspector } from '../../../server/inspectors/inspector-schema';
 import type { Case, CaseAction, Flag, Page, SignalView, Tip } from './types';
 
 const TOKEN_KEY = 'certwatch.inspect.token';

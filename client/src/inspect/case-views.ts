@@ -1,6 +1,6 @@
 /** Cases: opening one from queue items, the list, and one case with its actions (assign, note, evidence, decide). */
 import { messagesFor } from '../../../server/platform/i18n';
-import type { Inspector } from '../../../server/supervision/inspector-schema';
+import type { Inspector } from '../../../server/inspectors/inspector-schema';
 import { el, replaceChildren, type Child } from '../dom';
 import { api } from './api';
 import { decideForm } from './decide-form';

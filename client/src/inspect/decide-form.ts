@@ -5,7 +5,7 @@
  */
 import type { PublicCertificate } from '../../../server/certificates/certificate-schema';
 import { messagesFor } from '../../../server/platform/i18n';
-import type { Severity } from '../../../server/supervision/dishonesty-schema';
+import type { Severity } from '../../../server/dishonesty/dishonesty-schema';
 import { el } from '../dom';
 import { api } from './api';
 import type { Case, CaseAction, RecordSubject } from './types';

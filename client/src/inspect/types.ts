@@ -1,10 +1,10 @@
 /** The API's answers and requests the console uses: the server's own schema types (types only). */
-import type { CaseActionInput, DecideInput } from '../../../server/supervision/case-schema';
+import type { CaseActionInput, DecideInput } from '../../../server/cases/case-schema';
 
-export type { Case, CaseEvent } from '../../../server/supervision/case-schema';
-export type { Flag } from '../../../server/supervision/flag-schema';
-export type { SignalView } from '../../../server/supervision/signal-schema';
-export type { Tip } from '../../../server/supervision/tip-schema';
+export type { Case, CaseEvent } from '../../../server/cases/case-schema';
+export type { Flag } from '../../../server/cases/flag-schema';
+export type { SignalView } from '../../../server/signals/signal-schema';
+export type { Tip } from '../../../server/tips/tip-schema';
 
 /** One page of a list route. */
 export interface Page<T> {

@@ -1,0 +1,196 @@
+/**
+ * The composition root: the one place that knows every feature and wires its adapters (the stores,
+ * opened in ./stores.ts) to its services. main.ts, the scripts and the tests build the services here.
+ */
+import type { Store } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
+import { createAuditService, type AuditService } from '../audit/audit-service';
+import { createBodyService, type BodyService } from '../bodies/body-service';
+import { createTokenService, type TokenService } from '../bodies/token-service';
+import { createCertificateService, type CertificateService } from '../certificates/certificate-service';
+import type { Config } from '../config';
+import type { Cache } from '../platform/cache';
+import type { Logger } from '../platform/logger';
+import type { Metrics } from '../platform/metrics';
+import type { Stores } from './stores';
+import { createQrService, type QrService } from '../qr/qr-service';
+import { createQrZipService, type QrZipService } from '../qr/qr-zip-service';
+import { createScanRecorder, scanHashSecret } from '../qr/scan-recorder';
+import { openKeyRing } from '../qr/signing-keys';
+import { parseUpload } from '../uploads/upload-parsers';
+import { createUploadService, type UploadService } from '../uploads/upload-service';
+import { recordJobCertificates } from '../uploads/upload-job-certificates';
+import { createDrawService, tiersFromCredit, type DrawService } from '../draws/draw-service';
+import { createInspectorService, type InspectorService } from '../inspectors/inspector-service';
+import { createCreditService, creditSignalsFrom, type CreditService } from '../dishonesty/credit-service';
+import { createDishonestyService, type DishonestyService } from '../dishonesty/dishonesty-service';
+import { SCAN_RULES } from '../signals/rules';
+import { createUploadRuleRunner } from '../signals/rules/rule-engine';
+import { clonedQrTally, createScanRuleRunner, type ScanRuleRunner } from '../signals/rules/scan-rule-runner';
+import { createSignalService, type SignalService } from '../signals/signal-service';
+import { createCaseService, type CaseService } from '../cases/case-service';
+import { createFlagService, type FlagService } from '../cases/flag-service';
+import { createTipService, type TipService } from '../tips/tip-service';
+
+/** What the app is built from: the opened stores and cache, config, logging, and the clock of tests. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  stores: Stores;
+  cache: Cache;
+  metrics?: Metrics;
+  /** express-rate-limit store shared by instances (Redis); in-process memory when absent. */
+  rateLimitStore?: Store;
+  /** The shared Redis (cluster mode): clone detection counts networks in it; in-process when absent. */
+  redis?: Redis;
+  /** The clock of date-bound rules (credit-repair notice periods), ms since the epoch; tests inject one. */
+  now?: () => number;
+}
+
+export interface Services {
+  audit: AuditService;
+  bodies: BodyService;
+  certificates: CertificateService;
+  tokens: TokenService;
+  uploads: UploadService;
+  qr: QrService;
+  qrZip: QrZipService;
+  inspectors: InspectorService;
+  draws: DrawService;
+  dishonesty: DishonestyService;
+  credit: CreditService;
+  signals: SignalService;
+  /** The scan risk rules (qr's onScan): `idle()` before closing the stores. */
+  scanRules: ScanRuleRunner;
+  tips: TipService;
+  flags: FlagService;
+  cases: CaseService;
+}
+
+/** The use cases, wired to the adapters in `deps`. */
+export function createServices(deps: AppDeps): Services {
+  const { stores, cache, metrics, config } = deps;
+  const audit = createAuditService({ audit: stores.audit });
+  const signals = createSignalService({ signals: stores.signals, audit, now: deps.now });
+  const bodies = createBodyService({ bodies: stores.bodies, cache, metrics });
+  const dishonesty = createDishonestyService({
+    records: stores.dishonesty,
+    audit,
+    cache,
+    metrics,
+    ttlSeconds: config.CACHE_TTL_SECONDS,
+    now: deps.now,
+  });
+  const credit = createCreditService({
+    dishonesty,
+    bodies,
+    signals: creditSignalsFrom(stores.signals),
+    now: deps.now,
+  });
+  const certificates = createCertificateService({
+    certificates: stores.certificates,
+    bodies,
+    cache,
+    metrics,
+    ttlSeconds: config.CACHE_TTL_SECONDS,
+    negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
+    listings: dishonesty,
+  });
+  const tokens = createTokenService({ tokens: stores.tokens, bodies, audit });
+  const uploadRules = createUploadRuleRunner({
+    registry: stores.certificates,
+    bodies: stores.bodies,
+    raise: signals.raise,
+    logger: deps.logger,
+    metrics,
+    now: deps.now,
+  });
+  const uploads = createUploadService({
+    jobs: stores.uploadJobs,
+    registry: stores.certificates,
+    certificates,
+    bodies,
+    audit,
+    parse: parseUpload,
+    limits: { other: config.UPLOAD_MAX_BYTES, xlsx: config.UPLOAD_MAX_XLSX_BYTES },
+    // What follows each stored batch: the job's certificate list, then the upload risk rules (which
+    // never fail the upload). Another consumer adds its call here.
+    onStored: async (event) => {
+      await recordJobCertificates(stores.uploadJobs)(event);
+      await uploadRules.onStored(event);
+    },
+  });
+  if (config.STORE === 'mongo' && (!config.QR_SIGNING_KEYS || !config.SCAN_HASH_SECRET)) {
+    deps.logger.warn(
+      'cluster mode without QR_SIGNING_KEYS or SCAN_HASH_SECRET: unless DATA_DIR is shared, each instance signs with ' +
+        "keys of its own (codes verify only where they were printed) and hashes scanners' networks differently",
+    );
+  }
+  // One keyed hash of client networks for scans and tips alike.
+  const networkSecret = scanHashSecret(config.DATA_DIR, config.SCAN_HASH_SECRET);
+  // The scan risk rules run beside each recorded scan, never in its way.
+  const scanRules = createScanRuleRunner({
+    rules: SCAN_RULES,
+    context: {
+      findCertificate: (publicId) => stores.certificates.findByPublicId(publicId),
+      clonedQr: clonedQrTally(config, deps.redis),
+    },
+    raise: signals.raise,
+    logger: deps.logger,
+    metrics,
+    now: deps.now,
+  });
+  const qr = createQrService({
+    keys: openKeyRing({ dataDir: config.DATA_DIR, configured: config.QR_SIGNING_KEYS, logger: deps.logger }),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    certificates,
+    registry: stores.certificates,
+    cache,
+    recorder: createScanRecorder({ scans: stores.scans, logger: deps.logger }),
+    scanHashSecret: networkSecret,
+    onScan: scanRules.onScan,
+    logger: deps.logger,
+    metrics,
+  });
+  const inspectors = createInspectorService({ inspectors: stores.inspectors, audit });
+  // A plan's risk tiers are the credit levels of its population.
+  const draws = createDrawService({
+    draws: stores.draws,
+    bodies,
+    inspectors,
+    audit,
+    tiers: tiersFromCredit(credit),
+  });
+  const qrZip = createQrZipService({ uploads, qr, registry: stores.certificates });
+  const tips = createTipService({ tips: stores.tips, qr, certificates, audit, networkSecret, now: deps.now });
+  const flags = createFlagService({ flags: stores.flags, certificates, audit, now: deps.now });
+  const cases = createCaseService({
+    cases: stores.cases,
+    tips,
+    flags,
+    signals,
+    certificates,
+    dishonesty,
+    inspectors,
+    audit,
+    now: deps.now,
+  });
+  return {
+    audit,
+    bodies,
+    certificates,
+    tokens,
+    uploads,
+    qr,
+    qrZip,
+    inspectors,
+    draws,
+    dishonesty,
+    credit,
+    signals,
+    scanRules,
+    tips,
+    flags,
+    cases,
+  };
+}

@@ -1,0 +1,86 @@
+import type { AuditRepository } from '../audit/audit-repository';
+import { createSqliteAuditRepository } from '../audit/sqlite-audit-repository';
+import type { BodyRepository } from '../bodies/body-repository';
+import { createSqliteTokenRepository } from '../bodies/sqlite-token-repository';
+import type { TokenRepository } from '../bodies/token-repository';
+import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
+import type { CertificateRepository } from '../certificates/certificate-repository';
+import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
+import type { Config } from '../config';
+import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-repository';
+import type { UploadJobRepository } from '../uploads/upload-job-repository';
+import { openMongoStores } from './mongo-stores';
+import { openSqlite } from '../platform/sqlite';
+import type { ScanRepository } from '../qr/scan-repository';
+import { createSqliteScanRepository } from '../qr/sqlite-scan-repository';
+import type { DrawRepository } from '../draws/draw-repository';
+import type { InspectorRepository } from '../inspectors/inspector-repository';
+import { createSqliteDrawRepository } from '../draws/sqlite-draw-repository';
+import { createSqliteInspectorRepository } from '../inspectors/sqlite-inspector-repository';
+import type { DishonestyRepository } from '../dishonesty/dishonesty-repository';
+import { createSqliteDishonestyRepository } from '../dishonesty/sqlite-dishonesty-repository';
+import type { SignalRepository } from '../signals/signal-repository';
+import { createSqliteSignalRepository } from '../signals/sqlite-signal-repository';
+import type { TipRepository } from '../tips/tip-repository';
+import { createSqliteTipRepository } from '../tips/sqlite-tip-repository';
+import type { FlagRepository } from '../cases/flag-repository';
+import { createSqliteFlagRepository } from '../cases/sqlite-flag-repository';
+import type { CaseRepository } from '../cases/case-repository';
+import { createSqliteCaseRepository } from '../cases/sqlite-case-repository';
+
+/** The repositories of one backend, with its health check and shutdown. */
+export interface Stores {
+  kind: 'sqlite' | 'mongo';
+  certificates: CertificateRepository;
+  bodies: BodyRepository;
+  uploadJobs: UploadJobRepository;
+  tokens: TokenRepository;
+  audit: AuditRepository;
+  scans: ScanRepository;
+  inspectors: InspectorRepository;
+  draws: DrawRepository;
+  dishonesty: DishonestyRepository;
+  signals: SignalRepository;
+  tips: TipRepository;
+  flags: FlagRepository;
+  cases: CaseRepository;
+  /** Resolves when the backend answers; rejects with the reason otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openSqliteStores(dataDir: string): Stores {
+  const db = openSqlite(dataDir);
+  return {
+    kind: 'sqlite',
+    certificates: createSqliteCertificateRepository(db),
+    bodies: createSqliteBodyRepository(db),
+    uploadJobs: createSqliteUploadJobRepository(db),
+    tokens: createSqliteTokenRepository(db),
+    audit: createSqliteAuditRepository(db),
+    scans: createSqliteScanRepository(db),
+    inspectors: createSqliteInspectorRepository(db),
+    draws: createSqliteDrawRepository(db),
+    dishonesty: createSqliteDishonestyRepository(db),
+    signals: createSqliteSignalRepository(db),
+    tips: createSqliteTipRepository(db),
+    flags: createSqliteFlagRepository(db),
+    cases: createSqliteCaseRepository(db),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+/** Opens the backend `config.STORE` names. */
+export async function openStores(config: Config): Promise<Stores> {
+  if (config.STORE === 'mongo') {
+    // The config schema already requires MONGODB_URI with STORE=mongo; this only narrows the type.
+    if (!config.MONGODB_URI) throw new Error('STORE=mongo needs MONGODB_URI');
+    return openMongoStores(config.MONGODB_URI);
+  }
+  return openSqliteStores(config.DATA_DIR);
+}

@@ -1,0 +1,156 @@
+import { SYSTEM_ACTOR } from '../audit/audit-schema';
+import type { AuditService } from '../audit/audit-service';
+import type { PublicCertificate } from '../certificates/certificate-schema';
+import type { CertificateService } from '../certificates/certificate-service';
+import { todayInChina } from '../certificates/certificate-status';
+import { AppError, isAppError } from '../platform/errors';
+import type { QrService } from '../qr/qr-service';
+import { networkHash } from '../qr/scan-recorder';
+import { decodePhoto } from './tip-photo';
+import type { TipRepository } from './tip-repository';
+import type { SubmitTipInput, Tip, TipCertificate, TipReceipt, TipState } from './tip-schema';
+import { newWorkflowId, randomCrockford } from '../platform/ids';
+
+export interface TipService {
+  /**
+   * Receives a public tip: checks the photo, resolves the certificate (from the public id, the scanned
+   * text or the number), stores the tip with a keyed hash of the client's network (never the address)
+   * and answers only its reference and time. Audited without contact data or description.
+   */
+  submit(input: SubmitTipInput, context: { clientAddress: string | undefined }): Promise<TipReceipt>;
+  /** A tip, contact included (inspectors and admins only); TIP_NOT_FOUND otherwise. */
+  get(id: string): Promise<Tip>;
+  /** One page of tips, newest first. */
+  list(query: { state?: TipState; page: number; pageSize: number }): Promise<{
+    items: Tip[];
+    total: number;
+    page: number;
+    pageSize: number;
+  }>;
+  /** The photo of a tip; TIP_NOT_FOUND or TIP_PHOTO_NOT_FOUND. */
+  photo(id: string): Promise<{ contentType: string; data: Buffer }>;
+  /** Moves tips to a state (the case workflow): `caseId` with `in-case`. */
+  setState(ids: readonly string[], state: TipState, caseId?: string): Promise<Tip[]>;
+}
+
+/** Attempts at a fresh id and reference when the store refuses one as taken (40 random bits a day: rare). */
+const CREATE_ATTEMPTS = 3;
+
+function snapshot(cert: PublicCertificate): TipCertificate {
+  return {
+    publicId: cert.publicId,
+    number: cert.number,
+    bodyCode: cert.body?.code,
+    holderName: cert.holder.name,
+    holderCreditCode: cert.holder.creditCode,
+    status: cert.status,
+  };
+}
+
+export function createTipService(deps: {
+  tips: TipRepository;
+  qr: Pick<QrService, 'verify'>;
+  certificates: Pick<CertificateService, 'getByPublicId' | 'findByNumber'>;
+  audit: AuditService;
+  /** Secret of the keyed network hash (the scan recorder's, so one network has one hash everywhere). */
+  networkSecret: Buffer;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+}): TipService {
+  const { tips, qr, certificates, audit, networkSecret } = deps;
+  const now = deps.now ?? Date.now;
+
+  /** The registry's certificate the tip names, if it names one the registry has. */
+  async function resolve(
+    input: SubmitTipInput,
+    scanned?: PublicCertificate,
+  ): Promise<PublicCertificate | undefined> {
+    if (input.publicId !== undefined) {
+      try {
+        return await certificates.getByPublicId(input.publicId);
+      } catch (err) {
+        // A forged certificate's id is in no registry: that is what the tip may be about.
+        if (isAppError(err) && err.code === 'CERTIFICATE_NOT_FOUND') return undefined;
+        throw err;
+      }
+    }
+    if (scanned) return scanned;
+    if (input.certificateNumber !== undefined) {
+      const found = await certificates.findByNumber(input.certificateNumber, input.bodyCode);
+      // One match only: a number two bodies issued names neither for sure.
+      return found.items.length === 1 ? found.items[0] : undefined;
+    }
+    return undefined;
+  }
+
+  return {
+    async submit(input, { clientAddress }) {
+      const photo = input.photo ? decodePhoto(input.photo) : undefined;
+      const scanned = input.scanText;
+      const scan = scanned === undefined ? undefined : { text: scanned, answer: await qr.verify(scanned) };
+      const certificate = await resolve(input, scan?.answer.certificate);
+      const at = now();
+      const receivedAt = new Date(at).toISOString();
+      const draft: Omit<Tip, 'id' | 'reference'> = {
+        category: input.category,
+        publicId: input.publicId ?? certificate?.publicId ?? scan?.answer.publicId,
+        certificateNumber: input.certificateNumber ?? certificate?.number,
+        bodyCode: input.bodyCode ?? certificate?.body?.code,
+        scan: scan && { verdict: scan.answer.verdict, text: scan.text },
+        certificate: certificate ? snapshot(certificate) : undefined,
+        description: input.description,
+        place: input.place,
+        contact: input.contact,
+        hasPhoto: photo !== undefined,
+        state: 'new',
+        receivedAt,
+        networkHash: networkHash(networkSecret, clientAddress),
+      };
+      const day = todayInChina(at).replace(/-/g, '');
+      for (let attempt = 1; ; attempt += 1) {
+        const tip: Tip = { id: newWorkflowId(), reference: `T-${day}-${randomCrockford(8)}`, ...draft };
+        try {
+          await tips.create(tip, photo);
+        } catch (err) {
+          if (attempt < CREATE_ATTEMPTS && (await tips.findById(tip.id)) === undefined) continue;
+          throw err;
+        }
+        // What the reporter wrote stays out of the audit log: it may name people.
+        await audit.record(
+          SYSTEM_ACTOR,
+          'tip.submit',
+          { type: 'tip', id: tip.id },
+          {
+            reference: tip.reference,
+            category: tip.category,
+            publicId: tip.publicId,
+            verdict: tip.scan?.verdict,
+            hasPhoto: tip.hasPhoto,
+          },
+        );
+        return { reference: tip.reference, receivedAt };
+      }
+    },
+
+    async get(id) {
+      const tip = await tips.findById(id);
+      if (!tip) throw new AppError('TIP_NOT_FOUND', 'No tip has this id.');
+      return tip;
+    },
+
+    async list({ state, page, pageSize }) {
+      const { items, total } = await tips.list({ state }, { offset: (page - 1) * pageSize, limit: pageSize });
+      return { items, total, page, pageSize };
+    },
+
+    async photo(id) {
+      const tip = await tips.findById(id);
+      if (!tip) throw new AppError('TIP_NOT_FOUND', 'No tip has this id.');
+      const photo = tip.hasPhoto ? await tips.findPhoto(id) : undefined;
+      if (!photo) throw new AppError('TIP_PHOTO_NOT_FOUND', 'This tip has no photo.');
+      return photo;
+    },
+
+    setState: (ids, state, caseId) => tips.setState(ids, state, caseId),
+  };
+}
