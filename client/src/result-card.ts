@@ -1,6 +1,8 @@
 /** The result card of a scan: a large status, the reason, holder, body and dates. */
 import type { PublicCertificate } from '../../server/certificates/certificate-schema';
-import { errorText, messagesFor, type Lang } from '../../server/platform/i18n';
+import { messagesFor } from '../../server/certificates/certificate-texts';
+import { errorText } from '../../server/error-texts';
+import type { Lang } from '../../server/platform/i18n';
 import { fragmentOf, type SignedFields } from '../../server/qr/qr-payload';
 import { el, type Child } from './dom';
 import { withLang } from './page-lang';

@@ -3,7 +3,8 @@
  * to the server-rendered card ("signature verified" or "ALTERED"). Without JavaScript the page is
  * complete as it is; this only adds the proof that the printed data was not changed.
  */
-import { messagesFor, type Lang } from '../../server/platform/i18n';
+import { messagesFor } from '../../server/certificates/certificate-texts';
+import type { Lang } from '../../server/platform/i18n';
 import { parseQrUrl, type SignedFields } from '../../server/qr/qr-payload';
 import type { SignedFieldName } from '../../server/qr/qr-schema';
 import { el } from './dom';

@@ -5,10 +5,11 @@
  */
 import type { PublicBody } from '../bodies/body-schema';
 import { escapeHtml } from '../platform/html';
-import { messagesFor, type Lang, type Messages } from '../platform/i18n';
+import type { Lang } from '../platform/i18n';
+import { messagesFor, type Messages } from './certificate-texts';
 import type { ErrorCode } from '../platform/errors';
-import { errorText } from '../platform/i18n';
-import { reportTextsFor } from '../tips/report-texts';
+import { errorText } from '../error-texts';
+import { reportTextsFor } from '../tips/tip-texts';
 import type { PublicCertificate, Status } from './certificate-schema';
 import { MAX_SEARCH_DEPTH, type SearchResult } from './certificate-service';
 

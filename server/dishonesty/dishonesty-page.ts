@@ -8,7 +8,8 @@ import { href, layout, renderErrorPage, type PageContext } from '../certificates
 import { AppError, isAppError } from '../platform/errors';
 import { escapeHtml } from '../platform/html';
 import { parseInput } from '../platform/http';
-import { asLang, messagesFor, pickLang } from '../platform/i18n';
+import { messagesFor } from '../certificates/certificate-texts';
+import { asLang, pickLang } from '../platform/i18n';
 import type { Logger } from '../platform/logger';
 import { listQuerySchema } from './dishonesty-routes';
 import {

@@ -12,9 +12,11 @@ import { href, layout, renderErrorPage, type PageContext } from '../certificates
 import { AppError, isAppError } from '../platform/errors';
 import { escapeHtml } from '../platform/html';
 import { parseInput } from '../platform/http';
-import { asLang, errorText, messagesFor, pickLang } from '../platform/i18n';
+import { messagesFor } from '../certificates/certificate-texts';
+import { errorText } from '../error-texts';
+import { asLang, pickLang } from '../platform/i18n';
 import type { Logger } from '../platform/logger';
-import { REPORT_FIELDS, reportTextsFor, type ReportField } from './report-texts';
+import { REPORT_FIELDS, reportTextsFor, type ReportField } from './tip-texts';
 import { MAX_PHOTO_BYTES, submitTipSchema, TIP_CATEGORIES } from './tip-schema';
 import type { TipService } from './tip-service';
 

@@ -2,7 +2,8 @@ import request from 'supertest';
 import type { Body } from '../../server/bodies/body-schema';
 import type { CertificateInput } from '../../server/certificates/certificate-schema';
 import { ERROR_CODES, type ErrorCode } from '../../server/platform/errors';
-import { ERROR_TEXT, langFromAcceptLanguage, pickLang } from '../../server/platform/i18n';
+import { ERROR_TEXT } from '../../server/error-texts';
+import { langFromAcceptLanguage, pickLang } from '../../server/platform/i18n';
 import { makeBody, makeCertificate, unique } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 

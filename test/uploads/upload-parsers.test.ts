@@ -7,19 +7,10 @@ import iconv from 'iconv-lite';
 import { certificateInputSchema } from '../../server/certificates/certificate-schema';
 import { findSchemeByName } from '../../server/certificates/schemes';
 import { AppError } from '../../server/platform/errors';
-import {
-  excelSerialToIsoDate,
-  normalizeHeader,
-  parseAuditors,
-  parseDateValue,
-  UPLOAD_COLUMNS,
-} from '../../server/uploads/upload-columns';
-import {
-  flattenCell,
-  parseUpload,
-  uploadFormatOf,
-  type ParseUploadOptions,
-} from '../../server/uploads/upload-parsers';
+import { excelSerialToIsoDate, parseAuditors, parseDateValue } from '../../server/uploads/upload-cells';
+import { normalizeHeader, UPLOAD_COLUMNS } from '../../server/uploads/upload-columns';
+import { flattenCell } from '../../server/uploads/xlsx-parser';
+import { parseUpload, uploadFormatOf, type ParseUploadOptions } from '../../server/uploads/upload-parsers';
 import type { ParsedRow, UploadFormat, UploadWarning } from '../../server/uploads/upload-schema';
 import { templateCsv, templateXlsx } from '../../scripts/make-upload-template';
 

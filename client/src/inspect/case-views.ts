@@ -1,5 +1,5 @@
 /** Cases: opening one from queue items, the list, and one case with its actions (assign, note, evidence, decide). */
-import { messagesFor } from '../../../server/platform/i18n';
+import { messagesFor } from '../../../server/certificates/certificate-texts';
 import type { Inspector } from '../../../server/inspectors/inspector-schema';
 import { el, replaceChildren, type Child } from '../dom';
 import { api } from './api';

@@ -4,7 +4,7 @@
  * dishonest. Subject fields start from the registry's record of the case's first certificate.
  */
 import type { PublicCertificate } from '../../../server/certificates/certificate-schema';
-import { messagesFor } from '../../../server/platform/i18n';
+import { messagesFor } from '../../../server/certificates/certificate-texts';
 import type { Severity } from '../../../server/dishonesty/dishonesty-schema';
 import { el } from '../dom';
 import { api } from './api';

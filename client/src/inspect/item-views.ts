@@ -1,7 +1,7 @@
 /** One tip, one risk signal, and the form that flags a certificate. */
 import { el, replaceChildren, type Child } from '../dom';
-import { messagesFor } from '../../../server/platform/i18n';
-import { reportTextsFor } from '../../../server/tips/report-texts';
+import { messagesFor } from '../../../server/certificates/certificate-texts';
+import { reportTextsFor } from '../../../server/tips/tip-texts';
 import { api } from './api';
 import { flagItem, itemKey, queueState, signalItem, tipItem, type QueueItem } from './queue-view';
 import type { SignalView, Tip } from './types';

@@ -2,7 +2,7 @@
  * The queue: new tips, open risk signals and flags not yet in a case, in one list with filters (kind,
  * severity, rule, body). Items are opened by their link and selected by their checkbox to open a case.
  */
-import { reportTextsFor } from '../../../server/tips/report-texts';
+import { reportTextsFor } from '../../../server/tips/tip-texts';
 import { el, replaceChildren } from '../dom';
 import { api } from './api';
 import type { QueueKind } from './texts';

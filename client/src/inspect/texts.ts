@@ -1,6 +1,6 @@
 /**
  * Texts of the inspector console. Certificate statuses, dishonesty severities and API error texts come
- * from server/platform/i18n.ts, tip categories from server/tips/report-texts.ts: only what no
+ * from server/platform/i18n.ts, tip categories from server/tips/tip-texts.ts: only what no
  * server page says lives here. Plain text: the DOM builder inserts it as text.
  */
 import type { Lang } from '../../../server/platform/i18n';

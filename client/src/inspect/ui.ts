@@ -2,7 +2,8 @@
  * Building blocks of the console's views: labelled fields, action forms that show the API's refusal in
  * place, headings that take focus, definition lists. Text always goes in as text (client/src/dom.ts).
  */
-import { errorText, type Lang } from '../../../server/platform/i18n';
+import { errorText } from '../../../server/error-texts';
+import type { Lang } from '../../../server/platform/i18n';
 import type { ErrorCode } from '../../../server/platform/errors';
 import { el, replaceChildren, type Child } from '../dom';
 import { ApiError } from './api';

@@ -3,7 +3,7 @@
  * and type-only imports, so the inspector console (client/src/inspect) bundles the same category names.
  * Every text is plain text: renderers escape it.
  */
-import type { Lang } from '../platform/i18n';
+import type { ErrorTexts, Lang } from '../platform/i18n';
 
 /**
  * What a reporter says is wrong: tip-schema.ts's `TipCategory`, restated because that module needs Node
@@ -161,3 +161,29 @@ const TEXTS: Record<Lang, ReportTexts> = { zh, en };
 export function reportTextsFor(lang: Lang): ReportTexts {
   return TEXTS[lang];
 }
+
+/** Errors of public tips and their photos. */
+export const TIP_ERROR_TEXT = {
+  INVALID_TIP_ID: {
+    zh: '举报线索编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The tip id is malformed (22 letters, digits, - or _).',
+  },
+  INVALID_PHOTO: {
+    zh: '照片无法识别：请上传 JPEG、PNG 或 WebP 格式的图片（Base64 编码）。',
+    en: 'The photo cannot be read: send a JPEG, PNG or WebP image, base64-encoded.',
+  },
+  TIP_NOT_FOUND: {
+    zh: '没有这条举报线索。',
+    en: 'No such tip.',
+  },
+  TIP_PHOTO_NOT_FOUND: {
+    zh: '这条举报线索没有照片。',
+    en: 'This tip has no photo.',
+  },
+  PHOTO_TOO_LARGE: {
+    zh: '照片过大（最大 1 MiB）。',
+    en: 'The photo is too large (1 MiB at most).',
+  },
+} satisfies ErrorTexts<
+  'INVALID_TIP_ID' | 'INVALID_PHOTO' | 'TIP_NOT_FOUND' | 'TIP_PHOTO_NOT_FOUND' | 'PHOTO_TOO_LARGE'
+>;
