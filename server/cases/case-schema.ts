@@ -10,7 +10,8 @@ import { publicIdSchema } from '../certificates/certificate-schema';
 import { createRecordSchema, severitySchema, subjectInputSchema } from '../dishonesty/dishonesty-schema';
 import { inspectorIdInput } from '../inspectors/inspector-schema';
 import { signalIdSchema } from '../signals/signal-schema';
-import { multiline, pageOf, pagingQuery, singleLine, workflowIdSchema } from '../platform/text-input';
+import { pageOf, pagingQuery } from '../platform/paging';
+import { multiline, singleLine, workflowIdSchema } from '../platform/text-input';
 
 export const CASE_STATES = ['open', 'confirmed', 'dismissed'] as const;
 export const caseStateSchema = z.enum(CASE_STATES);

@@ -27,6 +27,7 @@ import type { Signal, SignalState } from '../signals/signal-schema';
 import type { Tip } from '../tips/tip-schema';
 import type { TipService } from '../tips/tip-service';
 import { newWorkflowId, randomCrockford } from '../platform/ids';
+import { pageWindow, type Page, type PageRequest } from '../platform/paging';
 
 /** What the case workflow needs of the signals (the signal service answers SIGNAL_NOT_FOUND itself). */
 export interface CaseSignals {
@@ -40,12 +41,7 @@ export interface CaseService {
   /** A case with its events; CASE_NOT_FOUND otherwise. */
   get(id: string): Promise<Case>;
   /** One page of cases, the newest opened first. */
-  list(query: { state?: CaseState; assignee?: string; page: number; pageSize: number }): Promise<{
-    items: Case[];
-    total: number;
-    page: number;
-    pageSize: number;
-  }>;
+  list(query: { state?: CaseState; assignee?: string } & PageRequest): Promise<Page<Case>>;
   /**
    * One action on an open case (CASE_DECIDED once decided): assign (recusal for declared conflicts),
    * note, evidence, link, unlink, decide. Each appends an event and is audited.
@@ -389,10 +385,7 @@ export function createCaseService(deps: {
     get: existing,
 
     async list({ state, assignee, page, pageSize }) {
-      const { items, total } = await cases.list(
-        { state, assignee },
-        { offset: (page - 1) * pageSize, limit: pageSize },
-      );
+      const { items, total } = await cases.list({ state, assignee }, pageWindow({ page, pageSize }));
       return { items, total, page, pageSize };
     },
 

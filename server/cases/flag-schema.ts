@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { publicIdSchema } from '../certificates/certificate-schema';
-import { multiline, pageOf, pagingQuery, workflowIdSchema } from '../platform/text-input';
+import { pageOf, pagingQuery } from '../platform/paging';
+import { multiline, workflowIdSchema } from '../platform/text-input';
 
 export const FLAG_STATES = ['open', 'in-case'] as const;
 export const flagStateSchema = z.enum(FLAG_STATES);

@@ -5,6 +5,7 @@ import { AppError } from '../platform/errors';
 import type { FlagRepository } from './flag-repository';
 import type { CreateFlagInput, Flag, FlagState } from './flag-schema';
 import { newWorkflowId } from '../platform/ids';
+import { pageWindow, type Page, type PageRequest } from '../platform/paging';
 
 export interface FlagService {
   /** Flags a certificate of the registry (CERTIFICATE_NOT_FOUND otherwise). Audited. */
@@ -12,12 +13,7 @@ export interface FlagService {
   /** A flag; FLAG_NOT_FOUND otherwise. */
   get(id: string): Promise<Flag>;
   /** One page of flags, newest first. */
-  list(query: { state?: FlagState; page: number; pageSize: number }): Promise<{
-    items: Flag[];
-    total: number;
-    page: number;
-    pageSize: number;
-  }>;
+  list(query: { state?: FlagState } & PageRequest): Promise<Page<Flag>>;
   /** Moves flags to a state (the case workflow): `caseId` with `in-case`. */
   setState(ids: readonly string[], state: FlagState, caseId?: string): Promise<Flag[]>;
 }
@@ -55,10 +51,7 @@ export function createFlagService(deps: {
     },
 
     async list({ state, page, pageSize }) {
-      const { items, total } = await flags.list(
-        { state },
-        { offset: (page - 1) * pageSize, limit: pageSize },
-      );
+      const { items, total } = await flags.list({ state }, pageWindow({ page, pageSize }));
       return { items, total, page, pageSize };
     },
 

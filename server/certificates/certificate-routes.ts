@@ -1,5 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { pageOf } from '../platform/paging';
 import { AppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
 import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
@@ -52,14 +53,8 @@ export const numberLookupSchema = z
   })
   .meta({ id: 'NumberLookup' });
 
-export const searchResultSchema = z
-  .object({
-    items: z.array(publicCertificateSchema),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int(),
-    totalCapped: z.boolean(),
-  })
+export const searchResultSchema = pageOf(publicCertificateSchema)
+  .extend({ totalCapped: z.boolean() })
   .meta({ id: 'SearchResult' });
 
 /**

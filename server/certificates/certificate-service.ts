@@ -11,6 +11,7 @@ import { effectiveStatus, todayInChina } from './certificate-status';
 import { findScheme } from './schemes';
 import { createKeyedLock } from '../platform/keyed-lock';
 import type { PublicListing } from '../dishonesty/dishonesty-schema';
+import type { Page } from '../platform/paging';
 
 /** Search never pages deeper than this: the registry is looked up, not listed. */
 export const MAX_SEARCH_DEPTH = 500;
@@ -76,11 +77,7 @@ export interface NumberLookup {
   registryLastReportedAt?: string;
 }
 
-export interface SearchResult {
-  items: PublicCertificate[];
-  page: number;
-  pageSize: number;
-  total: number;
+export interface SearchResult extends Page<PublicCertificate> {
   /** True when there are more matches than `total` says (counting stops at MAX_SEARCH_DEPTH). */
   totalCapped: boolean;
 }

@@ -4,6 +4,7 @@
  * ever undergoes is listed → repaired, made by an approved repair decision that supersedes it.
  */
 import { z } from 'zod';
+import { pageOf } from '../platform/paging';
 import { bodyCodeSchema } from '../bodies/body-schema';
 import { isValidCreditCode } from '../platform/credit-code';
 import type { ErrorCode } from '../platform/errors';
@@ -212,14 +213,7 @@ export const publicRecordSchema = z
   .meta({ id: 'PublicDishonestyRecord' });
 export type PublicRecord = z.infer<typeof publicRecordSchema>;
 
-export const publicRecordListSchema = z
-  .object({
-    items: z.array(publicRecordSchema),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int(),
-  })
-  .meta({ id: 'PublicDishonestyList' });
+export const publicRecordListSchema = pageOf(publicRecordSchema).meta({ id: 'PublicDishonestyList' });
 export type PublicRecordList = z.infer<typeof publicRecordListSchema>;
 
 /** An inspector's view: the whole record, with every repair procedure and its decision. */

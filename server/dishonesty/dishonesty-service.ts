@@ -23,6 +23,7 @@ import {
   type RepairRequestInput,
   type SubjectKind,
 } from './dishonesty-schema';
+import { pageWindow } from '../platform/paging';
 
 /** The largest page of the public list. */
 export const MAX_LIST_PAGE_SIZE = 50;
@@ -171,8 +172,7 @@ export function createDishonestyService(deps: {
     async listPublic({ kind, page, pageSize }) {
       const { items, total } = await records.listListed({
         kind,
-        offset: (page - 1) * pageSize,
-        limit: pageSize,
+        ...pageWindow({ page, pageSize }),
       });
       const open = new Map(
         (await records.findOpenRepairs(items.map((r) => r.id))).map((r) => [r.recordId, r] as const),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageOf } from '../platform/paging';
 import { APPROVAL_STATUSES, bodyCodeSchema } from '../bodies/body-schema';
 import { STATUSES } from '../certificates/certificate-schema';
 import { findScheme, SCHEME_CODES } from '../certificates/schemes';
@@ -274,11 +275,4 @@ export const drawViewSchema = publicDrawSchema
   .meta({ id: 'Draw' });
 export type DrawView = z.infer<typeof drawViewSchema>;
 
-export const drawListSchema = z
-  .object({
-    items: z.array(publicDrawSchema),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int(),
-  })
-  .meta({ id: 'DrawList' });
+export const drawListSchema = pageOf(publicDrawSchema).meta({ id: 'DrawList' });

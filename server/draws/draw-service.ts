@@ -39,6 +39,7 @@ import {
 } from './draw-schema';
 import { subjectRef, type CreditService, type CreditSubject } from '../dishonesty/credit-service';
 import type { InspectorService } from '../inspectors/inspector-service';
+import { pageWindow } from '../platform/paging';
 
 /** An entity a tier is asked for. */
 export interface EntityRef {
@@ -227,10 +228,7 @@ export function createDrawService(deps: DrawServiceDeps): DrawService {
 
   return {
     async list(page, pageSize) {
-      const [items, total] = await Promise.all([
-        draws.list({ limit: pageSize, offset: (page - 1) * pageSize }),
-        draws.count(),
-      ]);
+      const [items, total] = await Promise.all([draws.list(pageWindow({ page, pageSize })), draws.count()]);
       return { items: items.map(toPublicDraw), total };
     },
 

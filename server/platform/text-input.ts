@@ -1,7 +1,7 @@
 /**
- * What the inspector workflow (tips, flags, cases) shares: id shapes, text fields and paging. One
- * place, so that the three features check input the same way. Free of Node's modules: the console's
- * browser code reads the schemas built on it (new ids and references: ids.ts).
+ * Input that features share: record id shapes and free-text fields. One place, so that tips, flags,
+ * cases and signals check input the same way. Free of Node's modules: the console's browser code reads
+ * the schemas built on it (new ids and references: ids.ts).
  */
 import { z } from 'zod';
 import { hasForbiddenCharacters, normalizeText, toHalfWidth } from './normalize';
@@ -45,29 +45,3 @@ export const multiline = (min: number, max: number) =>
         .trim(),
     )
     .pipe(z.string().min(min).max(max));
-
-/** A whole decimal number in a query string (no hex, exponents or signs). */
-const queryInteger = z
-  .string()
-  .regex(/^\d{1,6}$/, 'a whole number')
-  .transform(Number);
-
-export const MAX_PAGE_SIZE = 100;
-
-/** `page` and `pageSize` of a list query (INVALID_PAGE when malformed). */
-export const pagingQuery = {
-  page: queryInteger.pipe(z.number().min(1)).default(1).meta({ errorCode: 'INVALID_PAGE' }),
-  pageSize: queryInteger
-    .pipe(z.number().min(1).max(MAX_PAGE_SIZE))
-    .default(20)
-    .meta({ errorCode: 'INVALID_PAGE' }),
-};
-
-/** One page of a list, as every list route answers it. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    total: z.number().int(),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-  });

@@ -4,7 +4,7 @@ import { actorOf } from '../audit/audit-service';
 import { assertRole } from '../platform/auth';
 import { parseInput } from '../platform/http';
 import { problemResponses, type OpenApiRegistry } from '../platform/openapi';
-import { MAX_PAGE_SIZE } from '../platform/text-input';
+import { MAX_PAGE_SIZE } from '../platform/paging';
 import {
   signalListQuerySchema,
   signalListSchema,

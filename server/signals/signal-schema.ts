@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { bodyCodeSchema } from '../bodies/body-schema';
 import { publicIdSchema } from '../certificates/certificate-schema';
 import { normalizeIdentifier } from '../platform/normalize';
-import { multiline, pagingQuery } from '../platform/text-input';
+import { pageOf, pagingQuery } from '../platform/paging';
+import { multiline } from '../platform/text-input';
 
 export const SIGNAL_SEVERITIES = ['low', 'medium', 'high'] as const;
 export const signalSeveritySchema = z.enum(SIGNAL_SEVERITIES);
@@ -80,14 +81,7 @@ export const signalViewSchema = signalSchema
   .meta({ id: 'SignalView' });
 export type SignalView = z.infer<typeof signalViewSchema>;
 
-export const signalListSchema = z
-  .object({
-    items: z.array(signalViewSchema),
-    total: z.number().int(),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-  })
-  .meta({ id: 'SignalList' });
+export const signalListSchema = pageOf(signalViewSchema).meta({ id: 'SignalList' });
 
 export const signalParamsSchema = z.strictObject({
   id: signalIdSchema.meta({ errorCode: 'INVALID_SIGNAL_ID' }),

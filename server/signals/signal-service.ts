@@ -12,6 +12,7 @@ import {
   type TriageSignalRequest,
 } from './signal-schema';
 import { newWorkflowId } from '../platform/ids';
+import { pageWindow, type Page, type PageRequest } from '../platform/paging';
 
 /** What the queue shows of a rule. */
 export interface RuleTitle {
@@ -19,12 +20,7 @@ export interface RuleTitle {
   title: { zh: string; en: string };
 }
 
-export interface SignalPage {
-  items: SignalView[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type SignalPage = Page<SignalView>;
 
 export interface SignalService {
   /**
@@ -35,7 +31,7 @@ export interface SignalService {
    */
   raise(drafts: SignalDraft[]): Promise<Signal[]>;
   /** One page of the queue, most recently raised first, with each signal's rule title. */
-  list(filter: SignalFilter, page: { page: number; pageSize: number }): Promise<SignalPage>;
+  list(filter: SignalFilter, page: PageRequest): Promise<SignalPage>;
   /** One signal; SIGNAL_NOT_FOUND when there is none. */
   get(id: string): Promise<SignalView>;
   /**
@@ -101,7 +97,7 @@ export function createSignalService(deps: {
     },
 
     async list(filter, { page, pageSize }) {
-      const { items, total } = await signals.list(filter, { offset: (page - 1) * pageSize, limit: pageSize });
+      const { items, total } = await signals.list(filter, pageWindow({ page, pageSize }));
       return { items: items.map(view), total, page, pageSize };
     },
 

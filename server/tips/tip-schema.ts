@@ -9,7 +9,8 @@ import { bodyCodeSchema } from '../bodies/body-schema';
 import { certificateNumberSchema, publicIdSchema, statusSchema } from '../certificates/certificate-schema';
 import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
 import { scanRequestSchema, scanVerdictSchema } from '../qr/qr-schema';
-import { multiline, pageOf, pagingQuery, singleLine, workflowIdSchema } from '../platform/text-input';
+import { pageOf, pagingQuery } from '../platform/paging';
+import { multiline, singleLine, workflowIdSchema } from '../platform/text-input';
 
 export const TIP_CATEGORIES = ['forged', 'altered', 'misused', 'not-in-registry', 'other'] as const;
 export const tipCategorySchema = z.enum(TIP_CATEGORIES);

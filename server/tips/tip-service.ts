@@ -10,6 +10,7 @@ import { decodePhoto } from './tip-photo';
 import type { TipRepository } from './tip-repository';
 import type { SubmitTipInput, Tip, TipCertificate, TipReceipt, TipState } from './tip-schema';
 import { newWorkflowId, randomCrockford } from '../platform/ids';
+import { pageWindow, type Page, type PageRequest } from '../platform/paging';
 
 export interface TipService {
   /**
@@ -21,12 +22,7 @@ export interface TipService {
   /** A tip, contact included (inspectors and admins only); TIP_NOT_FOUND otherwise. */
   get(id: string): Promise<Tip>;
   /** One page of tips, newest first. */
-  list(query: { state?: TipState; page: number; pageSize: number }): Promise<{
-    items: Tip[];
-    total: number;
-    page: number;
-    pageSize: number;
-  }>;
+  list(query: { state?: TipState } & PageRequest): Promise<Page<Tip>>;
   /** The photo of a tip; TIP_NOT_FOUND or TIP_PHOTO_NOT_FOUND. */
   photo(id: string): Promise<{ contentType: string; data: Buffer }>;
   /** Moves tips to a state (the case workflow): `caseId` with `in-case`. */
@@ -139,7 +135,7 @@ export function createTipService(deps: {
     },
 
     async list({ state, page, pageSize }) {
-      const { items, total } = await tips.list({ state }, { offset: (page - 1) * pageSize, limit: pageSize });
+      const { items, total } = await tips.list({ state }, pageWindow({ page, pageSize }));
       return { items, total, page, pageSize };
     },
 

@@ -6,13 +6,7 @@ export type { Flag } from '../../../server/cases/flag-schema';
 export type { SignalView } from '../../../server/signals/signal-schema';
 export type { Tip } from '../../../server/tips/tip-schema';
 
-/** One page of a list route. */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { Page } from '../../../server/platform/paging';
 
 /** The body of PATCH /api/v1/cases/{id}. */
 export type CaseAction = CaseActionInput;
