@@ -1,20 +1,90 @@
+import { spawnSync } from 'node:child_process';
 import { openMongoStores, type MongoStores } from '../../server/composition/mongo-stores';
-import { NO_MONGODB } from './skip-reasons';
+import { NO_MONGODB, notRealMongoDb } from './skip-reasons';
 
 /** The MongoDB server the Mongo contract suites run against, when one is configured. */
 export const mongoUri = process.env.MONGODB_URI;
 
+/** What a suite needs of the server beyond MONGODB_URI being set. */
+export interface MongoSuiteNeeds {
+  /** It asserts what only a real MongoDB answers (index use through `explain`), not the wire server. */
+  realServer?: boolean;
+}
+
 /**
- * `describe` when MONGODB_URI is set; otherwise the suite is reported skipped and the reason is printed,
- * so a missing server never reads as a pass.
+ * `describe` when MONGODB_URI is set (and, for `needs.realServer`, when buildInfo shows a real MongoDB);
+ * otherwise the suite is reported skipped and the reason is printed, so a missing server never reads as a
+ * pass.
  */
-export function describeWithMongo(title: string, suite: () => void): void {
+export function describeWithMongo(title: string, suite: () => void): void;
+export function describeWithMongo(title: string, needs: MongoSuiteNeeds, suite: () => void): void;
+export function describeWithMongo(
+  title: string,
+  ...args: [suite: () => void] | [needs: MongoSuiteNeeds, suite: () => void]
+): void {
+  const [needs, suite] = args.length === 1 ? [{}, args[0]] : args;
   if (!mongoUri) {
     console.warn(`${title} SKIPPED: ${NO_MONGODB}`);
     describe.skip(title, suite);
     return;
   }
+  const server = needs.realServer ? mongoServerIdentity(mongoUri) : undefined;
+  if (server && !server.real) {
+    console.warn(`${title} SKIPPED: ${notRealMongoDb(server.evidence)}`);
+    describe.skip(title, suite);
+    return;
+  }
   describe(title, suite);
+}
+
+/** What a server's `buildInfo` answer says about it: a real mongod/mongos, or something else, and why. */
+export interface MongoServerIdentity {
+  real: boolean;
+  /** The fields the decision rests on, for the skip reason. */
+  evidence: string;
+}
+
+/**
+ * A mongod or mongos answers `buildInfo` with `gitVersion` set to the commit it was built from; the
+ * in-memory wire server (../shared/tools/mongo-wire) answers `mingo-wire` (and version `7.0.0-mingo-wire`).
+ * A server that forges a commit id is taken as real: its index assertions then fail, never pass.
+ */
+export function identifyMongoServer(buildInfo: Record<string, unknown>): MongoServerIdentity {
+  const { version, gitVersion } = buildInfo;
+  return {
+    real: typeof gitVersion === 'string' && /^[0-9a-f]{40}$/.test(gitVersion),
+    evidence: `buildInfo answers version ${String(version)}, gitVersion ${String(gitVersion)}`,
+  };
+}
+
+/**
+ * Asks the server at `uri` for `buildInfo`. Synchronously, in a child process: jest fixes which tests are
+ * skipped while the file declares them, and declaring is synchronous.
+ */
+function probeMongoServer(uri: string): MongoServerIdentity | undefined {
+  const script = `
+    const mongoose = require(${JSON.stringify(require.resolve('mongoose'))});
+    const conn = mongoose.createConnection(process.argv[1], { serverSelectionTimeoutMS: 5000 });
+    conn.asPromise()
+      .then(() => conn.db.admin().command({ buildInfo: 1 }))
+      .then((info) => process.stdout.write(JSON.stringify(info)))
+      .finally(() => conn.close())
+      .catch((error) => { process.stderr.write(String(error)); process.exitCode = 1; });`;
+  const probe = spawnSync(process.execPath, ['-e', script, uri], { encoding: 'utf8', timeout: 15_000 });
+  if (probe.status !== 0) {
+    // Unknown is not "not real": the tests then run and fail on the connection, which says more.
+    console.warn(`buildInfo from MONGODB_URI failed: ${probe.stderr || probe.error?.message}`);
+    return undefined;
+  }
+  return identifyMongoServer(JSON.parse(probe.stdout) as Record<string, unknown>);
+}
+
+const identities = new Map<string, MongoServerIdentity | undefined>();
+
+/** The identity of the server at `uri`, asked once per test file. */
+function mongoServerIdentity(uri: string): MongoServerIdentity | undefined {
+  if (!identities.has(uri)) identities.set(uri, probeMongoServer(uri));
+  return identities.get(uri);
 }
 
 /** Opens the stores on a database of their own, dropped on close. */

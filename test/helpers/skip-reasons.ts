@@ -24,7 +24,17 @@ export const NO_CHROMIUM =
   'with `apt-get install -y chromium` (.ci/run does) to run the browser tests.';
 
 export const NO_MONGODB =
-  'MONGODB_URI is not set (no MongoDB server on this machine). Set MONGODB_URI=mongodb://host:27017 to run it.';
+  'MONGODB_URI is not set (no MongoDB server on this machine). Set MONGODB_URI=mongodb://host:27017 to run ' +
+  'it, or start the in-memory wire server as .ci/run does: eval "$(../shared/tools/mongo-wire/start.sh 27117)".';
+
+/** Why an assertion about index use is skipped on a server that `buildInfo` shows is not a real MongoDB. */
+export function notRealMongoDb(evidence: string): string {
+  return (
+    `the server at MONGODB_URI is not a real MongoDB (${evidence}); only a real one's query planner shows ` +
+    'which index a query uses (the in-memory wire server answers every explain with COLLSCAN). Point ' +
+    'MONGODB_URI at a real MongoDB to run it.'
+  );
+}
 
 /** The skips this run will make, one line each (empty when every part is here). */
 export function skipsOfThisRun(): string[] {
