@@ -14,8 +14,8 @@ import {
   type CertificateInput,
   type StoredStatus,
 } from '../server/certificates/certificate-schema';
-import { todayInChina } from '../server/certificates/certificate-status';
-import { findScheme } from '../server/certificates/schemes';
+import { todayInChina } from '../server/platform/china-time';
+import { findScheme } from '../server/schemes/schemes';
 import { withCheckCharacter } from '../server/platform/credit-code';
 
 /** Bump when the generated data changes shape, so that cached benchmark registries are rebuilt. */

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
-import { SCHEMES } from '../server/certificates/schemes';
+import { SCHEMES } from '../server/schemes/schemes';
 import { withCheckCharacter } from '../server/platform/credit-code';
 import { UPLOAD_COLUMNS, type UploadColumn } from '../server/uploads/upload-columns';
 

@@ -10,7 +10,8 @@
 import { parseArgs } from 'node:util';
 import { createServices, type Services } from '../server/composition/services';
 import type { PublicCertificate, Status } from '../server/certificates/certificate-schema';
-import { effectiveStatus, todayInChina } from '../server/certificates/certificate-status';
+import { effectiveStatus } from '../server/certificates/certificate-status';
+import { todayInChina } from '../server/platform/china-time';
 import { ConfigError, loadConfig, type Config } from '../server/config';
 import { createLogger, type Logger } from '../server/platform/logger';
 import { createMemoryCache } from '../server/platform/memory-cache';

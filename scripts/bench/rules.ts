@@ -38,7 +38,7 @@ import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { Services } from '../../server/composition/services';
 import type { Certificate, CertificateData } from '../../server/certificates/certificate-schema';
-import { todayInChina } from '../../server/certificates/certificate-status';
+import { todayInChina } from '../../server/platform/china-time';
 import { createLogger } from '../../server/platform/logger';
 import { createRedisClient, waitForRedis } from '../../server/platform/redis';
 import { openSqlite } from '../../server/platform/sqlite';

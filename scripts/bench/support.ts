@@ -11,7 +11,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { createSqliteBodyRepository } from '../../server/bodies/sqlite-body-repository';
-import { todayInChina } from '../../server/certificates/certificate-status';
+import { todayInChina } from '../../server/platform/china-time';
 import { createSqliteCertificateRepository } from '../../server/certificates/sqlite-certificate-repository';
 import { createServices, type Services } from '../../server/composition/services';
 import { loadConfig } from '../../server/config';

@@ -32,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { createServices } from '../../server/composition/services';
 import { newPublicId } from '../../server/certificates/certificate-records';
 import type { Certificate, CertificateData } from '../../server/certificates/certificate-schema';
-import { SCHEME_CODES } from '../../server/certificates/schemes';
+import { SCHEME_CODES } from '../../server/schemes/schemes';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/platform/logger';
 import { createMemoryCache } from '../../server/platform/memory-cache';

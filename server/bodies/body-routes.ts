@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AuditService } from '../audit/audit-service';
 import type { BodyService } from './body-service';
 import { actorOf } from '../audit/audit-service';
-import { findScheme, SCHEME_CODES } from '../certificates/schemes';
+import { findScheme, SCHEME_CODES } from '../schemes/schemes';
 import { assertActsForBody, assertRole } from '../platform/auth';
 import { AppError } from '../platform/errors';
 import { parseInput } from '../platform/http';

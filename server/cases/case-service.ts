@@ -2,7 +2,7 @@ import type { Actor } from '../audit/audit-schema';
 import type { AuditService } from '../audit/audit-service';
 import type { PublicCertificate } from '../certificates/certificate-schema';
 import type { CertificateService } from '../certificates/certificate-service';
-import { todayInChina } from '../certificates/certificate-status';
+import { todayInChina } from '../platform/china-time';
 import { AppError, isAppError } from '../platform/errors';
 import { createKeyedLock } from '../platform/keyed-lock';
 import type { CaseRepository } from './case-repository';

@@ -5,7 +5,7 @@
  * The page itself holds no data, so it needs no token and is the same for everyone.
  */
 import { Router, type RequestHandler } from 'express';
-import { layout, type PageContext } from '../certificates/verification-page';
+import { layout, type PageContext } from '../platform/page-frame';
 import { escapeHtml } from '../platform/html';
 import { asLang, pickLang, type Lang } from '../platform/i18n';
 

@@ -9,7 +9,7 @@ import { parseInput } from '../platform/http';
 import { hasForbiddenCharacters, normalizeText } from '../platform/normalize';
 import { problemResponses, type OpenApiRegistry } from '../platform/openapi';
 import { publicCertificateSchema, publicIdSchema, storedStatusSchema } from './certificate-schema';
-import { todayInChina } from './certificate-status';
+import { todayInChina } from '../platform/china-time';
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bodyCodeSchema, publicBodySchema } from '../bodies/body-schema';
 import { isValidCreditCode } from '../platform/credit-code';
 import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
-import { findScheme, SCHEME_CODES } from './schemes';
+import { findScheme, SCHEME_CODES } from '../schemes/schemes';
 import { publicListingSchema } from '../dishonesty/dishonesty-schema';
 
 /** Statuses a body can report. `expired` is never stored: it is derived from the expiry date. */

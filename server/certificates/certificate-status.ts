@@ -1,15 +1,6 @@
 import type { Certificate, Status } from './certificate-schema';
 
-/** Today's date in China (UTC+8, no daylight saving), as YYYY-MM-DD: expiry is judged by the local date. */
-let memo = { minute: -1, date: '' };
-
-export function todayInChina(now: number = Date.now()): string {
-  // Every lookup asks; the answer changes once a day, so compute it at most once a minute.
-  const minute = Math.floor(now / 60_000);
-  if (minute !== memo.minute)
-    memo = { minute, date: new Date(now + 8 * 3600 * 1000).toISOString().slice(0, 10) };
-  return memo.date;
-}
+import { todayInChina } from '../platform/china-time';
 
 export interface EffectiveStatus {
   status: Status;

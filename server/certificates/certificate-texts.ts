@@ -63,6 +63,8 @@ export interface CertificateTexts {
   howToReadHeading: string;
   recordUpdated: string;
   permanentLink: string;
+  /** The link to the public report form (/report) under a result. */
+  reportLink: string;
   notFoundTitle: string;
   notFoundLead: string;
   notFoundForged: string;
@@ -165,6 +167,7 @@ const zh: CertificateTexts = {
   howToReadHeading: '如何理解此结果',
   recordUpdated: '登记记录更新于',
   permanentLink: '此结果的固定链接',
+  reportLink: '举报问题',
   notFoundTitle: '登记库中查无此证书',
   notFoundLead: '登记库中没有与此链接或编号对应的证书。',
   notFoundForged: '伪造的证书不会出现在登记库中。请勿把此证书当作有效认证。',
@@ -274,6 +277,7 @@ const en: CertificateTexts = {
   howToReadHeading: 'How to read this',
   recordUpdated: 'Registry record updated',
   permanentLink: 'Permanent link to this result',
+  reportLink: 'Report a problem',
   notFoundTitle: 'Not in the registry',
   notFoundLead: 'No certificate in the registry matches this link or number.',
   notFoundForged: 'Forged certificates are not in the registry. Do not accept this certificate as valid.',

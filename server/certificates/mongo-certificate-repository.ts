@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mongoose, { Schema, Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { foldName, nameBigrams } from '../platform/normalize';
 import { STORED_STATUSES, type Certificate, type CertificateData } from './certificate-schema';
-import { addDays } from '../dishonesty/credit-calendar';
+import { addDays } from '../platform/china-time';
 import {
   MAX_AUDIT_DAYS,
   type AuditAssignment,

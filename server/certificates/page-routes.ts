@@ -15,8 +15,8 @@ import {
   renderNumberListPage,
   renderSearchPage,
   type FormValues,
-  type PageContext,
 } from './verification-page';
+import type { PageContext } from '../platform/page-frame';
 
 export interface PageRouteOptions {
   logger: Logger;

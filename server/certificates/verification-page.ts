@@ -5,11 +5,11 @@
  */
 import type { PublicBody } from '../bodies/body-schema';
 import { escapeHtml } from '../platform/html';
+import { href, layout, OTHER_LANG, type PageContext } from '../platform/page-frame';
 import type { Lang } from '../platform/i18n';
 import { messagesFor, type Messages } from './certificate-texts';
 import type { ErrorCode } from '../platform/errors';
 import { errorText } from '../error-texts';
-import { reportTextsFor } from '../tips/tip-texts';
 import type { PublicCertificate, Status } from './certificate-schema';
 import { MAX_SEARCH_DEPTH, type SearchResult } from './certificate-service';
 
@@ -18,80 +18,11 @@ export const STALE_REPORT_DAYS = 45;
 const DAY_MS = 86_400_000;
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 
-/** What every page needs to know about the request it answers. */
-export interface PageContext {
-  lang: Lang;
-  /** The language the query named: carried by every link and form so that a choice sticks. */
-  explicitLang?: Lang;
-  /** This page's path, built from the route (never the raw request path). */
-  path: string;
-  /** This page's query parameters other than `lang`, kept by the language switch. */
-  query: Record<string, string>;
-  /** Now, in ms since the epoch (report ages). */
-  now: number;
-}
-
 /** Values to prefill the lookup and search forms with (after a bad input, or on a result page). */
 export interface FormValues {
   number?: string;
   body?: string;
   q?: string;
-}
-
-const OTHER: Record<Lang, Lang> = { zh: 'en', en: 'zh' };
-
-/** A same-site URL with the page language carried along when it was chosen explicitly. */
-export function href(
-  ctx: PageContext,
-  path: string,
-  params: Record<string, string | number | undefined> = {},
-) {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') search.set(key, String(value));
-  }
-  if (ctx.explicitLang) search.set('lang', ctx.explicitLang);
-  const qs = search.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
-function languageSwitch(ctx: PageContext): string {
-  const other = OTHER[ctx.lang];
-  const params = new URLSearchParams(ctx.query);
-  params.set('lang', other);
-  const m = messagesFor(other);
-  return `<a class="lang-switch" href="${escapeHtml(`${ctx.path}?${params.toString()}`)}" hreflang="${other}" lang="${m.htmlLang}">${escapeHtml(m.languageName)}</a>`;
-}
-
-/** A page script (client/src, bundled): app.js is the scanner and signature check of the public pages. */
-const pageScript = (file: string) => `<script src="/assets/${file}" defer></script>\n`;
-
-/** The frame every public page shares (also the dishonesty list's, server/dishonesty/dishonesty-page.ts). */
-export function layout(
-  ctx: PageContext,
-  /** `script`: true for the public pages' app.js, or another bundle's file name (the console's). */
-  page: { title: string; main: string; indexable?: boolean; script?: boolean | string },
-): string {
-  const m = messagesFor(ctx.lang);
-  const title = page.title === m.siteName ? m.siteName : `${page.title} · ${m.siteName}`;
-  return `<!doctype html>
-<html lang="${m.htmlLang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-${page.indexable ? '' : '<meta name="robots" content="noindex">\n'}<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="/assets/site.css">
-${page.script ? pageScript(page.script === true ? 'app.js' : page.script) : ''}</head>
-<body>
-<a class="skip" href="#main">${escapeHtml(m.skipToContent)}</a>
-<header class="site-header"><a class="site-name" href="${escapeHtml(href(ctx, '/'))}">${escapeHtml(m.siteName)}</a>${languageSwitch(ctx)}</header>
-<main id="main">
-${page.main}
-</main>
-<footer class="site-footer"><p>${escapeHtml(m.footer)}</p></footer>
-</body>
-</html>
-`;
 }
 
 function chinaDateTime(iso: string): string {
@@ -207,13 +138,13 @@ function list(items: string[]): string {
 
 /** The link to the public report form (server/tips/report-page.ts) about what the page shows. */
 function reportLink(ctx: PageContext, params: Record<string, string | undefined>): string {
-  return `<p><a class="report-link" href="${escapeHtml(href(ctx, '/report', params))}">${escapeHtml(reportTextsFor(ctx.lang).reportLink)}</a></p>`;
+  return `<p><a class="report-link" href="${escapeHtml(href(ctx, '/report', params))}">${escapeHtml(messagesFor(ctx.lang).reportLink)}</a></p>`;
 }
 
 /** The verification card: status banner, warnings, holder, certificate facts, issuer, how to read. */
 export function certificateCard(ctx: PageContext, cert: PublicCertificate): string {
   const m = messagesFor(ctx.lang);
-  const other = OTHER[ctx.lang];
+  const other = OTHER_LANG[ctx.lang];
   const schemeName = cert.scheme[ctx.lang];
   const schemeOther = cert.scheme[other];
   const scheme = `<dt>${escapeHtml(m.scheme)}</dt><dd>${escapeHtml(schemeName)}${

@@ -5,6 +5,7 @@
  * each year's schedule in November, and it is added here then. For a year not listed, only weekends
  * count (`covers` tells), so a notice over an unlisted Spring Festival would run short: keep it current.
  */
+import { addDays } from '../platform/china-time';
 
 export interface HolidaySchedule {
   /** Days off (YYYY-MM-DD), weekdays or not. */
@@ -55,12 +56,6 @@ function range(from: string, to: string): string[] {
   const dates: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) dates.push(d);
   return dates;
-}
-
-/** `date` plus `days` calendar days (YYYY-MM-DD in, YYYY-MM-DD out). */
-export function addDays(date: string, days: number): string {
-  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
 }
 
 export interface WorkingCalendar {

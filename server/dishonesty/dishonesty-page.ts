@@ -4,7 +4,8 @@
  */
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { DishonestyService } from './dishonesty-service';
-import { href, layout, renderErrorPage, type PageContext } from '../certificates/verification-page';
+import { renderErrorPage } from '../certificates/verification-page';
+import { href, layout, type PageContext } from '../platform/page-frame';
 import { AppError, isAppError } from '../platform/errors';
 import { escapeHtml } from '../platform/html';
 import { parseInput } from '../platform/http';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Actor } from '../audit/audit-schema';
 import type { AuditService } from '../audit/audit-service';
-import { todayInChina } from '../certificates/certificate-status';
+import { todayInChina } from '../platform/china-time';
 import type { Cache } from '../platform/cache';
 import { AppError } from '../platform/errors';
 import { createKeyedLock } from '../platform/keyed-lock';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pageOf } from '../platform/paging';
 import { APPROVAL_STATUSES, bodyCodeSchema } from '../bodies/body-schema';
 import { STATUSES } from '../certificates/certificate-schema';
-import { findScheme, SCHEME_CODES } from '../certificates/schemes';
+import { findScheme, SCHEME_CODES } from '../schemes/schemes';
 import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
 import { DRAW_ALGORITHM } from './draw-algorithm';
 

@@ -3,7 +3,8 @@ import type { Actor } from '../audit/audit-schema';
 import type { AuditService } from '../audit/audit-service';
 import type { BodyService } from '../bodies/body-service';
 import type { StoredStatus } from '../certificates/certificate-schema';
-import { effectiveStatus, todayInChina } from '../certificates/certificate-status';
+import { effectiveStatus } from '../certificates/certificate-status';
+import { todayInChina } from '../platform/china-time';
 import { AppError } from '../platform/errors';
 import { createKeyedLock } from '../platform/keyed-lock';
 import {

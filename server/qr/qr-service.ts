@@ -3,7 +3,7 @@ import client from 'prom-client';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import type { Certificate, PublicCertificate } from '../certificates/certificate-schema';
 import type { CertificateService } from '../certificates/certificate-service';
-import { findScheme } from '../certificates/schemes';
+import { findScheme } from '../schemes/schemes';
 import type { Cache } from '../platform/cache';
 import { AppError, isAppError } from '../platform/errors';
 import type { Logger } from '../platform/logger';

@@ -51,8 +51,6 @@ export interface ReportTexts {
   sentReference: string;
   sentLead: string;
   backToResult: string;
-  /** The link on result pages and "not in the registry" answers. */
-  reportLink: string;
 }
 
 const zh: ReportTexts = {
@@ -101,7 +99,6 @@ const zh: ReportTexts = {
   sentReference: '您的举报编号',
   sentLead: '请记下此编号；向市场监管部门询问处理情况时请提供。感谢您的举报。',
   backToResult: '返回查验结果',
-  reportLink: '举报问题',
 };
 
 const en: ReportTexts = {
@@ -153,7 +150,6 @@ const en: ReportTexts = {
   sentLead:
     'Keep this reference: give it when you ask the market regulation authority about your report. Thank you.',
   backToResult: 'Back to the result',
-  reportLink: 'Report a problem',
 };
 
 const TEXTS: Record<Lang, ReportTexts> = { zh, en };

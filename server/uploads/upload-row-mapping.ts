@@ -1,6 +1,6 @@
 /** One upload row, mapped through the column table into a certificate report or that row's errors. */
 import { toHalfWidth } from '../platform/normalize';
-import { findSchemeByName } from '../certificates/schemes';
+import { findSchemeByName } from '../schemes/schemes';
 import {
   EXCEL_ERROR,
   isoDateOfDate,

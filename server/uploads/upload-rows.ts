@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Body } from '../bodies/body-schema';
-import { scopeBreaches } from '../bodies/body-scope';
+import { scopeBreaches } from '../certificates/certificate-scope';
 import { certificateInputSchema, type CertificateData } from '../certificates/certificate-schema';
 import { normalizeIdentifier } from '../platform/normalize';
 import { columnLabel, UPLOAD_COLUMNS } from './upload-columns';
@@ -57,7 +57,7 @@ function codeOf(issue: z.core.$ZodIssue, field: string, missing: boolean): RowEr
   return 'ROW_INVALID_VALUE';
 }
 
-/** Scope checks (bodies/body-scope.ts), each breach a row error. */
+/** Scope checks (certificates/certificate-scope.ts), each breach a row error. */
 function scopeErrors(data: CertificateData, body: Body, row: number): RowError[] {
   return scopeBreaches(body, data).map(({ field, message }) => ({
     row,

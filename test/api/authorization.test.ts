@@ -9,7 +9,7 @@ import type { Body } from '../../server/bodies/body-schema';
 import { createTokenService, hashSecret } from '../../server/bodies/token-service';
 import { ROLES, type Role } from '../../server/platform/auth';
 import type { Certificate } from '../../server/certificates/certificate-schema';
-import { todayInChina } from '../../server/certificates/certificate-status';
+import { todayInChina } from '../../server/platform/china-time';
 import { createLogger } from '../../server/platform/logger';
 import { createCaseSchema } from '../../server/cases/case-schema';
 import { createRecordSchema, repairRequestSchema } from '../../server/dishonesty/dishonesty-schema';

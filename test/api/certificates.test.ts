@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { todayInChina } from '../../server/certificates/certificate-status';
+import { todayInChina } from '../../server/platform/china-time';
 import type { Body } from '../../server/bodies/body-schema';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import {

@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Body } from '../../server/bodies/body-schema';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { createCertificateService } from '../../server/certificates/certificate-service';
-import { todayInChina } from '../../server/certificates/certificate-status';
+import { todayInChina } from '../../server/platform/china-time';
 import { addDays, seedBody, seedCertificate } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 

@@ -1,9 +1,5 @@
-import {
-  addDays,
-  CHINA_HOLIDAYS,
-  createWorkingCalendar,
-  noticePeriod,
-} from '../../server/dishonesty/credit-calendar';
+import { CHINA_HOLIDAYS, createWorkingCalendar, noticePeriod } from '../../server/dishonesty/credit-calendar';
+import { addDays } from '../../server/platform/china-time';
 import {
   assessCredit,
   createCreditService,

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { createServices, type Services } from '../../server/composition/services';
 import type { Certificate } from '../../server/certificates/certificate-schema';
-import { SCHEME_CODES } from '../../server/certificates/schemes';
+import { SCHEME_CODES } from '../../server/schemes/schemes';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/platform/logger';
 import { createMemoryCache } from '../../server/platform/memory-cache';

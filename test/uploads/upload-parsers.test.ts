@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { certificateInputSchema } from '../../server/certificates/certificate-schema';
-import { findSchemeByName } from '../../server/certificates/schemes';
+import { findSchemeByName } from '../../server/schemes/schemes';
 import { AppError } from '../../server/platform/errors';
 import { excelSerialToIsoDate, parseAuditors, parseDateValue } from '../../server/uploads/upload-cells';
 import { normalizeHeader, UPLOAD_COLUMNS } from '../../server/uploads/upload-columns';

@@ -1,5 +1,5 @@
 import type { Body } from '../../bodies/body-schema';
-import { scopeBreaches, type ScopeBreach } from '../../bodies/body-scope';
+import { scopeBreaches, type ScopeBreach } from '../../certificates/certificate-scope';
 import type { Certificate } from '../../certificates/certificate-schema';
 import type { SignalDraft, SignalSeverity } from '../signal-schema';
 import { certificateSubject } from './rule-facts';

@@ -1,5 +1,5 @@
 import type { AuditVolume } from '../../certificates/certificate-repository';
-import { todayInChina } from '../../certificates/certificate-status';
+import { todayInChina } from '../../platform/china-time';
 import type { UploadRule } from './rule';
 
 const ID = 'body-volume-outlier';

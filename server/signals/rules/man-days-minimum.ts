@@ -1,4 +1,4 @@
-import { findScheme } from '../../certificates/schemes';
+import { findScheme } from '../../schemes/schemes';
 import type { SignalDraft } from '../signal-schema';
 import { certificateSubject } from './rule-facts';
 import type { UploadRule } from './rule';

@@ -1,5 +1,5 @@
 import type { Certificate } from '../../certificates/certificate-schema';
-import { todayInChina } from '../../certificates/certificate-status';
+import { todayInChina } from '../../platform/china-time';
 import type { ScanVerdict } from '../../qr/qr-schema';
 import type { SignalSeverity } from '../signal-schema';
 import type { ScanRule } from './rule';

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import client from 'prom-client';
-import type { Config } from '../../config';
 import type { Logger } from '../../platform/logger';
 import type { Metrics } from '../../platform/metrics';
 import { errorFields, throttledLog } from '../../platform/redis';
@@ -131,7 +130,7 @@ export function createScanRuleRunner(deps: {
  * in this process, keeping no more networks per certificate than the threshold needs.
  */
 export function clonedQrTally(
-  config: Pick<Config, 'CLONED_QR_MIN_NETWORKS' | 'CLONED_QR_WINDOW_MINUTES' | 'REDIS_KEY_PREFIX'>,
+  config: { CLONED_QR_MIN_NETWORKS: number; CLONED_QR_WINDOW_MINUTES: number; REDIS_KEY_PREFIX: string },
   redis: Redis | undefined,
 ): ScanRuleContext['clonedQr'] {
   const minNetworks = config.CLONED_QR_MIN_NETWORKS;

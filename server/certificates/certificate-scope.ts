@@ -3,9 +3,9 @@
  * systems) and the approval on the issue date. Uploads refuse rows outside it (uploads/upload-rows.ts);
  * the body-scope-at-issue rule raises a signal for any stored certificate outside it.
  */
-import type { CertificateData } from '../certificates/certificate-schema';
-import { findScheme } from '../certificates/schemes';
-import type { Body } from './body-schema';
+import type { CertificateData } from './certificate-schema';
+import { findScheme } from '../schemes/schemes';
+import type { Body } from '../bodies/body-schema';
 
 export interface ScopeBreach {
   kind: 'scheme' | 'industry-codes' | 'approval';
