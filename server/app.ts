@@ -158,7 +158,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/api', apiNotFound);
   app.use(jwksRoutes(services, openapi, limited));
 
-  app.use(pageRoutes(services, { logger, rateLimit: limited }));
+  app.use(pageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
   app.use(inspectPageRoutes({ rateLimit: limited }));
   app.use(

@@ -20,6 +20,7 @@ const TONE: Record<ShownVerdict, string> = {
   GENUINE_EXPIRED: 'expired',
   SIGNATURE_INVALID: 'revoked',
   UNKNOWN_KEY: 'revoked',
+  REMOVED_KEY: 'revoked',
   FOREIGN_HOST: 'revoked',
   REGISTRY_MISMATCH: 'revoked',
   NOT_FOUND: 'notfound',
@@ -64,6 +65,8 @@ export function signatureLine(lang: Lang, check: SignatureCheck | undefined): HT
         return check.keys?.offline
           ? ['note', t.signatureUnknownKeyOffline(when)]
           : ['bad', t.signatureUnknownKey];
+      case 'removed-key':
+        return ['bad', t.signatureRemovedKey];
       case 'no-keys':
         return ['note', t.signatureNoKeys];
       case 'unsupported':

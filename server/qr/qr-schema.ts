@@ -18,7 +18,8 @@ import { publicCertificateSchema } from '../certificates/certificate-schema';
  *  - NOT_FOUND: the signature verifies but the registry has no certificate with this public id.
  *  - SIGNATURE_INVALID: the code was altered (or damaged): the signature does not verify, or the signed
  *    part is malformed or of an unknown version.
- *  - UNKNOWN_KEY: signed by a key this portal does not know (forged, or a key removed after rotation).
+ *  - UNKNOWN_KEY: signed by a key this portal does not know (forged, or a key removed from a key list).
+ *  - REMOVED_KEY: signed by a key this portal withdrew (removed after rotation): no longer accepted.
  * Other inputs:
  *  - FOREIGN_HOST: a CertWatch-shaped code (`/v/{publicId}`) on another origin: a possible phishing copy.
  *    `signature` says whether its signature would verify with this portal's keys; `foreignOrigin` names it.
@@ -39,6 +40,7 @@ export const SCAN_VERDICTS = [
   'NOT_FOUND',
   'SIGNATURE_INVALID',
   'UNKNOWN_KEY',
+  'REMOVED_KEY',
   'FOREIGN_HOST',
   'UNSIGNED_LINK',
   'NUMBER_LOOKUP',
@@ -48,7 +50,7 @@ export const scanVerdictSchema = z.enum(SCAN_VERDICTS);
 export type ScanVerdict = z.infer<typeof scanVerdictSchema>;
 
 /** Whether the code's signature was checked and how it came out. */
-export const SIGNATURE_STATES = ['valid', 'invalid', 'unknown-key', 'absent'] as const;
+export const SIGNATURE_STATES = ['valid', 'invalid', 'unknown-key', 'removed-key', 'absent'] as const;
 export const signatureStateSchema = z.enum(SIGNATURE_STATES);
 export type SignatureState = z.infer<typeof signatureStateSchema>;
 
@@ -137,6 +139,8 @@ export const jwksSchema = z
         use: z.literal('sig'),
       }),
     ),
+    /** Keys withdrawn from the ring: codes they signed answer REMOVED_KEY (an extension member). */
+    removed: z.array(z.object({ kid: z.string(), removedAt: z.iso.datetime() })),
   })
   .meta({ id: 'Jwks' });
 

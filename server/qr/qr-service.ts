@@ -241,6 +241,7 @@ export function createQrService(deps: {
       return view ? { verdict: 'UNSIGNED_LINK', ...base, ...certificate } : { verdict: 'NOT_FOUND', ...base };
     }
     if (checked.signature === 'unknown-key') return { verdict: 'UNKNOWN_KEY', ...base, ...certificate };
+    if (checked.signature === 'removed-key') return { verdict: 'REMOVED_KEY', ...base, ...certificate };
     if (checked.signature === 'invalid' || !checked.fields) {
       return { verdict: 'SIGNATURE_INVALID', ...base, ...certificate };
     }
