@@ -11,7 +11,8 @@ export const ERROR_CORRECTION = 'Q' as const;
 const MARGIN = 4;
 /**
  * Pixels per module of the PNG: a version-17 code (the cap of docs/qr-format.md) is 558 px with its quiet
- * zone, over 500 dpi printed 25 mm wide. Encoding time grows with the pixel count; print work should use the SVG or the label.
+ * zone, over 500 dpi printed 25 mm wide. Encoding time grows with the pixel count; print work should use
+ * the SVG or the label.
  */
 const PNG_SCALE = 6;
 
@@ -71,7 +72,7 @@ const QUIET_MODULES = 2;
  * Where the symbol of a code `modules` wide sits on the label: as large as the box holds with its quiet
  * zone, and never narrower than MIN_LABEL_QR_MM (small codes then get a wider quiet zone).
  */
-export function labelQrPlacement(modules: number): { x: number; y: number; width: number } {
+function labelQrPlacement(modules: number): { x: number; y: number; width: number } {
   const width = Math.max(MIN_LABEL_QR_MM, (QR_BOX * modules) / (modules + 2 * QUIET_MODULES));
   const offset = BORDER + (QR_BOX - width) / 2;
   return { x: offset, y: offset, width };

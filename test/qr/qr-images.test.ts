@@ -4,7 +4,7 @@ import type { Role } from '../../server/platform/auth';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { createMemoryCache } from '../../server/platform/memory-cache';
 import crypto from 'node:crypto';
-import { qrVersion } from '../../server/qr/qr-render';
+import { qrVersion, renderLabelSvg } from '../../server/qr/qr-render';
 import { signedFieldsOf } from '../../server/qr/qr-service';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { seedBody, seedCertificate, unique } from '../helpers/factories';
@@ -230,6 +230,18 @@ describe('QR images of a certificate', () => {
       );
       expect(qrVersion(url)).toBeLessThanOrEqual(limits.maxQrVersion);
     }
+  });
+
+  test('when a label is made for a short text, then its small code is still printed 25 mm wide', async () => {
+    const text = 'CertWatch';
+    const svg = await renderLabelSvg(text, {
+      number: 'N1',
+      holderName: '重庆某公司',
+      schemeName: '服务认证',
+    });
+    const qr = await labelQr(svg, text);
+    expect(qr.version).toBe(1);
+    expect(qr.width).toBe(limits.minLabelQrMm);
   });
 
   test('when an image is asked for twice, then the second comes from the cache, byte for byte', async () => {
