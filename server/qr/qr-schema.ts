@@ -78,7 +78,13 @@ export const IDENTITY_FIELDS: readonly SignedFieldName[] = [
 export const signedFieldsSchema = z
   .object({
     number: z.string(),
-    holderName: z.string(),
+    holderName: z
+      .string()
+      .describe(
+        'As signed: the whole name up to 60 UTF-8 bytes; a longer one as its first ≤ 40 bytes, `…#` and a ' +
+          '16-character SHA-256 fingerprint of the whole name (docs/qr-format.md §3). Codes printed before ' +
+          'shortening carry the whole name.',
+      ),
     holderCreditCode: z.string(),
     scheme: z.string(),
     bodyCode: z.string(),
