@@ -9,7 +9,7 @@
  */
 import { messagesFor } from '../../server/certificates/certificate-texts';
 import type { Lang } from '../../server/platform/i18n';
-import { parseQrUrl, type SignedFields } from '../../server/qr/qr-payload';
+import { holderNameMatches, parseQrUrl, type SignedFields } from '../../server/qr/qr-payload';
 import type { SignedFieldName } from '../../server/qr/qr-schema';
 import { el, replaceChildren } from './dom';
 import { signatureLine } from './result-card';
@@ -33,12 +33,24 @@ function registryValues(card: Element): Partial<Record<SignedFieldName, string>>
   };
 }
 
-/** Signed identity fields that differ from the registry record (the registry's data now). */
-function differences(card: Element, fields: SignedFields): SignedFieldName[] {
+const sha256 = async (bytes: Uint8Array) =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)));
+
+/**
+ * Signed identity fields that differ from the registry record (the registry's data now). A long holder
+ * name is signed shortened (docs/qr-format.md §3): it matches the registry's name it stands for.
+ */
+async function differences(card: Element, fields: SignedFields): Promise<SignedFieldName[]> {
   const shown = registryValues(card);
-  return (Object.keys(shown) as SignedFieldName[]).filter(
-    (k) => shown[k] !== undefined && shown[k] !== fields[k],
-  );
+  const differing: SignedFieldName[] = [];
+  for (const k of Object.keys(shown) as SignedFieldName[]) {
+    const value = shown[k];
+    if (value === undefined) continue;
+    const same =
+      k === 'holderName' ? await holderNameMatches(fields.holderName, value, sha256) : value === fields[k];
+    if (!same) differing.push(k);
+  }
+  return differing;
 }
 
 /** What the code says beside what the registry says, for each field that differs. */
@@ -181,7 +193,8 @@ export async function mountVerifyBadge(card: HTMLElement, lang: Lang): Promise<v
     setHeadline(banner, lang, failed);
     if (failed === 'SIGNATURE_INVALID') box.append(el('p', {}, t.alteredOnResultPage));
   } else if (check.state === 'verified' && check.fields) {
-    const differing = differences(card, check.fields);
+    const differing = await differences(card, check.fields);
+    if (mine !== generation) return;
     if (differing.length > 0) {
       setHeadline(banner, lang, 'REGISTRY_MISMATCH');
       box.append(comparison(lang, card, check.fields, differing));

@@ -40,9 +40,8 @@ export interface Jwk {
 
 export interface Outcome {
   verdict: string;
-  signature: 'valid' | 'invalid' | 'unknown-key' | 'absent';
+  signature: 'valid' | 'invalid' | 'unknown-key' | 'removed-key' | 'absent';
   /** §8 step 6: the kid was in an earlier copy of the JWKS. */
-  keyRemoved?: boolean;
   fields?: Fields;
   differences?: (keyof Fields)[];
 }
@@ -129,7 +128,8 @@ export function verifyScan(
   portal: {
     origin: string;
     jwks: Jwk[];
-    previouslyPublished?: string[];
+    /** The kids of the JWKS's `removed` list. */
+    removed?: string[];
     registry: (publicId: string) => RegistryRecord | undefined;
   },
 ): Outcome {
@@ -164,7 +164,7 @@ export function verifyScan(
     if (!sigBytes) return { signature: 'invalid' };
     const jwk = portal.jwks.find((k) => k.kid === kid && k.kty === 'OKP' && k.crv === 'Ed25519');
     if (!jwk || kidOf(jwk.x) !== kid) {
-      return { signature: 'unknown-key', keyRemoved: (portal.previouslyPublished ?? []).includes(kid) };
+      return { signature: (portal.removed ?? []).includes(kid) ? 'removed-key' : 'unknown-key' };
     }
     const key = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
     if (sigBytes.length !== 64 || !crypto.verify(null, signingInputOf(publicId, data), key, sigBytes)) {
@@ -181,6 +181,7 @@ export function verifyScan(
   if (signature.signature === 'absent')
     return { verdict: record ? 'UNSIGNED_LINK' : 'NOT_FOUND', ...signature };
   if (signature.signature === 'unknown-key') return { verdict: 'UNKNOWN_KEY', ...signature };
+  if (signature.signature === 'removed-key') return { verdict: 'REMOVED_KEY', ...signature };
   if (signature.signature === 'invalid' || !signature.fields)
     return { verdict: 'SIGNATURE_INVALID', ...signature };
   if (!record) return { verdict: 'NOT_FOUND', ...signature };
