@@ -86,15 +86,17 @@ export function requestQuota(options: {
   perToken: RequestHandler;
 }): RequestHandler {
   const { verify, anonymous, perToken } = options;
-  return async (req, res, next) => {
+  return (req, res, next) => {
     const header = req.headers.authorization;
+    // Not async: the anonymous path adds no promise of its own.
     if (header === undefined) return anonymous(req, res, next);
-    try {
-      res.locals.principal = await verifyAuthorization(header, verify);
-    } catch (refused) {
-      return anonymous(req, res, (limited?: unknown) => next(limited ?? refused));
-    }
-    return perToken(req, res, next);
+    return verifyAuthorization(header, verify).then(
+      (principal) => {
+        res.locals.principal = principal;
+        return perToken(req, res, next);
+      },
+      (refused: unknown) => anonymous(req, res, (limited?: unknown) => next(limited ?? refused)),
+    );
   };
 }
 
