@@ -5,7 +5,7 @@ import { bodyRoutes } from './bodies/body-routes';
 import { tokenRoutes } from './bodies/token-routes';
 import { certificateAdminRoutes } from './certificates/certificate-admin-routes';
 import { certificateRoutes, publicIdLookup } from './certificates/certificate-routes';
-import { pageRoutes } from './certificates/page-routes';
+import { pageRoutes, unknownPageRoutes } from './certificates/page-routes';
 import { tokenQuotas, trustProxySetting } from './config';
 import { apiNotFound, errorHandler, noStoreWhenAuthenticated, observeRequests } from './platform/http';
 import {
@@ -14,6 +14,7 @@ import {
   renderDocsPage,
   type OpenApiRegistry,
 } from './platform/openapi';
+import type { SiteIdentity } from './platform/page-frame';
 import { PUBLIC_ASSETS_DIR } from './platform/paths';
 import { publicRateLimit, redisRateLimitStore, requestQuota, tokenRateLimit } from './platform/rate-limit';
 import { jwksRoutes, qrRoutes } from './qr/qr-routes';
@@ -57,6 +58,12 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   });
 
   const app = express();
+  // Who runs the portal: every page's footer (platform/page-frame.ts siteOf).
+  app.locals.site = {
+    operator: { zh: config.OPERATOR_NAME, en: config.OPERATOR_NAME_EN },
+    hotline: config.OPERATOR_HOTLINE,
+    filing: config.OPERATOR_FILING,
+  } satisfies SiteIdentity;
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.set('etag', false);
@@ -100,6 +107,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   }
 
   app.use('/assets', express.static(PUBLIC_ASSETS_DIR, { maxAge: '1h', index: false }));
+  // Browsers ask for /favicon.ico whatever the page says; the icon is an SVG among the assets.
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'));
 
   // Anonymous requests share their address's budget (pages and API alike); a request with a valid token
   // spends its token's (see requestQuota).
@@ -190,6 +199,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     }),
   );
 
+  app.use(unknownPageRoutes({ logger, rateLimit: limited }));
   app.use(errorHandler(logger));
   return app;
 }

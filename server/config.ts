@@ -36,6 +36,20 @@ export const configSchema = z
     RATE_LIMIT_PARTNER_PER_MINUTE: z.coerce.number().int().positive().default(1200),
     /** Public tips (POST /api/v1/tips) per minute per client address, on top of the general limit. */
     TIP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
+    /** Who runs the portal, on every page: the bureau's name in both languages, its hotline, its filing. */
+    OPERATOR_NAME: z.string().trim().min(1).max(100).default('重庆市沙坪坝区市场监督管理局'),
+    OPERATOR_NAME_EN: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .default('Shapingba District Administration for Market Regulation, Chongqing'),
+    OPERATOR_HOTLINE: z
+      .string()
+      .trim()
+      .regex(/^[0-9+ -]{3,20}$/, 'a phone number: digits, spaces, + and -')
+      .default('12315'),
+    OPERATOR_FILING: z.string().trim().max(200).optional(),
     /** Seconds a found certificate stays cached; a write invalidates it sooner. */
     CACHE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
     /** Seconds a "not found" stays cached, so that floods of made-up numbers do not reach the registry. */

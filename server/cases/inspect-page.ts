@@ -5,9 +5,9 @@
  * The page itself holds no data, so it needs no token and is the same for everyone.
  */
 import { Router, type RequestHandler } from 'express';
-import { layout, type PageContext } from '../platform/page-frame';
+import { layout, pageContextOf, type PageContext } from '../platform/page-frame';
 import { escapeHtml } from '../platform/html';
-import { asLang, pickLang, type Lang } from '../platform/i18n';
+import type { Lang } from '../platform/i18n';
 
 interface ShellTexts {
   title: string;
@@ -43,13 +43,7 @@ export function inspectPageRoutes(options: { rateLimit?: RequestHandler } = {}):
   const router = Router();
   const limit: RequestHandler = options.rateLimit ?? ((_req, _res, next) => next());
   router.get('/inspect', limit, (req, res) => {
-    const ctx: PageContext = {
-      lang: pickLang(req.query.lang, req.get('accept-language')),
-      explicitLang: asLang(req.query.lang),
-      path: '/inspect',
-      query: {},
-      now: Date.now(),
-    };
+    const ctx = pageContextOf(req, '/inspect');
     res
       .status(200)
       .set({ 'Cache-Control': 'no-store', Vary: 'Accept-Language' })

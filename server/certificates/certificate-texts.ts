@@ -79,6 +79,10 @@ export interface CertificateTexts {
   notFoundBodyUnknown: (code: string) => string;
   notFoundBodyReported: (code: string, when: string) => string;
   notFoundAdvice: string;
+  /** A genuine certificate from elsewhere is in the national registry, not ours: where to look. */
+  nationalLookup: string;
+  /** "Valid until" of a certificate that is no longer valid: the date it would have run to. */
+  expiryDateNotValid: string;
   foundManyTitle: (count: number, number: string) => string;
   foundManyHint: string;
   searchTitle: (query: string) => string;
@@ -186,6 +190,9 @@ const zh: CertificateTexts = {
   notFoundBodyReported: (code, when) => `认证机构 ${code} 最近一次报送数据：${when}`,
   notFoundAdvice:
     '刚颁发的证书可能尚未报送（机构最迟于次月 10 日前报送）。如有疑问，请联系发证机构或当地市场监管部门。',
+  nationalLookup:
+    '此证书可能由其他地区登记。可到国家认监委的全国认证认可信息公共服务平台查询全国的认证证书。',
+  expiryDateNotValid: '原定有效期至',
   foundManyTitle: (count, number) => `编号 ${number} 对应 ${count} 张证书`,
   foundManyHint: '证书编号只在同一认证机构内唯一。请选择与纸质证书上的认证机构一致的一项。',
   searchTitle: (query) => `“${query}”的搜索结果`,
@@ -299,6 +306,9 @@ const en: CertificateTexts = {
   notFoundBodyReported: (code, when) => `Certifying body ${code} last reported data: ${when}`,
   notFoundAdvice:
     'A certificate issued very recently may not be reported yet (bodies report by the 10th of the following month). If in doubt, ask the certifying body or the local market regulation bureau.',
+  nationalLookup:
+    'The certificate may be registered elsewhere in China: the national certification information service of CNCA lists certificates from the whole country.',
+  expiryDateNotValid: 'Was to be valid until',
   foundManyTitle: (count, number) => `${count} certificates have the number ${number}`,
   foundManyHint:
     'Numbers are unique only within one certifying body. Pick the one whose body matches the paper certificate.',

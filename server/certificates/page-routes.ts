@@ -2,7 +2,6 @@ import { Router, type ErrorRequestHandler, type Request, type RequestHandler, ty
 import type { BodyService } from '../bodies/body-service';
 import { AppError, isAppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
-import { asLang, pickLang } from '../platform/i18n';
 import type { Logger } from '../platform/logger';
 import { numberQuerySchema, searchQuerySchema } from './certificate-routes';
 import { publicIdSchema, type PublicCertificate } from './certificate-schema';
@@ -16,7 +15,7 @@ import {
   renderSearchPage,
   type FormValues,
 } from './verification-page';
-import type { PageContext } from '../platform/page-frame';
+import { pageContextOf, retryAfterOf, type PageContext } from '../platform/page-frame';
 
 export interface PageRouteOptions {
   logger: Logger;
@@ -56,14 +55,7 @@ function pageContext(
   keep: readonly string[] = [],
   form?: FormValues,
 ): PageContext {
-  const explicitLang = asLang(req.query.lang);
-  const ctx: PageContext = {
-    lang: pickLang(req.query.lang, req.get('accept-language')),
-    explicitLang,
-    path,
-    query: stringParams(req.query, keep),
-    now: Date.now(),
-  };
+  const ctx = pageContextOf(req, path, keep);
   contexts.set(req, { ctx, form });
   return ctx;
 }
@@ -109,7 +101,12 @@ function pageErrors(logger: Logger): ErrorRequestHandler {
     sendPage(
       res,
       error.status,
-      renderErrorPage(ctx, { status: error.status, code: error.code, form: saved?.form }),
+      renderErrorPage(ctx, {
+        status: error.status,
+        code: error.code,
+        form: saved?.form,
+        retryAfterSeconds: retryAfterOf(res),
+      }),
     );
   };
 }
@@ -197,5 +194,23 @@ export function pageRoutes(
   // reach the route's handlers; only page URLs start with /v, so this catches nothing of the API's.
   router.use('/v', onError);
 
+  return router;
+}
+
+/**
+ * Any other address: the 404 page in the reader's language, in the portal's frame (never Express's bare
+ * "Cannot GET"). Its language switch leads home: the unknown path itself is never echoed into a link.
+ */
+export function unknownPageRoutes(options: PageRouteOptions): Router {
+  const router = Router();
+  const limit: RequestHandler = options.rateLimit ?? ((_req, _res, next) => next());
+  router.use(
+    limit,
+    ((req, _res, next) => {
+      pageContext(req, '/');
+      next(new AppError('ROUTE_NOT_FOUND', 'There is no page at this address.'));
+    }) as PageHandler,
+    pageErrors(options.logger),
+  );
   return router;
 }

@@ -13,6 +13,9 @@ import { errorText } from '../error-texts';
 import type { PublicCertificate, Status } from './certificate-schema';
 import { MAX_SEARCH_DEPTH, type SearchResult } from './certificate-service';
 
+/** CNCA's national certification information service: every certificate issued in China. */
+export const NATIONAL_LOOKUP_URL = 'https://cx.cnca.cn/CertECloud/index/index/page';
+
 /** A body that has not reported for this long may be missing recent changes (monthly, due the 10th). */
 export const STALE_REPORT_DAYS = 45;
 const DAY_MS = 86_400_000;
@@ -204,7 +207,7 @@ ${fact(m.scope, cert.scope)}
 ${models}
 ${sites}
 ${fact(m.issueDate, cert.issueDate)}
-${fact(m.expiryDate, cert.expiryDate, cert.status === 'expired' ? ' class="alert"' : '')}
+${fact(cert.status === 'valid' ? m.expiryDate : m.expiryDateNotValid, cert.expiryDate, cert.status === 'expired' ? ' class="alert"' : '')}
 </dl>
 </section>
 ${bodySection(ctx, cert.body)}
@@ -335,6 +338,7 @@ export function renderNotFoundPage(
 ${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
 ${freshness(ctx, data.registryLastReportedAt)}
 <p>${escapeHtml(m.notFoundAdvice)}</p>
+<p><a class="national-lookup" href="${NATIONAL_LOOKUP_URL}" rel="noopener">${escapeHtml(m.nationalLookup)}</a></p>
 ${reportLink(ctx, { publicId: data.publicId, number: data.number, body: data.bodyCode, category: 'not-in-registry' })}
 </section>
 ${lookupForm(ctx, { number: data.number, body: data.bodyCode })}`,
@@ -392,13 +396,25 @@ ${searchForm(ctx, { q: query })}`,
   });
 }
 
-/** A page for bad input (4xx) or a failure (5xx), in the page language, with the forms to retry. */
+/**
+ * A page for bad input (4xx) or a failure (5xx), in the page language, with the forms to retry. Never in
+ * the red of a "not valid" verdict: nothing here says anything about a certificate.
+ */
 export function renderErrorPage(
   ctx: PageContext,
-  error: { status: number; code: ErrorCode; form?: FormValues },
+  error: { status: number; code: ErrorCode; form?: FormValues; retryAfterSeconds?: number },
 ): string {
   const m = messagesFor(ctx.lang);
-  const title = m.errorStatusTitle(error.status);
+  const title =
+    error.code === 'ROUTE_NOT_FOUND'
+      ? m.pageNotFoundTitle
+      : error.code === 'RATE_LIMITED'
+        ? m.rateLimitedTitle
+        : m.errorStatusTitle(error.status);
+  const wait =
+    error.code === 'RATE_LIMITED' && error.retryAfterSeconds
+      ? `\n<p class="retry-after">${escapeHtml(m.retryAfter(error.retryAfterSeconds))}</p>`
+      : '';
   const forms =
     error.status < 500 && error.form
       ? `<p>${escapeHtml(m.tryAgain)}</p>
@@ -406,9 +422,9 @@ ${error.form.q !== undefined ? searchForm(ctx, error.form) : lookupForm(ctx, err
       : `<p><a href="${escapeHtml(href(ctx, '/'))}">${escapeHtml(m.backHome)}</a></p>`;
   return layout(ctx, {
     title,
-    main: `<section class="banner banner-error" aria-labelledby="status-title">
+    main: `<section class="banner banner-notice" aria-labelledby="status-title">
 <h1 id="status-title" class="banner-title">${escapeHtml(title)}</h1>
-<p class="error-message" data-code="${escapeHtml(error.code)}">${escapeHtml(errorText(error.code, ctx.lang))}</p>
+<p class="error-message" data-code="${escapeHtml(error.code)}">${escapeHtml(errorText(error.code, ctx.lang))}</p>${wait}
 </section>
 ${forms}`,
   });

@@ -5,12 +5,11 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { DishonestyService } from './dishonesty-service';
 import { renderErrorPage } from '../certificates/verification-page';
-import { href, layout, type PageContext } from '../platform/page-frame';
+import { href, layout, pageContextOf, retryAfterOf, type PageContext } from '../platform/page-frame';
 import { AppError, isAppError } from '../platform/errors';
 import { escapeHtml } from '../platform/html';
 import { parseInput } from '../platform/http';
 import { messagesFor } from '../certificates/certificate-texts';
-import { asLang, pickLang } from '../platform/i18n';
 import type { Logger } from '../platform/logger';
 import { listQuerySchema } from './dishonesty-routes';
 import {
@@ -22,20 +21,7 @@ import {
 
 const KEPT_PARAMS = ['kind', 'page', 'pageSize'] as const;
 
-function context(req: Request): PageContext {
-  const query: Record<string, string> = {};
-  for (const key of KEPT_PARAMS) {
-    const value = req.query[key];
-    if (typeof value === 'string') query[key] = value;
-  }
-  return {
-    lang: pickLang(req.query.lang, req.get('accept-language')),
-    explicitLang: asLang(req.query.lang),
-    path: '/dishonesty',
-    query,
-    now: Date.now(),
-  };
-}
+const context = (req: Request): PageContext => pageContextOf(req, '/dishonesty', KEPT_PARAMS);
 
 function fact(label: string, value: string, attrs = ''): string {
   return `<dt>${escapeHtml(label)}</dt><dd${attrs}>${escapeHtml(value)}</dd>`;
@@ -126,7 +112,13 @@ function pageErrors(logger: Logger): ErrorRequestHandler {
       .status(error.status)
       .set({ 'Cache-Control': 'no-store', Vary: 'Accept-Language' })
       .type('html')
-      .send(renderErrorPage(context(req), { status: error.status, code: error.code }));
+      .send(
+        renderErrorPage(context(req), {
+          status: error.status,
+          code: error.code,
+          retryAfterSeconds: retryAfterOf(res),
+        }),
+      );
   };
 }
 

@@ -71,6 +71,14 @@ export interface CommonTexts {
   firstPage: string;
   errorTitle: string;
   errorStatusTitle: (status: number) => string;
+  /** An address that is no page of the portal. */
+  pageNotFoundTitle: string;
+  /** Too many requests: how long to wait (seconds). */
+  rateLimitedTitle: string;
+  retryAfter: (seconds: number) => string;
+  /** The operator's identity in every page's footer. */
+  operatedBy: (name: string) => string;
+  hotlineLabel: string;
   tryAgain: string;
   backHome: string;
   footer: string;
@@ -92,6 +100,11 @@ export const COMMON_TEXTS: Record<Lang, CommonTexts> = {
     firstPage: '回到第一页',
     errorTitle: '无法完成查询',
     errorStatusTitle: (status) => (status >= 500 ? '系统暂时出错' : '无法完成查询'),
+    pageNotFoundTitle: '页面不存在',
+    rateLimitedTitle: '查询过于频繁',
+    retryAfter: (seconds) => `请在 ${seconds} 秒后再试。`,
+    operatedBy: (name) => `主办单位：${name}`,
+    hotlineLabel: '投诉举报电话',
     tryAgain: '请修改后重新查询：',
     backHome: '返回首页',
     footer: '数据来自认证机构报送的认证证书登记库。',
@@ -112,6 +125,11 @@ export const COMMON_TEXTS: Record<Lang, CommonTexts> = {
     firstPage: 'Back to the first page',
     errorTitle: 'The lookup could not be done',
     errorStatusTitle: (status) => (status >= 500 ? 'Something went wrong' : 'The lookup could not be done'),
+    pageNotFoundTitle: 'Page not found',
+    rateLimitedTitle: 'Too many requests',
+    retryAfter: (seconds) => `Please try again in ${seconds} seconds.`,
+    operatedBy: (name) => `Run by ${name}`,
+    hotlineLabel: 'Complaints hotline',
     tryAgain: 'Correct it and try again:',
     backHome: 'Home',
     footer: 'Data from the certificate registry reported by certifying bodies.',

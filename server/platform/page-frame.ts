@@ -3,11 +3,27 @@
  * request's page context, same-site links that carry the chosen language, and the HTML around a page's
  * main content. No inline scripts or styles (the CSP allows neither); every value escaped.
  */
+import type { Request, Response } from 'express';
 import { escapeHtml } from './html';
-import { COMMON_TEXTS, type Lang } from './i18n';
+import { asLang, COMMON_TEXTS, pickLang, type Lang } from './i18n';
+
+/** Who runs the portal, as every page's footer says (OPERATOR_* settings). */
+export interface SiteIdentity {
+  operator: Record<Lang, string>;
+  hotline: string;
+  /** The website filing line (ICP备案号 and the like), shown as given. */
+  filing?: string;
+}
+
+/** The site identity createApp put in `app.locals` (absent in apps built without one). */
+export function siteOf(req: Request): SiteIdentity | undefined {
+  return req.app.locals.site as SiteIdentity | undefined;
+}
 
 /** What every page needs to know about the request it answers. */
 export interface PageContext {
+  /** Who runs the portal (the footer). */
+  site?: SiteIdentity;
   lang: Lang;
   /** The language the query named: carried by every link and form so that a choice sticks. */
   explicitLang?: Lang;
@@ -17,6 +33,32 @@ export interface PageContext {
   query: Record<string, string>;
   /** Now, in ms since the epoch (report ages). */
   now: number;
+}
+
+/**
+ * The context of a page answering `req` at `path`: the language (an explicit `lang` wins, then
+ * Accept-Language), the query parameters `keep` names (plain strings only), the site identity, now.
+ */
+export function pageContextOf(req: Request, path: string, keep: readonly string[] = []): PageContext {
+  const query: Record<string, string> = {};
+  for (const key of keep) {
+    const value = req.query[key];
+    if (typeof value === 'string') query[key] = value;
+  }
+  return {
+    lang: pickLang(req.query.lang, req.get('accept-language')),
+    explicitLang: asLang(req.query.lang),
+    path,
+    query,
+    now: Date.now(),
+    site: siteOf(req),
+  };
+}
+
+/** The seconds a rate-limited answer asks the client to wait (its Retry-After), for the page to say. */
+export function retryAfterOf(res: Response): number | undefined {
+  const seconds = Number(res.getHeader('Retry-After'));
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : undefined;
 }
 
 export const OTHER_LANG: Record<Lang, Lang> = { zh: 'en', en: 'zh' };
@@ -47,6 +89,16 @@ function languageSwitch(ctx: PageContext): string {
 /** A page script (client/src, bundled): app.js is the scanner and signature check of the public pages. */
 const pageScript = (file: string) => `<script src="/assets/${file}" defer></script>\n`;
 
+function operatorLines(ctx: PageContext): string {
+  const { site } = ctx;
+  if (!site) return '';
+  const m = COMMON_TEXTS[ctx.lang];
+  const hotline = `<a href="tel:${escapeHtml(site.hotline)}">${escapeHtml(site.hotline)}</a>`;
+  return `\n<p class="operator">${escapeHtml(m.operatedBy(site.operator[ctx.lang]))} · ${escapeHtml(m.hotlineLabel + m.colon)}${hotline}</p>${
+    site.filing ? `\n<p class="filing">${escapeHtml(site.filing)}</p>` : ''
+  }`;
+}
+
 /** The frame every page shares: head, site header with the language switch, main, footer. */
 export function layout(
   ctx: PageContext,
@@ -62,6 +114,7 @@ export function layout(
 <meta name="viewport" content="width=device-width,initial-scale=1">
 ${page.indexable ? '' : '<meta name="robots" content="noindex">\n'}<title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="/assets/site.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 ${page.script ? pageScript(page.script === true ? 'app.js' : page.script) : ''}</head>
 <body>
 <a class="skip" href="#main">${escapeHtml(m.skipToContent)}</a>
@@ -69,7 +122,7 @@ ${page.script ? pageScript(page.script === true ? 'app.js' : page.script) : ''}<
 <main id="main">
 ${page.main}
 </main>
-<footer class="site-footer"><p>${escapeHtml(m.footer)}</p></footer>
+<footer class="site-footer"><p>${escapeHtml(m.footer)}</p>${operatorLines(ctx)}</footer>
 </body>
 </html>
 `;

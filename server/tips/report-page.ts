@@ -9,13 +9,12 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import { publicIdSchema, type PublicCertificate } from '../certificates/certificate-schema';
 import type { CertificateService } from '../certificates/certificate-service';
 import { renderErrorPage } from '../certificates/verification-page';
-import { href, layout, type PageContext } from '../platform/page-frame';
+import { href, layout, pageContextOf, retryAfterOf, type PageContext } from '../platform/page-frame';
 import { AppError, isAppError } from '../platform/errors';
 import { escapeHtml } from '../platform/html';
 import { parseInput } from '../platform/http';
 import { messagesFor } from '../certificates/certificate-texts';
 import { errorText } from '../error-texts';
-import { asLang, pickLang } from '../platform/i18n';
 import type { Logger } from '../platform/logger';
 import { REPORT_FIELDS, reportTextsFor, type ReportField } from './tip-texts';
 import { MAX_PHOTO_BYTES, submitTipSchema, TIP_CATEGORIES } from './tip-schema';
@@ -86,13 +85,7 @@ interface FormProblem {
 }
 
 function context(req: Request, query: Record<string, string> = {}): PageContext {
-  return {
-    lang: pickLang(req.query.lang, req.get('accept-language')),
-    explicitLang: asLang(req.query.lang),
-    path: '/report',
-    query,
-    now: Date.now(),
-  };
+  return { ...pageContextOf(req, '/report'), query };
 }
 
 function sendHtml(res: express.Response, status: number, html: string): void {
@@ -266,7 +259,15 @@ function pageErrors(logger: Logger): ErrorRequestHandler {
       }
     }
     if (res.headersSent) return void res.end();
-    sendHtml(res, error.status, renderErrorPage(context(req), { status: error.status, code: error.code }));
+    sendHtml(
+      res,
+      error.status,
+      renderErrorPage(context(req), {
+        status: error.status,
+        code: error.code,
+        retryAfterSeconds: retryAfterOf(res),
+      }),
+    );
   };
 }
 

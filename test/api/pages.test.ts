@@ -496,3 +496,77 @@ describe('GET /search', () => {
     expect(res.text).toContain('action="/search"');
   });
 });
+
+describe('trust markers on every page', () => {
+  test('when any page is shown, then its footer names the operator and the hotline in the page language, with the favicon', async () => {
+    const id = await seed();
+    for (const path of ['/', `/v/${id}`, '/dishonesty', '/report', '/inspect']) {
+      const zh = await request(t.app).get(path);
+      expect([path, zh.status]).toEqual([path, 200]);
+      expect(zh.text).toContain('主办单位：重庆市沙坪坝区市场监督管理局');
+      expect(zh.text).toContain('投诉举报电话：<a href="tel:12315">12315</a>');
+      expect(zh.text).toContain('<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">');
+      const en = await request(t.app).get(path).query({ lang: 'en' });
+      expect(en.text).toContain('Run by Shapingba District Administration for Market Regulation, Chongqing');
+      expect(en.text).toContain('Complaints hotline: <a href="tel:12315">12315</a>');
+    }
+    const icon = await request(t.app).get('/favicon.ico');
+    expect(icon).toMatchObject({ status: 301, headers: { location: '/assets/favicon.svg' } });
+    const svg = await request(t.app).get('/assets/favicon.svg');
+    expect(svg).toMatchObject({ status: 200, type: 'image/svg+xml' });
+  });
+
+  test('when the operator is configured, then its name, hotline and filing line are what the footer says', async () => {
+    const other = createTestApp({
+      env: {
+        OPERATOR_NAME: '某区市场监督管理局',
+        OPERATOR_NAME_EN: 'Some District AMR',
+        OPERATOR_HOTLINE: '023-12345678',
+        OPERATOR_FILING: '渝ICP备00000000号',
+      },
+    });
+    try {
+      const res = await request(other.app).get('/');
+      expect(res.text).toContain('主办单位：某区市场监督管理局');
+      expect(res.text).toContain('<a href="tel:023-12345678">023-12345678</a>');
+      expect(res.text).toContain('<p class="filing">渝ICP备00000000号</p>');
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('when an address is no page, then a 404 page in the page language says so in the portal frame, not "Cannot GET"', async () => {
+    const zh = await request(t.app).get('/no/such/page');
+    expect(zh).toMatchObject({ status: 404, type: 'text/html' });
+    expect(zh.text).toContain('页面不存在');
+    expect(zh.text).toContain('data-code="ROUTE_NOT_FOUND"');
+    expect(zh.text).toContain('class="banner banner-notice"');
+    expect(zh.text).not.toContain('Cannot GET');
+    const en = await request(t.app).get('//evil.example/x').query({ lang: 'en' });
+    expect(en.status).toBe(404);
+    expect(en.text).toContain('Page not found');
+    // The unknown path is never echoed into a link: the language switch leads home.
+    expect(en.text).not.toContain('evil.example');
+    const post = await request(t.app).post('/no/such/page');
+    expect(post.status).toBe(404);
+    // The API keeps its problem+json answers.
+    const api = await request(t.app).get('/api/v1/no-such-route');
+    expect(api).toMatchObject({ status: 404, body: { code: 'ROUTE_NOT_FOUND' } });
+  });
+
+  test('when a certificate is not valid, then its expiry date is labelled as the date it was to run to', async () => {
+    const id = await seed({ status: 'revoked', statusReason: '冒用认证标志', statusDate: '2026-05-01' });
+    const zh = await request(t.app).get(`/v/${id}`);
+    expect(zh.text).toContain('原定有效期至');
+    expect(zh.text).not.toContain('<dt>有效期至</dt>');
+    const en = await request(t.app).get(`/v/${id}`).query({ lang: 'en' });
+    expect(en.text).toContain('Was to be valid until');
+  });
+
+  test('when a certificate is not in the registry, then the page points to the national lookup of CNCA', async () => {
+    const res = await request(t.app).get('/lookup').query({ number: 'NO-SUCH-NUMBER-1' });
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('href="https://cx.cnca.cn/CertECloud/index/index/page"');
+    expect(res.text).toContain('全国认证认可信息公共服务平台');
+  });
+});

@@ -75,6 +75,12 @@ describe('behind a trusted proxy', () => {
     expect(zh.headers['content-type']).toMatch(/^text\/html/);
     expect(zh.headers['retry-after']).toMatch(/^\d+$/);
     expect(zh.text).toContain('<html lang="zh-CN"');
+    // How long to wait, in words, and not in the red of a "not valid" verdict.
+    expect(zh.text).toContain('查询过于频繁');
+    expect(zh.text).toContain(`请在 ${zh.headers['retry-after']} 秒后再试。`);
+    expect(zh.text).toContain('banner banner-notice');
+    expect(zh.text).not.toMatch(/banner-(error|revoked|expired|notfound)/);
+    expect(en.text).toContain('Too many requests');
     expect(en).toMatchObject({
       status: 429,
       headers: { 'content-type': expect.stringMatching(/^text\/html/) },
