@@ -59,18 +59,22 @@ export function searchBox(
     ...bodies.map((b) => option(b.code, `${bodyName(ctx.lang, b)} (${b.code})`, filters.bodyCode === b.code)),
   ];
   const lang = ctx.explicitLang ? `<input type="hidden" name="lang" value="${ctx.explicitLang}">` : '';
+  // Closed until a filter is in force: on a phone the results stay near the box (works without JavaScript).
+  const filtered = (filters.status ?? filters.scheme ?? filters.bodyCode) !== undefined;
   return `<section class="panel search-box" aria-labelledby="search-title">
 <h2 id="search-title">${escapeHtml(m.searchHeading)}</h2>
 <form method="get" action="/search" class="form" role="search">
 <label for="q">${escapeHtml(m.searchLabel)}</label>
 <p class="hint" id="q-hint">${escapeHtml(m.searchHint)}</p>
 <input id="q" name="q" type="search" maxlength="100" aria-describedby="q-hint" value="${escapeHtml(query)}">
-<fieldset class="filters">
-<legend>${escapeHtml(s.filtersLegend)}</legend>
+<details class="filters-box"${filtered ? ' open' : ''}>
+<summary>${escapeHtml(s.filtersLegend)}</summary>
+<div class="filters">
 ${select('status', s.statusLabel, statuses)}
 ${select('scheme', s.schemeLabel, schemes)}
 ${select('body', s.bodyLabel, bodyOptions)}
-</fieldset>
+</div>
+</details>
 ${lang}
 <button type="submit">${escapeHtml(m.searchButton)}</button>
 </form>
@@ -84,7 +88,8 @@ export function resultItem(ctx: PageContext, cert: PublicCertificate): string {
   const details = [cert.number, cert.scheme[ctx.lang], body]
     .filter((d): d is string => Boolean(d))
     .join(' · ');
-  const expiry = searchTextsFor(ctx.lang).expiresOn(cert.expiryDate, cert.status === 'expired');
+  const kind = cert.status === 'valid' || cert.status === 'expired' ? cert.status : 'other';
+  const expiry = searchTextsFor(ctx.lang).expiresOn(cert.expiryDate, kind);
   return `<li class="result"><a href="${escapeHtml(href(ctx, `/v/${encodeURIComponent(cert.publicId)}`))}">
 <span class="badge badge-${cert.status}">${escapeHtml(m.status[cert.status].badge)}</span>
 <span class="result-name">${escapeHtml(cert.holder.name)}</span></a>

@@ -15,8 +15,11 @@ export interface SearchTexts {
   anyStatus: string;
   anyScheme: string;
   anyBody: string;
-  /** The expiry date of a listed certificate; `past`: it has expired. */
-  expiresOn: (date: string, past: boolean) => string;
+  /**
+   * The expiry date of a listed certificate, qualified by its status: "valid until" only for a valid one,
+   * "expired on" for an expired one, a plain expiry date for one suspended, revoked or withdrawn.
+   */
+  expiresOn: (date: string, status: 'valid' | 'expired' | 'other') => string;
   /** A query of one character (or none that can be searched): what to type instead. */
   shortQueryTitle: string;
   shortQueryHint: string;
@@ -36,7 +39,12 @@ export const SEARCH_TEXTS: Record<Lang, SearchTexts> = {
     anyStatus: '全部状态',
     anyScheme: '全部认证项目',
     anyBody: '全部认证机构',
-    expiresOn: (date, past) => (past ? `已于 ${date} 到期` : `有效期至 ${date}`),
+    expiresOn: (date, status) =>
+      status === 'valid'
+        ? `有效期至 ${date}`
+        : status === 'expired'
+          ? `已于 ${date} 到期`
+          : `证书到期日 ${date}`,
     shortQueryTitle: '请再多输入一些',
     shortQueryHint:
       '只输入一个字无法查询：请输入组织名称中连续的两个字以上，或完整的统一社会信用代码、证书编号。',
@@ -52,7 +60,12 @@ export const SEARCH_TEXTS: Record<Lang, SearchTexts> = {
     anyStatus: 'Any status',
     anyScheme: 'Any scheme',
     anyBody: 'Any certifying body',
-    expiresOn: (date, past) => (past ? `Expired on ${date}` : `Expires ${date}`),
+    expiresOn: (date, status) =>
+      status === 'valid'
+        ? `Valid until ${date}`
+        : status === 'expired'
+          ? `Expired on ${date}`
+          : `Expiry date ${date}`,
     shortQueryTitle: 'Please type a little more',
     shortQueryHint:
       'One character is too little to search: type two or more consecutive characters of the organisation name, or a full credit code or certificate number.',

@@ -112,6 +112,9 @@ describe('GET /search (page)', () => {
     expect(firstResult).toBeGreaterThan(box);
     expect(res.text).toContain(`有效期至 ${certs.valid.expiryDate}`);
     expect(res.text).toContain(`已于 ${certs.expired.expiryDate} 到期`);
+    // Neither "valid until" nor "expired" for a suspended or revoked one: just its expiry date.
+    expect(res.text).toContain(`证书到期日 ${certs.suspended.expiryDate}`);
+    expect(res.text).toContain('<details class="filters-box">');
     expect(res.text.match(/class="result"/g)).toHaveLength(6);
     expect(res.text).toContain(`<option value="${bodyB}">乙认证有限公司 (${bodyB})</option>`);
   });
@@ -126,7 +129,9 @@ describe('GET /search (page)', () => {
     expect(res.text).toContain('<option value="QMS" selected>');
     expect(res.text).toContain('<option value="" selected>Any certifying body</option>');
     expect(res.text).toContain('Filtered by Valid, Quality management system');
-    expect(res.text).toContain('Expires ');
+    expect(res.text).toContain(`Valid until ${certs.valid.expiryDate}`);
+    // A filter in force keeps the filters open; with none they start closed (results stay near the box).
+    expect(res.text).toContain('<details class="filters-box" open>');
     expect(res.text).toContain(
       `href="/search?q=${encodeURIComponent(marker)}&amp;status=valid&amp;scheme=QMS&amp;body=&amp;lang=zh"`,
     );
