@@ -178,12 +178,26 @@ export function pageRoutes(
     onError,
   );
 
-  /** The bodies the search filter offers, by code. */
-  async function bodyChoices(): Promise<BodyChoice[]> {
-    const all = await bodies.list();
-    return all
-      .map(({ code, name, nameEn }) => ({ code, name, nameEn }))
-      .sort((a, b) => a.code.localeCompare(b.code));
+  /**
+   * The bodies the search filter offers, by code. Kept for a minute in this process: bodies change
+   * rarely, and a choice a minute stale costs nothing (an unknown code is simply a filter with no match).
+   */
+  let choices: { at: number; list: Promise<BodyChoice[]> } | undefined;
+  function bodyChoices(): Promise<BodyChoice[]> {
+    const now = Date.now();
+    if (!choices || now - choices.at > 60_000) {
+      const list = bodies
+        .list()
+        .then((all) =>
+          all
+            .map(({ code, name, nameEn }) => ({ code, name, nameEn }))
+            .sort((a, b) => a.code.localeCompare(b.code)),
+        );
+      // A failed read is not kept: the next request asks again.
+      list.catch(() => (choices = undefined));
+      choices = { at: now, list };
+    }
+    return choices.list;
   }
 
   router.get(
