@@ -24,6 +24,7 @@ import { inspectorRoutes } from './inspectors/inspector-routes';
 import { dishonestyPageRoutes } from './dishonesty/dishonesty-page';
 import { inspectPageRoutes } from './cases/inspect-page';
 import { reportPageRoutes } from './tips/report-page';
+import { tipStatusPageRoutes } from './tips/tip-status-page';
 import { dishonestyRoutes } from './dishonesty/dishonesty-routes';
 import { signalRoutes } from './signals/signal-routes';
 import { caseRoutes } from './cases/case-routes';
@@ -186,18 +187,14 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(pageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
   app.use(inspectPageRoutes({ rateLimit: limited }));
-  app.use(
-    reportPageRoutes(services, {
-      logger,
-      rateLimit: limited,
-      // The report form's own budget, as strict as the tip API's (a store of its own, like tipIntake's).
-      submitLimit: publicRateLimit({
-        perMinute: config.TIP_RATE_LIMIT_PER_MINUTE,
-        store: deps.redis ? redisRateLimitStore(deps.redis, `${config.REDIS_KEY_PREFIX}report:`) : undefined,
-        logger,
-      }),
-    }),
-  );
+  // The report form's own budget, as strict as the tip API's (a store of its own, like tipIntake's).
+  const reportLimit = publicRateLimit({
+    perMinute: config.TIP_RATE_LIMIT_PER_MINUTE,
+    store: deps.redis ? redisRateLimitStore(deps.redis, `${config.REDIS_KEY_PREFIX}report:`) : undefined,
+    logger,
+  });
+  app.use(reportPageRoutes(services, { logger, rateLimit: limited, submitLimit: reportLimit }));
+  app.use(tipStatusPageRoutes(services, { logger, rateLimit: limited, lookupLimit: reportLimit }));
 
   app.use(unknownPageRoutes({ logger, rateLimit: limited }));
   app.use(errorHandler(logger));

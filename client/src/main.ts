@@ -1,9 +1,10 @@
 /**
  * The page script (client/public/app.js, loaded with `defer` from 'self'). Progressive enhancement:
- * every page works without it; with it, the home page gets the in-page scanner and the result page
- * checks the signature of the code it was opened from.
+ * every page works without it; with it, the home page gets the in-page scanner, the result page
+ * checks the signature of the code it was opened from, and the report form makes a phone photo fit.
  */
 import { pageLang } from './page-lang';
+import { mountCopyReference, mountPhotoFitting } from './report-form';
 import { mountScanner } from './scanner';
 import { mountVerifyBadge } from './verify-badge';
 
@@ -29,6 +30,10 @@ function start(): void {
     // A new fragment in the same tab (a pasted link) is a new code to check.
     window.addEventListener('hashchange', check);
   }
+  const reportForm = document.querySelector<HTMLFormElement>('form.report-form');
+  if (reportForm) mountPhotoFitting(reportForm, lang);
+  const sent = document.querySelector<HTMLElement>('.report-sent');
+  if (sent) mountCopyReference(sent, lang);
 }
 
 start();

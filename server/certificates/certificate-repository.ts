@@ -1,4 +1,4 @@
-import type { Certificate, CertificateData, StoredStatus } from './certificate-schema';
+import type { Certificate, CertificateData, Status, StoredStatus } from './certificate-schema';
 
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -14,6 +14,19 @@ export interface StatusChangeRequest {
   date: string;
 }
 
+/**
+ * What a public search may be narrowed to. `status` is the effective status (expired is derived from the
+ * expiry date against `today`, never a stored flag), so it is matched on stored status and expiry date.
+ */
+export interface CertificateFilters {
+  status?: Status;
+  /** A scheme code of the catalogue. */
+  scheme?: string;
+  bodyCode?: string;
+  /** YYYY-MM-DD in China: the day `status` is judged on. */
+  today: string;
+}
+
 export interface NameSearch {
   /** A fragment of the holder's name (two characters or more after folding). */
   fragment: string;
@@ -21,6 +34,8 @@ export interface NameSearch {
   offset: number;
   /** Stop counting matches here; `total` is then a lower bound and `totalCapped` is true. */
   countLimit: number;
+  /** Only certificates that pass every filter given are listed and counted. */
+  filters?: CertificateFilters;
 }
 
 export interface NameSearchPage {
@@ -109,6 +124,8 @@ export interface CertificateRepository {
   /**
    * Certificates whose holder name contains the fragment (after folding case, width and punctuation).
    * Index-backed (n-grams), never a scan of the registry. In a stable order (oldest record first), so pages never overlap.
+   * `filters` are checked on the candidates the name index yields, in the store (pages and counts stay
+   * exact): they narrow a name search, they never drive one.
    */
   searchByHolderName(search: NameSearch): Promise<NameSearchPage>;
 

@@ -6,7 +6,13 @@ import { parseInput } from '../platform/http';
 import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
 import type { OpenApiRegistry } from '../platform/openapi';
 import { problemResponses } from '../platform/openapi';
-import { certificateNumberSchema, publicCertificateSchema, publicIdSchema } from './certificate-schema';
+import {
+  certificateNumberSchema,
+  publicCertificateSchema,
+  publicIdSchema,
+  statusSchema,
+} from './certificate-schema';
+import { SCHEMES } from '../schemes/schemes';
 import { MAX_PAGE_SIZE, MAX_SEARCH_DEPTH, type CertificateService } from './certificate-service';
 import { bodyCodeSchema, publicBodySchema } from '../bodies/body-schema';
 
@@ -36,8 +42,28 @@ const queryInteger = z
   .regex(/^\d{1,6}$/, 'a whole number')
   .transform(Number);
 
+/** A scheme code of the catalogue, in any case (`ems`, `EnMS`), as the catalogue spells it. */
+const schemeFilter = z.string().transform((value, ctx) => {
+  const code = normalizeIdentifier(value);
+  const scheme = SCHEMES.find((s) => s.code.toUpperCase() === code);
+  if (scheme) return scheme.code;
+  ctx.addIssue({ code: 'custom', message: 'not a scheme code of the catalogue' });
+  return z.NEVER;
+});
+
 export const searchQuerySchema = z.strictObject({
   q: queryText(100, 'QUERY_TOO_SHORT', 'QUERY_TOO_LONG'),
+  status: statusSchema
+    .optional()
+    .describe(
+      'Effective status: valid, suspended, revoked, withdrawn or expired (derived from the expiry date)',
+    ),
+  scheme: schemeFilter.optional().describe('A scheme code of the catalogue (QMS, EMS, CCC, ...)'),
+  body: queryText(32, 'INVALID_QUERY')
+    .transform(normalizeIdentifier)
+    .pipe(bodyCodeSchema)
+    .optional()
+    .describe("The certifying body's code"),
   page: queryInteger.pipe(z.number().min(1)).default(1).meta({ errorCode: 'INVALID_PAGE' }),
   pageSize: queryInteger
     .pipe(z.number().min(1).max(MAX_PAGE_SIZE))
@@ -117,15 +143,21 @@ export function certificateRoutes(service: CertificateService, openapi: OpenApiR
     method: 'get',
     path: '/api/v1/search',
     summary: 'Search by organisation name (any part, Chinese or not), credit code or certificate number',
-    description: `At least two characters; ${MAX_PAGE_SIZE} per page at most and no deeper than ${MAX_SEARCH_DEPTH} results.`,
+    description: `At least two characters; ${MAX_PAGE_SIZE} per page at most and no deeper than ${MAX_SEARCH_DEPTH} results. Optionally narrowed by effective status, scheme and certifying body (an unknown value is 400 INVALID_QUERY).`,
     tags: ['public'],
     query: searchQuerySchema,
     responses: { 200: searchResultSchema },
     problems: problemResponses(400, 429),
   });
   router.get('/search', async (req, res) => {
-    const { q, page, pageSize } = parseInput(searchQuerySchema, req.query, 'INVALID_QUERY');
-    res.json(await service.search(q, page, pageSize));
+    const { q, page, pageSize, ...filters } = parseInput(searchQuerySchema, req.query, 'INVALID_QUERY');
+    res.json(
+      await service.search(q, page, pageSize, {
+        status: filters.status,
+        scheme: filters.scheme,
+        bodyCode: filters.body,
+      }),
+    );
   });
 
   return router;

@@ -5,7 +5,12 @@ import { isValidCreditCode } from '../platform/credit-code';
 import { AppError } from '../platform/errors';
 import type { Metrics } from '../platform/metrics';
 import { foldName, normalizeIdentifier } from '../platform/normalize';
-import type { CertificateRepository, StatusChangeRequest, UpsertResult } from './certificate-repository';
+import type {
+  CertificateFilters,
+  CertificateRepository,
+  StatusChangeRequest,
+  UpsertResult,
+} from './certificate-repository';
 import type { Certificate, CertificateData, PublicCertificate } from './certificate-schema';
 import { effectiveStatus } from './certificate-status';
 import { todayInChina } from '../platform/china-time';
@@ -83,13 +88,28 @@ export interface SearchResult extends Page<PublicCertificate> {
   totalCapped: boolean;
 }
 
+/** What a search may be narrowed to: effective status, scheme code, certifying body (all optional). */
+export type SearchFilters = Omit<CertificateFilters, 'today'>;
+
+/** Whether a certificate passes the filters (its effective status judged on `today`). */
+function passes(cert: Certificate, filters: SearchFilters, today: string): boolean {
+  return (
+    (filters.bodyCode === undefined || cert.bodyCode === filters.bodyCode) &&
+    (filters.scheme === undefined || cert.scheme === filters.scheme) &&
+    (filters.status === undefined || effectiveStatus(cert, today).status === filters.status)
+  );
+}
+
 export interface CertificateService {
   /** The public answer for a public id; throws CERTIFICATE_NOT_FOUND. Cache-aside. */
   getByPublicId(publicId: string): Promise<PublicCertificate>;
   /** Certificates with this number (normalised), of one body or all. Cache-aside; empty when none. */
   findByNumber(number: string, bodyCode?: string): Promise<NumberLookup>;
-  /** Search over holder name (substring), credit code and number (exact). Never cached. */
-  search(query: string, page: number, pageSize: number): Promise<SearchResult>;
+  /**
+   * Search over holder name (substring), credit code and number (exact), narrowed by `filters` in the
+   * store (pages and totals count only what passes). Never cached.
+   */
+  search(query: string, page: number, pageSize: number, filters?: SearchFilters): Promise<SearchResult>;
   /** Stores reports and invalidates every cached answer they change. */
   upsertMany(data: CertificateData[], at?: string): Promise<UpsertResult[]>;
   /**
@@ -188,7 +208,7 @@ export function createCertificateService(deps: {
       };
     },
 
-    async search(query, page, pageSize) {
+    async search(query, page, pageSize, filters = {}) {
       if (foldName(query).length < 2) {
         throw new AppError(
           'QUERY_TOO_SHORT',
@@ -205,8 +225,11 @@ export function createCertificateService(deps: {
         );
       }
       const identifier = normalizeIdentifier(query);
+      const today = todayInChina();
       const exact = new Map<string, Certificate>();
-      const add = (list: Certificate[]) => list.forEach((c) => exact.set(c.publicId, c));
+      // Exact matches are few (one holder's certificates, one number's): filtered here, after the index read.
+      const add = (list: Certificate[]) =>
+        list.filter((c) => passes(c, filters, today)).forEach((c) => exact.set(c.publicId, c));
       if (isValidCreditCode(identifier)) add(await certificates.findByCreditCode(identifier, MAX_PAGE_SIZE));
       if (/^[A-Z0-9][A-Z0-9\-/().#_]{0,63}$/.test(identifier)) {
         add(await certificates.findByNumber(identifier, undefined, MAX_BY_NUMBER));
@@ -226,6 +249,7 @@ export function createCertificateService(deps: {
         limit: overlap === 0 ? wanted : nameOffset + wanted + overlap,
         offset: overlap === 0 ? nameOffset : 0,
         countLimit: MAX_SEARCH_DEPTH,
+        filters: { ...filters, today },
       });
       const nameItems = names.items.filter((c) => !exact.has(c.publicId));
       const fromNames = overlap === 0 ? nameItems : nameItems.slice(nameOffset, nameOffset + wanted);
@@ -239,7 +263,6 @@ export function createCertificateService(deps: {
             : 'This is not a valid unified social credit code (its check character does not match).',
         );
       }
-      const today = todayInChina();
       const merged = [...fromExact, ...fromNames];
       return {
         items: await Promise.all(merged.map((c) => withBody(toCached(c), today))),

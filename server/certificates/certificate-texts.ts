@@ -3,6 +3,7 @@
  * certificate error codes. Plain data and type-only imports: the browser client bundles them too.
  */
 import type { ApprovalStatus } from '../bodies/body-schema';
+import { escapeHtml } from '../platform/html';
 import { DISHONESTY_TEXTS, type DishonestyMessages } from '../dishonesty/dishonesty-texts';
 import { COMMON_TEXTS, type CommonTexts, type ErrorTexts, type Lang } from '../platform/i18n';
 import type { Status } from './certificate-schema';
@@ -372,3 +373,11 @@ export const CERTIFICATE_ERROR_TEXT = {
   | 'DUPLICATE_CERTIFICATE'
   | 'ILLEGAL_STATUS_TRANSITION'
 >;
+
+/** CNCA's national certification information service: every certificate issued in China. */
+export const NATIONAL_LOOKUP_URL = 'https://cx.cnca.cn/CertECloud/index/index/page';
+
+/** The link to the national lookup, for pages where our registry has no answer. */
+export function nationalLookupLink(m: Pick<Messages, 'nationalLookup'>): string {
+  return `<p><a class="national-lookup" href="${NATIONAL_LOOKUP_URL}" rel="noopener">${escapeHtml(m.nationalLookup)}</a></p>`;
+}

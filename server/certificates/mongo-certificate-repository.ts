@@ -8,6 +8,7 @@ import {
   type AuditAssignment,
   type AuditVolume,
   type AuditWindow,
+  type CertificateFilters,
   type CertificateRepository,
   type UpsertResult,
 } from './certificate-repository';
@@ -156,6 +157,23 @@ function keyOf(c: { bodyCode: string; number: string }): string {
 
 function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The query clauses of search filters. The effective status is derived as effectiveStatus does: revoked
+ * and withdrawn are final, otherwise a certificate past its expiry date is expired.
+ */
+function filterClauses(filters: CertificateFilters | undefined): Record<string, unknown> {
+  if (!filters) return {};
+  const clauses: Record<string, unknown> = {};
+  if (filters.bodyCode !== undefined) clauses.bodyCode = filters.bodyCode;
+  if (filters.scheme !== undefined) clauses.scheme = filters.scheme;
+  const { status, today } = filters;
+  if (status === 'revoked' || status === 'withdrawn') clauses.status = status;
+  else if (status === 'expired')
+    Object.assign(clauses, { status: { $in: ['valid', 'suspended'] }, expiryDate: { $lt: today } });
+  else if (status !== undefined) Object.assign(clauses, { status, expiryDate: { $gte: today } });
+  return clauses;
 }
 
 /** A write refused by a unique index: another writer created the same certificate first. */
@@ -341,7 +359,7 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
       return docs.map(toCertificate);
     },
 
-    async searchByHolderName({ fragment, limit, offset, countLimit }) {
+    async searchByHolderName({ fragment, limit, offset, countLimit, filters }) {
       const folded = foldName(fragment);
       if (folded.length < 2) return { items: [], total: 0, totalCapped: false };
       // Every bigram of the fragment narrows the candidates through the multikey index; the folded
@@ -350,6 +368,8 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
       const filter = {
         'holder.nameGrams': { $all: [...new Set(nameBigrams(fragment))] },
         'holder.nameFolded': { $regex: escapeRegExp(folded) },
+        // Checked on the candidates the name index yields (the hint keeps it the one that drives).
+        ...filterClauses(filters),
       };
       const [docs, n] = await Promise.all([
         Certificates.find(filter)

@@ -12,9 +12,10 @@ import {
   renderHomePage,
   renderNotFoundPage,
   renderNumberListPage,
-  renderSearchPage,
   type FormValues,
 } from './verification-page';
+import { renderSearchPage, type BodyChoice } from './search-page';
+import { foldName } from '../platform/normalize';
 import { pageContextOf, retryAfterOf, type PageContext } from '../platform/page-frame';
 
 export interface PageRouteOptions {
@@ -177,15 +178,56 @@ export function pageRoutes(
     onError,
   );
 
+  /**
+   * The bodies the search filter offers, by code. Kept for a minute in this process: bodies change
+   * rarely, and a choice a minute stale costs nothing (an unknown code is simply a filter with no match).
+   */
+  let choices: { at: number; list: Promise<BodyChoice[]> } | undefined;
+  function bodyChoices(): Promise<BodyChoice[]> {
+    const now = Date.now();
+    if (!choices || now - choices.at > 60_000) {
+      const list = bodies
+        .list()
+        .then((all) =>
+          all
+            .map(({ code, name, nameEn }) => ({ code, name, nameEn }))
+            .sort((a, b) => a.code.localeCompare(b.code)),
+        );
+      // A failed read is not kept: the next request asks again.
+      list.catch(() => (choices = undefined));
+      choices = { at: now, list };
+    }
+    return choices.list;
+  }
+
   router.get(
     '/search',
     limit,
     (async (req, res) => {
-      const ctx = pageContext(req, '/search', ['q', 'page', 'pageSize'], {
-        q: stringParams(req.query, ['q']).q ?? '',
+      const typed = stringParams(req.query, ['q']).q ?? '';
+      const ctx = pageContext(req, '/search', ['q', 'status', 'scheme', 'body', 'page', 'pageSize'], {
+        q: typed,
       });
-      const { q, page, pageSize } = parseInput(searchQuerySchema, apiQuery(req.query), 'INVALID_QUERY');
-      sendPage(res, 200, renderSearchPage(ctx, q, await certificates.search(q, page, pageSize)));
+      const query = apiQuery(req.query, ['status', 'scheme', 'body']);
+      // Nothing typed yet, or one character: the page answers with the box and a hint, not an error. The
+      // rest is still checked, so a hand-made bad filter is a 400 here as on the API.
+      const short = query.q === undefined || (typeof query.q === 'string' && foldName(query.q).length < 2);
+      const { q: _q, ...rest } = query;
+      const parsed = short
+        ? { q: typed, ...parseInput(searchQuerySchema.omit({ q: true }), rest, 'INVALID_QUERY') }
+        : parseInput(searchQuerySchema, query, 'INVALID_QUERY');
+      const filters = { status: parsed.status, scheme: parsed.scheme, bodyCode: parsed.body };
+      const choices = await bodyChoices();
+      if (short) {
+        const kind = typed.trim() === '' ? 'empty' : 'short';
+        return sendPage(res, 200, renderSearchPage(ctx, { kind, query: typed, filters, bodies: choices }));
+      }
+      const result = await certificates.search(parsed.q, parsed.page, parsed.pageSize, filters);
+      sendPage(
+        res,
+        200,
+        renderSearchPage(ctx, { kind: 'results', query: parsed.q, filters, result, bodies: choices }),
+      );
     }) as PageHandler,
     onError,
   );

@@ -30,6 +30,25 @@ function bigramPhrase(fragment: string): string {
   return `"${nameBigrams(fragment).join(' ')}"`;
 }
 
+interface FilterParams {
+  status: string | null;
+  scheme: string | null;
+  body: string | null;
+  today: string;
+  phrase: string;
+}
+
+// The filters checked on a name-index candidate, read by rowid; a null parameter filters nothing. The
+// effective status is derived as effectiveStatus does: revoked and withdrawn are final, otherwise a
+// certificate past its expiry date is expired.
+const FILTERED = `
+  (@body IS NULL OR c.body_code = @body)
+  AND (@scheme IS NULL OR c.doc ->> '$.scheme' = @scheme)
+  AND (@status IS NULL OR CASE
+    WHEN c.doc ->> '$.status' IN ('revoked', 'withdrawn') THEN c.doc ->> '$.status'
+    WHEN c.doc ->> '$.expiryDate' < @today THEN 'expired'
+    ELSE c.doc ->> '$.status' END = @status)`;
+
 /** The registry in an embedded SQLite file (better-sqlite3: synchronous, prepared statements). */
 export function createSqliteCertificateRepository(db: SqliteDatabase): CertificateRepository {
   const byKey = db.prepare<[string, string], Row>(
@@ -73,6 +92,14 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
   const countByName = db.prepare<[string, number], { n: number }>(
     'SELECT count(*) AS n FROM (SELECT 1 FROM certificate_name_grams WHERE certificate_name_grams MATCH ? LIMIT ?)',
   );
+  // The same walk with the filters checked on each candidate: the name index still drives it.
+  const byNameFiltered = db.prepare<[FilterParams & { limit: number; offset: number }], Row>(`
+    SELECT c.id, c.doc FROM certificate_name_grams g JOIN certificates c ON c.id = g.rowid
+    WHERE certificate_name_grams MATCH @phrase AND ${FILTERED}
+    ORDER BY g.rowid LIMIT @limit OFFSET @offset`);
+  const countByNameFiltered = db.prepare<[FilterParams & { limit: number }], { n: number }>(`
+    SELECT count(*) AS n FROM (SELECT 1 FROM certificate_name_grams g JOIN certificates c ON c.id = g.rowid
+      WHERE certificate_name_grams MATCH @phrase AND ${FILTERED} LIMIT @limit)`);
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM certificates');
   const auditIndex = createSqliteAuditIndex(db);
 
@@ -164,9 +191,21 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
       if (creditCodes.length === 0) return [];
       return sanctionedByCreditCodes.all(JSON.stringify(creditCodes)).map(fromRow);
     },
-    async searchByHolderName({ fragment, limit, offset, countLimit }) {
+    async searchByHolderName({ fragment, limit, offset, countLimit, filters }) {
       if (foldName(fragment).length < 2) return { items: [], total: 0, totalCapped: false };
       const phrase = bigramPhrase(fragment);
+      if (filters && (filters.status ?? filters.scheme ?? filters.bodyCode) !== undefined) {
+        const params: FilterParams = {
+          status: filters.status ?? null,
+          scheme: filters.scheme ?? null,
+          body: filters.bodyCode ?? null,
+          today: filters.today,
+          phrase,
+        };
+        const items = byNameFiltered.all({ ...params, limit, offset }).map(fromRow);
+        const n = (countByNameFiltered.get({ ...params, limit: countLimit + 1 }) as { n: number }).n;
+        return { items, total: Math.min(n, countLimit), totalCapped: n > countLimit };
+      }
       const items = byName.all(phrase, limit, offset).map(fromRow);
       const n = (countByName.get(phrase, countLimit + 1) as { n: number }).n;
       return { items, total: Math.min(n, countLimit), totalCapped: n > countLimit };

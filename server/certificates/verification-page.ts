@@ -7,14 +7,11 @@ import type { PublicBody } from '../bodies/body-schema';
 import { escapeHtml } from '../platform/html';
 import { href, layout, OTHER_LANG, type PageContext } from '../platform/page-frame';
 import type { Lang } from '../platform/i18n';
-import { messagesFor, type Messages } from './certificate-texts';
+import { messagesFor, nationalLookupLink, type Messages } from './certificate-texts';
 import type { ErrorCode } from '../platform/errors';
 import { errorText } from '../error-texts';
 import type { PublicCertificate, Status } from './certificate-schema';
-import { MAX_SEARCH_DEPTH, type SearchResult } from './certificate-service';
-
-/** CNCA's national certification information service: every certificate issued in China. */
-export const NATIONAL_LOOKUP_URL = 'https://cx.cnca.cn/CertECloud/index/index/page';
+import { resultItem } from './search-page';
 
 /** A body that has not reported for this long may be missing recent changes (monthly, due the 10th). */
 export const STALE_REPORT_DAYS = 45;
@@ -338,23 +335,11 @@ export function renderNotFoundPage(
 ${lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
 ${freshness(ctx, data.registryLastReportedAt)}
 <p>${escapeHtml(m.notFoundAdvice)}</p>
-<p><a class="national-lookup" href="${NATIONAL_LOOKUP_URL}" rel="noopener">${escapeHtml(m.nationalLookup)}</a></p>
+${nationalLookupLink(m)}
 ${reportLink(ctx, { publicId: data.publicId, number: data.number, body: data.bodyCode, category: 'not-in-registry' })}
 </section>
 ${lookupForm(ctx, { number: data.number, body: data.bodyCode })}`,
   });
-}
-
-function resultItem(ctx: PageContext, cert: PublicCertificate): string {
-  const m = messagesFor(ctx.lang);
-  const details = [cert.number, cert.scheme[ctx.lang], cert.body ? bodyName(ctx.lang, cert.body) : undefined]
-    .filter((d): d is string => Boolean(d))
-    .join(' · ');
-  return `<li class="result"><a href="${escapeHtml(href(ctx, `/v/${encodeURIComponent(cert.publicId)}`))}">
-<span class="badge badge-${cert.status}">${escapeHtml(m.status[cert.status].badge)}</span>
-<span class="result-name">${escapeHtml(cert.holder.name)}</span></a>
-<span class="result-details">${escapeHtml(details)}</span>
-<span class="result-details code">${escapeHtml(cert.holder.creditCode)}</span></li>`;
 }
 
 /** A lookup by number that matched certificates of several bodies. */
@@ -366,33 +351,6 @@ export function renderNumberListPage(ctx: PageContext, number: string, items: Pu
     main: `<h1>${escapeHtml(title)}</h1>
 <p class="lead">${escapeHtml(m.foundManyHint)}</p>
 <ol class="results">${items.map((c) => resultItem(ctx, c)).join('\n')}</ol>`,
-  });
-}
-
-/** `/search`: one page of matches with links to each verification page. */
-export function renderSearchPage(ctx: PageContext, query: string, result: SearchResult): string {
-  const m = messagesFor(ctx.lang);
-  const { page, pageSize, total, totalCapped, items } = result;
-  const pages = Math.max(1, Math.min(Math.ceil(total / pageSize), Math.floor(MAX_SEARCH_DEPTH / pageSize)));
-  const link = (p: number, label: string, rel: string) =>
-    `<a href="${escapeHtml(href(ctx, '/search', { q: query, page: p > 1 ? p : undefined, pageSize: ctx.query.pageSize }))}" rel="${rel}">${escapeHtml(label)}</a>`;
-  const nav: string[] = [];
-  if (page > 1) nav.push(link(Math.min(page - 1, pages), m.previousPage, 'prev'));
-  if (total > 0) nav.push(`<span>${escapeHtml(m.pageOf(Math.min(page, pages), pages))}</span>`);
-  if (page < pages) nav.push(link(page + 1, m.nextPage, 'next'));
-  const body =
-    items.length > 0
-      ? `<ol class="results" start="${(page - 1) * pageSize + 1}">${items.map((c) => resultItem(ctx, c)).join('\n')}</ol>`
-      : total > 0
-        ? `<p>${escapeHtml(m.searchPastEnd)}</p><p>${link(1, m.firstPage, 'first')}</p>`
-        : `<p>${escapeHtml(m.searchNone)}</p>`;
-  return layout(ctx, {
-    title: m.searchTitle(query),
-    main: `<h1>${escapeHtml(m.searchTitle(query))}</h1>
-<p class="lead">${escapeHtml(m.searchTotal(total, totalCapped))}</p>
-${body}
-${nav.length > 0 ? `<nav class="pager" aria-label="${escapeHtml(m.pageOf(page, pages))}">${nav.join(' ')}</nav>` : ''}
-${searchForm(ctx, { q: query })}`,
   });
 }
 

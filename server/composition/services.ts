@@ -162,7 +162,19 @@ export function createServices(deps: AppDeps): Services {
     tiers: tiersFromCredit(credit),
   });
   const qrZip = createQrZipService({ uploads, qr, registry: stores.certificates });
-  const tips = createTipService({ tips: stores.tips, qr, certificates, audit, networkSecret, now: deps.now });
+  const tips = createTipService({
+    tips: stores.tips,
+    qr,
+    certificates,
+    audit,
+    networkSecret,
+    now: deps.now,
+    // The public state of a tip in a case follows the case's decision (read from the case store).
+    caseDecision: async (caseId) => {
+      const decision = (await stores.cases.findById(caseId))?.decision;
+      return decision && { decidedAt: decision.decidedAt };
+    },
+  });
   const flags = createFlagService({ flags: stores.flags, certificates, audit, now: deps.now });
   const cases = createCaseService({
     cases: stores.cases,

@@ -19,7 +19,7 @@ import {
   type SubjectKind,
 } from './dishonesty-schema';
 
-const KEPT_PARAMS = ['kind', 'page', 'pageSize'] as const;
+const KEPT_PARAMS = ['kind', 'q', 'page', 'pageSize'] as const;
 
 const context = (req: Request): PageContext => pageContextOf(req, '/dishonesty', KEPT_PARAMS);
 
@@ -57,24 +57,49 @@ ${notice}
 </li>`;
 }
 
-/** The whole list page: filter by kind, one page of records, pager. */
+/** What the list page shows above its records: nothing, a search's result, or the problem with a query. */
+export interface ListSearch {
+  /** The query as typed. */
+  q?: string;
+  /** A query that could not be searched (too short, a mistyped credit code): its code. */
+  problem?: 'QUERY_TOO_SHORT' | 'INVALID_CREDIT_CODE';
+}
+
+function searchForm(ctx: PageContext, kind: SubjectKind | undefined, q: string): string {
+  const d = messagesFor(ctx.lang).dishonesty;
+  const hidden = [
+    kind ? `<input type="hidden" name="kind" value="${escapeHtml(kind)}">` : '',
+    ctx.explicitLang ? `<input type="hidden" name="lang" value="${ctx.explicitLang}">` : '',
+  ].join('');
+  return `<form method="get" action="/dishonesty" class="form panel" role="search">
+<label for="q">${escapeHtml(d.searchLabel)}</label>
+<p class="hint" id="q-hint">${escapeHtml(d.searchHint)}</p>
+<input id="q" name="q" type="search" maxlength="100" aria-describedby="q-hint" value="${escapeHtml(q)}">
+${hidden}
+<button type="submit">${escapeHtml(d.searchButton)}</button>
+</form>`;
+}
+
+/** The whole list page: search box, filter by kind, one page of records, pager. */
 export function renderDishonestyPage(
   ctx: PageContext,
   kind: SubjectKind | undefined,
   list: PublicRecordList,
+  search: ListSearch = {},
 ): string {
   const m = messagesFor(ctx.lang);
   const d = m.dishonesty;
   const { page, pageSize, total, items } = list;
+  const q = search.q?.trim() ? search.q : undefined;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const size = pageSize === 20 ? undefined : pageSize;
   const filterLink = (k: SubjectKind | undefined, label: string) =>
     k === kind
       ? `<strong aria-current="page">${escapeHtml(label)}</strong>`
-      : `<a href="${escapeHtml(href(ctx, '/dishonesty', { kind: k, pageSize: size }))}">${escapeHtml(label)}</a>`;
+      : `<a href="${escapeHtml(href(ctx, '/dishonesty', { kind: k, q, pageSize: size }))}">${escapeHtml(label)}</a>`;
   const filters = [filterLink(undefined, d.kindAll), ...SUBJECT_KINDS.map((k) => filterLink(k, d.kind[k]))];
   const pageLink = (p: number, label: string, rel: string) =>
-    `<a href="${escapeHtml(href(ctx, '/dishonesty', { kind, page: p > 1 ? p : undefined, pageSize: size }))}" rel="${rel}">${escapeHtml(label)}</a>`;
+    `<a href="${escapeHtml(href(ctx, '/dishonesty', { kind, q, page: p > 1 ? p : undefined, pageSize: size }))}" rel="${rel}">${escapeHtml(label)}</a>`;
   const nav: string[] = [];
   if (page > 1) nav.push(pageLink(Math.min(page - 1, pages), m.previousPage, 'prev'));
   if (total > 0) nav.push(`<span>${escapeHtml(m.pageOf(Math.min(page, pages), pages))}</span>`);
@@ -84,16 +109,28 @@ export function renderDishonestyPage(
       ? `<ol class="results" start="${(page - 1) * pageSize + 1}">${items.map((r) => recordItem(ctx, r)).join('\n')}</ol>`
       : total > 0
         ? `<p>${escapeHtml(m.searchPastEnd)}</p><p>${pageLink(1, m.firstPage, 'first')}</p>`
-        : `<p>${escapeHtml(d.none)}</p>`;
+        : q
+          ? '' // the summary above says that nothing was found
+          : `<p>${escapeHtml(d.none)}</p>`;
+  const showAll = `<a href="${escapeHtml(href(ctx, '/dishonesty', { kind }))}">${escapeHtml(d.showAll)}</a>`;
+  const summary = search.problem
+    ? `<section class="note search-hint" role="status" data-code="${search.problem}">
+<p>${escapeHtml(search.problem === 'QUERY_TOO_SHORT' ? d.shortQuery : d.badCreditCode)}</p>
+<p>${showAll}</p>
+</section>`
+    : q
+      ? `<p id="list-total">${escapeHtml(d.found(q, total))} · ${showAll}</p>`
+      : `<p id="list-total">${escapeHtml(d.total(total))}</p>`;
   return layout(ctx, {
     title: d.listTitle,
-    indexable: true,
+    indexable: !q,
     main: `<h1>${escapeHtml(d.listTitle)}</h1>
 <p class="lead">${escapeHtml(d.listLead)}</p>
+${searchForm(ctx, kind, search.q ?? '')}
 <nav class="pager" aria-label="${escapeHtml(d.filterLabel)}">${filters.join(' ')}</nav>
-<p>${escapeHtml(d.total(total))}</p>
-${body}
-${nav.length > 0 ? `<nav class="pager" aria-label="${escapeHtml(m.pageOf(page, pages))}">${nav.join(' ')}</nav>` : ''}`,
+${summary}
+${search.problem ? '' : body}
+${!search.problem && nav.length > 0 ? `<nav class="pager" aria-label="${escapeHtml(m.pageOf(page, pages))}">${nav.join(' ')}</nav>` : ''}`,
   });
 }
 
@@ -132,14 +169,27 @@ export function dishonestyPageRoutes(
   const listPage: RequestHandler = async (req, res) => {
     const ctx = context(req);
     const { lang: _lang, ...query } = req.query;
-    const { kind, page, pageSize } = parseInput(listQuerySchema, query, 'INVALID_QUERY');
-    const list = await services.dishonesty.listPublic({ kind, page, pageSize });
+    // A search box submitted empty is the whole list.
+    if (typeof query.q === 'string' && query.q.trim() === '') delete query.q;
+    const { kind, q, page, pageSize } = parseInput(listQuerySchema, query, 'INVALID_QUERY');
+    let list: PublicRecordList;
+    let search: ListSearch = { q };
+    try {
+      list = await services.dishonesty.listPublic({ kind, q, page, pageSize });
+    } catch (error) {
+      // A query that cannot be searched is answered on the list page, with the box to try again.
+      if (!isAppError(error) || (error.code !== 'QUERY_TOO_SHORT' && error.code !== 'INVALID_CREDIT_CODE')) {
+        throw error;
+      }
+      list = { items: [], total: 0, page, pageSize };
+      search = { q, problem: error.code };
+    }
     // The list changes with every listing and repair, and the page varies by language.
     res
-      .status(200)
+      .status(search.problem === 'INVALID_CREDIT_CODE' ? 400 : 200)
       .set({ 'Cache-Control': 'no-store', Vary: 'Accept-Language' })
       .type('html')
-      .send(renderDishonestyPage(ctx, kind, list));
+      .send(renderDishonestyPage(ctx, kind, list, search));
   };
   router.get('/dishonesty', limit, listPage, pageErrors(options.logger));
 

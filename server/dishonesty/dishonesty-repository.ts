@@ -1,5 +1,8 @@
 import type { DishonestyRecord, Repair, RepairDecision, SubjectKind } from './dishonesty-schema';
 
+/** What a search of the public list looks for: one organisation's credit code, or part of a name. */
+export type ListMatch = { creditCode: string } | { name: string };
+
 /**
  * Dishonesty records and their repair procedures. There is no method to edit or delete a record: a
  * record changes once at most, from `listed` to `repaired`, and only together with the approved
@@ -15,9 +18,13 @@ export interface DishonestyRepository {
   /**
    * One page of the listed records (never repaired ones), of one subject kind or all: newest start date
    * first, then newest created, then id. `total` counts every listed record the filter matches.
+   * `match` narrows the list: an organisation by its (normalised) credit code, through the subject
+   * index; or subjects whose name contains `name` (given normalised and lower-cased; names are compared
+   * lower-cased), checked on the listed records only.
    */
   listListed(query: {
     kind?: SubjectKind;
+    match?: ListMatch;
     offset: number;
     limit: number;
   }): Promise<{ items: DishonestyRecord[]; total: number }>;

@@ -6,6 +6,7 @@ import { actorOf } from '../audit/audit-service';
 import { assertRole, principalOf } from '../platform/auth';
 import { AppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
+import { hasForbiddenCharacters } from '../platform/normalize';
 import { problemResponses, type OpenApiRegistry } from '../platform/openapi';
 import { creditQueryResultSchema, creditQuerySchema, MAX_CREDIT_QUERY_CODES } from './credit-schema';
 import {
@@ -30,6 +31,16 @@ const queryInteger = z
 /** GET /dishonesty and the /dishonesty page: which kind, which page. */
 export const listQuerySchema = z.strictObject({
   kind: subjectKindSchema.optional().describe('organisation, body or auditor; all when absent'),
+  q: z
+    .string()
+    .refine((v) => v.length <= 100, { message: 'at most 100 characters', params: { code: 'QUERY_TOO_LONG' } })
+    .refine((v) => !hasForbiddenCharacters(v), {
+      message: 'contains control or invisible characters',
+      params: { code: 'INVALID_CHARACTERS' },
+    })
+    .meta({ errorCode: 'QUERY_TOO_SHORT' })
+    .optional()
+    .describe('A full unified social credit code, or two or more characters of a name'),
   page: queryInteger.pipe(z.number().min(1)).default(1).meta({ errorCode: 'INVALID_PAGE' }),
   pageSize: queryInteger
     .pipe(z.number().min(1).max(MAX_LIST_PAGE_SIZE))
@@ -74,7 +85,7 @@ export function dishonestyRoutes(
     method: 'get',
     path: '/api/v1/dishonesty',
     summary: 'The public dishonesty list (listed records only, newest first)',
-    description: `Paged, ${MAX_LIST_PAGE_SIZE} per page at most. Repaired records are no longer published. Auditors appear by name and body, never by registration number. A record under credit-repair notice carries \`repairNotice\`.`,
+    description: `Paged, ${MAX_LIST_PAGE_SIZE} per page at most. Repaired records are no longer published. Auditors appear by name and body, never by registration number. A record under credit-repair notice carries \`repairNotice\`. \`q\` searches the list: a credit code finds that organisation, anything else part of a name.`,
     tags: ['dishonesty'],
     query: listQuerySchema,
     responses: { 200: publicRecordListSchema },

@@ -7,7 +7,9 @@ import { AppError } from '../platform/errors';
 import { createKeyedLock } from '../platform/keyed-lock';
 import type { Metrics } from '../platform/metrics';
 import { createWorkingCalendar, noticePeriod, type WorkingCalendar } from './credit-calendar';
-import type { DishonestyRepository } from './dishonesty-repository';
+import type { DishonestyRepository, ListMatch } from './dishonesty-repository';
+import { isValidCreditCode } from '../platform/credit-code';
+import { foldName, normalizeIdentifier, normalizeText } from '../platform/normalize';
 import {
   bodyCodeOf,
   earliestRepairDate,
@@ -25,6 +27,25 @@ import {
 } from './dishonesty-schema';
 import { pageWindow } from '../platform/paging';
 
+/** The shape of a unified social credit code, right or wrong: 18 letters and digits, 3rd to 8th an area code. */
+const CREDIT_CODE_SHAPE = /^[0-9A-Z]{2}\d{6}[0-9A-Z]{10}$/;
+
+/** What a search of the public list looks for (see DishonestyService.listPublic). */
+export function listMatchOf(q: string): ListMatch {
+  const code = normalizeIdentifier(q);
+  if (isValidCreditCode(code)) return { creditCode: code };
+  if (CREDIT_CODE_SHAPE.test(code)) {
+    throw new AppError(
+      'INVALID_CREDIT_CODE',
+      'This looks like a unified social credit code, but its check character does not match; check the code.',
+    );
+  }
+  if (foldName(q).length < 2) {
+    throw new AppError('QUERY_TOO_SHORT', 'Type at least two characters of the name, or a full credit code.');
+  }
+  return { name: normalizeText(q).toLowerCase() };
+}
+
 /** The largest page of the public list. */
 export const MAX_LIST_PAGE_SIZE = 50;
 
@@ -41,8 +62,17 @@ export interface DishonestyService {
   get(id: string): Promise<RecordView>;
   /** A listed record as published; DISHONESTY_RECORD_NOT_FOUND for repaired or unknown ids alike. */
   getPublic(id: string): Promise<PublicRecord>;
-  /** One page of the public list, newest first, with any repair under public notice. */
-  listPublic(query: { kind?: SubjectKind; page: number; pageSize: number }): Promise<PublicRecordList>;
+  /**
+   * One page of the public list, newest first, with any repair under public notice. `q` searches it: a
+   * unified social credit code finds that organisation's records, anything else is part of a name (two
+   * characters at least: QUERY_TOO_SHORT; a mistyped credit code is INVALID_CREDIT_CODE).
+   */
+  listPublic(query: {
+    kind?: SubjectKind;
+    q?: string;
+    page: number;
+    pageSize: number;
+  }): Promise<PublicRecordList>;
   /**
    * Starts a repair: allowed from the earliest repair date, while the record is listed and no other
    * repair awaits its decision; puts it under public notice. With `onlyForBody`, only a record of that
@@ -169,9 +199,10 @@ export function createDishonestyService(deps: {
       return toPublicRecord(record, open);
     },
 
-    async listPublic({ kind, page, pageSize }) {
+    async listPublic({ kind, q, page, pageSize }) {
       const { items, total } = await records.listListed({
         kind,
+        match: q === undefined ? undefined : listMatchOf(q),
         ...pageWindow({ page, pageSize }),
       });
       const open = new Map(

@@ -27,6 +27,17 @@ export interface DishonestyMessages {
   listingBody: (name: string, since: string, severity: string) => string;
   listingAdvice: string;
   listLink: string;
+  /** The search of the list: by name or credit code. */
+  searchLabel: string;
+  searchHint: string;
+  searchButton: string;
+  /** How many listed records the search found. */
+  found: (query: string, total: number) => string;
+  showAll: string;
+  /** A query of one character: what to type instead (the page answers with this, not an error). */
+  shortQuery: string;
+  /** A credit code whose check character does not match. */
+  badCreditCode: string;
 }
 
 export const DISHONESTY_TEXTS: Record<Lang, DishonestyMessages> = {
@@ -56,6 +67,13 @@ export const DISHONESTY_TEXTS: Record<Lang, DishonestyMessages> = {
       `发证的认证机构“${name}”自 ${since} 起被列入失信名单（${severity}）。`,
     listingAdvice: '请谨慎采信此证书，并可向当地市场监管部门核实。',
     listLink: '查看失信名单',
+    searchLabel: '名称或统一社会信用代码',
+    searchHint: '可输入名称中连续的两个字以上，或完整的 18 位统一社会信用代码。',
+    searchButton: '查询名单',
+    found: (query, total) => `“${query}”：找到 ${total} 条公示中的失信记录`,
+    showAll: '显示全部名单',
+    shortQuery: '只输入一个字无法查询：请输入名称中连续的两个字以上，或完整的统一社会信用代码。',
+    badCreditCode: '这不是有效的统一社会信用代码（校验位不符），请核对后重新输入。',
   },
   en: {
     listTitle: 'Dishonesty list',
@@ -84,6 +102,15 @@ export const DISHONESTY_TEXTS: Record<Lang, DishonestyMessages> = {
     listingAdvice:
       'Treat this certificate with caution; you can check with the local market regulation bureau.',
     listLink: 'See the dishonesty list',
+    searchLabel: 'Name or unified social credit code',
+    searchHint: 'Type two or more consecutive characters of a name, or a full 18-character credit code.',
+    searchButton: 'Search the list',
+    found: (query, total) => `“${query}”: ${total} listed record${total === 1 ? '' : 's'} found`,
+    showAll: 'Show the whole list',
+    shortQuery:
+      'One character is too little to search: type two or more consecutive characters of a name, or a full credit code.',
+    badCreditCode:
+      'This is not a valid unified social credit code (its check character does not match); check it and try again.',
   },
 };
 

@@ -87,6 +87,11 @@ repairMongoSchema.index({ recordId: 1, requestedAt: 1 });
 // At most one repair per record awaits its decision (a partial index: `$exists: false` cannot be one).
 repairMongoSchema.index({ recordId: 1 }, { unique: true, partialFilterExpression: { open: true } });
 
+/** `value` as a literal in a regular expression. */
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 export function dishonestyModels(conn: Connection): { Records: Model<RecordDoc>; Repairs: Model<RepairDoc> } {
   const Records =
     (conn.models.DishonestyRecord as Model<RecordDoc> | undefined) ??
@@ -138,11 +143,19 @@ export function createMongoDishonestyRepository(conn: Connection): DishonestyRep
       return doc ? toRecord(doc) : undefined;
     },
 
-    async listListed({ kind, offset, limit }) {
-      const filter =
+    async listListed({ kind, match, offset, limit }) {
+      const filter: Record<string, unknown> =
         kind === undefined
           ? { state: 'listed' as const }
           : { state: 'listed' as const, 'subject.kind': kind };
+      if (match && 'creditCode' in match) {
+        // Only organisations carry a credit code: the (kind, credit code, state) index.
+        if (kind !== undefined && kind !== 'organisation') return { items: [], total: 0 };
+        Object.assign(filter, { 'subject.kind': 'organisation', 'subject.creditCode': match.creditCode });
+      } else if (match) {
+        // Checked on the listed records (the public list), as the SQLite adapter does.
+        filter['subject.name'] = { $regex: escapeRegExp(match.name), $options: 'i' };
+      }
       const [docs, total] = await Promise.all([
         Records.find(filter).sort(NEWEST_FIRST).skip(offset).limit(limit).lean<RecordDoc[]>(),
         Records.countDocuments(filter),

@@ -50,6 +50,26 @@ export function createSqliteDishonestyRepository(db: SqliteDatabase): Dishonesty
   const countListedOfKind = db.prepare<[string], { n: number }>(
     "SELECT count(*) AS n FROM dishonesty_records WHERE state = 'listed' AND kind = ?",
   );
+  // An organisation's records by credit code: the subject index.
+  const listedOfCreditCode = db.prepare<[string, number, number], RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM dishonesty_records WHERE kind = 'organisation' AND subject_key = ?
+     AND state = 'listed' ${NEWEST_FIRST} LIMIT ? OFFSET ?`,
+  );
+  const countListedOfCreditCode = db.prepare<[string], { n: number }>(
+    `SELECT count(*) AS n FROM dishonesty_records WHERE kind = 'organisation' AND subject_key = ? AND state = 'listed'`,
+  );
+  // Part of a name: checked on the listed records (the public list, not the registry), newest first.
+  const NAME_MATCH = `state = 'listed' AND (@kind IS NULL OR kind = @kind)
+     AND instr(lower(doc ->> '$.subject.name'), @name) > 0`;
+  const listedByName = db.prepare<
+    [{ kind: string | null; name: string; limit: number; offset: number }],
+    RecordRow
+  >(
+    `SELECT ${RECORD_COLUMNS} FROM dishonesty_records WHERE ${NAME_MATCH} ${NEWEST_FIRST} LIMIT @limit OFFSET @offset`,
+  );
+  const countListedByName = db.prepare<[{ kind: string | null; name: string }], { n: number }>(
+    `SELECT count(*) AS n FROM dishonesty_records WHERE ${NAME_MATCH}`,
+  );
   // The codes come as one JSON array parameter: any number of them, one statement, no string building.
   const listedConcerning = db.prepare<[string, string], RecordRow>(
     `SELECT ${RECORD_COLUMNS} FROM dishonesty_records
@@ -121,7 +141,18 @@ export function createSqliteDishonestyRepository(db: SqliteDatabase): Dishonesty
       return row ? toRecord(row) : undefined;
     },
 
-    async listListed({ kind, offset, limit }) {
+    async listListed({ kind, match, offset, limit }) {
+      if (match && 'creditCode' in match) {
+        // Only organisations carry a credit code.
+        if (kind !== undefined && kind !== 'organisation') return { items: [], total: 0 };
+        const rows = listedOfCreditCode.all(match.creditCode, limit, offset);
+        return { items: rows.map(toRecord), total: countListedOfCreditCode.get(match.creditCode)?.n ?? 0 };
+      }
+      if (match) {
+        const params = { kind: kind ?? null, name: match.name };
+        const rows = listedByName.all({ ...params, limit, offset });
+        return { items: rows.map(toRecord), total: countListedByName.get(params)?.n ?? 0 };
+      }
       const rows =
         kind === undefined ? listedPage.all(limit, offset) : listedPageOfKind.all(kind, limit, offset);
       const count = kind === undefined ? countListed.get() : countListedOfKind.get(kind);

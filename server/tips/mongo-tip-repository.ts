@@ -117,6 +117,11 @@ export function createMongoTipRepository(conn: Connection): TipRepository {
       return doc ? toTip(doc) : undefined;
     },
 
+    async findByReference(reference) {
+      const doc = await Tips.findOne({ reference }).lean<TipDoc>();
+      return doc ? toTip(doc) : undefined;
+    },
+
     async list({ state }, { offset, limit }) {
       const filter = state === undefined ? {} : { state };
       const [docs, total] = await Promise.all([

@@ -17,6 +17,7 @@ import { messagesFor } from '../certificates/certificate-texts';
 import { errorText } from '../error-texts';
 import type { Logger } from '../platform/logger';
 import { REPORT_FIELDS, reportTextsFor, type ReportField } from './tip-texts';
+import { tipStatusTextsFor } from './tip-status-texts';
 import { MAX_PHOTO_BYTES, submitTipSchema, TIP_CATEGORIES } from './tip-schema';
 import type { TipService } from './tip-service';
 
@@ -217,6 +218,8 @@ ${textField('contact', r.contactLabel, r.contactHint, values.contact, errorOf('c
 ${fieldError('photo', errorOf('photo'))}<input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp"${describedBy('photo', true, errorOf('photo'))}>
 <button type="submit">${escapeHtml(r.submit)}</button>
 </form>`,
+    // The page script makes a phone photo fit the limit before it is sent; without it, the form works as is.
+    script: true,
   });
 }
 
@@ -227,6 +230,7 @@ export function renderReportSent(
   publicId: string | undefined,
 ): string {
   const r = reportTextsFor(ctx.lang);
+  const s = tipStatusTextsFor(ctx.lang);
   const back = publicId
     ? `<p><a href="${escapeHtml(href(ctx, `/v/${encodeURIComponent(publicId)}`))}">${escapeHtml(r.backToResult)}</a></p>`
     : `<p><a href="${escapeHtml(href(ctx, '/'))}">${escapeHtml(messagesFor(ctx.lang).backHome)}</a></p>`;
@@ -236,8 +240,11 @@ export function renderReportSent(
 <h1 id="sent-title">${escapeHtml(r.sentTitle)}</h1>
 <p>${escapeHtml(r.sentReference + messagesFor(ctx.lang).colon)}<strong class="code reference" id="reference">${escapeHtml(sent.reference)}</strong></p>
 <p>${escapeHtml(r.sentLead)}</p>
+<p><a class="status-link" href="${escapeHtml(href(ctx, '/report/status', { reference: sent.reference }))}">${escapeHtml(s.statusLink)}</a></p>
+<p class="muted">${escapeHtml(s.keepPrivate)}</p>
 ${back}
 </section>`,
+    script: true,
   });
 }
 

@@ -24,6 +24,7 @@ export function createSqliteTipRepository(db: SqliteDatabase): TipRepository {
     'INSERT INTO tip_photos (tip_id, content_type, data) VALUES (?, ?, ?)',
   );
   const byId = db.prepare<[string], TipRow>(`SELECT ${COLUMNS} FROM tips WHERE id = ?`);
+  const byReference = db.prepare<[string], TipRow>(`SELECT ${COLUMNS} FROM tips WHERE reference = ?`);
   const page = db.prepare<[number, number], TipRow>(
     `SELECT ${COLUMNS} FROM tips ${NEWEST_FIRST} LIMIT ? OFFSET ?`,
   );
@@ -66,6 +67,11 @@ export function createSqliteTipRepository(db: SqliteDatabase): TipRepository {
 
     async findById(id) {
       const row = byId.get(id);
+      return row ? toTip(row) : undefined;
+    },
+
+    async findByReference(reference) {
+      const row = byReference.get(reference);
       return row ? toTip(row) : undefined;
     },
 

@@ -20,6 +20,9 @@ export interface TipRepository {
   /** The tip with this id, or undefined. */
   findById(id: string): Promise<Tip | undefined>;
 
+  /** The tip with this reference (exactly as stored), or undefined. One read through the unique index. */
+  findByReference(reference: string): Promise<Tip | undefined>;
+
   /** One page of tips (of one state, or all), the most recently received first, then by id. */
   list(
     filter: { state?: TipState },

@@ -16,6 +16,8 @@ import {
   tipParamsSchema,
   tipReceiptSchema,
   tipSchema,
+  tipStatusQuerySchema,
+  tipStatusSchema,
 } from './tip-schema';
 
 /** A tip's JSON body: the photo (1 MiB, 1.4 MB as base64) and the text fields, well under this. */
@@ -31,8 +33,11 @@ const PHOTO_CSP = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; s
  */
 export function tipIntake(options: { perMinute: number; store?: Store; logger?: Logger }): Router {
   const router = Router();
+  const limit = publicRateLimit(options);
   // Both call next(): the request goes on to the route in `tipRoutes`.
-  router.post('/tips', publicRateLimit(options), express.json({ limit: TIP_BODY_LIMIT }));
+  router.post('/tips', limit, express.json({ limit: TIP_BODY_LIMIT }));
+  // Asking about a reference counts against the same budget as sending tips: guessing is as slow as it.
+  router.get('/tips/status', limit);
   return router;
 }
 
@@ -67,6 +72,25 @@ export function tipRoutes(services: { tips: TipService }, openapi: OpenApiRegist
       .status(201)
       .set('Cache-Control', 'no-store')
       .json(await tips.submit(input, { clientAddress: req.ip }));
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/tips/status',
+    summary: 'The state of a tip, for whoever holds its reference (no login)',
+    description:
+      'The reference is a capability: 40 random bits a day, so holding it is what lets one ask. The answer is the ' +
+      'state (received, under-review, closed) and its China dates, never the contents, contact, photo or ids. ' +
+      'Any well-formed reference no tip has is 404 TIP_REFERENCE_NOT_FOUND; one that cannot be a reference is 400 ' +
+      'INVALID_TIP_REFERENCE. Rate-limited with the tip submissions, as one budget.',
+    tags: ['public'],
+    query: tipStatusQuerySchema,
+    responses: { 200: tipStatusSchema },
+    problems: problemResponses(400, 404, 429),
+  });
+  router.get('/tips/status', async (req, res) => {
+    const { reference } = parseInput(tipStatusQuerySchema, req.query, 'INVALID_QUERY');
+    res.set('Cache-Control', 'no-store').json(await tips.status(reference));
   });
 
   openapi.add({

@@ -125,6 +125,46 @@ export const tipReceiptSchema = z
   .meta({ id: 'TipReceipt' });
 export type TipReceipt = z.infer<typeof tipReceiptSchema>;
 
+/**
+ * A reference as a person may type it: any case, full-width, with spaces; in its random part O for 0
+ * and I or L for 1 (Crockford base32 reads them so). Normalised to the stored form, or undefined when it
+ * cannot be a reference.
+ */
+export function normalizeTipReference(value: string): string | undefined {
+  const compact = normalizeIdentifier(value);
+  const match = /^T-?(\d{8})-?([0-9A-Z]{8})$/.exec(compact);
+  if (!match) return undefined;
+  const random = (match[2] as string).replace(/O/g, '0').replace(/[IL]/g, '1');
+  const reference = `T-${match[1]}-${random}`;
+  return tipReferenceSchema.safeParse(reference).success ? reference : undefined;
+}
+
+/** GET /tips/status: the reference, nothing else. */
+export const tipStatusQuerySchema = z.strictObject({
+  reference: z
+    .string()
+    .max(64)
+    .refine((v) => !hasForbiddenCharacters(v))
+    .meta({ errorCode: 'INVALID_TIP_REFERENCE' })
+    .describe('The reference the report was given, e.g. T-20261203-7KQ2M9XD'),
+});
+
+/** What the public sees of a tip's handling: received, under review (in a case), closed. */
+export const TIP_PUBLIC_STATES = ['received', 'under-review', 'closed'] as const;
+export type TipPublicState = (typeof TIP_PUBLIC_STATES)[number];
+
+/** The public answer about a tip: its state and dates (China), never its contents, contact, photo or ids. */
+export const tipStatusSchema = z
+  .object({
+    reference: tipReferenceSchema,
+    state: z.enum(TIP_PUBLIC_STATES),
+    receivedOn: z.iso.date(),
+    /** When its case was decided (closed only, when known). */
+    closedOn: z.iso.date().optional(),
+  })
+  .meta({ id: 'TipStatus' });
+export type TipStatus = z.infer<typeof tipStatusSchema>;
+
 export const tipParamsSchema = z.strictObject({
   id: workflowIdSchema.meta({ errorCode: 'INVALID_TIP_ID' }),
 });

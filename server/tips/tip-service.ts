@@ -8,7 +8,15 @@ import type { QrService } from '../qr/qr-service';
 import { networkHash } from '../qr/scan-recorder';
 import { decodePhoto } from './tip-photo';
 import type { TipRepository } from './tip-repository';
-import type { SubmitTipInput, Tip, TipCertificate, TipReceipt, TipState } from './tip-schema';
+import {
+  normalizeTipReference,
+  type SubmitTipInput,
+  type Tip,
+  type TipCertificate,
+  type TipReceipt,
+  type TipState,
+  type TipStatus,
+} from './tip-schema';
 import { newWorkflowId, randomCrockford } from '../platform/ids';
 import { pageWindow, type Page, type PageRequest } from '../platform/paging';
 
@@ -19,6 +27,12 @@ export interface TipService {
    * and answers only its reference and time. Audited without contact data or description.
    */
   submit(input: SubmitTipInput, context: { clientAddress: string | undefined }): Promise<TipReceipt>;
+  /**
+   * What anyone holding a tip's reference may know: its state (received, under review, closed) and its
+   * dates, nothing else. INVALID_TIP_REFERENCE when the text cannot be a reference, and
+   * TIP_REFERENCE_NOT_FOUND for any well-formed one no tip has (whatever its date part says).
+   */
+  status(reference: string): Promise<TipStatus>;
   /** A tip, contact included (inspectors and admins only); TIP_NOT_FOUND otherwise. */
   get(id: string): Promise<Tip>;
   /** One page of tips, newest first. */
@@ -31,6 +45,11 @@ export interface TipService {
 
 /** Attempts at a fresh id and reference when the store refuses one as taken (40 random bits a day: rare). */
 const CREATE_ATTEMPTS = 3;
+
+/** The China date (YYYY-MM-DD) of an ISO timestamp. */
+function chinaDate(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
 
 function snapshot(cert: PublicCertificate): TipCertificate {
   return {
@@ -52,6 +71,8 @@ export function createTipService(deps: {
   networkSecret: Buffer;
   /** Milliseconds since the epoch. */
   now?: () => number;
+  /** When a case was decided, if it was (the public state of its tips): wired to the case store. */
+  caseDecision?: (caseId: string) => Promise<{ decidedAt: string } | undefined>;
 }): TipService {
   const { tips, qr, certificates, audit, networkSecret } = deps;
   const now = deps.now ?? Date.now;
@@ -126,6 +147,27 @@ export function createTipService(deps: {
         );
         return { reference: tip.reference, receivedAt };
       }
+    },
+
+    async status(raw) {
+      const reference = normalizeTipReference(raw);
+      if (!reference) {
+        throw new AppError(
+          'INVALID_TIP_REFERENCE',
+          'A reference reads T-, the date, -, and 8 letters and digits.',
+        );
+      }
+      const tip = await tips.findByReference(reference);
+      if (!tip) throw new AppError('TIP_REFERENCE_NOT_FOUND', 'No report has this reference.');
+      const receivedOn = chinaDate(tip.receivedAt);
+      if (tip.state === 'new') return { reference, state: 'received', receivedOn };
+      // A tip stays `in-case` when its case is confirmed: the case's decision is what closes it.
+      const decision = tip.caseId && deps.caseDecision ? await deps.caseDecision(tip.caseId) : undefined;
+      const closedOn = decision ? chinaDate(decision.decidedAt) : undefined;
+      if (tip.state === 'in-case' && !decision) return { reference, state: 'under-review', receivedOn };
+      return closedOn
+        ? { reference, state: 'closed', receivedOn, closedOn }
+        : { reference, state: 'closed', receivedOn };
     },
 
     async get(id) {

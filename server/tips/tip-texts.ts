@@ -180,6 +180,20 @@ export const TIP_ERROR_TEXT = {
     zh: '照片过大（最大 1 MiB）。',
     en: 'The photo is too large (1 MiB at most).',
   },
+  INVALID_TIP_REFERENCE: {
+    zh: '受理编号格式不正确：应为 T-年月日-8 位字母数字，例如 T-20261203-7KQ2M9XD。',
+    en: 'The reference is malformed: it reads T-date-8 letters and digits, e.g. T-20261203-7KQ2M9XD.',
+  },
+  TIP_REFERENCE_NOT_FOUND: {
+    zh: '没有这个受理编号的举报。请核对编号是否抄写正确。',
+    en: 'No report has this reference. Check that it was copied correctly.',
+  },
 } satisfies ErrorTexts<
-  'INVALID_TIP_ID' | 'INVALID_PHOTO' | 'TIP_NOT_FOUND' | 'TIP_PHOTO_NOT_FOUND' | 'PHOTO_TOO_LARGE'
+  | 'INVALID_TIP_ID'
+  | 'INVALID_PHOTO'
+  | 'TIP_NOT_FOUND'
+  | 'TIP_PHOTO_NOT_FOUND'
+  | 'PHOTO_TOO_LARGE'
+  | 'INVALID_TIP_REFERENCE'
+  | 'TIP_REFERENCE_NOT_FOUND'
 >;

@@ -266,9 +266,12 @@ describe('API description', () => {
       responses: { 200: expect.any(Object), 400: expect.any(Object), 404: expect.any(Object) },
     });
     expect(paths['/api/v1/search'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'body',
       'page',
       'pageSize',
       'q',
+      'scheme',
+      'status',
     ]);
     expect(res.body.components.schemas.Problem.properties.code.enum).toEqual(
       expect.arrayContaining(['CERTIFICATE_NOT_FOUND', 'RATE_LIMITED', 'INVALID_QUERY']),

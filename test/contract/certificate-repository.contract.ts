@@ -1,5 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { MAX_AUDIT_DAYS, type CertificateRepository } from '../../server/certificates/certificate-repository';
+import {
+  MAX_AUDIT_DAYS,
+  type CertificateFilters,
+  type CertificateRepository,
+} from '../../server/certificates/certificate-repository';
 import type { Certificate, CertificateInput } from '../../server/certificates/certificate-schema';
 import { creditCode, makeCertificate, unique } from '../helpers/factories';
 
@@ -525,6 +529,89 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
         const page = await search(name);
         expect(publicIds(page.items)).toEqual([certificate.publicId]);
         expect(page.items[0]).toMatchObject({ scope: '变更后的范围', status: 'suspended' });
+      });
+
+      describe('with filters', () => {
+        const today = '2026-06-01';
+        const filtered = (
+          fragment: string,
+          filters: Omit<CertificateFilters, 'today'>,
+          limit = 50,
+          offset = 0,
+        ) =>
+          repo.searchByHolderName({
+            fragment,
+            limit,
+            offset,
+            countLimit: 1000,
+            filters: { ...filters, today },
+          });
+        // One name, six certificates: every effective status, two schemes, two bodies.
+        async function family() {
+          const name = `筛选${han(4)}有限公司`;
+          const stored = (
+            await repo.upsertMany(
+              [
+                named(name, { expiryDate: '2028-01-09' }),
+                named(name, { expiryDate: '2028-01-09', scheme: 'EMS', bodyCode: 'CQM' }),
+                named(name, { expiryDate: '2026-05-31' }), // expired the day before `today`
+                named(name, { expiryDate: '2026-05-31', status: 'suspended', statusDate: '2026-01-01' }),
+                named(name, { expiryDate: '2028-01-09', status: 'suspended', statusDate: '2026-01-01' }),
+                named(name, { expiryDate: '2026-01-01', status: 'revoked', statusDate: '2025-12-01' }),
+              ],
+              at(),
+            )
+          ).map((r) => r.certificate);
+          return { name, ids: publicIds(stored) };
+        }
+
+        test('when filtered by effective status, then expiry is judged against today and revoked stays revoked', async () => {
+          const { name, ids } = await family();
+          const [validQms, validEms, expired, expiredSuspended, suspended, revoked] = ids;
+          const cases: [Omit<CertificateFilters, 'today'>, (string | undefined)[]][] = [
+            [{ status: 'valid' }, [validQms, validEms]],
+            [{ status: 'expired' }, [expired, expiredSuspended]],
+            [{ status: 'suspended' }, [suspended]],
+            [{ status: 'revoked' }, [revoked]],
+            [{ status: 'withdrawn' }, []],
+            [{}, ids],
+          ];
+          for (const [filters, expected] of cases) {
+            const page = await filtered(name, filters);
+            expect({ filters, ids: publicIds(page.items) }).toEqual({ filters, ids: expected });
+            expect(page).toMatchObject({ total: expected.length, totalCapped: false });
+          }
+        });
+
+        test('when filtered by scheme and body, then only certificates matching all filters are listed and counted', async () => {
+          const { name, ids } = await family();
+          const [validQms, validEms, expired, expiredSuspended, suspended, revoked] = ids;
+          expect(publicIds((await filtered(name, { scheme: 'EMS' })).items)).toEqual([validEms]);
+          expect(publicIds((await filtered(name, { bodyCode: 'CQM' })).items)).toEqual([validEms]);
+          expect(publicIds((await filtered(name, { bodyCode: 'CQC', status: 'valid' })).items)).toEqual([
+            validQms,
+          ]);
+          const qms = await filtered(name, { scheme: 'QMS' });
+          expect(publicIds(qms.items)).toEqual([validQms, expired, expiredSuspended, suspended, revoked]);
+          await expect(filtered(name, { scheme: 'EMS', bodyCode: 'CQC' })).resolves.toEqual({
+            items: [],
+            total: 0,
+            totalCapped: false,
+          });
+          // Pages of a filtered search: exact windows, and the count caps as unfiltered ones do.
+          expect(publicIds((await filtered(name, { scheme: 'QMS' }, 2, 2)).items)).toEqual([
+            expiredSuspended,
+            suspended,
+          ]);
+          const capped = await repo.searchByHolderName({
+            fragment: name,
+            limit: 1,
+            offset: 0,
+            countLimit: 3,
+            filters: { scheme: 'QMS', today },
+          });
+          expect(capped).toMatchObject({ total: 3, totalCapped: true });
+        });
       });
     });
 

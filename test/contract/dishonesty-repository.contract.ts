@@ -199,6 +199,82 @@ export function dishonestyRepositoryContract(harness: DishonestyRepositoryHarnes
       }
     });
 
+    test('when the list is searched, then a credit code finds that organisation and a name part any subject, repaired never', async () => {
+      const own = await harness.open();
+      try {
+        const code = creditCode();
+        const mark = unique('Mk').toLowerCase();
+        const older = makeRecord({
+          startDate: '2021-01-01',
+          subject: { kind: 'organisation', creditCode: code, name: `重庆${mark}嘉陵机械有限公司` },
+        });
+        const newer = makeRecord({
+          startDate: '2023-01-01',
+          subject: { kind: 'organisation', creditCode: code, name: `重庆${mark}嘉陵机械有限公司` },
+        });
+        const body = makeRecord({
+          startDate: '2022-01-01',
+          subject: { kind: 'body', bodyCode: bodyCode(), name: `嘉陵${mark.toUpperCase()}认证中心` },
+        });
+        const auditor = makeRecord({
+          startDate: '2022-06-01',
+          subject: {
+            kind: 'auditor',
+            registrationNumber: '2025-N1QMS-7654321',
+            name: '李嘉陵',
+            bodyCode: bodyCode(),
+          },
+        });
+        const other = makeRecord({ subject: organisation() });
+        const repaired = makeRecord({
+          startDate: '2024-01-01',
+          subject: { kind: 'organisation', creditCode: code, name: `重庆${mark}嘉陵机械有限公司` },
+        });
+        for (const r of [older, newer, body, auditor, other, repaired]) await own.repo.create(r);
+        const repair = makeRepair(repaired.id);
+        await own.repo.createRepair(repair);
+        await own.repo.decideRepair(repaired.id, repair.id, decision('approved'));
+        const ids = (page: { items: DishonestyRecord[] }) => page.items.map((r) => r.id);
+
+        const byCode = await own.repo.listListed({ match: { creditCode: code }, offset: 0, limit: 10 });
+        expect(byCode).toEqual({ items: [newer, older], total: 2 });
+        await expect(
+          own.repo.listListed({ match: { creditCode: code }, offset: 1, limit: 1 }),
+        ).resolves.toEqual({ items: [older], total: 2 });
+        await expect(
+          own.repo.listListed({ kind: 'body', match: { creditCode: code }, offset: 0, limit: 10 }),
+        ).resolves.toEqual({ items: [], total: 0 });
+
+        // Names are compared lower-cased: the body's upper-case mark is found by the lower-case one.
+        const byMark = await own.repo.listListed({ match: { name: mark }, offset: 0, limit: 10 });
+        expect(ids(byMark)).toEqual([newer.id, body.id, older.id]);
+        expect(byMark.total).toBe(3);
+        const byName = await own.repo.listListed({ match: { name: '嘉陵' }, offset: 0, limit: 10 });
+        expect(ids(byName)).toEqual([newer.id, auditor.id, body.id, older.id]);
+        await expect(
+          own.repo.listListed({ kind: 'auditor', match: { name: '嘉陵' }, offset: 0, limit: 10 }),
+        ).resolves.toEqual({ items: [auditor], total: 1 });
+        await expect(own.repo.listListed({ match: { name: '嘉陵' }, offset: 3, limit: 2 })).resolves.toEqual({
+          items: [older],
+          total: 4,
+        });
+        await expect(
+          own.repo.listListed({ match: { name: '没有这个名字' }, offset: 0, limit: 10 }),
+        ).resolves.toEqual({ items: [], total: 0 });
+        // Regular-expression and LIKE characters are plain text.
+        await expect(own.repo.listListed({ match: { name: '.*' }, offset: 0, limit: 10 })).resolves.toEqual({
+          items: [],
+          total: 0,
+        });
+        await expect(own.repo.listListed({ match: { name: '%' }, offset: 0, limit: 10 })).resolves.toEqual({
+          items: [],
+          total: 0,
+        });
+      } finally {
+        await own.close();
+      }
+    });
+
     test('when a repair is requested, then it is stored as given and listed as the open one', async () => {
       const record = makeRecord();
       await repo.create(record);

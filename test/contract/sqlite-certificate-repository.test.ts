@@ -55,7 +55,7 @@ describe('SQLite certificate repository', () => {
     const repo = createSqliteCertificateRepository(database);
     const searchSql = prepare.mock.calls.map(([sql]) => sql).filter((sql) => /\bMATCH\b/.test(sql));
     prepare.mockRestore();
-    expect(searchSql).toHaveLength(2); // the page and the capped count
+    expect(searchSql).toHaveLength(4); // the page and the capped count, unfiltered and filtered
 
     await repo.upsertMany(
       Array.from({ length: 50 }, (_, i) =>
@@ -65,7 +65,18 @@ describe('SQLite certificate repository', () => {
     );
     database.exec('ANALYZE');
     for (const sql of searchSql) {
-      const params = (sql.match(/\?/g) ?? []).map((_, i) => (i === 0 ? '"精密 密机"' : 10));
+      const positional = (sql.match(/\?/g) ?? []).map((_, i) => (i === 0 ? '"精密 密机"' : 10));
+      // The filtered statements take named parameters: every filter set, so that each check is planned.
+      const named = {
+        phrase: '"精密 密机"',
+        status: 'valid',
+        scheme: 'QMS',
+        body: 'CQC',
+        today: '2026-03-01',
+      };
+      const params = sql.includes('@phrase')
+        ? [{ ...named, limit: 10, ...(sql.includes('@offset') ? { offset: 0 } : {}) }]
+        : positional;
       const plan = database
         .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
         .all(...params)

@@ -104,6 +104,23 @@ export function tipRepositoryContract(harness: TipRepositoryHarness): void {
       await expect(repo.findById(newId())).resolves.toBeUndefined();
     });
 
+    test('when a tip is looked up by its reference, then exactly that tip comes back, in its current state', async () => {
+      const tip = makeTip();
+      const other = makeTip();
+      await repo.create(tip);
+      await repo.create(other);
+      await expect(repo.findByReference(tip.reference)).resolves.toEqual(tip);
+      await repo.setState([tip.id], 'in-case', 'case-1');
+      await expect(repo.findByReference(tip.reference)).resolves.toEqual({
+        ...tip,
+        state: 'in-case',
+        caseId: 'case-1',
+      });
+      await expect(repo.findByReference(reference())).resolves.toBeUndefined();
+      // Exactly as stored: normalising what a person typed is the service's concern.
+      await expect(repo.findByReference(tip.reference.toLowerCase())).resolves.toBeUndefined();
+    });
+
     test('when the id or the reference of a tip is taken, then a second tip is refused and nothing of it stored', async () => {
       const first = makeTip();
       await repo.create(first);
