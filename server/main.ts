@@ -45,7 +45,7 @@ async function openSharedState(
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const stores = await openStores(config);
+  const stores = await openStores(config, logger);
   const { cache, rateLimitStore, redis } = await openSharedState(config, logger);
   const metrics = config.METRICS_ENABLED ? createMetrics() : undefined;
   const deps = { config, logger, stores, cache, metrics, rateLimitStore, redis };

@@ -7,6 +7,7 @@ import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
 import type { Config } from '../config';
+import type { Logger } from '../platform/logger';
 import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-repository';
 import type { UploadJobRepository } from '../uploads/upload-job-repository';
 import { openMongoStores } from './mongo-stores';
@@ -76,11 +77,11 @@ export function openSqliteStores(dataDir: string): Stores {
 }
 
 /** Opens the backend `config.STORE` names. */
-export async function openStores(config: Config): Promise<Stores> {
+export async function openStores(config: Config, logger?: Logger): Promise<Stores> {
   if (config.STORE === 'mongo') {
     // The config schema already requires MONGODB_URI with STORE=mongo; this only narrows the type.
     if (!config.MONGODB_URI) throw new Error('STORE=mongo needs MONGODB_URI');
-    return openMongoStores(config.MONGODB_URI);
+    return openMongoStores(config.MONGODB_URI, {}, logger);
   }
   return openSqliteStores(config.DATA_DIR);
 }
