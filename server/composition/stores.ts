@@ -11,7 +11,7 @@ import type { Logger } from '../platform/logger';
 import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-repository';
 import type { UploadJobRepository } from '../uploads/upload-job-repository';
 import { openMongoStores } from './mongo-stores';
-import { openSqlite } from '../platform/sqlite';
+import { openSqlite, type SqliteDatabase } from '../platform/sqlite';
 import type { ScanRepository } from '../qr/scan-repository';
 import { createSqliteScanRepository } from '../qr/sqlite-scan-repository';
 import type { DrawRepository } from '../draws/draw-repository';
@@ -51,7 +51,11 @@ export interface Stores {
 }
 
 export function openSqliteStores(dataDir: string): Stores {
-  const db = openSqlite(dataDir);
+  return sqliteStoresOn(openSqlite(dataDir));
+}
+
+/** The stores on an open registry database (tests set pragmas on it first, e.g. a full disk). */
+export function sqliteStoresOn(db: SqliteDatabase): Stores {
   return {
     kind: 'sqlite',
     certificates: createSqliteCertificateRepository(db),
