@@ -12,7 +12,7 @@ import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/platform/logger';
 import { createMemoryCache } from '../../server/platform/memory-cache';
 import { openSqlite, type SqliteDatabase } from '../../server/platform/sqlite';
-import { seedBody, seedCertificate } from '../helpers/factories';
+import { makeCertificate, seedBody, seedCertificate } from '../helpers/factories';
 import { tempDir } from '../helpers/test-app';
 
 /** A PNG signature and 1 MiB less a little of filler: a tip photo the registry must store. */
@@ -57,7 +57,7 @@ describe('when the SQLite registry runs out of room', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('then a write answers 503 STORE_UNAVAILABLE, reads still answer, the audit chain is whole, and writes work again once there is room', async () => {
+  test('then writes (a tip, an upload) answer 503 STORE_UNAVAILABLE storing nothing, reads still answer, the audit chain is whole, and writes work again once there is room', async () => {
     const body = await seedBody(services);
     const cert = await seedCertificate(services, { bodyCode: body.code });
     const pages = db.pragma('page_count', { simple: true }) as number;
@@ -73,11 +73,36 @@ describe('when the SQLite registry runs out of room', () => {
       status: 200,
       body: { publicId: cert.publicId },
     });
+    // An upload that needs room: its job ends failed with the same code, and what it stored stays whole.
+    const rows = Array.from({ length: 500 }, () => JSON.stringify(makeCertificate({ bodyCode: body.code })));
+    const token = (
+      await services.tokens.issue(
+        { role: 'body', bodyCode: body.code, label: 'full', expiresInDays: 1 },
+        undefined,
+      )
+    ).secret;
+    const uploadRes = await request(app)
+      .post('/api/v1/uploads')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/x-ndjson')
+      .send(`${rows.join('\n')}\n`);
+    expect(uploadRes).toMatchObject({
+      status: 503,
+      body: { code: 'STORE_UNAVAILABLE', job: { state: 'failed', progress: { rowsRead: 500, created: 0 } } },
+    });
+    await expect(deps.stores.certificates.count()).resolves.toBe(1);
     const verified = await services.audit.verify();
     expect(verified.firstBreak).toBeUndefined();
 
     db.pragma('max_page_count = 1073741823');
     await expect(request(app).post('/api/v1/tips').send(tip())).resolves.toMatchObject({ status: 201 });
+    await expect(
+      request(app)
+        .post('/api/v1/uploads')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'application/x-ndjson')
+        .send(`${rows.join('\n')}\n`),
+    ).resolves.toMatchObject({ status: 201, body: { progress: { created: 500 } } });
     expect((await services.audit.verify()).firstBreak).toBeUndefined();
   });
 });
