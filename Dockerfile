@@ -19,10 +19,16 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/client/public ./client/public
-COPY --chown=node:node package.json ./
+# The operator CLIs (`npm run -s token`, `npm run -s qr-keys`, `npm run verify-audit`, `npm run rotate-key`)
+# run from their sources through tsx (a runtime dependency), so the image carries scripts/ and the server
+# code they import; the compiled copies are in dist/scripts as well (`node dist/scripts/create-token.js`).
+COPY --chown=node:node package.json tsconfig.json ./
+COPY --chown=node:node server ./server
+COPY --chown=node:node scripts ./scripts
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+# Ready, not merely alive: the registry and the cache answer (503 while the store is unreachable).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/server/main.js"]

@@ -54,7 +54,7 @@ async function main() {
   if (usesDataDir(config) && prepareDataDir(config.DATA_DIR, { create: config.INIT_DATA_DIR }).created) {
     logger.warn({ dataDir: config.DATA_DIR }, 'DATA_DIR created (INIT_DATA_DIR): a new, empty registry');
   }
-  const stores = await openStores(config);
+  const stores = await openStores(config, logger);
   const { cache, rateLimitStore, redis } = await openSharedState(config, logger);
   const metrics = config.METRICS_ENABLED ? createMetrics() : undefined;
   const deps = { config, logger, stores, cache, metrics, rateLimitStore, redis };

@@ -50,6 +50,8 @@ const auditSchema = new Schema<AuditDoc>(
 );
 // One entry per position: two instances that chained to the same head cannot both insert.
 auditSchema.index({ seq: 1 }, { unique: true });
+// One successor per entry: even two appends that read different heads cannot both chain to one entry.
+auditSchema.index({ prevHash: 1 }, { unique: true });
 auditSchema.index({ 'target.type': 1, 'target.id': 1, seq: -1 });
 
 /** The audit log model on this connection (compiled once per connection). */
@@ -88,8 +90,15 @@ const backoffMs = (attempt: number) => Math.random() * Math.min(200, 2 * 2 ** at
 export function createMongoAuditRepository(conn: Connection): AuditRepository {
   const Audit = auditModel(conn);
 
+  // Majority, from the primary, as the appends are written: after a failover a head read with the default
+  // read concern could be an entry about to be rolled back, and a new entry chained onto it would be lost
+  // with it (or fork the published chain).
   async function lastEntry(): Promise<AuditDoc | undefined> {
-    const doc = await Audit.findOne().sort({ seq: -1 }).lean<AuditDoc>();
+    const doc = await Audit.findOne()
+      .sort({ seq: -1 })
+      .read('primary')
+      .readConcern('majority')
+      .lean<AuditDoc>();
     return doc ?? undefined;
   }
 

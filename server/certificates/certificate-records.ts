@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Certificate, CertificateData } from './certificate-schema';
+import { illegalTransition, isLegalTransition } from './certificate-status';
 
 /** Random bytes for 256 ids at a time: one call to the CSPRNG instead of one per row of an upload. */
 const POOL_BYTES = 16 * 256;
@@ -45,7 +46,8 @@ function canonicalJson(value: unknown): string {
 /**
  * The record an upsert stores: a new certificate, or `existing` updated with `data`. Keeps identity
  * (id, publicId, createdAt) and appends to the status history when the reported status changes.
- * Returns undefined when the data is the same as stored.
+ * Returns undefined when the data is the same as stored; throws ILLEGAL_STATUS_TRANSITION when the
+ * reported status cannot follow the stored one.
  */
 export function nextCertificateRecord(
   existing: Certificate | undefined,
@@ -71,6 +73,11 @@ export function nextCertificateRecord(
     };
   }
   if (sameCertificateData(certificateData(existing), data)) return undefined;
+  // The store's own guard: a report checked against an older read (another instance changed the status
+  // meanwhile) must not move a certificate out of a final status.
+  if (existing.status !== data.status && !isLegalTransition(existing.status, data.status)) {
+    throw illegalTransition(existing.status, data.status, existing.number);
+  }
   const statusChanged =
     existing.status !== data.status ||
     existing.statusReason !== data.statusReason ||

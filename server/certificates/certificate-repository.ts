@@ -90,7 +90,9 @@ export interface CertificateRepository {
   /**
    * Stores `data` for (data.bodyCode, data.number): creates it with a fresh publicId, or updates it in place
    * (keeping id and publicId). Identical data is reported `unchanged` and written nowhere. A change of status
-   * appends to `statusHistory`. `at` (ISO timestamp) becomes createdAt/updatedAt.
+   * appends to `statusHistory`. `at` (ISO timestamp) becomes createdAt/updatedAt. A report that would move
+   * a stored certificate out of a final status (revoked, withdrawn) is refused with AppError
+   * ILLEGAL_STATUS_TRANSITION, checked against the record as stored at the moment of writing.
    */
   upsert(data: CertificateData, at: string): Promise<UpsertResult>;
 
@@ -131,8 +133,10 @@ export interface CertificateRepository {
 
   /**
    * Sets the status of the certificate with this public id and appends the change to its history.
-   * Returns the updated certificate, or undefined when there is none. Legality of the transition is the
-   * service's concern, not the repository's.
+   * Returns the updated certificate, or undefined when there is none. An illegal transition
+   * (isLegalTransition) from the status stored at the moment of writing is refused with AppError
+   * ILLEGAL_STATUS_TRANSITION and writes nothing: two instances changing one certificate at the same
+   * instant cannot both pass.
    */
   changeStatus(publicId: string, change: StatusChangeRequest, at: string): Promise<Certificate | undefined>;
 

@@ -12,7 +12,7 @@ import type {
   UpsertResult,
 } from './certificate-repository';
 import type { Certificate, CertificateData, PublicCertificate } from './certificate-schema';
-import { effectiveStatus } from './certificate-status';
+import { effectiveStatus, illegalTransition, isLegalTransition } from './certificate-status';
 import { todayInChina } from '../platform/china-time';
 import { findScheme } from '../schemes/schemes';
 import { createKeyedLock } from '../platform/keyed-lock';
@@ -125,11 +125,7 @@ export interface CertificateService {
   ): Promise<PublicCertificate>;
 }
 
-/** Revoked and withdrawn are final; every other move between stored statuses is allowed. */
-export function isLegalTransition(from: Certificate['status'], to: Certificate['status']): boolean {
-  if (from === 'revoked' || from === 'withdrawn') return false;
-  return from !== to;
-}
+export { isLegalTransition };
 
 export function createCertificateService(deps: {
   certificates: CertificateRepository;
@@ -291,15 +287,13 @@ export function createCertificateService(deps: {
           );
         }
         if (!isLegalTransition(current.status, change.status)) {
-          throw new AppError(
-            'ILLEGAL_STATUS_TRANSITION',
-            `A ${current.status} certificate cannot become ${change.status}.`,
-            {
-              details: { from: current.status, to: change.status },
-            },
-          );
+          throw illegalTransition(current.status, change.status);
         }
-        const updated = (await certificates.changeStatus(publicId, change, at)) as Certificate;
+        // The store checks the transition again against what it holds when it writes: another instance
+        // (or an upload) may have changed the status since the read above.
+        const updated = await certificates.changeStatus(publicId, change, at);
+        if (!updated)
+          throw new AppError('CERTIFICATE_NOT_FOUND', 'No certificate in the registry has this id.');
         await invalidate([updated]);
         return withBody(toCached(updated), todayInChina());
       }),

@@ -1,6 +1,7 @@
 import type { Certificate, Status } from './certificate-schema';
 
 import { todayInChina } from '../platform/china-time';
+import { AppError } from '../platform/errors';
 
 export interface EffectiveStatus {
   status: Status;
@@ -23,4 +24,26 @@ export function effectiveStatus(
   if (cert.status === 'suspended')
     return { status: 'suspended', reason: cert.statusReason, date: cert.statusDate };
   return { status: 'valid' };
+}
+
+/** Revoked and withdrawn are final; every other move between stored statuses is allowed. */
+export function isLegalTransition(from: Certificate['status'], to: Certificate['status']): boolean {
+  if (from === 'revoked' || from === 'withdrawn') return false;
+  return from !== to;
+}
+
+/** The statuses no certificate leaves: a store refuses a write that would move one elsewhere. */
+export const FINAL_STATUSES = ['revoked', 'withdrawn'] as const;
+
+/** The 409 a store answers when the status it holds cannot become `to`. */
+export function illegalTransition(
+  from: Certificate['status'],
+  to: Certificate['status'],
+  number?: string,
+): AppError {
+  return new AppError(
+    'ILLEGAL_STATUS_TRANSITION',
+    `A ${from} certificate cannot become ${to}${number === undefined ? '' : ` (certificate ${number})`}.`,
+    { details: { from, to, ...(number === undefined ? {} : { number }) } },
+  );
 }

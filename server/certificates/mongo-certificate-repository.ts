@@ -13,6 +13,7 @@ import {
   type UpsertResult,
 } from './certificate-repository';
 import { nextCertificateRecord } from './certificate-records';
+import { FINAL_STATUSES, illegalTransition } from './certificate-status';
 
 /** A certificate as stored in MongoDB: the record, the keys of the name index, and a write token. */
 export interface CertificateDoc extends Omit<Certificate, 'id' | 'holder'> {
@@ -399,10 +400,18 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
         $push: { statusHistory: entry },
         ...(change.reason === undefined ? { $unset: { statusReason: 1 } } : {}),
       };
-      const doc = await Certificates.findOneAndUpdate({ publicId }, update, {
+      // The filter is the transition check: only a status that may become `change.status` matches, so of
+      // two instances changing one certificate at the same instant the second finds nothing to update.
+      const legalFrom = { $nin: [...FINAL_STATUSES, change.status] };
+      const doc = await Certificates.findOneAndUpdate({ publicId, status: legalFrom }, update, {
         returnDocument: 'after',
       }).lean<CertificateDoc>();
-      return doc ? toCertificate(doc) : undefined;
+      if (doc) return toCertificate(doc);
+      const stored = await Certificates.findOne({ publicId }, { status: 1 }).lean<
+        Pick<CertificateDoc, 'status'>
+      >();
+      if (!stored) return undefined;
+      throw illegalTransition(stored.status, change.status);
     },
 
     async findAuditAssignments(windows, limit) {
@@ -455,9 +464,9 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
     },
 
     async count() {
-      // From the collection's metadata: exact on a standalone server or replica set, and O(1) where a
-      // countDocuments({}) would scan every document.
-      return Certificates.estimatedDocumentCount();
+      // Exact, as the port promises: estimatedDocumentCount reads collection metadata, which can be off
+      // after an unclean shutdown and counts orphans on a sharded cluster.
+      return Certificates.countDocuments({});
     },
   };
 }

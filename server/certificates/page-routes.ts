@@ -1,6 +1,7 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { BodyService } from '../bodies/body-service';
 import { AppError, isAppError } from '../platform/errors';
+import { storeUnavailable } from '../platform/store-failure';
 import { parseInput } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { numberQuerySchema, searchQuerySchema } from './certificate-routes';
@@ -91,8 +92,11 @@ function pageErrors(logger: Logger): ErrorRequestHandler {
       error = new AppError('MALFORMED_URL', 'The URL is not validly percent-encoded.');
     } else {
       const status = (err as { status?: unknown } | null)?.status;
+      const unavailable = storeUnavailable(err);
       if (typeof status === 'number' && status >= 400 && status < 500) {
         error = new AppError('VALIDATION_FAILED', 'The request is malformed.');
+      } else if (unavailable) {
+        error = unavailable;
       } else {
         logger.error({ err, method: req.method, route: req.route?.path }, 'unhandled page error');
         error = new AppError('INTERNAL_ERROR', 'Something went wrong on our side; please try again.');

@@ -9,6 +9,7 @@ import {
   type UpsertResult,
 } from './certificate-repository';
 import { nextCertificateRecord } from './certificate-records';
+import { illegalTransition, isLegalTransition } from './certificate-status';
 import { createSqliteAuditIndex, type AuditIndexBatch } from './sqlite-audit-index';
 
 interface Row {
@@ -79,6 +80,11 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
   );
   const update = db.prepare<[string, string, number]>(
     'UPDATE certificates SET holder_credit_code = ?, doc = ? WHERE id = ?',
+  );
+  // A status change writes only over the status it was checked against (in the same transaction, under the
+  // write lock): the store itself refuses an illegal transition, whatever process wrote last.
+  const updateStatus = db.prepare<[string, number, string]>(
+    "UPDATE certificates SET doc = ? WHERE id = ? AND json_extract(doc, '$.status') = ?",
   );
   const insertGrams = db.prepare<[number, string]>(
     'INSERT INTO certificate_name_grams (rowid, grams) VALUES (?, ?)',
@@ -158,12 +164,15 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     return { outcome: 'updated', certificate: next };
   }
 
-  const upsertAll = db.transaction((items: CertificateData[], at: string) => {
+  const upsertTx = db.transaction((items: CertificateData[], at: string) => {
     const audits = auditIndex.batch();
     const results = items.map((d) => upsertOne(d, at, audits));
     audits.flush();
     return results;
   });
+  // IMMEDIATE: each batch reads what it compares against under the write lock (another process sharing the
+  // file cannot change a status between the read and the write); an illegal transition rolls it back.
+  const upsertAll = (items: CertificateData[], at: string) => upsertTx.immediate(items, at);
 
   return {
     async upsert(data, at) {
@@ -211,21 +220,28 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
       return { items, total: Math.min(n, countLimit), totalCapped: n > countLimit };
     },
     async changeStatus(publicId, change, at) {
-      return db.transaction(() => {
-        const row = byPublicId.get(publicId);
-        if (!row) return undefined;
-        const cert = fromRow(row);
-        const next: Certificate = {
-          ...cert,
-          status: change.status,
-          statusReason: change.reason,
-          statusDate: change.date,
-          statusHistory: [...cert.statusHistory, { ...change, recordedAt: at }],
-          updatedAt: at,
-        };
-        update.run(next.holder.creditCode, toDoc(next), row.id);
-        return next;
-      })();
+      // IMMEDIATE: the write lock is taken before the read, so another process cannot write in between.
+      return db
+        .transaction(() => {
+          const row = byPublicId.get(publicId);
+          if (!row) return undefined;
+          const cert = fromRow(row);
+          if (!isLegalTransition(cert.status, change.status))
+            throw illegalTransition(cert.status, change.status);
+          const next: Certificate = {
+            ...cert,
+            status: change.status,
+            statusReason: change.reason,
+            statusDate: change.date,
+            statusHistory: [...cert.statusHistory, { ...change, recordedAt: at }],
+            updatedAt: at,
+          };
+          if (updateStatus.run(toDoc(next), row.id, cert.status).changes !== 1) {
+            throw illegalTransition(cert.status, change.status);
+          }
+          return next;
+        })
+        .immediate();
     },
     async count() {
       return (countAll.get() as { n: number }).n;

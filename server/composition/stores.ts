@@ -7,10 +7,11 @@ import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
 import type { Config } from '../config';
+import type { Logger } from '../platform/logger';
 import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-repository';
 import type { UploadJobRepository } from '../uploads/upload-job-repository';
 import { openMongoStores } from './mongo-stores';
-import { openSqlite } from '../platform/sqlite';
+import { openSqlite, type SqliteDatabase } from '../platform/sqlite';
 import type { ScanRepository } from '../qr/scan-repository';
 import { createSqliteScanRepository } from '../qr/sqlite-scan-repository';
 import type { DrawRepository } from '../draws/draw-repository';
@@ -50,7 +51,11 @@ export interface Stores {
 }
 
 export function openSqliteStores(dataDir: string): Stores {
-  const db = openSqlite(dataDir);
+  return sqliteStoresOn(openSqlite(dataDir));
+}
+
+/** The stores on an open registry database (tests set pragmas on it first, e.g. a full disk). */
+export function sqliteStoresOn(db: SqliteDatabase): Stores {
   return {
     kind: 'sqlite',
     certificates: createSqliteCertificateRepository(db),
@@ -76,11 +81,11 @@ export function openSqliteStores(dataDir: string): Stores {
 }
 
 /** Opens the backend `config.STORE` names. */
-export async function openStores(config: Config): Promise<Stores> {
+export async function openStores(config: Config, logger?: Logger): Promise<Stores> {
   if (config.STORE === 'mongo') {
     // The config schema already requires MONGODB_URI with STORE=mongo; this only narrows the type.
     if (!config.MONGODB_URI) throw new Error('STORE=mongo needs MONGODB_URI');
-    return openMongoStores(config.MONGODB_URI);
+    return openMongoStores(config.MONGODB_URI, {}, logger);
   }
   return openSqliteStores(config.DATA_DIR);
 }

@@ -7,6 +7,7 @@ import type { DishonestyService } from './dishonesty-service';
 import { renderErrorPage } from '../certificates/verification-page';
 import { href, layout, pageContextOf, retryAfterOf, type PageContext } from '../platform/page-frame';
 import { AppError, isAppError } from '../platform/errors';
+import { storeUnavailable } from '../platform/store-failure';
 import { escapeHtml } from '../platform/html';
 import { parseInput } from '../platform/http';
 import { messagesFor } from '../certificates/certificate-texts';
@@ -140,6 +141,8 @@ function pageErrors(logger: Logger): ErrorRequestHandler {
     let error: AppError;
     if (isAppError(err)) {
       error = err;
+    } else if (storeUnavailable(err)) {
+      error = storeUnavailable(err) as AppError;
     } else {
       logger.error({ err, method: req.method, route: req.route?.path }, 'unhandled page error');
       error = new AppError('INTERNAL_ERROR', 'Something went wrong on our side; please try again.');

@@ -10,7 +10,11 @@ import {
   type StoredDraw,
 } from './draw-schema';
 
-/** A draw as stored in MongoDB: the plan, its snapshot and its results in one document. */
+/**
+ * A draw as stored in MongoDB: the plan, its snapshot without the population, and its results. The
+ * population is kept apart (DrawPopulationDoc): 100,000 entities with long names would pass the 16 MB a
+ * document may hold.
+ */
 export interface DrawDoc {
   _id: Types.ObjectId;
   id: string;
@@ -18,9 +22,21 @@ export interface DrawDoc {
   state: 'published' | 'executed';
   /** The plan (StoredDraw), checked with its zod schema on every read. */
   record: StoredDraw;
-  snapshot: DrawSnapshot;
+  /** Inspectors and recusals; `population` only in draws stored before it moved to `draw_populations`. */
+  snapshot: Omit<DrawSnapshot, 'population'> & { population?: DrawSnapshot['population'] };
   results: DrawResult[];
 }
+
+/** One slice of a draw's population, in order: `chunk` 0, 1, ... of the draw `drawId`. */
+export interface DrawPopulationDoc {
+  _id: Types.ObjectId;
+  drawId: string;
+  chunk: number;
+  entities: DrawSnapshot['population'];
+}
+
+/** Entities per population document: some hundred kB even with the longest names. */
+export const POPULATION_CHUNK = 1000;
 
 // The plan's shape is owned by its zod schema (checked on every read), so the nested parts are Mixed.
 // `minimize: false` keeps empty objects (a filter with no narrowing), so the plan reads back as written.
@@ -38,6 +54,22 @@ const mongoDrawSchema = new Schema<DrawDoc>(
 );
 mongoDrawSchema.index({ id: 1 }, { unique: true });
 mongoDrawSchema.index({ createdAt: -1, _id: -1 });
+
+const drawPopulationSchema = new Schema<DrawPopulationDoc>(
+  {
+    drawId: { type: String, required: true },
+    chunk: { type: Number, required: true },
+    entities: { type: Schema.Types.Mixed, required: true },
+  },
+  { collection: 'draw_populations', versionKey: false, strict: 'throw', id: false, minimize: false },
+);
+drawPopulationSchema.index({ drawId: 1, chunk: 1 }, { unique: true });
+
+/** The draw population model on this connection (compiled once per connection). */
+export function drawPopulationModel(conn: Connection): Model<DrawPopulationDoc> {
+  const existing = conn.models.DrawPopulation as Model<DrawPopulationDoc> | undefined;
+  return existing ?? conn.model<DrawPopulationDoc>('DrawPopulation', drawPopulationSchema);
+}
 
 /** The Draw model on this connection (compiled once per connection). */
 export function drawModel(conn: Connection): Model<DrawDoc> {
@@ -58,6 +90,7 @@ interface CertificateProjection {
 /** Draws in MongoDB (mongoose models; plain objects in and out). */
 export function createMongoDrawRepository(conn: Connection): DrawRepository {
   const Draws = drawModel(conn);
+  const Populations = drawPopulationModel(conn);
   const Certificates = certificateModel(conn);
   // A JSON round trip drops undefined members, which the driver would otherwise store as null.
   const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -65,14 +98,31 @@ export function createMongoDrawRepository(conn: Connection): DrawRepository {
 
   return {
     async create(draw, snapshot) {
-      await Draws.create({
-        id: draw.id,
-        createdAt: draw.createdAt,
-        state: draw.state,
-        record: plain(draw),
-        snapshot: plain(snapshot),
-        results: [],
-      });
+      const { population, ...rest } = plain(snapshot);
+      const chunks: Omit<DrawPopulationDoc, '_id'>[] = [];
+      for (let i = 0; i < population.length; i += POPULATION_CHUNK) {
+        chunks.push({
+          drawId: draw.id,
+          chunk: chunks.length,
+          entities: population.slice(i, i + POPULATION_CHUNK),
+        });
+      }
+      // The population first, so that no draw is ever read without it. A taken id fails here already
+      // (chunk 0 of that id exists), before anything is written; ordered, so nothing follows a failure.
+      if (chunks.length > 0) await Populations.insertMany(chunks, { ordered: true });
+      try {
+        await Draws.create({
+          id: draw.id,
+          createdAt: draw.createdAt,
+          state: draw.state,
+          record: plain(draw),
+          snapshot: rest,
+          results: [],
+        });
+      } catch (err) {
+        if (chunks.length > 0) await Populations.deleteMany({ drawId: draw.id }).catch(() => undefined);
+        throw err;
+      }
     },
 
     async findById(id) {
@@ -82,7 +132,14 @@ export function createMongoDrawRepository(conn: Connection): DrawRepository {
 
     async snapshot(id) {
       const doc = await Draws.findOne({ id }, { snapshot: 1 }).lean<Pick<DrawDoc, 'snapshot'>>();
-      return doc ? drawSnapshotSchema.parse(doc.snapshot) : undefined;
+      if (!doc) return undefined;
+      if (doc.snapshot.population) return drawSnapshotSchema.parse(doc.snapshot);
+      const chunks = await Populations.find({ drawId: id }, { entities: 1 })
+        .sort({ chunk: 1 })
+        // A few MB per batch: a reply must stay under 16 MB, which a whole large population is not.
+        .batchSize(16)
+        .lean<Pick<DrawPopulationDoc, 'entities'>[]>();
+      return drawSnapshotSchema.parse({ ...doc.snapshot, population: chunks.flatMap((c) => c.entities) });
     },
 
     async list({ limit, offset }) {

@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: 429,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
   // Dishonesty records, credit repair and partner credit queries.
   INVALID_DISHONESTY_ID: 400,
   INVALID_REPAIR_ID: 400,

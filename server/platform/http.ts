@@ -4,6 +4,7 @@ import { principalOf } from './auth';
 import { AppError, isAppError, type ErrorCode } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from './store-failure';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -126,17 +127,24 @@ function fromHttpError(error: {
 }
 
 /**
- * The last handler: AppErrors and client errors become problem documents; anything else is a 500 with
- * no internals in the answer, logged with its stack.
+ * The last handler: AppErrors and client errors become problem documents; a store out of reach (MongoDB
+ * down, SQLite disk full) is a 503 STORE_UNAVAILABLE with Retry-After; anything else is a 500 with no
+ * internals in the answer, logged with its stack.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let error = isAppError(err) ? err : fromHttpError(err as Record<string, never>);
     if (!error) {
+      error = storeUnavailable(err);
+      // Once per failed request, without the error's text (a connection string may be in it).
+      if (error) logger.warn({ cause: (err as Error).name, route: req.route?.path }, 'store unavailable');
+    }
+    if (!error) {
       logger.error({ err, method: req.method, route: req.route?.path }, 'unhandled error');
       error = new AppError('INTERNAL_ERROR', 'Something went wrong on our side; please try again.');
     }
     if (res.headersSent) return void res.end();
+    if (error.code === 'STORE_UNAVAILABLE') res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
     res
       .status(error.status)
       .type(PROBLEM_CONTENT_TYPE)

@@ -202,6 +202,10 @@ export const PLATFORM_ERROR_TEXT = {
     zh: '服务暂时不可用，请稍后重试。',
     en: 'The service is temporarily unavailable; please try again later.',
   },
+  STORE_UNAVAILABLE: {
+    zh: '证书登记库暂时无法访问，请稍后重试。',
+    en: 'The certificate registry cannot be reached right now; please try again in a moment.',
+  },
 } satisfies ErrorTexts<
   | 'VALIDATION_FAILED'
   | 'INVALID_QUERY'
@@ -219,4 +223,5 @@ export const PLATFORM_ERROR_TEXT = {
   | 'RATE_LIMITED'
   | 'INTERNAL_ERROR'
   | 'SERVICE_UNAVAILABLE'
+  | 'STORE_UNAVAILABLE'
 >;

@@ -8,6 +8,7 @@ import type { CertificateRepository, UpsertResult } from '../certificates/certif
 import type { CertificateData, StoredStatus } from '../certificates/certificate-schema';
 import { isLegalTransition, type CertificateService } from '../certificates/certificate-service';
 import { AppError, isAppError } from '../platform/errors';
+import { storeUnavailable } from '../platform/store-failure';
 import { jobCertificates } from './upload-job-certificates';
 import type { UploadJobRepository } from './upload-job-repository';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
@@ -352,7 +353,9 @@ export function createUploadService(deps: {
     } catch (err) {
       if (meter.stop?.kind === 'too-large') failure = tooLarge(maxBytes(request.format));
       else if (meter.stop?.kind !== 'aborted') {
+        // A store out of reach or out of room fails the job with a code the client can act on (retry).
         if (isAppError(err)) failure = err;
+        else if (storeUnavailable(err)) failure = storeUnavailable(err);
         else unexpected = err;
       }
     } finally {

@@ -659,18 +659,62 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
         expect(stored?.statusHistory).toHaveLength(3);
       });
 
-      test('when a body then reports the certificate as before, then the report is a change again', async () => {
+      test('when a body then reports a revoked certificate as valid, then the store refuses it and keeps the revocation', async () => {
         const data = makeCertificate();
         const { certificate } = await repo.upsert(data, at());
-        await repo.changeStatus(
+        const revoked = await repo.changeStatus(
           certificate.publicId,
           { status: 'revoked', reason: '伪造', date: '2026-02-11' },
           at(),
         );
-        const again = await repo.upsert(data, at());
-        expect(again.outcome).toBe('updated');
-        expect(again.certificate.status).toBe('valid');
-        expect(again.certificate.statusHistory.map((h) => h.status)).toEqual(['valid', 'revoked', 'valid']);
+        await expect(repo.upsert(data, at())).rejects.toMatchObject({
+          code: 'ILLEGAL_STATUS_TRANSITION',
+          details: { from: 'revoked', to: 'valid', number: data.number },
+        });
+        await expect(repo.upsertMany([makeCertificate(), data], at())).rejects.toMatchObject({
+          code: 'ILLEGAL_STATUS_TRANSITION',
+        });
+        await expect(repo.findByPublicId(certificate.publicId)).resolves.toEqual(revoked);
+        // A revoked certificate reported revoked again (a correction of its reason) is no move.
+        const corrected = await repo.upsert({ ...data, status: 'revoked', statusReason: '伪造证书' }, at());
+        expect(corrected.certificate.statusHistory.map((h) => h.status)).toEqual([
+          'valid',
+          'revoked',
+          'revoked',
+        ]);
+      });
+
+      test('when a status change would leave a final status or repeat the stored one, then the store refuses it and writes nothing', async () => {
+        const { certificate } = await repo.upsert(makeCertificate(), at());
+        const withdrawn = await repo.changeStatus(
+          certificate.publicId,
+          { status: 'withdrawn', reason: '企业注销', date: '2026-02-11' },
+          at(),
+        );
+        for (const status of ['valid', 'suspended', 'revoked', 'withdrawn'] as const) {
+          await expect(
+            repo.changeStatus(certificate.publicId, { status, date: '2026-02-12' }, at()),
+          ).rejects.toMatchObject({
+            code: 'ILLEGAL_STATUS_TRANSITION',
+            details: { from: 'withdrawn', to: status },
+          });
+        }
+        await expect(repo.findByPublicId(certificate.publicId)).resolves.toEqual(withdrawn);
+      });
+
+      test('when two status changes of one certificate run at the same instant, then exactly one lands', async () => {
+        const { certificate } = await repo.upsert(makeCertificate(), at());
+        const outcomes = await Promise.allSettled([
+          repo.changeStatus(certificate.publicId, { status: 'revoked', date: '2026-02-11' }, at()),
+          repo.changeStatus(certificate.publicId, { status: 'withdrawn', date: '2026-02-11' }, at()),
+        ]);
+        const landed = outcomes.filter((o) => o.status === 'fulfilled');
+        expect(landed).toHaveLength(1);
+        expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({
+          reason: { code: 'ILLEGAL_STATUS_TRANSITION' },
+        });
+        const stored = await repo.findByPublicId(certificate.publicId);
+        expect(stored?.statusHistory.map((h) => h.status)).toEqual(['valid', stored?.status]);
       });
 
       test('when no certificate has the public id, then it answers undefined and changes nothing', async () => {

@@ -20,7 +20,7 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** A draw id no other test uses. */
 const drawId = () => `DR${[...randomBytes(16)].map((b) => BASE32[b % 32]).join('')}`;
 
-function makeDraw(overrides: Partial<StoredDraw> = {}): StoredDraw {
+export function makeDraw(overrides: Partial<StoredDraw> = {}): StoredDraw {
   return {
     id: drawId(),
     algorithm: 'certwatch-draw-v1',
@@ -224,5 +224,34 @@ export function drawRepositoryContract(harness: DrawRepositoryHarness): void {
       expect(codes).toHaveLength(count);
       expect(new Set(codes)).toEqual(new Set(reports.map((r) => r.holder.creditCode)));
     }, 60_000);
+
+    // 100,000 holders with long names (the most a draw takes) come to about 25 MB: past the 16 MB one
+    // MongoDB document may hold, so the population cannot travel inside the plan's document.
+    test('when a population of 100,000 entities with long names is stored, then its snapshot reads back whole and in order', async () => {
+      const draw = makeDraw();
+      const snapshot = largeSnapshot();
+      await repo.create(draw, snapshot);
+      const read = await repo.snapshot(draw.id);
+      expect(read?.population).toHaveLength(LARGE_POPULATION);
+      expect(read?.population[0]).toEqual(snapshot.population[0]);
+      expect(read?.population.at(-1)).toEqual(snapshot.population.at(-1));
+      expect(read).toEqual(snapshot);
+      await expect(repo.findById(draw.id)).resolves.toEqual(draw);
+    }, 120_000);
   });
+}
+
+export const LARGE_POPULATION = 100_000;
+
+/** A snapshot of LARGE_POPULATION holders, each name 80 Chinese characters (240 bytes of UTF-8). */
+export function largeSnapshot(): DrawSnapshot {
+  const longName = '重庆市沙坪坝区嘉陵江畔精密机械制造与船舶配件综合服务有限责任公司第'.repeat(2);
+  return {
+    ...makeSnapshot(),
+    population: Array.from({ length: LARGE_POPULATION }, (_, i) => ({
+      id: `91500106${String(i).padStart(10, '0')}`,
+      name: `${longName}${String(i).padStart(6, '0')}分公司`.slice(0, 80),
+      tier: 'ABCD'[i % 4] as string,
+    })),
+  };
 }

@@ -1,6 +1,8 @@
 import { describeWithMongo, mongoUri } from '../helpers/mongo-harness';
 import { openMongoStores } from '../../server/composition/mongo-stores';
-import { drawRepositoryContract } from './draw-repository.contract';
+import mongoose from 'mongoose';
+import { drawModel } from '../../server/draws/mongo-draw-repository';
+import { drawRepositoryContract, largeSnapshot, makeDraw } from './draw-repository.contract';
 
 describeWithMongo('MongoDB draw repository', () => {
   drawRepositoryContract({
@@ -19,4 +21,23 @@ describeWithMongo('MongoDB draw repository', () => {
       };
     },
   });
+
+  // The wire server does not enforce MongoDB's 16 MB document limit: measure the document instead.
+  test('when a draw with a 100,000-entity population is stored, then its own document stays far below 16 MB', async () => {
+    const dbName = `certwatch_test_${process.pid}_${Date.now().toString(36)}_large`;
+    const stores = await openMongoStores(mongoUri as string, { dbName });
+    try {
+      const draw = makeDraw();
+      await stores.draws.create(draw, largeSnapshot());
+      const doc = await drawModel(stores.connection).findOne({ id: draw.id }).lean();
+      expect(doc).not.toBeNull();
+      expect(mongoose.mongo.BSON.calculateObjectSize(doc as object)).toBeLessThan(1024 * 1024);
+      await expect(stores.draws.snapshot(draw.id)).resolves.toMatchObject({
+        population: expect.arrayContaining([expect.objectContaining({ id: '915001060000099999' })]),
+      });
+    } finally {
+      await stores.connection.dropDatabase();
+      await stores.close();
+    }
+  }, 120_000);
 });
