@@ -2,6 +2,7 @@
  * The composition root: the one place that knows every feature and wires its adapters (the stores,
  * opened in ./stores.ts) to its services. main.ts, the scripts and the tests build the services here.
  */
+import path from 'node:path';
 import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { createAuditService, type AuditService } from '../audit/audit-service';
@@ -31,6 +32,7 @@ import { createSignalService, type SignalService } from '../signals/signal-servi
 import { createCaseService, type CaseService } from '../cases/case-service';
 import { createFlagService, type FlagService } from '../cases/flag-service';
 import { createTipService, type TipService } from '../tips/tip-service';
+import { createReceiptService, type ReceiptService } from '../receipts/receipt-service';
 
 /** What the app is built from: the opened stores and cache, config, logging, and the clock of tests. */
 export interface AppDeps {
@@ -65,6 +67,8 @@ export interface Services {
   tips: TipService;
   flags: FlagService;
   cases: CaseService;
+  /** Signed verification receipts (their own key ring): `close()` stops its timer. */
+  receipts: ReceiptService;
 }
 
 /** The use cases, wired to the adapters in `deps`. */
@@ -140,8 +144,13 @@ export function createServices(deps: AppDeps): Services {
     metrics,
     now: deps.now,
   });
+  const qrKeys = openKeyRing({
+    dataDir: config.DATA_DIR,
+    configured: config.QR_SIGNING_KEYS,
+    logger: deps.logger,
+  });
   const qr = createQrService({
-    keys: openKeyRing({ dataDir: config.DATA_DIR, configured: config.QR_SIGNING_KEYS, logger: deps.logger }),
+    keys: qrKeys,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     certificates,
     registry: stores.certificates,
@@ -175,6 +184,22 @@ export function createServices(deps: AppDeps): Services {
     audit,
     now: deps.now,
   });
+  const receipts = createReceiptService({
+    keys: openKeyRing({
+      dataDir: config.DATA_DIR,
+      configured: config.RECEIPT_SIGNING_KEYS,
+      logger: deps.logger,
+      purpose: {
+        keyDir: path.join(config.DATA_DIR, 'receipt-keys'),
+        envName: 'RECEIPT_SIGNING_KEYS',
+        name: 'receipt',
+      },
+    }),
+    certificates,
+    registry: stores.certificates,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    qrKids: qrKeys.list().map((k) => k.kid),
+  });
   return {
     audit,
     bodies,
@@ -192,5 +217,6 @@ export function createServices(deps: AppDeps): Services {
     tips,
     flags,
     cases,
+    receipts,
   };
 }
