@@ -102,7 +102,7 @@ function receiptBody(ctx: PageContext, receipt: Receipt): string {
   ].join('\n');
   const current = href(ctx, `/v/${encodeURIComponent(c.publicId)}`);
   return `<section class="card-section" aria-labelledby="receipt-record-title">
-<h2 id="receipt-record-title">${escapeHtml(r.title)}</h2>
+<h2 id="receipt-record-title">${escapeHtml(r.recordHeading)}</h2>
 <dl class="facts">
 ${fact(r.checkedAt, r.checkedAtValue(chinaTime(receipt.checkedAt), receipt.checkedAt))}
 ${fact(r.receiptNumber, receipt.id, ' class="code"')}

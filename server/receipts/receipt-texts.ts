@@ -18,6 +18,7 @@ export interface ReceiptTexts {
   verdictUnknownKeyDetail: string;
   verdictMalformed: string;
   verdictMalformedDetail: string;
+  recordHeading: string;
   receiptNumber: string;
   checkedAt: string;
   /** A check time in China time and UTC. */
@@ -75,6 +76,7 @@ const zh: ReceiptTexts = {
   verdictUnknownKeyDetail: '签署本回执的密钥不是本平台公布的密钥（可能伪造，或密钥已停用）。',
   verdictMalformed: '✗ 回执无效：格式不正确',
   verdictMalformedDetail: '这不是本平台签发的完整回执，可能被截断或改动。',
+  recordHeading: '核验记录',
   receiptNumber: '回执编号',
   checkedAt: '核验时间',
   checkedAtValue: (china, utc) => `${china}（北京时间）· ${utc}（UTC）`,
@@ -135,6 +137,7 @@ const en: ReceiptTexts = {
     'The key that signed this receipt is not one this portal publishes (a forgery, or a key taken out of use).',
   verdictMalformed: '✗ Not valid: not a well-formed receipt',
   verdictMalformedDetail: 'This is not a whole receipt of this portal: it may be cut short or changed.',
+  recordHeading: 'The check',
   receiptNumber: 'Receipt number',
   checkedAt: 'Checked at',
   checkedAtValue: (china, utc) => `${china} (China time) · ${utc} (UTC)`,
