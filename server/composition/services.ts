@@ -2,7 +2,6 @@
  * The composition root: the one place that knows every feature and wires its adapters (the stores,
  * opened in ./stores.ts) to its services. main.ts, the scripts and the tests build the services here.
  */
-import path from 'node:path';
 import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { createAuditService, type AuditService } from '../audit/audit-service';
@@ -32,7 +31,7 @@ import { createSignalService, type SignalService } from '../signals/signal-servi
 import { createCaseService, type CaseService } from '../cases/case-service';
 import { createFlagService, type FlagService } from '../cases/flag-service';
 import { createTipService, type TipService } from '../tips/tip-service';
-import { createReceiptService, type ReceiptService } from '../receipts/receipt-service';
+import { createReceiptService, receiptKeyPurpose, type ReceiptService } from '../receipts/receipt-service';
 
 /** What the app is built from: the opened stores and cache, config, logging, and the clock of tests. */
 export interface AppDeps {
@@ -189,11 +188,7 @@ export function createServices(deps: AppDeps): Services {
       dataDir: config.DATA_DIR,
       configured: config.RECEIPT_SIGNING_KEYS,
       logger: deps.logger,
-      purpose: {
-        keyDir: path.join(config.DATA_DIR, 'receipt-keys'),
-        envName: 'RECEIPT_SIGNING_KEYS',
-        name: 'receipt',
-      },
+      purpose: receiptKeyPurpose(config.DATA_DIR),
     }),
     certificates,
     registry: stores.certificates,

@@ -101,7 +101,7 @@ function receiptBody(ctx: PageContext, receipt: Receipt): string {
     ),
   ].join('\n');
   const current = href(ctx, `/v/${encodeURIComponent(c.publicId)}`);
-  return `<section class="card-section" aria-labelledby="receipt-record-title">
+  return `<section class="card-section receipt-record" aria-labelledby="receipt-record-title">
 <h2 id="receipt-record-title">${escapeHtml(r.recordHeading)}</h2>
 <dl class="facts">
 ${fact(r.checkedAt, r.checkedAtValue(chinaTime(receipt.checkedAt), receipt.checkedAt))}
@@ -112,7 +112,7 @@ ${fact(r.receiptNumber, receipt.id, ' class="code"')}
 <h2 id="receipt-status-title">${escapeHtml(r.statusHeading)}</h2>
 <dl class="facts">${statusFacts}</dl>
 </section>
-<section class="card-section" aria-labelledby="receipt-cert-title">
+<section class="card-section receipt-certificate" aria-labelledby="receipt-cert-title">
 <h2 id="receipt-cert-title">${escapeHtml(r.certificateHeading)}</h2>
 <dl class="facts">
 ${fact(m.certificateNumber, c.number, ' class="code receipt-number"')}
@@ -126,7 +126,7 @@ ${fact(m.expiryDate, c.expiryDate)}
 </dl>
 ${receipt.truncated ? `<p class="note">${escapeHtml(r.truncatedNote)}</p>` : ''}
 </section>
-<section class="card-section" aria-labelledby="receipt-registry-title">
+<section class="card-section receipt-registry" aria-labelledby="receipt-registry-title">
 <h2 id="receipt-registry-title">${escapeHtml(r.registryHeading)}</h2>
 <dl class="facts">
 ${registryFacts}

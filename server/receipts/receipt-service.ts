@@ -4,6 +4,7 @@
  * never the QR keys). The registry view comes from the certificate service, exactly as a lookup sees it.
  */
 import crypto from 'node:crypto';
+import path from 'node:path';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import type { PublicCertificate } from '../certificates/certificate-schema';
 import type { CertificateService } from '../certificates/certificate-service';
@@ -43,6 +44,14 @@ export interface ReceiptService {
   jwks(): Jwks;
   /** Stops the key ring's timer. */
   close(): void;
+}
+
+/**
+ * Where the receipt key ring reads its keys: DATA_DIR/receipt-keys on a single node, RECEIPT_SIGNING_KEYS
+ * in cluster mode (named in error messages), never the QR keys' DATA_DIR/keys.
+ */
+export function receiptKeyPurpose(dataDir: string): { keyDir: string; envName: string; name: string } {
+  return { keyDir: path.join(dataDir, 'receipt-keys'), envName: 'RECEIPT_SIGNING_KEYS', name: 'receipt' };
 }
 
 /** `text` cut at `limit` code points, ending with `…`; whether it was cut. */

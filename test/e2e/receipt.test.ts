@@ -158,6 +158,9 @@ maybe('receipt pages in Chromium', () => {
     await expect(page.locator('.receipt-form').isVisible()).resolves.toBe(false);
     await expect(page.locator('.receipt-qr img').isVisible()).resolves.toBe(true);
     await screenshot(page, 'receipt-07-print-en');
+    // Printed to A4 (print CSS): one page.
+    const pdf = (await page.pdf({ format: 'A4', preferCSSPageSize: true })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
     await context.close();
   }, 60_000);
 
