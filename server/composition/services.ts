@@ -183,6 +183,12 @@ export function createServices(deps: AppDeps): Services {
     audit,
     now: deps.now,
   });
+  if (config.STORE === 'mongo' && !config.RECEIPT_SIGNING_KEYS) {
+    deps.logger.warn(
+      'cluster mode without RECEIPT_SIGNING_KEYS: unless DATA_DIR is shared, each instance signs receipts with ' +
+        'keys of its own (a receipt verifies only on the instance that issued it)',
+    );
+  }
   const receipts = createReceiptService({
     keys: openKeyRing({
       dataDir: config.DATA_DIR,
