@@ -82,6 +82,14 @@ export const issuedReceiptSchema = z
     signature: z.string().describe('base64url Ed25519 signature over the JCS bytes of `receipt`'),
     compact: z.string().describe('r1.{kid}.{base64url of the signed bytes}.{signature}'),
     verifyUrl: z.string().describe('The printable page that verifies this receipt (its QR code carries it)'),
+    log: z
+      .object({})
+      .loose()
+      .optional()
+      .describe(
+        'Reserved, absent for now: the inclusion proof of this receipt in the transparency log (issue 13). ' +
+          'Outside `receipt`: a proof is obtained after signing, so it is never part of the signed bytes.',
+      ),
   })
   .meta({ id: 'IssuedReceipt' });
 export type IssuedReceipt = z.infer<typeof issuedReceiptSchema>;
