@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(jwksRoutes(services, openapi, limited));
   app.use(receiptJwksRoutes(services, openapi, limited));
 
-  app.use(pageRoutes(services, { logger, rateLimit: limited }));
+  app.use(pageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
   app.use(inspectPageRoutes({ rateLimit: limited }));
   app.use(receiptPageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));

@@ -3,7 +3,7 @@ import type { PublicCertificate } from '../../server/certificates/certificate-sc
 import { messagesFor } from '../../server/certificates/certificate-texts';
 import { errorText } from '../../server/error-texts';
 import type { Lang } from '../../server/platform/i18n';
-import { fragmentOf, type SignedFields } from '../../server/qr/qr-payload';
+import { fragmentOf, splitShortenedName, type SignedFields } from '../../server/qr/qr-payload';
 import { el, type Child } from './dom';
 import { withLang } from './page-lang';
 import type { ScanOutcome } from './scan-check';
@@ -20,6 +20,7 @@ const TONE: Record<ShownVerdict, string> = {
   GENUINE_EXPIRED: 'expired',
   SIGNATURE_INVALID: 'revoked',
   UNKNOWN_KEY: 'revoked',
+  REMOVED_KEY: 'revoked',
   FOREIGN_HOST: 'revoked',
   REGISTRY_MISMATCH: 'revoked',
   NOT_FOUND: 'notfound',
@@ -40,6 +41,12 @@ const ICON: Record<string, string> = {
   notfound: '?',
   offline: '✓',
 };
+
+/** A signed holder name as a person reads it: a shortened one (docs/qr-format.md §3) as its start and "…". */
+function shownHolderName(signed: string): string {
+  const short = splitShortenedName(signed);
+  return short ? `${short.prefix}…` : signed;
+}
 
 /** "YYYY-MM-DD HH:MM" in the reader's own time zone. */
 export function localTime(iso: string): string {
@@ -64,6 +71,8 @@ export function signatureLine(lang: Lang, check: SignatureCheck | undefined): HT
         return check.keys?.offline
           ? ['note', t.signatureUnknownKeyOffline(when)]
           : ['bad', t.signatureUnknownKey];
+      case 'removed-key':
+        return ['bad', t.signatureRemovedKey];
       case 'no-keys':
         return ['note', t.signatureNoKeys];
       case 'unsupported':
@@ -110,7 +119,7 @@ function signedFacts(lang: Lang, fields: SignedFields): HTMLElement {
   return el(
     'dl',
     { class: 'facts scan-facts' },
-    ...fact(m.holderHeading, fields.holderName, { class: 'holder-name' }),
+    ...fact(m.holderHeading, shownHolderName(fields.holderName), { class: 'holder-name' }),
     ...fact(m.creditCode, fields.holderCreditCode, { class: 'code' }),
     ...fact(m.certificateNumber, fields.number, { class: 'code' }),
     ...fact(m.scheme, fields.scheme),

@@ -29,6 +29,7 @@ const KNOWN: Record<ScanVerdict, true> = {
   NOT_FOUND: true,
   SIGNATURE_INVALID: true,
   UNKNOWN_KEY: true,
+  REMOVED_KEY: true,
   FOREIGN_HOST: true,
   UNSIGNED_LINK: true,
   NUMBER_LOOKUP: true,

@@ -33,6 +33,7 @@ export function decide(
   if (server.kind === 'verdict') return server.value.verdict;
   if (!parsed) return 'NOT_CERTWATCH';
   if (signature?.state === 'verified') return 'OFFLINE_GENUINE';
+  if (signature?.state === 'removed-key') return 'REMOVED_KEY';
   if (signature?.state === 'unknown-key' && signature.keys && !signature.keys.offline) return 'UNKNOWN_KEY';
   return 'UNCHECKED';
 }

@@ -31,6 +31,8 @@ export interface PublicJwk {
 
 export interface KeySet {
   keys: PublicJwk[];
+  /** Kids the portal withdrew (the JWKS's `removed`): their codes are no longer accepted. */
+  removed: string[];
   /** When these keys were fetched (ISO time). */
   fetchedAt: string;
   /** True when the network could not be reached and the saved copy is used. */
@@ -44,6 +46,8 @@ export type SignatureState =
   | 'altered'
   /** The kid is not among the known keys. */
   | 'unknown-key'
+  /** The kid names a key the portal withdrew. */
+  | 'removed-key'
   /** Offline and no keys were ever saved on this device. */
   | 'no-keys'
   /** No Ed25519 in this browser's WebCrypto. */
@@ -72,18 +76,34 @@ function readSaved(source: KeySource): KeySet | undefined {
   try {
     const raw = localStorage.getItem(source.storageKey);
     if (!raw) return undefined;
-    const saved = JSON.parse(raw) as { keys?: unknown; fetchedAt?: unknown };
+    const saved = JSON.parse(raw) as { keys?: unknown; removed?: unknown; fetchedAt?: unknown };
     if (!Array.isArray(saved.keys) || typeof saved.fetchedAt !== 'string') return undefined;
-    return { keys: saved.keys.filter(isPublicJwk), fetchedAt: saved.fetchedAt, offline: true };
+    return {
+      keys: saved.keys.filter(isPublicJwk),
+      removed: removedKids(saved.removed),
+      fetchedAt: saved.fetchedAt,
+      offline: true,
+    };
   } catch {
     // Storage disabled (private mode) or a corrupt entry: behave as if nothing was saved.
     return undefined;
   }
 }
 
-function save(source: KeySource, keys: PublicJwk[], fetchedAt: string): void {
+/** The kids of a JWKS's `removed` member (entries `{ kid, removedAt }`); anything else is ignored. */
+function removedKids(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .map((r) => (r as { kid?: unknown } | null)?.kid)
+    .filter((kid): kid is string => typeof kid === 'string');
+}
+
+function save(source: KeySource, keys: PublicJwk[], removed: string[], fetchedAt: string): void {
   try {
-    localStorage.setItem(source.storageKey, JSON.stringify({ keys, fetchedAt }));
+    localStorage.setItem(
+      source.storageKey,
+      JSON.stringify({ keys, removed: removed.map((kid) => ({ kid })), fetchedAt }),
+    );
   } catch {
     // A full or disabled storage only costs the offline check; the online one still works.
   }
@@ -95,12 +115,13 @@ async function fetchKeys(source: KeySource): Promise<KeySet> {
   try {
     const res = await fetch(source.path, { cache: 'no-store', signal: controller.signal });
     if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
-    const body = (await res.json()) as { keys?: unknown };
+    const body = (await res.json()) as { keys?: unknown; removed?: unknown };
     if (!Array.isArray(body.keys)) throw new Error('JWKS without keys');
     const keys = body.keys.filter(isPublicJwk);
+    const removed = removedKids(body.removed);
     const fetchedAt = new Date().toISOString();
-    save(source, keys, fetchedAt);
-    return { keys, fetchedAt, offline: false };
+    save(source, keys, removed, fetchedAt);
+    return { keys, removed, fetchedAt, offline: false };
   } finally {
     clearTimeout(timer);
   }
@@ -176,7 +197,7 @@ export async function checkSignature(parsed: ParsedQrUrl): Promise<SignatureChec
     keys = (await loadKeys(true)) ?? keys;
     jwk = keys.keys.find((k) => k.kid === parsed.kid);
   }
-  if (!jwk) return { state: 'unknown-key', fields, keys };
+  if (!jwk) return { state: keys.removed.includes(parsed.kid) ? 'removed-key' : 'unknown-key', fields, keys };
   try {
     const ok = await verifyWith(jwk, parsed);
     // A payload whose data cannot be read is not what the body signed, whatever the signature says.

@@ -42,6 +42,7 @@ export interface ClientTexts {
   signatureAltered: string;
   signatureUnknownKey: string;
   signatureUnknownKeyOffline: (when: string) => string;
+  signatureRemovedKey: string;
   signatureNoKeys: string;
   signatureUnsupported: string;
   signatureHeading: string;
@@ -53,6 +54,15 @@ export interface ClientTexts {
   signedDataDiffers: (fields: string) => string;
   signedData: string;
   alteredOnResultPage: string;
+  /** A result page opened from a link without the signed part. */
+  unsignedOnResultPage: string;
+  /** A result page served on an address other than the official one (`origin`). */
+  foreignPage: (origin: string) => string;
+  foreignPageTitle: string;
+  compareCaption: string;
+  compareField: string;
+  compareCode: string;
+  compareRegistry: string;
 }
 
 const zh: ClientTexts = {
@@ -94,6 +104,11 @@ const zh: ClientTexts = {
     UNKNOWN_KEY: {
       title: '二维码签名无法识别',
       detail: '此二维码不是用本平台公布的密钥签发的，可能是伪造的。请勿把此证书当作有效认证。',
+    },
+    REMOVED_KEY: {
+      title: '签发此二维码的密钥已作废',
+      detail:
+        '此二维码的签名密钥已被本平台撤下，不再被接受。请勿把此证书当作有效认证；可联系发证的认证机构换发新的二维码。',
     },
     FOREIGN_HOST: {
       title: '警告：此二维码指向其他网站',
@@ -137,6 +152,7 @@ const zh: ClientTexts = {
   signatureAltered: '✗ 已被篡改：二维码数据与签名不符',
   signatureUnknownKey: '✗ 签名密钥不在本平台公布的公钥中',
   signatureUnknownKeyOffline: (when) => `签名密钥不在 ${when} 获取的公钥中；请联网后重试`,
+  signatureRemovedKey: '✗ 签名密钥已被本平台作废',
   signatureNoKeys: '离线且本机没有保存过公钥，暂时无法验证签名；请联网后重试。',
   signatureUnsupported: '此浏览器不支持在本机验证签名；结果由服务器查验。',
   liveStatusUnavailable: '当前离线，无法查询证书的最新状态。',
@@ -148,6 +164,15 @@ const zh: ClientTexts = {
   signedData: '二维码中的证书信息',
   alteredOnResultPage:
     '打开此页的二维码已被篡改：打印的证书信息可能被改动过。下方是登记库中该证书的真实记录，请与纸质证书逐项核对，不一致即为变造证书。',
+  unsignedOnResultPage:
+    '此链接不含二维码上的签名，无法证明纸质证书上的信息未被改动。下方是登记库的记录：请逐项核对纸质证书上的证书编号、持证组织名称和认证范围。',
+  foreignPage: (origin) =>
+    `本页面不在官方查验网址上，显示的结果可能是伪造的。请自己输入官方网址 ${origin} 重新查询，不要相信本页内容。`,
+  foreignPageTitle: '警告：这不是官方查验网址',
+  compareCaption: '二维码中的信息与登记库对照',
+  compareField: '项目',
+  compareCode: '二维码中',
+  compareRegistry: '登记库中',
 };
 
 const en: ClientTexts = {
@@ -200,6 +225,11 @@ const en: ClientTexts = {
       detail:
         'This code was not signed with a key this portal publishes; it may be forged. Do not accept it as valid.',
     },
+    REMOVED_KEY: {
+      title: 'Signed with a withdrawn key',
+      detail:
+        'The key that signed this code was withdrawn by this portal and is no longer accepted. Do not accept it as valid; ask the certifying body for a new code.',
+    },
     FOREIGN_HOST: {
       title: 'Warning: this code points to another website',
       detail:
@@ -248,6 +278,7 @@ const en: ClientTexts = {
   signatureUnknownKey: "✗ The signing key is not one of this portal's published keys",
   signatureUnknownKeyOffline: (when) =>
     `The signing key is not among the keys saved on ${when}; try again online`,
+  signatureRemovedKey: '✗ The signing key was withdrawn by this portal',
   signatureNoKeys: 'Offline, and no keys were saved on this device yet: the signature cannot be checked now.',
   signatureUnsupported: 'This browser cannot check signatures itself; the server checked the code.',
   liveStatusUnavailable: 'Offline: the live status of the certificate cannot be asked now.',
@@ -259,6 +290,15 @@ const en: ClientTexts = {
   signedData: 'Certificate data in the code',
   alteredOnResultPage:
     'The QR code that opened this page was tampered with: the printed certificate may have been altered. Below is the registry record of the genuine certificate; compare it with the paper one line by line — any difference means a forgery.',
+  unsignedOnResultPage:
+    'This link does not carry the signed part of the QR code, so nothing proves the printed data was not changed. Below is the registry record: compare the certificate number, holder name and scope on the paper, item by item.',
+  foreignPage: (origin) =>
+    `This page is not on the official verification address, so what it shows may be forged. Type the official address ${origin} yourself and look the certificate up there.`,
+  foreignPageTitle: 'Warning: this is not the official verification address',
+  compareCaption: 'What the QR code says beside the registry record',
+  compareField: 'Item',
+  compareCode: 'In the QR code',
+  compareRegistry: 'In the registry',
 };
 
 export const CLIENT_TEXTS: Record<Lang, ClientTexts> = { zh, en };

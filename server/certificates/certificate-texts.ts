@@ -32,6 +32,13 @@ export interface CertificateTexts {
   registryFreshness: (when: string) => string;
   registryNeverReported: string;
   status: Record<Status, StatusText>;
+  /**
+   * The headline of a valid certificate's page opened from a QR code, before (or without) the page's
+   * script checking the code's signature: the registry's answer, never a claim about the printed code.
+   */
+  pendingTitle: string;
+  /** Why the printed code is not checked yet, and what to compare by eye. */
+  pendingNote: string;
   statusSince: (status: Status) => string;
   statusReason: string;
   reasonNotGiven: string;
@@ -129,6 +136,9 @@ const zh: CertificateTexts = {
       howToRead: '证书已超过有效期，不再有效。如持证组织已换发新证，请查询新证书编号。',
     },
   },
+  pendingTitle: '登记库记录：此证书有效',
+  pendingNote:
+    '本页尚未核对二维码上的防伪签名（需要浏览器运行本页脚本）。请逐项核对纸质证书上的证书编号、持证组织名称和认证范围是否与下方登记信息完全一致；如有任何不同，证书可能被伪造或变造。',
   statusSince: (status) =>
     ({
       valid: '日期',
@@ -238,6 +248,9 @@ const en: CertificateTexts = {
         'The certificate is past its expiry date and no longer valid. If the holder has a new certificate, look up its number.',
     },
   },
+  pendingTitle: 'Registry record: this certificate is valid',
+  pendingNote:
+    'The signature in the printed QR code has not been checked on this page (that needs the page script). Compare the certificate number, holder name and scope on the paper with the registry record below, item by item: any difference means the certificate may be forged or altered.',
   statusSince: (status) =>
     ({
       valid: 'Date',

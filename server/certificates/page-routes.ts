@@ -22,6 +22,8 @@ export interface PageRouteOptions {
   logger: Logger;
   /** The public rate limit, shared with the API so that a client has one budget. */
   rateLimit?: RequestHandler;
+  /** PUBLIC_BASE_URL: the address printed codes point to (a result page served elsewhere says so). */
+  publicBaseUrl?: string;
 }
 
 /** Query parameters as plain strings (repeated or nested ones dropped): what links and forms echo. */
@@ -124,6 +126,7 @@ export function pageRoutes(
   const router = Router();
   const limit: RequestHandler = options.rateLimit ?? ((_req, _res, next) => next());
   const onError = pageErrors(options.logger);
+  const officialOrigin = options.publicBaseUrl ? new URL(options.publicBaseUrl).origin : undefined;
 
   router.get(
     '/',
@@ -145,7 +148,7 @@ export function pageRoutes(
         throw new AppError('INVALID_PUBLIC_ID', 'A public id is 22 letters, digits, - or _.');
       }
       const cert = await orNullIfNotFound(certificates.getByPublicId(publicId));
-      if (cert) return sendPage(res, 200, renderCertificatePage(ctx, cert));
+      if (cert) return sendPage(res, 200, renderCertificatePage(ctx, cert, { qr: true, officialOrigin }));
       const registryLastReportedAt = await bodies.latestReportAt();
       sendPage(res, 404, renderNotFoundPage(ctx, { publicId, registryLastReportedAt }));
     }) as PageHandler<{ publicId: string }>,

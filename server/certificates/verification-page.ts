@@ -53,8 +53,26 @@ const STATUS_ICON: Record<Status | 'notfound', string> = {
   notfound: '?',
 };
 
-function statusBanner(ctx: PageContext, cert: PublicCertificate): string {
+/**
+ * How a result page was reached. `qr`: opened from a printed code (`/v/:publicId`), whose signed part only
+ * the page's script can check; `officialOrigin` is PUBLIC_BASE_URL's origin, for the script's host check.
+ */
+export interface CardOptions {
+  qr?: boolean;
+  officialOrigin?: string;
+}
+
+function statusBanner(ctx: PageContext, cert: PublicCertificate, options: CardOptions): string {
   const m = messagesFor(ctx.lang);
+  if (options.qr && cert.status === 'valid') {
+    // Never green before the printed code is checked: the script turns this into the true verdict, and
+    // without the script it says plainly what was not checked.
+    return `<section class="banner banner-pending" data-registry-status="valid" data-verdict="PENDING" aria-labelledby="status-title" aria-live="polite">
+<p class="banner-icon" aria-hidden="true">?</p>
+<h1 id="status-title" class="banner-title">${escapeHtml(m.pendingTitle)}</h1>
+<p class="banner-note">${escapeHtml(m.pendingNote)}</p>
+</section>`;
+  }
   const text = m.status[cert.status];
   let facts = '';
   if (cert.status === 'expired') {
@@ -64,7 +82,7 @@ function statusBanner(ctx: PageContext, cert: PublicCertificate): string {
       fact(m.statusSince(cert.status), cert.statusDate ?? m.dateNotReported) +
       fact(m.statusReason, cert.statusReason || m.reasonNotGiven);
   }
-  return `<section class="banner banner-${cert.status}" aria-labelledby="status-title">
+  return `<section class="banner banner-${cert.status}" data-registry-status="${cert.status}" aria-labelledby="status-title" aria-live="polite">
 <p class="banner-icon" aria-hidden="true">${STATUS_ICON[cert.status]}</p>
 <h1 id="status-title" class="banner-title">${escapeHtml(text.title)}</h1>
 ${facts ? `<dl class="banner-facts">${facts}</dl>` : ''}
@@ -142,7 +160,11 @@ function reportLink(ctx: PageContext, params: Record<string, string | undefined>
 }
 
 /** The verification card: status banner, warnings, holder, certificate facts, issuer, how to read. */
-export function certificateCard(ctx: PageContext, cert: PublicCertificate): string {
+export function certificateCard(
+  ctx: PageContext,
+  cert: PublicCertificate,
+  options: CardOptions = {},
+): string {
   const m = messagesFor(ctx.lang);
   const other = OTHER_LANG[ctx.lang];
   const schemeName = cert.scheme[ctx.lang];
@@ -159,8 +181,11 @@ export function certificateCard(ctx: PageContext, cert: PublicCertificate): stri
     ? `<dt>${escapeHtml(m.sites)}</dt><dd>${list(cert.sites.map((s) => (s.name ? `${s.name}${m.colon}${s.address}` : s.address)))}</dd>`
     : '';
   const permanent = href(ctx, `/v/${encodeURIComponent(cert.publicId)}`);
-  return `<article class="certificate">
-${statusBanner(ctx, cert)}
+  const origin = options.officialOrigin
+    ? ` data-official-origin="${escapeHtml(options.officialOrigin)}"`
+    : '';
+  return `<article class="certificate"${options.qr ? ' data-from-qr' : ''}${origin}>
+${statusBanner(ctx, cert, options)}
 ${warningBox(m, bodyWarnings(m, cert))}
 ${listingBox(ctx, cert)}
 <section class="card-section" aria-labelledby="holder-title">
@@ -195,11 +220,16 @@ ${reportLink(ctx, { publicId: cert.publicId })}
 }
 
 /** `/v/:publicId` (and a lookup by number with exactly one match). */
-export function renderCertificatePage(ctx: PageContext, cert: PublicCertificate): string {
+export function renderCertificatePage(
+  ctx: PageContext,
+  cert: PublicCertificate,
+  options: CardOptions = {},
+): string {
   const m = messagesFor(ctx.lang);
   return layout(ctx, {
-    title: `${m.status[cert.status].badge} · ${cert.number}`,
-    main: certificateCard(ctx, cert),
+    // The tab title names the certificate, not a verdict the page has not reached yet.
+    title: options.qr ? cert.number : `${m.status[cert.status].badge} · ${cert.number}`,
+    main: certificateCard(ctx, cert, options),
     script: true,
   });
 }

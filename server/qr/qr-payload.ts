@@ -9,6 +9,9 @@
  *  - version `1`; kid = base64url of the first 8 bytes of SHA-256 of the raw 32-byte Ed25519 public key
  *    (as the EU Digital COVID Certificate does); data = base64url of the UTF-8 fields below joined by
  *    U+001F; sig = base64url of the Ed25519 signature over signingInput(publicId, data).
+ *  - the holder name is signed whole up to HOLDER_NAME_MAX_BYTES, else shortened (signedHolderName), so
+ *    that a long name cannot push the code to a version that prints badly.
+ * docs/qr-format.md is the specification, with test vectors; change neither without the other.
  */
 
 export const PAYLOAD_VERSION = '1';
@@ -17,6 +20,7 @@ const SEPARATOR = '\u001f';
 /** What the signature binds. Dates as YYYY-MM-DD. */
 export interface SignedFields {
   number: string;
+  /** As signed: the registry's name, or its shortened form (see signedHolderName). */
   holderName: string;
   holderCreditCode: string;
   scheme: string;
@@ -97,6 +101,69 @@ export function decodeFields(data: string): SignedFields | undefined {
   fields.expiryDate = unpackDate(fields.expiryDate);
   if (!fields.issueDate || !fields.expiryDate) return undefined;
   return fields;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The holder name as signed
+
+/** The longest holder name, in UTF-8 bytes, that is signed whole (20 Chinese characters). */
+export const HOLDER_NAME_MAX_BYTES = 60;
+/** The longest prefix, in UTF-8 bytes, that a shortened name keeps (13 Chinese characters). */
+export const HOLDER_PREFIX_MAX_BYTES = 40;
+/** Bytes of SHA-256 of the whole name that a shortened name carries (96 bits, 16 base64url characters). */
+export const HOLDER_DIGEST_BYTES = 12;
+/** What ends a shortened name: U+2026 `…`, `#`, the fingerprint. A registry name never ends so when signed. */
+const SHORTENED_TAIL = /\u2026#([A-Za-z0-9_-]{16})$/u;
+
+/** SHA-256, synchronous (node:crypto on the server) or not (WebCrypto in a browser). */
+export type Sha256 = (bytes: Uint8Array) => Uint8Array;
+export type AsyncSha256 = (bytes: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** Whether `name` is signed shortened: too long, or ending like a shortened name (so no name can pass for one). */
+function needsShortening(name: string): boolean {
+  return utf8(name).length > HOLDER_NAME_MAX_BYTES || SHORTENED_TAIL.test(name);
+}
+
+/** The shortened form of `name` whose SHA-256 is `digest`: whole code points, never half a character. */
+function shortened(name: string, digest: Uint8Array): string {
+  let prefix = '';
+  let used = 0;
+  for (const ch of name) {
+    const size = utf8(ch).length;
+    if (used + size > HOLDER_PREFIX_MAX_BYTES) break;
+    prefix += ch;
+    used += size;
+  }
+  return `${prefix}\u2026#${base64UrlEncode(digest.subarray(0, HOLDER_DIGEST_BYTES))}`;
+}
+
+/**
+ * The holder name a new code signs: `name` itself when its UTF-8 takes at most HOLDER_NAME_MAX_BYTES, else
+ * its longest prefix of whole characters within HOLDER_PREFIX_MAX_BYTES, then `…#`, then base64url of the
+ * first HOLDER_DIGEST_BYTES of SHA-256 of the whole name's UTF-8. The prefix is for the eye; the fingerprint
+ * binds the whole name, so that a renamed holder is still a registry mismatch.
+ */
+export function signedHolderName(name: string, sha256: Sha256): string {
+  return needsShortening(name) ? shortened(name, sha256(utf8(name))) : name;
+}
+
+/** The prefix and fingerprint of a shortened signed name; undefined for a name signed whole. */
+export function splitShortenedName(signed: string): { prefix: string; digest: string } | undefined {
+  const match = SHORTENED_TAIL.exec(signed);
+  if (!match) return undefined;
+  return { prefix: signed.slice(0, match.index), digest: match[1] as string };
+}
+
+/**
+ * Whether a signed holder name stands for the registry's `name`: equal to it (every code signed whole,
+ * including those printed before names were shortened), or equal to its shortened form.
+ */
+export async function holderNameMatches(signed: string, name: string, sha256: AsyncSha256): Promise<boolean> {
+  if (signed === name) return true;
+  if (!splitShortenedName(signed) || !needsShortening(name)) return false;
+  return shortened(name, await sha256(utf8(name))) === signed;
 }
 
 /** The bytes the signature covers: version, public id and the data exactly as carried. */

@@ -10,8 +10,9 @@ export const ERROR_CORRECTION = 'Q' as const;
 /** Quiet zone, in modules, of the PNG and SVG (the standard's four). */
 const MARGIN = 4;
 /**
- * Pixels per module of the PNG: a version-19 code (a 40-character holder name) is 606 px, over 750 dpi
- * printed 2 cm wide. Encoding time grows with the pixel count; print work should use the SVG or the label.
+ * Pixels per module of the PNG: a version-17 code (the cap of docs/qr-format.md) is 558 px with its quiet
+ * zone, over 500 dpi printed 25 mm wide. Encoding time grows with the pixel count; print work should use
+ * the SVG or the label.
  */
 const PNG_SCALE = 6;
 
@@ -51,8 +52,32 @@ export interface LabelText {
   schemeName: string;
 }
 
-/** Bottom edge of the QR's box on the label, mm. */
-const QR_BOTTOM = 22.6;
+/** The label, mm: 50 × 30, a standard die-cut size of thermal label rolls. */
+const LABEL_WIDTH = 50;
+const LABEL_HEIGHT = 30;
+/** White border around everything on the label, mm. */
+const BORDER = 0.5;
+/** The QR's square box (the symbol and its quiet zone) at the label's top left, mm. */
+const QR_BOX = LABEL_HEIGHT - 2 * BORDER;
+/**
+ * The narrowest the printed symbol (finder pattern edge to finder pattern edge) may be, mm: at 25 mm a
+ * version-17 code (the cap of docs/qr-format.md) still has modules of 0.29 mm, over two dots of a 203 dpi
+ * label printer and within what a phone camera resolves at reading distance.
+ */
+export const MIN_LABEL_QR_MM = 25;
+/** The quiet zone inside the box, in modules: the label's white border adds to it. */
+const QUIET_MODULES = 2;
+
+/**
+ * Where the symbol of a code `modules` wide sits on the label: as large as the box holds with its quiet
+ * zone, and never narrower than MIN_LABEL_QR_MM (small codes then get a wider quiet zone).
+ */
+function labelQrPlacement(modules: number): { x: number; y: number; width: number } {
+  const width = Math.max(MIN_LABEL_QR_MM, (QR_BOX * modules) / (modules + 2 * QUIET_MODULES));
+  const offset = BORDER + (QR_BOX - width) / 2;
+  return { x: offset, y: offset, width };
+}
+
 const FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei','SimHei',sans-serif";
 
 /** Approximate advance of a character, in em: CJK and full-width ones are square, others narrower. */
@@ -117,49 +142,59 @@ function textLines(
   return { svg, y: y + lines.length * lineHeight };
 }
 
+const mm = (value: number) => Number(value.toFixed(3)).toString();
+
 /**
- * A 40 × 30 mm label for a body to print: the QR on the left, the scheme and certificate number beside
- * it, the holder's name across the bottom (the font shrinks for long names, down to about 4 pt). Text is
- * escaped; the label holds no script or external reference.
+ * A 50 × 30 mm label for a body to print: the QR on the left, at least MIN_LABEL_QR_MM wide; beside it the
+ * scheme, the certificate number and the holder's name (the font shrinks for long names, down to about
+ * 4 pt, and a name that still does not fit ends with an ellipsis). Text is escaped; the label holds no
+ * script or external reference.
  */
 export async function renderLabelSvg(text: string, label: LabelText): Promise<string> {
-  // A 2-module quiet zone inside the QR's box: the label's white border and gaps make up the rest.
-  const qr = await renderSvg(text, 2);
+  const modules = QRCode.create(text, { errorCorrectionLevel: ERROR_CORRECTION }).modules.size;
+  const place = labelQrPlacement(modules);
+  // No margin in the symbol's own SVG: its quiet zone is the white around it on the label.
+  const qr = await renderSvg(text, 0);
   const inner = qr
     .replace(/^<\?xml[^>]*>\s*/, '')
-    .replace(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, '<svg x="0.6" y="0.6" width="22" height="22"')
+    .replace(
+      /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
+      `<svg x="${mm(place.x)}" y="${mm(place.y)}" width="${mm(place.width)}" height="${mm(place.width)}"`,
+    )
     .trim();
-  const columnX = 23.6;
-  const columnWidth = 39.4 - columnX;
+  const columnX = BORDER + QR_BOX + 0.7;
+  const columnWidth = LABEL_WIDTH - BORDER - columnX;
+  const bottom = LABEL_HEIGHT - BORDER;
   const parts: string[] = [];
   let y = 0.8;
   const caption = textLines(['扫码验证真伪'], columnX, y, 1.5, ' fill="#444"');
   parts.push(caption.svg);
   y = caption.y + 0.6;
-  const scheme = fit(label.schemeName, columnWidth, [1.9, 1.7, 1.5], 3 * 1.9 * LINE_HEIGHT);
+  const scheme = fit(label.schemeName, columnWidth, [2.2, 2.0, 1.8, 1.6], 2 * 2.2 * LINE_HEIGHT);
   const schemeText = textLines(scheme.lines, columnX, y, scheme.size, ' font-weight="bold"');
   parts.push(schemeText.svg);
   y = schemeText.y + 0.8;
   const numberCaption = textLines(['证书编号'], columnX, y, 1.4, ' fill="#444"');
   parts.push(numberCaption.svg);
   y = numberCaption.y + 0.2;
-  // The column ends where the QR's box does; the holder's band below spans the whole width.
   // A number reads best unbroken: a smaller size first, a line break only when even the smallest is too wide.
-  const numberSizes = [1.9, 1.7, 1.5, 1.3];
+  const numberSizes = [2.0, 1.8, 1.6, 1.4, 1.3];
   const oneLine = numberSizes.find((size) => wrap(label.number, columnWidth, size).length === 1);
   const number =
     oneLine !== undefined
       ? { size: oneLine, lines: [label.number] }
-      : fit(label.number, columnWidth, numberSizes, QR_BOTTOM - y);
-  parts.push(textLines(number.lines, columnX, y, number.size).svg);
-  const holder = fit(label.holderName, 38.8, [2.2, 2.0, 1.8, 1.6, 1.4], 29.6 - (QR_BOTTOM + 0.6));
-  const holderHeight = holder.lines.length * holder.size * LINE_HEIGHT;
-  parts.push(textLines(holder.lines, 0.6, 29.6 - holderHeight, holder.size, ' font-weight="bold"').svg);
+      : fit(label.number, columnWidth, numberSizes, 3 * 1.3 * LINE_HEIGHT);
+  const numberText = textLines(number.lines, columnX, y, number.size);
+  parts.push(numberText.svg);
+  y = numberText.y + 0.8;
+  // The holder's name takes the rest of the column: the part of the label a person reads most.
+  const holder = fit(label.holderName, columnWidth, [2.2, 2.0, 1.8, 1.6, 1.4], bottom - y);
+  parts.push(textLines(holder.lines, columnX, y, holder.size, ' font-weight="bold"').svg);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="40mm" height="30mm" viewBox="0 0 40 30" role="img" aria-label="${escapeHtml(`${label.schemeName} ${label.number} ${label.holderName}`)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${LABEL_WIDTH}mm" height="${LABEL_HEIGHT}mm" viewBox="0 0 ${LABEL_WIDTH} ${LABEL_HEIGHT}" role="img" aria-label="${escapeHtml(`${label.schemeName} ${label.number} ${label.holderName}`)}">`,
     `<title>${escapeHtml(`证书 ${label.number}：${label.holderName}`)}</title>`,
-    '<rect width="40" height="30" fill="#fff"/>',
+    `<rect width="${LABEL_WIDTH}" height="${LABEL_HEIGHT}" fill="#fff"/>`,
     inner,
     `<g font-family="${FONT}" fill="#000">${parts.join('')}</g>`,
     '</svg>',

@@ -33,7 +33,8 @@ const IMAGE_ROUTES: { suffix: string; format: QrFormat; summary: string; mediaTy
   {
     suffix: 'label.svg',
     format: 'label',
-    summary: 'A printable 40 × 30 mm label: the QR code with the scheme, number and holder (Chinese)',
+    summary:
+      'A printable 50 × 30 mm label: the QR code (at least 25 mm wide) with the scheme, number and holder (Chinese)',
     mediaType: 'image/svg+xml',
   },
 ];

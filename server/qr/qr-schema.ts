@@ -18,7 +18,8 @@ import { publicCertificateSchema } from '../certificates/certificate-schema';
  *  - NOT_FOUND: the signature verifies but the registry has no certificate with this public id.
  *  - SIGNATURE_INVALID: the code was altered (or damaged): the signature does not verify, or the signed
  *    part is malformed or of an unknown version.
- *  - UNKNOWN_KEY: signed by a key this portal does not know (forged, or a key removed after rotation).
+ *  - UNKNOWN_KEY: signed by a key this portal does not know (forged, or a key removed from a key list).
+ *  - REMOVED_KEY: signed by a key this portal withdrew (removed after rotation): no longer accepted.
  * Other inputs:
  *  - FOREIGN_HOST: a CertWatch-shaped code (`/v/{publicId}`) on another origin: a possible phishing copy.
  *    `signature` says whether its signature would verify with this portal's keys; `foreignOrigin` names it.
@@ -39,6 +40,7 @@ export const SCAN_VERDICTS = [
   'NOT_FOUND',
   'SIGNATURE_INVALID',
   'UNKNOWN_KEY',
+  'REMOVED_KEY',
   'FOREIGN_HOST',
   'UNSIGNED_LINK',
   'NUMBER_LOOKUP',
@@ -48,7 +50,7 @@ export const scanVerdictSchema = z.enum(SCAN_VERDICTS);
 export type ScanVerdict = z.infer<typeof scanVerdictSchema>;
 
 /** Whether the code's signature was checked and how it came out. */
-export const SIGNATURE_STATES = ['valid', 'invalid', 'unknown-key', 'absent'] as const;
+export const SIGNATURE_STATES = ['valid', 'invalid', 'unknown-key', 'removed-key', 'absent'] as const;
 export const signatureStateSchema = z.enum(SIGNATURE_STATES);
 export type SignatureState = z.infer<typeof signatureStateSchema>;
 
@@ -76,7 +78,13 @@ export const IDENTITY_FIELDS: readonly SignedFieldName[] = [
 export const signedFieldsSchema = z
   .object({
     number: z.string(),
-    holderName: z.string(),
+    holderName: z
+      .string()
+      .describe(
+        'As signed: the whole name up to 60 UTF-8 bytes; a longer one as its first ≤ 40 bytes, `…#` and a ' +
+          '16-character SHA-256 fingerprint of the whole name (docs/qr-format.md §3). Codes printed before ' +
+          'shortening carry the whole name.',
+      ),
     holderCreditCode: z.string(),
     scheme: z.string(),
     bodyCode: z.string(),
@@ -137,6 +145,8 @@ export const jwksSchema = z
         use: z.literal('sig'),
       }),
     ),
+    /** Keys withdrawn from the ring: codes they signed answer REMOVED_KEY (an extension member). */
+    removed: z.array(z.object({ kid: z.string(), removedAt: z.iso.datetime() })),
   })
   .meta({ id: 'Jwks' });
 

@@ -15,8 +15,10 @@ import {
   decodeFields,
   encodeFields,
   fragmentOf,
+  holderNameMatches,
   parseQrUrl,
   PAYLOAD_VERSION,
+  signedHolderName,
   signingInput,
   type ParsedQrUrl,
   type SignedFields,
@@ -80,13 +82,15 @@ export interface QrService {
   close(): Promise<void>;
 }
 
-/** What a signature binds, from a registry record. */
+const sha256 = (bytes: Uint8Array) => crypto.createHash('sha256').update(bytes).digest();
+
+/** What a signature binds, from a registry record (a long holder name shortened, see qr-payload.ts). */
 export function signedFieldsOf(
   cert: Pick<Certificate, 'number' | 'holder' | 'scheme' | 'bodyCode' | 'issueDate' | 'expiryDate'>,
 ): SignedFields {
   return {
     number: cert.number,
-    holderName: cert.holder.name,
+    holderName: signedHolderName(cert.holder.name, sha256),
     holderCreditCode: cert.holder.creditCode,
     scheme: cert.scheme,
     bodyCode: cert.bodyCode,
@@ -191,7 +195,11 @@ export function createQrService(deps: {
       issueDate: view.issueDate,
       expiryDate: view.expiryDate,
     };
-    return SIGNED_FIELD_NAMES.filter((name) => signed[name] !== current[name]);
+    // A holder name may be signed shortened, or (codes printed before) whole however long.
+    const holderMatches = await holderNameMatches(signed.holderName, current.holderName, sha256);
+    return SIGNED_FIELD_NAMES.filter((name) =>
+      name === 'holderName' ? !holderMatches : signed[name] !== current[name],
+    );
   }
 
   /**
@@ -241,6 +249,7 @@ export function createQrService(deps: {
       return view ? { verdict: 'UNSIGNED_LINK', ...base, ...certificate } : { verdict: 'NOT_FOUND', ...base };
     }
     if (checked.signature === 'unknown-key') return { verdict: 'UNKNOWN_KEY', ...base, ...certificate };
+    if (checked.signature === 'removed-key') return { verdict: 'REMOVED_KEY', ...base, ...certificate };
     if (checked.signature === 'invalid' || !checked.fields) {
       return { verdict: 'SIGNATURE_INVALID', ...base, ...certificate };
     }

@@ -37,8 +37,19 @@ export interface PublicJwk {
   use: 'sig';
 }
 
+/** A key taken out of the ring: codes it signed no longer verify, and verifiers can say why. */
+export interface RemovedKey {
+  kid: string;
+  removedAt: string;
+}
+
 export interface Jwks {
   keys: PublicJwk[];
+  /**
+   * Keys removed from the ring (an extension member of the JWKS): a verifier tells a code signed with a
+   * withdrawn key from one signed with a key this portal never had.
+   */
+  removed: RemovedKey[];
 }
 
 /** What a listing shows of a key: never the private part. */
@@ -50,7 +61,7 @@ export interface KeyInfo {
 }
 
 /** The outcome of checking one signature. */
-export type SignatureCheck = 'valid' | 'invalid' | 'unknown-key';
+export type SignatureCheck = 'valid' | 'invalid' | 'unknown-key' | 'removed-key';
 
 export interface KeyRing {
   /** Signs `message` with the active key. */
@@ -59,7 +70,8 @@ export interface KeyRing {
   activeKid(): string;
   /**
    * Checks `signature` over `message` with the key `kid` (active or retired). An unknown kid makes the ring
-   * re-read its source first (at once when the source changed, else at most once a second).
+   * re-read its source first (at once when the source changed, else at most once a second); a kid that was
+   * removed from the ring answers `removed-key`.
    */
   verify(kid: string, message: Uint8Array, signature: Uint8Array): SignatureCheck;
   /** The public keys, active first, then retired ones newest first. */
@@ -262,11 +274,46 @@ export function rotateKeyDir(dir: string, now = new Date()): { created: string; 
   return { created: next.kid, retired };
 }
 
-/** Deletes the retired key `kid` from `dir`: codes it signed no longer verify. Refuses the active key. */
-export function removeKeyFromDir(dir: string, kid: string): void {
+/** Where removed keys leave their kid and date (no key material): DATA_DIR/keys/removed/KID.json. */
+const removedDirOf = (dir: string) => path.join(dir, 'removed');
+
+/** The kids removed from `dir`, oldest first; unreadable entries are skipped. */
+function readRemoved(dir: string): RemovedKey[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(removedDirOf(dir));
+  } catch {
+    return [];
+  }
+  const removed: RemovedKey[] = [];
+  for (const name of names) {
+    try {
+      const json = JSON.parse(
+        fs.readFileSync(path.join(removedDirOf(dir), name), 'utf8'),
+      ) as Partial<RemovedKey>;
+      if (typeof json.kid === 'string' && typeof json.removedAt === 'string' && `${json.kid}.json` === name) {
+        removed.push({ kid: json.kid, removedAt: json.removedAt });
+      }
+    } catch {
+      // A damaged tombstone only costs the "removed" wording: the key is gone either way.
+    }
+  }
+  return removed.sort((a, b) => a.removedAt.localeCompare(b.removedAt));
+}
+
+/**
+ * Deletes the retired key `kid` from `dir`: codes it signed no longer verify. Refuses the active key. Its kid
+ * and the date stay behind (published in the JWKS's `removed`), so verifiers can say the key was withdrawn.
+ */
+export function removeKeyFromDir(dir: string, kid: string, now = new Date()): void {
   const key = readKeyDir(dir, () => undefined).find((k) => k.kid === kid);
   if (!key) throw new Error(`no key ${kid} in ${dir}`);
   if (key.state === 'active') throw new Error(`key ${kid} is the active key: rotate first, then remove it`);
+  fs.mkdirSync(removedDirOf(dir), { recursive: true, mode: 0o700 });
+  writeAtomic(
+    path.join(removedDirOf(dir), `${kid}.json`),
+    `${JSON.stringify({ kid, removedAt: now.toISOString() })}\n`,
+  );
   fs.rmSync(keyFilePath(dir, kid));
 }
 
@@ -329,6 +376,8 @@ interface KeySource {
   describe: string;
   version(): string;
   load(): LoadedKey[];
+  /** Keys taken out of the source, as far as it remembers them. */
+  removed(): RemovedKey[];
 }
 
 function dirSource(dir: string, logger: Logger | undefined): KeySource {
@@ -357,6 +406,7 @@ function dirSource(dir: string, logger: Logger | undefined): KeySource {
       }
       return keys;
     },
+    removed: () => readRemoved(dir),
   };
 }
 
@@ -380,6 +430,8 @@ function pemListSource(
         }
       });
     },
+    // A key list keeps no record of the keys taken out of it: such codes answer unknown-key.
+    removed: () => [],
   };
 }
 
@@ -455,6 +507,7 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
     loadedAt: number;
     active: LoadedKey & { privateKey: KeyObject };
     byKid: Map<string, LoadedKey>;
+    removed: Map<string, RemovedKey>;
     jwks: Jwks;
     list: KeyInfo[];
   }
@@ -471,12 +524,20 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
       if (!byKid.has(key.kid)) byKid.set(key.kid, key);
     }
     const unique = [...byKid.values()];
+    // A kid back in the ring (restored from a backup) is no longer removed.
+    const removed = new Map(
+      source
+        .removed()
+        .filter((r) => !byKid.has(r.kid))
+        .map((r) => [r.kid, r]),
+    );
     return {
       version,
       loadedAt: now(),
       active: active as State['active'],
       byKid,
-      jwks: { keys: unique.map((k) => ({ ...k.jwk })) },
+      removed,
+      jwks: { keys: unique.map((k) => ({ ...k.jwk })), removed: [...removed.values()] },
       list: unique.map(({ kid, state, createdAt }) => ({ kid, state, createdAt })),
     };
   }
@@ -532,7 +593,7 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
       if (!key) {
         if (source.version() !== state.version || now() - state.loadedAt >= UNKNOWN_KID_RELOAD_MS) reload();
         key = state.byKid.get(kid);
-        if (!key) return 'unknown-key';
+        if (!key) return state.removed.has(kid) ? 'removed-key' : 'unknown-key';
       }
       if (signature.length !== 64) return 'invalid';
       const memoKey = `${kid}.${Buffer.from(signature).toString('base64')}.${Buffer.from(message).toString('latin1')}`;
@@ -547,7 +608,10 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
       verified.set(memoKey, true);
       return 'valid';
     },
-    jwks: () => ({ keys: state.jwks.keys.map((k) => ({ ...k })) }),
+    jwks: () => ({
+      keys: state.jwks.keys.map((k) => ({ ...k })),
+      removed: state.jwks.removed.map((r) => ({ ...r })),
+    }),
     list: () => state.list.map((k) => ({ ...k })),
     reload,
     close() {

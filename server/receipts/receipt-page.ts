@@ -57,9 +57,11 @@ function verdictBanner(ctx: PageContext, verdict: ReceiptVerdict | 'MALFORMED'):
       ? [r.verdictValid, r.verdictValidDetail, 'valid']
       : verdict === 'UNKNOWN_KEY'
         ? [r.verdictUnknownKey, r.verdictUnknownKeyDetail, 'invalid']
-        : verdict === 'SIGNATURE_INVALID'
-          ? [r.verdictInvalid, r.verdictInvalidDetail, 'invalid']
-          : [r.verdictMalformed, r.verdictMalformedDetail, 'invalid'];
+        : verdict === 'REMOVED_KEY'
+          ? [r.verdictRemovedKey, r.verdictRemovedKeyDetail, 'invalid']
+          : verdict === 'SIGNATURE_INVALID'
+            ? [r.verdictInvalid, r.verdictInvalidDetail, 'invalid']
+            : [r.verdictMalformed, r.verdictMalformedDetail, 'invalid'];
   return `<section class="receipt-verdict receipt-verdict-${kind}" data-receipt-verdict="${verdict}" aria-labelledby="receipt-verdict-title">
 <h2 id="receipt-verdict-title">${escapeHtml(title)}</h2>
 <p>${escapeHtml(detail)}</p>

@@ -123,7 +123,7 @@ export const verifyReceiptRequestSchema = z
   });
 export type VerifyReceiptRequest = z.infer<typeof verifyReceiptRequestSchema>;
 
-export const RECEIPT_VERDICTS = ['VALID', 'SIGNATURE_INVALID', 'UNKNOWN_KEY'] as const;
+export const RECEIPT_VERDICTS = ['VALID', 'SIGNATURE_INVALID', 'UNKNOWN_KEY', 'REMOVED_KEY'] as const;
 export type ReceiptVerdict = (typeof RECEIPT_VERDICTS)[number];
 
 export const receiptVerificationSchema = z
@@ -131,7 +131,8 @@ export const receiptVerificationSchema = z
     verdict: z
       .enum(RECEIPT_VERDICTS)
       .describe(
-        'VALID: signed by this portal, unchanged. SIGNATURE_INVALID: changed. UNKNOWN_KEY: no such kid',
+        'VALID: signed by this portal, unchanged. SIGNATURE_INVALID: changed. UNKNOWN_KEY: no such kid. ' +
+          'REMOVED_KEY: signed by a receipt key the portal withdrew',
       ),
     valid: z.boolean(),
     kid: z.string(),

@@ -143,7 +143,8 @@ export function createReceiptService(deps: {
   function verifyParsed(kid: string, bytes: Uint8Array, signature: Uint8Array, object: unknown) {
     const check = keys.verify(kid, bytes, signature);
     if (check === 'unknown-key') return { verdict: 'UNKNOWN_KEY' as const, valid: false, kid };
-    if (check === 'invalid') return { verdict: 'SIGNATURE_INVALID' as const, valid: false, kid };
+    if (check === 'removed-key') return { verdict: 'REMOVED_KEY' as const, valid: false, kid };
+    if (check !== 'valid') return { verdict: 'SIGNATURE_INVALID' as const, valid: false, kid };
     // Signed by us, so it is our format; a version this code does not know is still not readable here.
     const parsed = receiptSchema.safeParse(object);
     if (!parsed.success) {

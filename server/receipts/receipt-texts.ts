@@ -16,6 +16,8 @@ export interface ReceiptTexts {
   verdictInvalidDetail: string;
   verdictUnknownKey: string;
   verdictUnknownKeyDetail: string;
+  verdictRemovedKey: string;
+  verdictRemovedKeyDetail: string;
   verdictMalformed: string;
   verdictMalformedDetail: string;
   recordHeading: string;
@@ -56,6 +58,7 @@ export interface ReceiptTexts {
   browserVerified: (keysFetchedAt: string, offline: boolean) => string;
   browserAltered: string;
   browserUnknownKey: string;
+  browserRemovedKey: string;
   browserMalformed: string;
   browserNoKeys: string;
   browserUnsupported: string;
@@ -74,6 +77,9 @@ const zh: ReceiptTexts = {
   verdictInvalidDetail: '回执内容或签名被改动过，不能作为核验记录。请以证书查验页面的当前结果为准。',
   verdictUnknownKey: '✗ 回执无效：签名密钥未知',
   verdictUnknownKeyDetail: '签署本回执的密钥不是本平台公布的密钥（可能伪造，或密钥已停用）。',
+  verdictRemovedKey: '✗ 回执无效：签名密钥已停用',
+  verdictRemovedKeyDetail:
+    '签署本回执的密钥已被本平台停用，本回执不再作为核验记录。如需记录，请重新核验证书并保存新回执。',
   verdictMalformed: '✗ 回执无效：格式不正确',
   verdictMalformedDetail: '这不是本平台签发的完整回执，可能被截断或改动。',
   recordHeading: '核验记录',
@@ -114,6 +120,7 @@ const zh: ReceiptTexts = {
     `本机已核对签名：有效（公钥获取于 ${when}${offline ? '，离线核对' : ''}）。`,
   browserAltered: '本机核对签名：不符，回执被改动过。',
   browserUnknownKey: '本机核对签名：密钥未知，不是本平台公布的密钥。',
+  browserRemovedKey: '本机核对签名：签名密钥已被本平台停用。',
   browserMalformed: '本机核对：这不是完整的回执。',
   browserNoKeys: '本机没有保存过公钥，联网后才能核对签名。',
   browserUnsupported: '此浏览器不支持 Ed25519 签名核对，请以服务器核对结果为准。',
@@ -135,6 +142,9 @@ const en: ReceiptTexts = {
   verdictUnknownKey: '✗ Not valid: unknown signing key',
   verdictUnknownKeyDetail:
     'The key that signed this receipt is not one this portal publishes (a forgery, or a key taken out of use).',
+  verdictRemovedKey: '✗ Not valid: the signing key was withdrawn',
+  verdictRemovedKeyDetail:
+    'This portal withdrew the key that signed this receipt; it no longer stands as a record. Check the certificate again and keep a new receipt.',
   verdictMalformed: '✗ Not valid: not a well-formed receipt',
   verdictMalformedDetail: 'This is not a whole receipt of this portal: it may be cut short or changed.',
   recordHeading: 'The check',
@@ -177,6 +187,7 @@ const en: ReceiptTexts = {
     `Signature checked in this browser: valid (keys fetched ${when}${offline ? ', checked offline' : ''}).`,
   browserAltered: 'Signature checked in this browser: it does not match; the receipt was changed.',
   browserUnknownKey: 'Signature checked in this browser: unknown key, not one this portal publishes.',
+  browserRemovedKey: 'Signature checked in this browser: the signing key was withdrawn by this portal.',
   browserMalformed: 'Checked in this browser: this is not a whole receipt.',
   browserNoKeys: 'No keys are saved on this device yet: go online once to check signatures.',
   browserUnsupported: 'This browser cannot check Ed25519 signatures; rely on the server’s check above.',

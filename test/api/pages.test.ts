@@ -61,7 +61,7 @@ describe('language choice', () => {
 });
 
 describe('GET /v/:publicId', () => {
-  test('when a valid certificate is opened, then the page says valid in Chinese with every fact and headers', async () => {
+  test('when a valid certificate is opened from its QR link, then the page gives the registry record in Chinese without claiming the printed code was checked, with every fact and headers', async () => {
     const creditCode = '91440300708461136T';
     const id = await seed({
       holder: { name: '重庆沙坪坝页面测试有限公司', creditCode, address: '重庆市沙坪坝区页面路1号' },
@@ -73,8 +73,12 @@ describe('GET /v/:publicId', () => {
     expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
     expect(res.headers['content-security-policy']).toMatch(/style-src 'self'/);
     expect(res.text).toContain('<html lang="zh-CN">');
-    expect(res.text).toContain('banner-valid');
-    expect(res.text).toContain('证书有效');
+    // Never the green verdict before the page's script has checked the code's signature.
+    expect(res.text).not.toContain('banner-valid');
+    expect(res.text).toContain('class="banner banner-pending" data-registry-status="valid"');
+    expect(res.text).toContain('登记库记录：此证书有效');
+    expect(res.text).toContain('本页尚未核对二维码上的防伪签名');
+    expect(res.text).toContain('data-from-qr');
     expect(res.text).toContain('重庆沙坪坝页面测试有限公司');
     expect(res.text).toContain(creditCode);
     expect(res.text).toContain('质量管理体系认证');
@@ -110,7 +114,7 @@ describe('GET /v/:publicId', () => {
     const res = await request(t.app).get(`/v/${id}?lang=en`).set('Accept-Language', 'zh-CN');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<html lang="en">');
-    expect(res.text).toContain('Certificate valid');
+    expect(res.text).toContain('Registry record: this certificate is valid');
     expect(res.text).toContain('Test Quality Certification Centre');
     expect(res.text).toContain(`href="/v/${id}?lang=zh" hreflang="zh"`);
     // The explicit choice sticks: the permanent link carries it.
@@ -122,7 +126,7 @@ describe('GET /v/:publicId', () => {
     const res = await request(t.app).get(`/v/${id}`).set('Accept-Language', 'en-US,en;q=0.9,zh;q=0.5');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<html lang="en">');
-    expect(res.text).toContain('Certificate valid');
+    expect(res.text).toContain('Registry record: this certificate is valid');
     expect(res.text).toContain(`href="/v/${id}?lang=zh"`);
   });
 

@@ -3,10 +3,13 @@ import QRCode from 'qrcode';
 import type { Role } from '../../server/platform/auth';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { createMemoryCache } from '../../server/platform/memory-cache';
-import { qrVersion } from '../../server/qr/qr-render';
+import crypto from 'node:crypto';
+import { qrVersion, renderLabelSvg } from '../../server/qr/qr-render';
+import { signedFieldsOf } from '../../server/qr/qr-service';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { seedBody, seedCertificate, unique } from '../helpers/factories';
-import { decodePng } from './qr-test-helpers';
+import { verifyScan, type Jwk } from './independent-verifier';
+import { decodePng, formatLimits, signedLink } from './qr-test-helpers';
 
 const ORIGIN = 'https://certwatch.example.gov.cn';
 const cache = createMemoryCache();
@@ -38,6 +41,38 @@ const get = (path: string, token?: string) => {
   return token ? req.set('Authorization', `Bearer ${token}`) : req;
 };
 const qrPath = (publicId: string, file: string) => `/api/v1/certificates/${publicId}/${file}`;
+const limits = formatLimits();
+
+/** The holder's lines of a label (the bold lines after the number's caption): [match, font size, text]. */
+const holderLines = (svg: string) => [
+  ...svg
+    .slice(svg.indexOf('证书编号'))
+    .matchAll(/<text x="[\d.]+" y="[\d.]+" font-size="([\d.]+)" font-weight="bold">([^<]*)<\/text>/g),
+];
+
+/**
+ * The QR symbol of a label: its width in mm (the label's viewBox is in mm) and version. The symbol must be
+ * exactly the code of `url` (margin 0: its quiet zone is the label's white around it) and lie on the label.
+ */
+async function labelQr(svg: string, url: string) {
+  const match =
+    /<svg x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" viewBox="0 0 (\d+) (\d+)"/.exec(svg);
+  if (!match) throw new Error('no QR symbol in the label');
+  const [x, y, width, height, modules] = match.slice(1, 6).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  expect(height).toBe(width);
+  expect(x).toBeGreaterThanOrEqual(0.5);
+  expect(y).toBeGreaterThanOrEqual(0.5);
+  expect(y + height).toBeLessThanOrEqual(29.5);
+  const expected = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'Q', margin: 0 });
+  expect(svg).toContain(expected.slice(expected.indexOf(' viewBox=')).trim());
+  return { width, version: (modules - 17) / 4 };
+}
 
 describe('QR images of a certificate', () => {
   test('when its body asks for the PNG, then the image decodes back to the signed URL, which scans GENUINE_VALID', async () => {
@@ -69,18 +104,21 @@ describe('QR images of a certificate', () => {
     expect(svg).not.toMatch(/<script|href=/i);
   });
 
-  test('when the label is asked for, then it is a 40 × 30 mm SVG with the number, holder and scheme in Chinese', async () => {
+  test('when the label is asked for, then it is a 50 × 30 mm SVG with the number, holder and scheme in Chinese', async () => {
     const res = await get(qrPath(cert.publicId, 'label.svg'), bodyToken);
     expect(res).toMatchObject({ status: 200, headers: { 'content-type': 'image/svg+xml; charset=utf-8' } });
     const svg = (res.body as Buffer).toString('utf8');
     expect(svg).toMatch(
-      /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="40mm" height="30mm" viewBox="0 0 40 30"/,
+      /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="50mm" height="30mm" viewBox="0 0 50 30"/,
     );
     expect(svg).toContain(cert.number);
     expect(svg).toContain(cert.holder.name);
     expect(svg).toContain('质量管理体系认证');
     expect(svg).toContain('扫码验证真伪');
     expect(svg).not.toMatch(/<script|href=|<image/i);
+    expect((await labelQr(svg, t.services.qr.signedUrl(cert).url)).width).toBeGreaterThanOrEqual(
+      limits.minLabelQrMm,
+    );
   });
 
   test('when a holder name carries markup, then the label escapes it', async () => {
@@ -94,7 +132,7 @@ describe('QR images of a certificate', () => {
     expect(svg).not.toContain('<script');
   });
 
-  test('when the holder name is 40 Chinese characters, then the label still shows it whole and the code stays printable', async () => {
+  test('when the holder name is 40 Chinese characters, then the label shows it whole and the code stays within the version cap', async () => {
     const name = '重庆市沙坪坝区西部现代物流园区智能精密机械装备制造与进出口贸易总集团股份有限公司';
     expect([...name]).toHaveLength(40);
     const long = await seedCertificate(t.services, {
@@ -103,16 +141,107 @@ describe('QR images of a certificate', () => {
     });
     const res = await get(qrPath(long.publicId, 'label.svg'), bodyToken);
     const svg = (res.body as Buffer).toString('utf8');
-    const lines = [
-      ...svg.matchAll(/<text x="0.6" y="[\d.]+" font-size="([\d.]+)" font-weight="bold">([^<]*)<\/text>/g),
-    ];
+    const lines = holderLines(svg);
     expect(lines.map((m) => m[2]).join('')).toBe(name);
-    expect(Number(lines[0]?.[1])).toBeGreaterThanOrEqual(1.6);
+    expect(Number(lines[0]?.[1])).toBeGreaterThanOrEqual(1.8);
     const url = t.services.qr.signedUrl(long).url;
-    // Measured: version 19 (93 modules) at Q with this name on a 31-character origin; see the bench report.
-    expect(qrVersion(url)).toBeLessThanOrEqual(22);
+    const qr = await labelQr(svg, url);
+    expect(qr.version).toBe(qrVersion(url));
+    // Whole, this name made a version-19 code; signed shortened it is within the documented cap.
+    expect(qr.version).toBeLessThanOrEqual(limits.maxQrVersion);
+    expect(qr.width).toBeGreaterThanOrEqual(limits.minLabelQrMm);
     const png = await get(qrPath(long.publicId, 'qr.png'), bodyToken);
     expect(decodePng(png.body as Buffer)).toBe(url);
+  });
+
+  test('when the holder name is 200 Chinese characters, then the code stays within the version cap, prints at least 25 mm wide, and still verifies', async () => {
+    const name = '重庆市沙坪坝区西部现代物流园区智能精密机械装备制造与进出口贸易总集团股份有限公司'.repeat(5);
+    expect([...name]).toHaveLength(200);
+    const longest = await seedCertificate(t.services, {
+      bodyCode,
+      holder: { name, creditCode: cert.holder.creditCode },
+    });
+    const res = await get(qrPath(longest.publicId, 'label.svg'), bodyToken);
+    expect(res.status).toBe(200);
+    const svg = (res.body as Buffer).toString('utf8');
+    const url = t.services.qr.signedUrl(longest).url;
+    const qr = await labelQr(svg, url);
+    expect(qr.version).toBeLessThanOrEqual(limits.maxQrVersion);
+    expect(qr.width).toBeGreaterThanOrEqual(limits.minLabelQrMm);
+    // Whole, the name would have needed a code of over 1,000 characters (version 32).
+    expect(url.length).toBeLessThan(400);
+    // The label prints as much of the whole name as fits, at the smallest size, ending with an ellipsis.
+    const lines = holderLines(svg);
+    const shown = lines.map((m) => m[2]).join('');
+    expect(shown.endsWith('…')).toBe(true);
+    expect(name.startsWith(shown.slice(0, -1))).toBe(true);
+    // The code still verifies: the portal's scan and a verifier written from docs/qr-format.md.
+    const png = await get(qrPath(longest.publicId, 'qr.png'), bodyToken);
+    expect(decodePng(png.body as Buffer)).toBe(url);
+    const scan = await request(t.app).post('/api/v1/scan').send({ text: url });
+    expect(scan).toMatchObject({ status: 200, body: { verdict: 'GENUINE_VALID', differences: [] } });
+    const signedName = (scan.body as { signedFields: { holderName: string } }).signedFields.holderName;
+    expect(signedName).toMatch(/^重庆市沙坪坝区西部现代物流\u2026#[A-Za-z0-9_-]{16}$/u);
+    const jwks = (await request(t.app).get('/.well-known/jwks.json')).body as { keys: Jwk[] };
+    expect(
+      verifyScan(url, {
+        origin: ORIGIN,
+        jwks: jwks.keys,
+        registry: (id) =>
+          id === longest.publicId
+            ? {
+                status: 'valid',
+                number: longest.number,
+                holderName: longest.holder.name,
+                holderCreditCode: longest.holder.creditCode,
+                scheme: longest.scheme,
+                bodyCode: longest.bodyCode,
+                issueDate: longest.issueDate,
+                expiryDate: longest.expiryDate,
+              }
+            : undefined,
+      }),
+    ).toMatchObject({ verdict: 'GENUINE_VALID', differences: [] });
+  });
+
+  test('when the other fields are as long as the documented cap allows, then a 200-character name still stays within it', () => {
+    // docs/qr-format.md §9: an origin of 40 characters and number + scheme + body code of 47.
+    const origin = `https://${'c'.repeat(32)}`;
+    expect(origin).toHaveLength(40);
+    const fields = {
+      number: 'N'.repeat(33),
+      holderName: '重'.repeat(200),
+      holderCreditCode: cert.holder.creditCode,
+      scheme: 'LOWCARBON',
+      bodyCode: 'B0107',
+      issueDate: '2025-01-10',
+      expiryDate: '2028-01-09',
+    };
+    const { holderName: _, ...rest } = fields;
+    expect(fields.number.length + fields.scheme.length + fields.bodyCode.length).toBe(47);
+    for (let i = 0; i < 20; i += 1) {
+      const key = crypto.generateKeyPairSync('ed25519').privateKey;
+      const publicId = crypto.randomBytes(16).toString('base64url');
+      const url = signedLink(
+        origin,
+        publicId,
+        signedFieldsOf({ ...rest, holder: { name: fields.holderName, creditCode: fields.holderCreditCode } }),
+        key,
+      );
+      expect(qrVersion(url)).toBeLessThanOrEqual(limits.maxQrVersion);
+    }
+  });
+
+  test('when a label is made for a short text, then its small code is still printed 25 mm wide', async () => {
+    const text = 'CertWatch';
+    const svg = await renderLabelSvg(text, {
+      number: 'N1',
+      holderName: '重庆某公司',
+      schemeName: '服务认证',
+    });
+    const qr = await labelQr(svg, text);
+    expect(qr.version).toBe(1);
+    expect(qr.width).toBe(limits.minLabelQrMm);
   });
 
   test('when an image is asked for twice, then the second comes from the cache, byte for byte', async () => {

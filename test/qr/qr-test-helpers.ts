@@ -61,3 +61,30 @@ export function flipByte(text: string, index: number): string {
   bytes[index] = (bytes[index] as number) ^ 0x01;
   return bytes.toString('base64url');
 }
+
+/** The JSON fenced blocks of docs/qr-format.md whose info string is `json {tag}`, parsed, in order. */
+export function formatDocBlocks<T>(tag: string): T[] {
+  const doc = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'qr-format.md'), 'utf8');
+  return [...doc.matchAll(/^```json ([a-z-]+)\n([\s\S]*?)^```$/gm)]
+    .filter((m) => m[1] === tag)
+    .map((m) => JSON.parse(m[2] as string) as T);
+}
+
+/** The limits docs/qr-format.md states (§10.1). */
+export interface FormatLimits {
+  payloadVersion: string;
+  fieldSeparatorHex: string;
+  holderNameMaxBytes: number;
+  holderPrefixMaxBytes: number;
+  holderDigestBytes: number;
+  kidBytes: number;
+  errorCorrection: 'L' | 'M' | 'Q' | 'H';
+  maxQrVersion: number;
+  minLabelQrMm: number;
+}
+
+export function formatLimits(): FormatLimits {
+  const [limits] = formatDocBlocks<FormatLimits>('qr-limits');
+  if (!limits) throw new Error('docs/qr-format.md has no qr-limits block');
+  return limits;
+}

@@ -573,7 +573,7 @@ describe('GET /.well-known/jwks.json', () => {
     expect(fragmentParts(link(cert)).kid).toBe(created);
   });
 
-  test('when an instance starts after a retired key was removed, then codes that key signed answer UNKNOWN_KEY', async () => {
+  test('when an instance starts after a retired key was removed, then codes that key signed answer REMOVED_KEY and the JWKS says so', async () => {
     const shared = createTestApp({ env: { PUBLIC_BASE_URL: ORIGIN } });
     try {
       const cert = await seedCertificate(shared.services, {});
@@ -584,7 +584,10 @@ describe('GET /.well-known/jwks.json', () => {
       const restarted = createTestApp({ env: { PUBLIC_BASE_URL: ORIGIN, DATA_DIR: shared.dataDir } });
       try {
         const res = await request(restarted.app).post('/api/v1/scan').send({ text: oldUrl });
-        expect(res).toMatchObject({ status: 200, body: { verdict: 'UNKNOWN_KEY', keyId: oldKid } });
+        expect(res).toMatchObject({ status: 200, body: { verdict: 'REMOVED_KEY', keyId: oldKid } });
+        const jwks = await request(restarted.app).get('/.well-known/jwks.json');
+        expect(jwks.body.removed).toEqual([{ kid: oldKid, removedAt: expect.any(String) }]);
+        expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).not.toContain(oldKid);
       } finally {
         await restarted.close();
       }

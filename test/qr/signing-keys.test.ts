@@ -138,7 +138,7 @@ describe('QR signing key ring (key directory)', () => {
     expect(ring.activeKid()).toBe(created);
   });
 
-  test('when a retired key is removed, then what it signed no longer verifies; the active key cannot be removed', async () => {
+  test('when a retired key is removed, then what it signed answers removed-key and the JWKS lists it as removed; the active key cannot be removed', async () => {
     const ring = open({ watch: true, checkIntervalMs: 20 });
     const old = ring.sign(message);
     // Verified once: remembered as valid, which must not outlive the key.
@@ -148,8 +148,14 @@ describe('QR signing key ring (key directory)', () => {
     removeKeyFromDir(keyDirOf(dataDir), old.kid);
     // The running ring notices the change by itself (its periodic look at the directory).
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(ring.verify(old.kid, message, old.signature)).toBe('unknown-key');
+    expect(ring.verify(old.kid, message, old.signature)).toBe('removed-key');
     expect(ring.jwks().keys.map((k) => k.kid)).toEqual([created]);
+    expect(ring.jwks().removed).toEqual([{ kid: old.kid, removedAt: expect.any(String) }]);
+    // The tombstone keeps no key material, only the kid and the date.
+    const tombstone = fs.readFileSync(path.join(keyDirOf(dataDir), 'removed', `${old.kid}.json`), 'utf8');
+    expect(Object.keys(JSON.parse(tombstone))).toEqual(['kid', 'removedAt']);
+    // A kid the ring never had is still just unknown.
+    expect(ring.verify('AAAAAAAAAAA', message, old.signature)).toBe('unknown-key');
   });
 
   test('when a key file is corrupt, then it is skipped with a warning that quotes none of it', () => {

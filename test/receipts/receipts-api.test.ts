@@ -9,7 +9,12 @@ import path from 'node:path';
 import request from 'supertest';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { signedFieldsOf } from '../../server/qr/qr-service';
-import { generatePrivateKeyPem, openKeyRing, rotateKeyDir } from '../../server/qr/signing-keys';
+import {
+  generatePrivateKeyPem,
+  openKeyRing,
+  removeKeyFromDir,
+  rotateKeyDir,
+} from '../../server/qr/signing-keys';
 import { createReceiptService } from '../../server/receipts/receipt-service';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { creditCode, seedBody, seedCertificate, unique } from '../helpers/factories';
@@ -394,6 +399,14 @@ describe('POST /api/v1/receipts/verify: a changed receipt fails', () => {
     await expect(
       verify({ compact: `r1.${created}.${bytes.toString('base64url')}.${signature}` }),
     ).resolves.toMatchObject({ body: { verdict: 'VALID', kid: created } });
+    // Withdrawn: receipts it signed answer REMOVED_KEY, and the JWKS lists it as removed.
+    removeKeyFromDir(dir, base.kid);
+    await expect(verify({ compact: base.compact })).resolves.toMatchObject({
+      status: 200,
+      body: { verdict: 'REMOVED_KEY', valid: false },
+    });
+    const jwks = await request(t.app).get('/.well-known/receipt-jwks.json');
+    expect(jwks.body).toMatchObject({ removed: [{ kid: base.kid }] });
   });
 });
 

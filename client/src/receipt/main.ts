@@ -17,7 +17,8 @@ import { receiptTextsFor, type ReceiptTexts } from '../../../server/receipts/rec
 
 const loadReceiptKeys = keyLoader({ path: RECEIPT_JWKS_PATH, storageKey: 'certwatch.receipt-jwks.v1' });
 
-type CheckState = 'verified' | 'altered' | 'unknown-key' | 'malformed' | 'no-keys' | 'unsupported';
+type CheckState =
+  'verified' | 'altered' | 'unknown-key' | 'removed-key' | 'malformed' | 'no-keys' | 'unsupported';
 
 interface ReceiptCheck {
   state: CheckState;
@@ -53,7 +54,7 @@ export async function checkReceipt(text: string): Promise<ReceiptCheck> {
     keys = (await loadReceiptKeys(true)) ?? keys;
     jwk = keys.keys.find((k) => k.kid === kid);
   }
-  if (!jwk) return { state: 'unknown-key', keys };
+  if (!jwk) return { state: keys.removed.includes(kid) ? 'removed-key' : 'unknown-key', keys };
   try {
     const ok = await verifyEd25519(jwk, parsed.bytes, parsed.signature);
     const says = ok ? saysOf(parsed.object) : undefined;
@@ -74,6 +75,8 @@ function lineOf(t: ReceiptTexts, check: ReceiptCheck): string {
       return t.browserAltered;
     case 'unknown-key':
       return t.browserUnknownKey;
+    case 'removed-key':
+      return t.browserRemovedKey;
     case 'malformed':
       return t.browserMalformed;
     case 'no-keys':
