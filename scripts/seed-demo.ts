@@ -5,6 +5,7 @@
  *   tsx scripts/seed-demo.ts [--count N] [--if-empty] [--data-dir DIR] [--seed N] [--batch-size N]
  *
  * `--if-empty` does nothing when the registry already holds certificates (`npm run demo` uses it).
+ * A missing DATA_DIR is created. The printed links use PUBLIC_BASE_URL, else http://localhost:$PORT.
  * Re-running with the same seed on the same day updates nothing: certificates are keyed by body and number.
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +14,7 @@ import type { PublicCertificate, Status } from '../server/certificates/certifica
 import { effectiveStatus } from '../server/certificates/certificate-status';
 import { todayInChina } from '../server/platform/china-time';
 import { ConfigError, loadConfig, type Config } from '../server/config';
+import { DataDirError, prepareDataDir } from '../server/platform/data-dir';
 import { createLogger, type Logger } from '../server/platform/logger';
 import { createMemoryCache } from '../server/platform/memory-cache';
 import { openStores, type Stores } from '../server/composition/stores';
@@ -197,6 +199,8 @@ async function main() {
   const options = parseOptions(process.argv.slice(2));
   const env = { ...process.env, ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}) };
   const config = loadConfig(env);
+  // Seeding is an initialisation: a missing DATA_DIR is created (0700), a file or read-only one refused.
+  if (config.STORE === 'sqlite') prepareDataDir(config.DATA_DIR, { create: true });
   const stores = await openStores(config);
   try {
     const logger = createLogger('silent');
@@ -220,7 +224,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 main().catch((error: unknown) => {
   const usage =
-    error instanceof ConfigError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    error instanceof ConfigError ||
+    error instanceof DataDirError ||
+    String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
   console.error(usage ? (error as Error).message : error);
   process.exit(1);
 });

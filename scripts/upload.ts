@@ -1,15 +1,19 @@
 /**
  * Uploads a file of certificate reports to CertWatch, with a progress bar, and prints the job's summary.
  *
- *   npm run upload -- FILE [--mode atomic|partial] [--format csv|xlsx|ndjson] [--url URL] [--token TOKEN]
- *                          [--errors PATH]
+ *   CERTWATCH_TOKEN=cw.… npm run upload -- FILE [--mode atomic|partial] [--format csv|xlsx|ndjson]
+ *                                            [--url URL] [--token-file PATH] [--errors PATH]
  *
- *   FILE       a .csv (UTF-8 or GBK), .xlsx or .ndjson file in the upload template's columns
- *   --mode     atomic (default): nothing is stored unless every row is valid; partial: valid rows are stored
- *   --format   when the file name does not say it
- *   --url      the portal (default $CERTWATCH_URL, else http://localhost:3000)
- *   --token    a body token (default $CERTWATCH_TOKEN; prefer the variable: arguments show up in `ps`)
- *   --errors   where to save the error report (CSV) when some rows were rejected
+ *   FILE          a .csv (UTF-8 or GBK), .xlsx or .ndjson file in the upload template's columns
+ *   --mode        atomic (default): nothing is stored unless every row is valid; partial: valid rows are stored
+ *   --format      when the file name does not say it
+ *   --url         the portal's origin, e.g. https://verify.example.gov.cn (default $CERTWATCH_URL, else
+ *                 http://localhost:3000)
+ *   --token-file  a file holding the body token (else $CERTWATCH_TOKEN)
+ *   --errors      where to save the error report (CSV) when some rows were rejected
+ *
+ * The token is never taken from the command line: npm echoes command lines into terminals and CI logs,
+ * and `ps` shows them to every user of the machine. `--token` is refused with a message saying so.
  *
  * The file is streamed, never read whole. The script picks the job id itself (128 random bits, sent as
  * `Upload-Job-Id`), so it can poll GET /api/v1/uploads/:jobId while it sends and show how far the server
@@ -56,36 +60,75 @@ const POLL_MS = 500;
 
 function usage(message: string): never {
   console.error(
-    `${message}\n\nUsage: npm run upload -- FILE [--mode atomic|partial] [--format csv|xlsx|ndjson] [--url URL] [--token TOKEN] [--errors PATH]`,
+    `${message}\n\nUsage: CERTWATCH_TOKEN=<body token> npm run upload -- FILE [--mode atomic|partial] ` +
+      '[--format csv|xlsx|ndjson] [--url URL] [--token-file PATH] [--errors PATH]\n' +
+      '  --url         the portal, e.g. https://verify.example.gov.cn (default $CERTWATCH_URL, else http://localhost:3000)\n' +
+      '  --token-file  a file holding the token, instead of CERTWATCH_TOKEN',
   );
   process.exit(2);
 }
 
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        mode: { type: 'string', default: 'atomic' },
+        format: { type: 'string' },
+        url: { type: 'string', default: process.env.CERTWATCH_URL ?? 'http://localhost:3000' },
+        // Declared only to refuse it with a reason (see below).
+        token: { type: 'string' },
+        'token-file': { type: 'string' },
+        errors: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+}
+
+/** The token from --token-file, else CERTWATCH_TOKEN; never from the command line. */
+function readToken(tokenFile: string | undefined): string {
+  if (tokenFile !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(tokenFile, 'utf8');
+    } catch (error) {
+      usage(
+        `Cannot read --token-file ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      );
+    }
+    const token = text.trim();
+    if (!token) usage(`--token-file ${tokenFile} is empty.`);
+    return token;
+  }
+  const token = process.env.CERTWATCH_TOKEN?.trim();
+  if (!token) usage('No token: set CERTWATCH_TOKEN to a body token, or give --token-file PATH.');
+  return token;
+}
+
 function options() {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      mode: { type: 'string', default: 'atomic' },
-      format: { type: 'string' },
-      url: { type: 'string', default: process.env.CERTWATCH_URL ?? 'http://localhost:3000' },
-      token: { type: 'string', default: process.env.CERTWATCH_TOKEN },
-      errors: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommandLine();
+  if (values.token !== undefined) {
+    usage(
+      '--token is refused: a token on the command line is echoed by npm into terminals and CI logs and shown by `ps`. ' +
+        'Set CERTWATCH_TOKEN, or give --token-file PATH.',
+    );
+  }
   const file = positionals[0];
   if (!file || positionals.length > 1) usage('Give exactly one file to upload.');
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) usage(`No such file: ${file}`);
   if (values.mode !== 'atomic' && values.mode !== 'partial') usage('--mode is atomic or partial.');
   const format = values.format ?? path.extname(file).slice(1).toLowerCase().replace('jsonl', 'ndjson');
   if (!CONTENT_TYPES[format]) usage(`Cannot tell the format of ${file}: give --format csv, xlsx or ndjson.`);
-  if (!values.token) usage('No token: set CERTWATCH_TOKEN (or give --token) to a body token.');
+  const token = readToken(values['token-file']);
   let base: URL;
   try {
     base = new URL(values.url);
   } catch {
     usage(`--url is not a URL: ${values.url}`);
   }
-  return { file, format, mode: values.mode, base, token: values.token, errors: values.errors };
+  return { file, format, mode: values.mode, base, token, errors: values.errors };
 }
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;

@@ -6,9 +6,8 @@ import { tokenRoutes } from './bodies/token-routes';
 import { certificateAdminRoutes } from './certificates/certificate-admin-routes';
 import { certificateRoutes, publicIdLookup } from './certificates/certificate-routes';
 import { pageRoutes } from './certificates/page-routes';
-import { trustProxySetting } from './config';
-import { authenticate } from './platform/auth';
-import { apiNotFound, errorHandler, observeRequests } from './platform/http';
+import { tokenQuotas, trustProxySetting } from './config';
+import { apiNotFound, errorHandler, noStoreWhenAuthenticated, observeRequests } from './platform/http';
 import {
   createOpenApiRegistry,
   problemResponses,
@@ -16,7 +15,7 @@ import {
   type OpenApiRegistry,
 } from './platform/openapi';
 import { PUBLIC_ASSETS_DIR } from './platform/paths';
-import { publicRateLimit, redisRateLimitStore } from './platform/rate-limit';
+import { publicRateLimit, redisRateLimitStore, requestQuota, tokenRateLimit } from './platform/rate-limit';
 import { jwksRoutes, qrRoutes } from './qr/qr-routes';
 import { uploadRoutes } from './uploads/upload-routes';
 import { drawRoutes } from './draws/draw-routes';
@@ -104,15 +103,33 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   app.use('/assets', express.static(PUBLIC_ASSETS_DIR, { maxAge: '1h', index: false }));
 
+  // Anonymous requests share their address's budget (pages and API alike); a request with a valid token
+  // spends its token's (see requestQuota).
   const limited = publicRateLimit({
     perMinute: config.RATE_LIMIT_PER_MINUTE,
+    ipv6Subnet: config.RATE_LIMIT_IPV6_SUBNET,
     store: deps.rateLimitStore,
     logger,
   });
+  const quota = requestQuota({
+    verify: services.tokens.verify,
+    anonymous: limited,
+    perToken: tokenRateLimit({
+      perRole: tokenQuotas(config),
+      // A limiter needs a store of its own (express-rate-limit refuses one store for two).
+      store: deps.redis ? redisRateLimitStore(deps.redis, `${config.REDIS_KEY_PREFIX}tokens:`) : undefined,
+      logger,
+    }),
+  });
   // The hottest path, answered before the API router: see publicIdLookup.
-  app.get('/api/v1/certificates/:publicId', limited, publicIdLookup(services.certificates));
+  app.get(
+    '/api/v1/certificates/:publicId',
+    quota,
+    noStoreWhenAuthenticated,
+    publicIdLookup(services.certificates),
+  );
   const api = express.Router();
-  api.use(limited);
+  api.use(quota, noStoreWhenAuthenticated);
   // Tips carry a photo: their own stricter limit and larger body, read before the 100 kB parser below.
   api.use(
     tipIntake({
@@ -123,7 +140,6 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     }),
   );
   api.use(express.json({ limit: '100kb' }));
-  api.use(authenticate(services.tokens.verify));
   api.use(certificateRoutes(services.certificates, openapi));
   api.use(certificateAdminRoutes(services, openapi));
   api.use(bodyRoutes(services, openapi));

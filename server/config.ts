@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Role } from './platform/auth';
 
 const booleanish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -16,12 +17,23 @@ export const configSchema = z
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
     /** Prefix of every Redis key, so that several deployments (or test runs) can share one server. */
     REDIS_KEY_PREFIX: z.string().max(64).default('certwatch:'),
-    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+    /** The origin printed in QR codes and links; absent: http://localhost:{PORT}. */
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     /** Express "trust proxy": false, true, a hop count, or a list of addresses/subnets. */
     TRUST_PROXY: z.string().default('false'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Public API requests per minute per client address. */
-    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
+    /**
+     * Anonymous requests (API and pages) per minute per client address: sized for a busy carrier NAT, a
+     * lecture hall of phones scanning one code behind one IPv4 address (README, "Configuration").
+     */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+    /** Anonymous IPv6 clients are counted by this prefix (one home or one phone), not by full address. */
+    RATE_LIMIT_IPV6_SUBNET: z.coerce.number().int().min(32).max(64).default(56),
+    /** Requests per minute per token, by the token's role (authenticated requests never use the address budget). */
+    RATE_LIMIT_ADMIN_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    RATE_LIMIT_BODY_PER_MINUTE: z.coerce.number().int().positive().default(1200),
+    RATE_LIMIT_INSPECTOR_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    RATE_LIMIT_PARTNER_PER_MINUTE: z.coerce.number().int().positive().default(1200),
     /** Public tips (POST /api/v1/tips) per minute per client address, on top of the general limit. */
     TIP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(10),
     /** Seconds a found certificate stays cached; a write invalidates it sooner. */
@@ -60,11 +72,35 @@ export const configSchema = z
     CLONED_QR_MIN_NETWORKS: z.coerce.number().int().min(0).max(10_000).default(20),
     /** Cloned-QR window, minutes (it slides in sixths). */
     CLONED_QR_WINDOW_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+    /**
+     * Create DATA_DIR when it does not exist (a first start). Without it a missing DATA_DIR stops the
+     * process: a typo must not start an empty registry that answers "not in the registry" for everything.
+     */
+    INIT_DATA_DIR: booleanish.default(false),
   })
+  .transform((c) => ({ ...c, PUBLIC_BASE_URL: c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}` }))
   .refine((c) => c.STORE !== 'mongo' || c.MONGODB_URI, {
     message: 'MONGODB_URI is required when STORE=mongo',
     path: ['MONGODB_URI'],
+  })
+  .refine((c) => c.STORE !== 'mongo' || !isLoopbackOrigin(c.PUBLIC_BASE_URL), {
+    message:
+      'cluster mode (STORE=mongo) needs the public origin phones reach (https://verify.example.gov.cn), not localhost: it is printed in every QR code',
+    path: ['PUBLIC_BASE_URL'],
   });
+
+/** Whether a URL points at this machine only (localhost, 127.0.0.0/8, ::1, 0.0.0.0). */
+function isLoopbackOrigin(url: string): boolean {
+  const host = new URL(url).hostname.toLowerCase();
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^127\.\d+\.\d+\.\d+$/.test(host) ||
+    host === '[::1]' ||
+    host === '0.0.0.0' ||
+    host === '[::]'
+  );
+}
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -78,6 +114,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+/** The per-token request budget of each role, per minute. */
+export function tokenQuotas(config: Config): Record<Role, number> {
+  return {
+    admin: config.RATE_LIMIT_ADMIN_PER_MINUTE,
+    body: config.RATE_LIMIT_BODY_PER_MINUTE,
+    inspector: config.RATE_LIMIT_INSPECTOR_PER_MINUTE,
+    partner: config.RATE_LIMIT_PARTNER_PER_MINUTE,
+  };
 }
 
 /** Express's "trust proxy" setting from TRUST_PROXY. */

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { createServices } from './composition/services';
 import { ConfigError, loadConfig, type Config } from './config';
 import type { Cache } from './platform/cache';
+import { DataDirError, prepareDataDir } from './platform/data-dir';
 import { createLogger, type Logger } from './platform/logger';
 import { createMemoryCache } from './platform/memory-cache';
 import { createMetrics } from './platform/metrics';
@@ -42,9 +43,17 @@ async function openSharedState(
   };
 }
 
+/** Whether this process keeps anything under DATA_DIR: the registry, or keys and secrets not given in env. */
+function usesDataDir(config: Config): boolean {
+  return config.STORE === 'sqlite' || !config.QR_SIGNING_KEYS || !config.SCAN_HASH_SECRET;
+}
+
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  if (usesDataDir(config) && prepareDataDir(config.DATA_DIR, { create: config.INIT_DATA_DIR }).created) {
+    logger.warn({ dataDir: config.DATA_DIR }, 'DATA_DIR created (INIT_DATA_DIR): a new, empty registry');
+  }
   const stores = await openStores(config);
   const { cache, rateLimitStore, redis } = await openSharedState(config, logger);
   const metrics = config.METRICS_ENABLED ? createMetrics() : undefined;
@@ -105,7 +114,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof DataDirError) {
     console.error(error.message);
   } else {
     console.error('CertWatch failed to start:', error);

@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { AppError } from './errors';
 
 /** Who may call what: bodies act for one certifying body, partners only query credit. */
@@ -16,19 +16,14 @@ export interface Principal {
 export type TokenVerifier = (presented: string) => Promise<Principal>;
 
 /**
- * Reads `Authorization: Bearer <token>` when present and puts the verified principal in
- * `res.locals.principal`. A missing header leaves the request anonymous (public routes still work); a
- * present but bad token is always a 401, so a typo never silently downgrades to anonymous.
+ * The principal of an `Authorization` header's bearer token. A present but bad header or token is always
+ * UNAUTHENTICATED (401), so a typo never silently downgrades to anonymous. Requests without the header
+ * stay anonymous: public routes still work (see requestQuota in rate-limit.ts, which calls this).
  */
-export function authenticate(verify: TokenVerifier): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const header = req.headers.authorization;
-    if (header === undefined) return next();
-    const match = /^Bearer ([A-Za-z0-9_.-]{10,200})$/.exec(header);
-    if (!match) throw new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>".');
-    res.locals.principal = await verify(match[1] as string);
-    next();
-  };
+export async function verifyAuthorization(header: string, verify: TokenVerifier): Promise<Principal> {
+  const match = /^Bearer ([A-Za-z0-9_.-]{10,200})$/.exec(header);
+  if (!match) throw new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>".');
+  return verify(match[1] as string);
 }
 
 /** The caller, or undefined for an anonymous request. */

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
+import { principalOf } from './auth';
 import { AppError, isAppError, type ErrorCode } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -80,6 +81,16 @@ function declaredErrorCode(schema: z.ZodType | undefined): ErrorCode | undefined
   }
   return undefined;
 }
+
+/**
+ * Answers to authenticated requests are for their caller only: `Cache-Control: no-store` (above all the
+ * one secret a token issue returns), so that no browser, proxy or CDN keeps a copy. Mounted after the
+ * principal is known; a route may still set its own policy (e.g. `private` for a body's QR images).
+ */
+export const noStoreWhenAuthenticated: RequestHandler = (_req, res, next) => {
+  if (principalOf(res)) res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 /** JSON 404 for unknown API routes. */
 export const apiNotFound: RequestHandler = (req) => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { REGISTRY_FILE } from './data-dir';
 
 export type SqliteDatabase = Database.Database;
 
@@ -356,13 +357,21 @@ export function migrate(db: SqliteDatabase): void {
 
 /**
  * Opens (creating if needed) the registry file `registry.sqlite` under `dataDir`, in WAL mode, migrated.
- * `:memory:` as dataDir gives a private in-memory database (tests of pure logic only).
+ * What it creates is its owner's only: the directory 0700, the file 0600 (SQLite gives its -wal and -shm
+ * files the database file's mode). `:memory:` as dataDir gives a private in-memory database (tests of
+ * pure logic only).
  */
 export function openSqlite(dataDir: string): SqliteDatabase {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
-    fs.mkdirSync(dataDir, { recursive: true });
-    file = path.join(dataDir, 'registry.sqlite');
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    file = path.join(dataDir, REGISTRY_FILE);
+    // An empty file is a valid new database; created here so that its mode is ours, not the umask's.
+    try {
+      fs.closeSync(fs.openSync(file, 'wx', 0o600));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');

@@ -23,6 +23,8 @@ import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Logger } from '../platform/logger';
+import { writeAtomic } from '../platform/files';
+import { readRemoved, recordRemoval, type RemovedKey } from './removed-keys';
 
 export const KEY_STATES = ['active', 'retired'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
@@ -35,12 +37,6 @@ export interface PublicJwk {
   kid: string;
   alg: 'EdDSA';
   use: 'sig';
-}
-
-/** A key taken out of the ring: codes it signed no longer verify, and verifiers can say why. */
-export interface RemovedKey {
-  kid: string;
-  removedAt: string;
 }
 
 export interface Jwks {
@@ -172,22 +168,6 @@ export function generatePrivateKeyPem(): string {
   return generateKeyFile().privateKeyPem;
 }
 
-/**
- * Writes `content` to `file` through a temporary file and a rename, so that a reader sees the old file or
- * the new one, never half of one. Mode 0600: the content is a private key.
- */
-function writeAtomic(file: string, content: string): void {
-  const tmp = path.join(path.dirname(file), `.tmp-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
-  const fd = fs.openSync(tmp, 'wx', 0o600);
-  try {
-    fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The key directory (single node)
 
@@ -274,33 +254,6 @@ export function rotateKeyDir(dir: string, now = new Date()): { created: string; 
   return { created: next.kid, retired };
 }
 
-/** Where removed keys leave their kid and date (no key material): DATA_DIR/keys/removed/KID.json. */
-const removedDirOf = (dir: string) => path.join(dir, 'removed');
-
-/** The kids removed from `dir`, oldest first; unreadable entries are skipped. */
-function readRemoved(dir: string): RemovedKey[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(removedDirOf(dir));
-  } catch {
-    return [];
-  }
-  const removed: RemovedKey[] = [];
-  for (const name of names) {
-    try {
-      const json = JSON.parse(
-        fs.readFileSync(path.join(removedDirOf(dir), name), 'utf8'),
-      ) as Partial<RemovedKey>;
-      if (typeof json.kid === 'string' && typeof json.removedAt === 'string' && `${json.kid}.json` === name) {
-        removed.push({ kid: json.kid, removedAt: json.removedAt });
-      }
-    } catch {
-      // A damaged tombstone only costs the "removed" wording: the key is gone either way.
-    }
-  }
-  return removed.sort((a, b) => a.removedAt.localeCompare(b.removedAt));
-}
-
 /**
  * Deletes the retired key `kid` from `dir`: codes it signed no longer verify. Refuses the active key. Its kid
  * and the date stay behind (published in the JWKS's `removed`), so verifiers can say the key was withdrawn.
@@ -309,11 +262,7 @@ export function removeKeyFromDir(dir: string, kid: string, now = new Date()): vo
   const key = readKeyDir(dir, () => undefined).find((k) => k.kid === kid);
   if (!key) throw new Error(`no key ${kid} in ${dir}`);
   if (key.state === 'active') throw new Error(`key ${kid} is the active key: rotate first, then remove it`);
-  fs.mkdirSync(removedDirOf(dir), { recursive: true, mode: 0o700 });
-  writeAtomic(
-    path.join(removedDirOf(dir), `${kid}.json`),
-    `${JSON.stringify({ kid, removedAt: now.toISOString() })}\n`,
-  );
+  recordRemoval(dir, kid, now);
   fs.rmSync(keyFilePath(dir, kid));
 }
 

@@ -43,6 +43,10 @@ export function createTestApp(
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
     TIP_RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_ADMIN_PER_MINUTE: '100000',
+    RATE_LIMIT_BODY_PER_MINUTE: '100000',
+    RATE_LIMIT_INSPECTOR_PER_MINUTE: '100000',
+    RATE_LIMIT_PARTNER_PER_MINUTE: '100000',
     ...options.env,
   });
   const stores = openSqliteStores(dir);
