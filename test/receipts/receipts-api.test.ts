@@ -399,14 +399,37 @@ describe('POST /api/v1/receipts/verify: a changed receipt fails', () => {
     await expect(
       verify({ compact: `r1.${created}.${bytes.toString('base64url')}.${signature}` }),
     ).resolves.toMatchObject({ body: { verdict: 'VALID', kid: created } });
-    // Withdrawn: receipts it signed answer REMOVED_KEY, and the JWKS lists it as removed.
-    removeKeyFromDir(dir, base.kid);
-    await expect(verify({ compact: base.compact })).resolves.toMatchObject({
-      status: 200,
-      body: { verdict: 'REMOVED_KEY', valid: false },
-    });
-    const jwks = await request(t.app).get('/.well-known/receipt-jwks.json');
-    expect(jwks.body).toMatchObject({ removed: [{ kid: base.kid }] });
+  });
+
+  test('when an instance starts after a retired receipt key was removed, then receipts it signed answer REMOVED_KEY and the JWKS says so', async () => {
+    const shared = createTestApp({ env: { PUBLIC_BASE_URL: ORIGIN } });
+    try {
+      const { publicId } = await seedCertificate(shared.services, {});
+      const old = await shared.services.receipts.issue(publicId);
+      const dir = path.join(shared.dataDir, 'receipt-keys');
+      rotateKeyDir(dir);
+      removeKeyFromDir(dir, old.kid);
+      const restarted = createTestApp({ env: { PUBLIC_BASE_URL: ORIGIN, DATA_DIR: shared.dataDir } });
+      try {
+        const res = await request(restarted.app)
+          .post('/api/v1/receipts/verify')
+          .send({ compact: old.compact });
+        expect(res).toMatchObject({
+          status: 200,
+          body: { verdict: 'REMOVED_KEY', valid: false, kid: old.kid },
+        });
+        const jwks = await request(restarted.app).get('/.well-known/receipt-jwks.json');
+        expect(jwks.body.removed).toEqual([{ kid: old.kid, removedAt: expect.any(String) }]);
+        expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).not.toContain(old.kid);
+        // The page says so too.
+        const page = await request(restarted.app).get(`/receipts?r=${old.compact}`);
+        expect(page.text).toContain('data-receipt-verdict="REMOVED_KEY"');
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await shared.close();
+    }
   });
 });
 
