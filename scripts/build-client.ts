@@ -1,7 +1,8 @@
 /**
  * Bundles the browser client with esbuild: client/src/main.ts → client/public/app.js and the jsQR
  * decoder worker client/src/scan-worker.ts → client/public/scan-worker.js, and the inspector console
- * client/src/inspect/main.ts → client/public/inspect.js (served at /assets/). All are minified IIFEs with
+ * client/src/inspect/main.ts → client/public/inspect.js, and the receipt page's check
+ * client/src/receipt/main.ts → client/public/receipt.js (served at /assets/). All are minified IIFEs with
  * no inline code, as the CSP requires. Prints the gzipped sizes.
  *
  *   npx tsx scripts/build-client.ts            build once
@@ -14,7 +15,9 @@ import * as esbuild from 'esbuild';
 import { PROJECT_ROOT } from '../server/platform/paths';
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'client', 'public');
-export const CLIENT_OUTPUTS = ['app.js', 'scan-worker.js', 'inspect.js'].map((f) => path.join(OUT_DIR, f));
+export const CLIENT_OUTPUTS = ['app.js', 'scan-worker.js', 'inspect.js', 'receipt.js'].map((f) =>
+  path.join(OUT_DIR, f),
+);
 
 function options(): esbuild.BuildOptions {
   return {
@@ -24,6 +27,8 @@ function options(): esbuild.BuildOptions {
       { in: 'client/src/scan-worker.ts', out: 'scan-worker' },
       // The inspector console (/inspect), apart: the public pages never load it.
       { in: 'client/src/inspect/main.ts', out: 'inspect' },
+      // The receipt page's own check (/receipts), apart: the result page never loads it.
+      { in: 'client/src/receipt/main.ts', out: 'receipt' },
     ],
     outdir: OUT_DIR,
     bundle: true,

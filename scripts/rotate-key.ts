@@ -9,6 +9,8 @@
  *                                                         answer UNKNOWN_KEY, so reprint them first
  *
  * Keys live in DATA_DIR/keys, or in the file QR_SIGNING_KEYS names (cluster mode; the new key goes first).
+ * With --receipts, the same for the receipt keys: DATA_DIR/receipt-keys, or RECEIPT_SIGNING_KEYS (receipts
+ * a removed key signed then answer UNKNOWN_KEY).
  * When QR_SIGNING_KEYS holds the keys themselves, nothing can be rewritten: the script says how to rotate
  * by hand. Never prints a private key. Exit status 0 on success, 2 on a usage or configuration error.
  */
@@ -24,6 +26,7 @@ import {
   rotateKeyDir,
   rotateKeyListFile,
 } from '../server/qr/signing-keys';
+import { receiptKeyPurpose } from '../server/receipts/receipt-service';
 
 class UsageError extends Error {}
 
@@ -42,29 +45,34 @@ function main(): number {
       list: { type: 'boolean', default: false },
       remove: { type: 'string' },
       'data-dir': { type: 'string' },
+      receipts: { type: 'boolean', default: false },
     },
   });
   const config = loadConfig({
     ...process.env,
     ...(values['data-dir'] ? { DATA_DIR: values['data-dir'] } : {}),
   });
-  const configured = config.QR_SIGNING_KEYS;
+  const purpose = values.receipts ? receiptKeyPurpose(config.DATA_DIR) : undefined;
+  const configured = values.receipts ? config.RECEIPT_SIGNING_KEYS : config.QR_SIGNING_KEYS;
+  const keyDir = purpose?.keyDir ?? keyDirOf(config.DATA_DIR);
   if (values.list && values.remove !== undefined)
     throw new UsageError('--list and --remove do not go together');
   if (configured !== undefined && isInlineKeyList(configured) && !values.list)
-    throw new UsageError(INLINE_HELP);
+    throw new UsageError(
+      values.receipts ? INLINE_HELP.replace(/QR_SIGNING_KEYS/g, 'RECEIPT_SIGNING_KEYS') : INLINE_HELP,
+    );
 
   if (values.list) {
     const keys =
       configured === undefined
-        ? listKeyDir(keyDirOf(config.DATA_DIR))
-        : openKeyRing({ dataDir: config.DATA_DIR, configured, watch: false }).list();
+        ? listKeyDir(keyDir)
+        : openKeyRing({ dataDir: config.DATA_DIR, configured, watch: false, purpose }).list();
     for (const key of keys)
       console.log(`${key.kid}  ${key.state.padEnd(7)}  ${key.createdAt ?? ''}`.trimEnd());
     return 0;
   }
 
-  const where = configured ?? keyDirOf(config.DATA_DIR);
+  const where = configured ?? keyDir;
   if (values.remove !== undefined) {
     const kid = values.remove.trim();
     if (!/^[A-Za-z0-9_-]{11}$/.test(kid))

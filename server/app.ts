@@ -31,6 +31,8 @@ import { caseRoutes } from './cases/case-routes';
 import { flagRoutes } from './cases/flag-routes';
 import { tipIntake, tipRoutes } from './tips/tip-routes';
 import { createServices, type AppDeps, type Services } from './composition/services';
+import { receiptJwksRoutes, receiptRoutes } from './receipts/receipt-routes';
+import { receiptPageRoutes } from './receipts/receipt-page';
 
 const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
@@ -162,6 +164,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.use(tipRoutes(services, openapi));
   api.use(flagRoutes(services, openapi));
   api.use(caseRoutes(services, openapi));
+  api.use(receiptRoutes(services, openapi));
   openapi.add({
     method: 'get',
     path: '/api/v1/openapi.json',
@@ -183,6 +186,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   // Any other /api path (`/api/v2/...`) is an API client's mistake too: JSON 404, not an HTML page.
   app.use('/api', apiNotFound);
   app.use(jwksRoutes(services, openapi, limited));
+  app.use(receiptJwksRoutes(services, openapi, limited));
 
   app.use(pageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
@@ -195,6 +199,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   });
   app.use(reportPageRoutes(services, { logger, rateLimit: limited, submitLimit: reportLimit }));
   app.use(tipStatusPageRoutes(services, { logger, rateLimit: limited, lookupLimit: reportLimit }));
+  app.use(receiptPageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
 
   app.use(unknownPageRoutes({ logger, rateLimit: limited }));
   app.use(errorHandler(logger));

@@ -61,6 +61,11 @@ export const configSchema = z
      */
     QR_SIGNING_KEYS: z.string().min(1).optional(),
     /**
+     * Receipt signing keys (cluster mode), as QR_SIGNING_KEYS but never the same keys. Absent: keys live
+     * under DATA_DIR/receipt-keys.
+     */
+    RECEIPT_SIGNING_KEYS: z.string().min(1).optional(),
+    /**
      * Secret of the keyed hash of scanners' network prefixes (32 characters at least), the same on every
      * instance. Absent: a random one is kept in DATA_DIR/scan-hash.secret.
      */

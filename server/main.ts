@@ -99,6 +99,7 @@ async function main() {
       // Closing the Redis cache quits the client the rate-limit store shares: only once no request is left.
       // Queued scan records are written before the store closes.
       await services.qr.close().catch(() => undefined);
+      services.receipts.close();
       // Signals of the last scans, before the store closes.
       await services.scanRules.idle();
       await Promise.allSettled([stores.close(), cache.close()]);

@@ -11,8 +11,14 @@ import {
   type SignedFields,
 } from '../../server/qr/qr-payload';
 
-const JWKS_PATH = '/.well-known/jwks.json';
-const STORAGE_KEY = 'certwatch.jwks.v1';
+/** Where a set of keys is published, and where this device keeps its copy. */
+export interface KeySource {
+  path: string;
+  storageKey: string;
+}
+
+/** The QR keys. Receipts have keys of their own (client/src/receipt/): neither verifies the other. */
+const QR_KEYS: KeySource = { path: '/.well-known/jwks.json', storageKey: 'certwatch.jwks.v1' };
 const FETCH_TIMEOUT_MS = 5000;
 
 /** One public key as the JWKS publishes it (RFC 8037 OKP). */
@@ -66,9 +72,9 @@ function isPublicJwk(value: unknown): value is PublicJwk {
   );
 }
 
-function readSaved(): KeySet | undefined {
+function readSaved(source: KeySource): KeySet | undefined {
   try {
-    const raw = localStorage.getItem(STORAGE_KEY);
+    const raw = localStorage.getItem(source.storageKey);
     if (!raw) return undefined;
     const saved = JSON.parse(raw) as { keys?: unknown; removed?: unknown; fetchedAt?: unknown };
     if (!Array.isArray(saved.keys) || typeof saved.fetchedAt !== 'string') return undefined;
@@ -92,10 +98,10 @@ function removedKids(value: unknown): string[] {
     .filter((kid): kid is string => typeof kid === 'string');
 }
 
-function save(keys: PublicJwk[], removed: string[], fetchedAt: string): void {
+function save(source: KeySource, keys: PublicJwk[], removed: string[], fetchedAt: string): void {
   try {
     localStorage.setItem(
-      STORAGE_KEY,
+      source.storageKey,
       JSON.stringify({ keys, removed: removed.map((kid) => ({ kid })), fetchedAt }),
     );
   } catch {
@@ -103,40 +109,44 @@ function save(keys: PublicJwk[], removed: string[], fetchedAt: string): void {
   }
 }
 
-async function fetchKeys(): Promise<KeySet> {
+async function fetchKeys(source: KeySource): Promise<KeySet> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), FETCH_TIMEOUT_MS);
   try {
-    const res = await fetch(JWKS_PATH, { cache: 'no-store', signal: controller.signal });
+    const res = await fetch(source.path, { cache: 'no-store', signal: controller.signal });
     if (!res.ok) throw new Error(`JWKS answered ${res.status}`);
     const body = (await res.json()) as { keys?: unknown; removed?: unknown };
     if (!Array.isArray(body.keys)) throw new Error('JWKS without keys');
     const keys = body.keys.filter(isPublicJwk);
     const removed = removedKids(body.removed);
     const fetchedAt = new Date().toISOString();
-    save(keys, removed, fetchedAt);
+    save(source, keys, removed, fetchedAt);
     return { keys, removed, fetchedAt, offline: false };
   } finally {
     clearTimeout(timer);
   }
 }
 
-let fetched: Promise<KeySet | undefined> | undefined;
-
 /**
- * The published keys: fetched once per page while the network answers (and saved for later), else the
- * copy saved on an earlier visit (marked `offline`). `refresh` asks the network again: a kid unknown
- * to the keys at hand may be a key created since.
+ * A loader of the keys of `source`: fetched once per page while the network answers (and saved for
+ * later), else the copy saved on an earlier visit (marked `offline`). `refresh` asks the network again:
+ * a kid unknown to the keys at hand may be a key created since.
  */
-export async function loadKeys(refresh = false): Promise<KeySet | undefined> {
-  if (navigator.onLine === false) return readSaved();
-  if (!fetched || refresh) fetched = fetchKeys().catch(() => undefined);
-  const keys = await fetched;
-  if (keys) return keys;
-  // Try the network again next time; answer from the saved copy now.
-  fetched = undefined;
-  return readSaved();
+export function keyLoader(source: KeySource): (refresh?: boolean) => Promise<KeySet | undefined> {
+  let fetched: Promise<KeySet | undefined> | undefined;
+  return async (refresh = false) => {
+    if (navigator.onLine === false) return readSaved(source);
+    if (!fetched || refresh) fetched = fetchKeys(source).catch(() => undefined);
+    const keys = await fetched;
+    if (keys) return keys;
+    // Try the network again next time; answer from the saved copy now.
+    fetched = undefined;
+    return readSaved(source);
+  };
 }
+
+/** The QR keys (see keyLoader). */
+export const loadKeys = keyLoader(QR_KEYS);
 
 /** Fetches the keys ahead of any scan, so that a later scan without network can still be checked. */
 export function warmKeys(): void {
@@ -146,7 +156,12 @@ export function warmKeys(): void {
 /** A copy on a plain ArrayBuffer, the type WebCrypto's BufferSource takes. */
 const bytes = (view: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(view);
 
-async function verifyWith(jwk: PublicJwk, parsed: ParsedQrUrl): Promise<boolean> {
+/** Ed25519 (WebCrypto) over `message`; throws where the browser has no Ed25519. */
+export async function verifyEd25519(
+  jwk: PublicJwk,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   const key = await crypto.subtle.importKey(
     'jwk',
     { kty: jwk.kty, crv: jwk.crv, x: jwk.x },
@@ -154,19 +169,18 @@ async function verifyWith(jwk: PublicJwk, parsed: ParsedQrUrl): Promise<boolean>
     false,
     ['verify'],
   );
+  if (signature.length !== 64) return false;
+  return crypto.subtle.verify({ name: 'Ed25519' }, key, bytes(signature), bytes(message));
+}
+
+async function verifyWith(jwk: PublicJwk, parsed: ParsedQrUrl): Promise<boolean> {
   let signature: Uint8Array;
   try {
     signature = base64UrlDecode(parsed.sig);
   } catch {
     return false;
   }
-  if (signature.length !== 64) return false;
-  return crypto.subtle.verify(
-    { name: 'Ed25519' },
-    key,
-    bytes(signature),
-    bytes(signingInput(parsed.publicId, parsed.data)),
-  );
+  return verifyEd25519(jwk, signingInput(parsed.publicId, parsed.data), signature);
 }
 
 /** Checks a parsed code's signature in this browser. Never throws. */

@@ -71,6 +71,8 @@ export interface CertificateTexts {
   howToReadHeading: string;
   recordUpdated: string;
   permanentLink: string;
+  /** The link to a signed receipt of this check (server/receipts/). */
+  receiptLink: string;
   /** The link to the public report form (/report) under a result. */
   reportLink: string;
   notFoundTitle: string;
@@ -182,6 +184,7 @@ const zh: CertificateTexts = {
   howToReadHeading: '如何理解此结果',
   recordUpdated: '登记记录更新于',
   permanentLink: '此结果的固定链接',
+  receiptLink: '保存核验回执（带签名，可打印）',
   reportLink: '举报问题',
   notFoundTitle: '登记库中查无此证书',
   notFoundLead: '登记库中没有与此链接或编号对应的证书。',
@@ -298,6 +301,7 @@ const en: CertificateTexts = {
   howToReadHeading: 'How to read this',
   recordUpdated: 'Registry record updated',
   permanentLink: 'Permanent link to this result',
+  receiptLink: 'Keep a signed receipt of this check (printable)',
   reportLink: 'Report a problem',
   notFoundTitle: 'Not in the registry',
   notFoundLead: 'No certificate in the registry matches this link or number.',

@@ -213,6 +213,7 @@ ${bodySection(ctx, cert.body)}
 <p>${escapeHtml(m.status[cert.status].howToRead)}</p>
 <p class="muted">${escapeHtml(m.recordUpdated + m.colon + reportedAt(ctx, cert.updatedAt))}</p>
 <p class="muted"><a href="${escapeHtml(permanent)}">${escapeHtml(m.permanentLink)}</a></p>
+<p><a class="receipt-link" href="${escapeHtml(href(ctx, `/v/${encodeURIComponent(cert.publicId)}/receipt`))}">${escapeHtml(m.receiptLink)}</a></p>
 ${reportLink(ctx, { publicId: cert.publicId })}
 </section>
 </article>`;

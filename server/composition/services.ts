@@ -31,6 +31,7 @@ import { createSignalService, type SignalService } from '../signals/signal-servi
 import { createCaseService, type CaseService } from '../cases/case-service';
 import { createFlagService, type FlagService } from '../cases/flag-service';
 import { createTipService, type TipService } from '../tips/tip-service';
+import { createReceiptService, receiptKeyPurpose, type ReceiptService } from '../receipts/receipt-service';
 
 /** What the app is built from: the opened stores and cache, config, logging, and the clock of tests. */
 export interface AppDeps {
@@ -65,6 +66,8 @@ export interface Services {
   tips: TipService;
   flags: FlagService;
   cases: CaseService;
+  /** Signed verification receipts (their own key ring): `close()` stops its timer. */
+  receipts: ReceiptService;
 }
 
 /** The use cases, wired to the adapters in `deps`. */
@@ -140,8 +143,13 @@ export function createServices(deps: AppDeps): Services {
     metrics,
     now: deps.now,
   });
+  const qrKeys = openKeyRing({
+    dataDir: config.DATA_DIR,
+    configured: config.QR_SIGNING_KEYS,
+    logger: deps.logger,
+  });
   const qr = createQrService({
-    keys: openKeyRing({ dataDir: config.DATA_DIR, configured: config.QR_SIGNING_KEYS, logger: deps.logger }),
+    keys: qrKeys,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     certificates,
     registry: stores.certificates,
@@ -187,6 +195,24 @@ export function createServices(deps: AppDeps): Services {
     audit,
     now: deps.now,
   });
+  if (config.STORE === 'mongo' && !config.RECEIPT_SIGNING_KEYS) {
+    deps.logger.warn(
+      'cluster mode without RECEIPT_SIGNING_KEYS: unless DATA_DIR is shared, each instance signs receipts with ' +
+        'keys of its own (a receipt verifies only on the instance that issued it)',
+    );
+  }
+  const receipts = createReceiptService({
+    keys: openKeyRing({
+      dataDir: config.DATA_DIR,
+      configured: config.RECEIPT_SIGNING_KEYS,
+      logger: deps.logger,
+      purpose: receiptKeyPurpose(config.DATA_DIR),
+    }),
+    certificates,
+    registry: stores.certificates,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    qrKids: qrKeys.list().map((k) => k.kid),
+  });
   return {
     audit,
     bodies,
@@ -204,5 +230,6 @@ export function createServices(deps: AppDeps): Services {
     tips,
     flags,
     cases,
+    receipts,
   };
 }

@@ -91,6 +91,8 @@ export const ERROR_CODES = {
   INSPECTOR_CONFLICT: 409,
   INSPECTOR_INACTIVE: 409,
   PHOTO_TOO_LARGE: 413,
+  // Verification receipts.
+  RECEIPT_MALFORMED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

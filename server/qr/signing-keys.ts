@@ -271,16 +271,16 @@ export function removeKeyFromDir(dir: string, kid: string, now = new Date()): vo
 
 const pemListSchema = z.array(z.string().min(1)).min(1);
 
-function parsePemList(text: string, where: string): string[] {
+function parsePemList(text: string, where: string, envName = 'QR_SIGNING_KEYS'): string[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`QR_SIGNING_KEYS: ${where} is not a JSON array of PKCS8 PEM strings`);
+    throw new Error(`${envName}: ${where} is not a JSON array of PKCS8 PEM strings`);
   }
   const parsed = pemListSchema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`QR_SIGNING_KEYS: ${where} must be a non-empty JSON array of PKCS8 PEM strings`);
+    throw new Error(`${envName}: ${where} must be a non-empty JSON array of PKCS8 PEM strings`);
   }
   return parsed.data;
 }
@@ -359,7 +359,12 @@ function dirSource(dir: string, logger: Logger | undefined): KeySource {
   };
 }
 
-function pemListSource(pems: () => string[], describe: string, version: () => string): KeySource {
+function pemListSource(
+  pems: () => string[],
+  describe: string,
+  version: () => string,
+  envName = 'QR_SIGNING_KEYS',
+): KeySource {
   return {
     describe,
     version,
@@ -368,7 +373,7 @@ function pemListSource(pems: () => string[], describe: string, version: () => st
         try {
           return loadKey(pem, i === 0 ? 'active' : 'retired', undefined);
         } catch (err) {
-          throw new Error(`QR_SIGNING_KEYS: key ${i + 1} of ${describe}: ${(err as Error).message}`, {
+          throw new Error(`${envName}: key ${i + 1} of ${describe}: ${(err as Error).message}`, {
             cause: err,
           });
         }
@@ -384,6 +389,11 @@ export interface KeyRingOptions {
   dataDir: string;
   /** QR_SIGNING_KEYS: a JSON array of PKCS8 PEMs, or the path of a file holding one. */
   configured?: string;
+  /**
+   * A ring for another purpose (receipts): its own key directory (instead of DATA_DIR/keys), the name of
+   * its variable in error messages, and its name in log lines. QR keys by default.
+   */
+  purpose?: { keyDir: string; envName: string; name: string };
   logger?: Logger;
   /** Set false in scripts: no timer. */
   watch?: boolean;
@@ -405,18 +415,21 @@ export function keyDirOf(dataDir: string): string {
 export function openKeyRing(options: KeyRingOptions): KeyRing {
   const { logger } = options;
   const now = options.now ?? Date.now;
+  const envName = options.purpose?.envName ?? 'QR_SIGNING_KEYS';
+  const purpose = options.purpose?.name ?? 'QR';
   let source: KeySource;
   if (options.configured !== undefined && isInlineKeyList(options.configured)) {
-    const pems = parsePemList(options.configured, 'the value');
+    const pems = parsePemList(options.configured, 'the value', envName);
     source = pemListSource(
       () => pems,
-      'QR_SIGNING_KEYS',
+      envName,
       () => 'inline',
+      envName,
     );
   } else if (options.configured !== undefined) {
     const file = options.configured;
     source = pemListSource(
-      () => parsePemList(fs.readFileSync(file, 'utf8'), file),
+      () => parsePemList(fs.readFileSync(file, 'utf8'), file, envName),
       file,
       () => {
         try {
@@ -426,13 +439,14 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
           return 'missing';
         }
       },
+      envName,
     );
   } else {
-    const dir = keyDirOf(options.dataDir);
+    const dir = options.purpose?.keyDir ?? keyDirOf(options.dataDir);
     ensureKeyDir(dir);
     if (!readKeyDir(dir, () => undefined).some((k) => k.state === 'active')) {
       const { created } = rotateKeyDir(dir);
-      logger?.info({ kid: created, dir }, 'no active QR signing key: created one');
+      logger?.info({ kid: created, dir }, `no active ${purpose} signing key: created one`);
     }
     source = dirSource(dir, logger);
   }
@@ -451,7 +465,7 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
     const version = source.version();
     const keys = sortKeys(source.load());
     const active = keys.find((k) => k.state === 'active');
-    if (!active?.privateKey) throw new Error(`no usable active QR signing key in ${source.describe}`);
+    if (!active?.privateKey) throw new Error(`no usable active ${purpose} signing key in ${source.describe}`);
     const byKid = new Map<string, LoadedKey>();
     for (const key of keys) {
       // Only the signing key keeps its private part.
@@ -484,7 +498,7 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
    * is still in the ring, so a removed key never answers from it.
    */
   const verified = new LRUCache<string, true>({ max: VERIFIED_MEMO_SIZE });
-  logger?.info({ active: state.active.kid, keys: state.list.length }, 'QR signing keys loaded');
+  logger?.info({ active: state.active.kid, keys: state.list.length }, `${purpose} signing keys loaded`);
 
   function reload(): void {
     const previous = state;
@@ -494,13 +508,16 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
       // Keep signing and verifying with what worked: a bad edit must not take the service down.
       logger?.error(
         { why: (err as Error).message },
-        'QR signing keys could not be re-read; keeping the previous ones',
+        `${purpose} signing keys could not be re-read; keeping the previous ones`,
       );
       state = { ...previous, version: source.version(), loadedAt: now() };
       return;
     }
     if (state.active.kid !== previous.active.kid) {
-      logger?.info({ active: state.active.kid, previous: previous.active.kid }, 'QR signing key rotated');
+      logger?.info(
+        { active: state.active.kid, previous: previous.active.kid },
+        `${purpose} signing key rotated`,
+      );
     }
   }
 

@@ -408,7 +408,13 @@ const WRITE_ROUTES: WriteRoute[] = [
  * Write routes anyone may call, so outside the matrix. Explicit, so that a new write route cannot slip
  * out of the matrix by forgetting to declare its roles.
  */
-const PUBLIC_WRITES = ['POST /api/v1/scan', 'POST /api/v1/tips'];
+const PUBLIC_WRITES = [
+  'POST /api/v1/scan',
+  'POST /api/v1/tips',
+  // Receipts store nothing: a signed record of a public lookup, and its check.
+  'POST /api/v1/certificates/{publicId}/receipts',
+  'POST /api/v1/receipts/verify',
+];
 
 /** A caller the matrix sends, and the answer it must get. */
 interface Caller {

@@ -76,6 +76,7 @@ export function createTestApp(
     async close() {
       // Queued scan records first, while the store is open; this also stops the key ring's timer.
       await services.qr.close();
+      services.receipts.close();
       await services.scanRules.idle();
       await stores.close();
       fs.rmSync(dir, { recursive: true, force: true });
