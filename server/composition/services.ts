@@ -119,6 +119,7 @@ export function createServices(deps: AppDeps): Services {
       await recordJobCertificates(stores.uploadJobs)(event);
       await uploadRules.onStored(event);
     },
+    onRefused: uploadRules.onRefused,
   });
   if (config.STORE === 'mongo' && (!config.QR_SIGNING_KEYS || !config.SCAN_HASH_SECRET)) {
     deps.logger.warn(

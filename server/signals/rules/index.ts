@@ -10,6 +10,7 @@ import { bodyScopeAtIssueRule } from './body-scope-at-issue';
 import { bodyVolumeOutlierRule } from './body-volume-outlier';
 import { issuedBeforeAuditEndRule } from './issued-before-audit-end';
 import { manDaysMinimumRule } from './man-days-minimum';
+import { outOfScopeAttemptRule } from './out-of-scope-attempt';
 import type { ScanRule, UploadRule } from './rule';
 
 /** Run on each stored batch of an upload (and single writes). */
@@ -20,6 +21,7 @@ export const UPLOAD_RULES: readonly UploadRule[] = [
   auditorOverlapRule,
   banPeriodHoppingRule,
   bodyVolumeOutlierRule,
+  outOfScopeAttemptRule,
 ];
 
 /** Run on each recorded scan. */

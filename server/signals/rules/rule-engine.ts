@@ -11,7 +11,7 @@ import type { AuditVolume, CertificateRepository } from '../../certificates/cert
 import type { Certificate } from '../../certificates/certificate-schema';
 import type { Logger } from '../../platform/logger';
 import type { Metrics } from '../../platform/metrics';
-import type { StoredEvent } from '../../uploads/upload-service';
+import type { RefusedEvent, StoredEvent } from '../../uploads/upload-service';
 import { signalDraftSchema, type SignalDraft } from '../signal-schema';
 import { UPLOAD_RULES } from '.';
 import type { RuleContext, StoredBatch, UploadRule } from './rule';
@@ -42,6 +42,8 @@ export interface UploadRuleRunner {
   run(batch: StoredBatch): Promise<UploadRuleReport>;
   /** The upload service's `onStored`: the batch's created and updated certificates, through `run`. */
   onStored(event: StoredEvent): Promise<void>;
+  /** The upload service's `onRefused`: the batch's rows refused as out of scope, through `run`. */
+  onRefused(event: RefusedEvent): Promise<void>;
 }
 
 export interface UploadRuleRunnerDeps {
@@ -162,7 +164,7 @@ export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRu
       raised: 0,
       failures: 0,
     };
-    if (batch.certificates.length === 0) return report;
+    if (batch.certificates.length === 0 && (batch.refused ?? []).length === 0) return report;
     const context = contextFor();
     const drafts: SignalDraft[] = [];
     for (const rule of rules) {
@@ -195,6 +197,15 @@ export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRu
     async onStored(event) {
       const certificates = event.results.filter((r) => r.outcome !== 'unchanged').map((r) => r.certificate);
       await run({ bodyCode: event.bodyCode, jobId: event.jobId, certificates, at: event.at });
+    },
+    async onRefused(event) {
+      await run({
+        bodyCode: event.bodyCode,
+        jobId: event.jobId,
+        certificates: [],
+        refused: event.rows,
+        at: event.at,
+      });
     },
   };
 }

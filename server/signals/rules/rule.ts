@@ -10,6 +10,7 @@ import type { Certificate } from '../../certificates/certificate-schema';
 import type { ScanEvent } from '../../qr/qr-schema';
 import type { DistinctCounter } from '../distinct-counter';
 import type { SignalDraft } from '../signal-schema';
+import type { RefusedRow } from '../../uploads/upload-rows';
 
 /** Certificates just created or changed by an upload (or a single write) of one body. */
 export interface StoredBatch {
@@ -17,6 +18,8 @@ export interface StoredBatch {
   /** The upload job, when the batch came from one. */
   jobId?: string;
   certificates: readonly Certificate[];
+  /** Rows of the same upload batch refused as outside the body's scope or approval (never stored). */
+  refused?: readonly RefusedRow[];
   /** When they were stored (ISO timestamp). */
   at: string;
 }
