@@ -16,11 +16,6 @@ import { signalDraftSchema, type SignalDraft } from '../signal-schema';
 import { UPLOAD_RULES } from '.';
 import type { RuleContext, StoredBatch, UploadRule } from './rule';
 
-/**
- * Peer statistics are read at most this often: they move slowly, and in cluster mode reading them is an
- * aggregation over a year of certificates (an index range that grows with the registry).
- */
-export const AUDIT_VOLUME_TTL_MS = 60 * 60_000;
 /** Certificates read per holder (the ban-period rule looks at a holder's other certificates). */
 const MAX_CERTIFICATES_PER_HOLDER = 200;
 /** Assignments read per batch at most (auditor overlap): a bound on a batch of absurd data. */
@@ -62,39 +57,20 @@ export interface UploadRuleRunnerDeps {
   now?: () => number;
 }
 
-/** A value computed for a key and reused for `ttlMs`; one computation at a time per key. */
-function cachedByKey<T>(ttlMs: number, now: () => number, compute: (key: string) => Promise<T>) {
-  let entry: { key: string; at: number; value: Promise<T> } | undefined;
-  return (key: string): Promise<T> => {
-    const t = now();
-    if (!entry || entry.key !== key || t - entry.at >= ttlMs) {
-      const value = compute(key);
-      entry = { key, at: t, value };
-      // A failed computation is not kept: the next batch tries again.
-      value.catch(() => {
-        if (entry?.value === value) entry = undefined;
-      });
-    }
-    return entry.value;
-  };
-}
-
 /**
  * The registry reads of the upload rules (RuleContext) over the repositories: one context per evaluation,
- * reading each body and holder once, and sharing the hourly cache of peer statistics between contexts.
+ * reading each body and holder once. Peer statistics are read from the store for each evaluation (a
+ * running tally: a few rows per body and month), so that they count every batch stored before, on every
+ * instance alike.
  */
 export function createRuleContexts(
   deps: Pick<UploadRuleRunnerDeps, 'registry' | 'bodies' | 'now'>,
 ): () => RuleContext {
   const { registry, bodies } = deps;
   const now = deps.now ?? Date.now;
-  // In this process only: each instance recomputes its own at most hourly.
-  const volumes = cachedByKey<readonly AuditVolume[]>(AUDIT_VOLUME_TTL_MS, now, (key) => {
-    const [fromMonth, toMonth] = key.split('/') as [string, string];
-    return registry.auditVolumeByBody(fromMonth, toMonth);
-  });
   return () => {
     const bodyByCode = new Map<string, Promise<Body | undefined>>();
+    const volumesByMonths = new Map<string, Promise<AuditVolume[]>>();
     return {
       now: new Date(now()).toISOString(),
       auditAssignments: (windows) => registry.findAuditAssignments(windows, MAX_ASSIGNMENTS),
@@ -127,7 +103,15 @@ export function createRuleContexts(
         }
         return byHolder;
       },
-      auditVolumes: (fromMonth, toMonth) => volumes(`${fromMonth}/${toMonth}`),
+      auditVolumes(fromMonth, toMonth) {
+        const key = `${fromMonth}/${toMonth}`;
+        let volumes = volumesByMonths.get(key);
+        if (!volumes) {
+          volumes = registry.auditVolumeByBody(fromMonth, toMonth);
+          volumesByMonths.set(key, volumes);
+        }
+        return volumes;
+      },
     };
   };
 }

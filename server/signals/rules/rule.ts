@@ -46,9 +46,9 @@ export interface RuleContext {
     creditCodes: readonly string[],
   ): Promise<ReadonlyMap<string, Certificate[]>>;
   /**
-   * Each body's certificates with audit data issued in the months from `fromMonth` to `toMonth` (YYYY-MM)
-   * and their audit man-days (CertificateRepository.auditVolumeByBody), read at most once an hour for the
-   * same months.
+   * Each body's certificates with audit data issued in the months from `fromMonth` to `toMonth` (YYYY-MM),
+   * their audit man-days and auditor-days (CertificateRepository.auditVolumeByBody), read from the store
+   * once per evaluation: every batch stored before counts, whichever instance stored it.
    */
   auditVolumes(fromMonth: string, toMonth: string): Promise<readonly AuditVolume[]>;
 }
