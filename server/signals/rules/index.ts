@@ -24,5 +24,11 @@ export const UPLOAD_RULES: readonly UploadRule[] = [
   outOfScopeAttemptRule,
 ];
 
+/**
+ * Run again over a body's certificates issued in the window a change of its approval history affects
+ * (the rules that read the approval on the issue date).
+ */
+export const APPROVAL_RULES: readonly UploadRule[] = [bodyScopeAtIssueRule];
+
 /** Run on each recorded scan. */
 export const SCAN_RULES: readonly ScanRule[] = [nonValidScannedRule, clonedQrRule];

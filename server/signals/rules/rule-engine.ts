@@ -13,11 +13,14 @@ import type { Logger } from '../../platform/logger';
 import type { Metrics } from '../../platform/metrics';
 import type { RefusedEvent, StoredEvent } from '../../uploads/upload-service';
 import { signalDraftSchema, type SignalDraft } from '../signal-schema';
-import { UPLOAD_RULES } from '.';
+import { APPROVAL_RULES, UPLOAD_RULES } from '.';
+import type { IssueWindow } from '../../certificates/certificate-repository';
 import type { RuleContext, StoredBatch, UploadRule } from './rule';
 
 /** Certificates read per holder (the ban-period rule looks at a holder's other certificates). */
 const MAX_CERTIFICATES_PER_HOLDER = 200;
+/** Certificates read per page when an approval change is re-checked. */
+const REEVALUATE_PAGE = 1_000;
 /** Assignments read per batch at most (auditor overlap): a bound on a batch of absurd data. */
 const MAX_ASSIGNMENTS = 100_000;
 
@@ -39,12 +42,25 @@ export interface UploadRuleRunner {
   onStored(event: StoredEvent): Promise<void>;
   /** The upload service's `onRefused`: the batch's rows refused as out of scope, through `run`. */
   onRefused(event: RefusedEvent): Promise<void>;
+  /**
+   * After a change of a body's approval history: the approval rules (APPROVAL_RULES) over the body's
+   * certificates issued in `window`, a page at a time. Never throws for a rule's failure; answers how
+   * many certificates it looked at and what was raised.
+   */
+  reevaluateApproval(
+    bodyCode: string,
+    window: IssueWindow,
+  ): Promise<{ certificates: number; raised: number }>;
 }
 
 export interface UploadRuleRunnerDeps {
   registry: Pick<
     CertificateRepository,
-    'findAuditAssignments' | 'findByCreditCode' | 'findSanctionedByCreditCodes' | 'auditVolumeByBody'
+    | 'findAuditAssignments'
+    | 'findByCreditCode'
+    | 'findSanctionedByCreditCodes'
+    | 'auditVolumeByBody'
+    | 'findIssuedInWindow'
   >;
   bodies: Pick<BodyRepository, 'findByCode'>;
   /** Stores drafts as deduplicated signals (services.signals.raise); a benchmark may pass a no-op. */
@@ -141,7 +157,7 @@ export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRu
     return message;
   }
 
-  async function run(batch: StoredBatch): Promise<UploadRuleReport> {
+  async function run(batch: StoredBatch, only: readonly UploadRule[] = rules): Promise<UploadRuleReport> {
     const report: UploadRuleReport = {
       certificates: batch.certificates.length,
       rules: [],
@@ -151,7 +167,7 @@ export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRu
     if (batch.certificates.length === 0 && (batch.refused ?? []).length === 0) return report;
     const context = contextFor();
     const drafts: SignalDraft[] = [];
-    for (const rule of rules) {
+    for (const rule of only) {
       const started = performance.now();
       try {
         const raised = await rule.evaluate(batch, context);
@@ -177,10 +193,31 @@ export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRu
   }
 
   return {
-    run,
+    run: (batch) => run(batch),
     async onStored(event) {
       const certificates = event.results.filter((r) => r.outcome !== 'unchanged').map((r) => r.certificate);
       await run({ bodyCode: event.bodyCode, jobId: event.jobId, certificates, at: event.at });
+    },
+    async reevaluateApproval(bodyCode, window) {
+      const approvalRules = rules.filter((rule) => APPROVAL_RULES.includes(rule));
+      let after: { issueDate: string; id: string } | undefined;
+      let certificates = 0;
+      let raised = 0;
+      for (;;) {
+        const page = await deps.registry.findIssuedInWindow(bodyCode, window, {
+          after,
+          limit: REEVALUATE_PAGE,
+        });
+        if (page.length === 0) break;
+        const at = new Date((deps.now ?? Date.now)()).toISOString();
+        const report = await run({ bodyCode, certificates: page, at }, approvalRules);
+        certificates += page.length;
+        raised += report.raised;
+        const last = page[page.length - 1] as Certificate;
+        after = { issueDate: last.issueDate, id: last.id };
+        if (page.length < REEVALUATE_PAGE) break;
+      }
+      return { certificates, raised };
     },
     async onRefused(event) {
       await run({
