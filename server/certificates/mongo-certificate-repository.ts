@@ -53,7 +53,13 @@ const siteSchema = new Schema({ name: String, address: { type: String, required:
 const auditorSchema = new Schema({ name: String, registrationNumber: String, role: String }, schemaOptions);
 
 const auditSchema = new Schema(
-  { startDate: String, endDate: String, manDays: Number, auditors: optionalArray(auditorSchema) },
+  {
+    startDate: String,
+    endDate: String,
+    manDays: Number,
+    auditors: optionalArray(auditorSchema),
+    type: String,
+  },
   schemaOptions,
 );
 

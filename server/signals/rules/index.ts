@@ -10,6 +10,7 @@ import { bodyScopeAtIssueRule } from './body-scope-at-issue';
 import { bodyVolumeOutlierRule } from './body-volume-outlier';
 import { issuedBeforeAuditEndRule } from './issued-before-audit-end';
 import { manDaysMinimumRule } from './man-days-minimum';
+import { manDaysPaddedRule } from './man-days-padded';
 import { outOfScopeAttemptRule } from './out-of-scope-attempt';
 import type { ScanRule, UploadRule } from './rule';
 
@@ -17,6 +18,7 @@ import type { ScanRule, UploadRule } from './rule';
 export const UPLOAD_RULES: readonly UploadRule[] = [
   issuedBeforeAuditEndRule,
   manDaysMinimumRule,
+  manDaysPaddedRule,
   bodyScopeAtIssueRule,
   auditorOverlapRule,
   banPeriodHoppingRule,
