@@ -181,7 +181,7 @@ export const UPLOAD_COLUMNS: readonly UploadColumn[] = [
   },
   {
     field: 'audit.type',
-    zh: ['审核类型', '审核类别', '认证类型'],
+    zh: ['审核类型', '审核类别'],
     en: ['Audit type', 'Audit kind'],
     required: false,
     kind: 'text',
