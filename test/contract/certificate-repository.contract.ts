@@ -84,6 +84,7 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
               { name: '张伟', registrationNumber: '2025-N1QMS-1234567', role: 'leader' },
               { name: '李娜', registrationNumber: '2025-N1QMS-7654321' },
             ],
+            type: 'recertification',
           },
         });
         const { certificate } = await repo.upsert(data, at());
