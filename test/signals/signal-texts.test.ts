@@ -51,7 +51,7 @@ describe('signal texts in Chinese and English', () => {
     expect(view.text.en).toContain('the day after its audit ended');
   });
 
-  test('when a signal's evidence is from an older rule, or its rule is unknown, then it falls back on the title and the stored summary', async () => {
+  test("when a signal's evidence is from an older rule, or its rule is unknown, then it falls back on the title and the stored summary", async () => {
     // An old body-volume-outlier signal, from when it counted man-days.
     const old = await raise({
       ruleId: 'body-volume-outlier',
