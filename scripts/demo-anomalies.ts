@@ -21,9 +21,11 @@ function anomalous(index: number, overrides: Partial<CertificateData>): Certific
     number: `DEMO-RISK-${String(index).padStart(3, '0')}`,
     bodyCode: BODY,
     scheme: 'QMS',
+    // Twenty people: an initial QMS audit of at least 2 man-days (IAF MD5, less the largest reduction).
     holder: {
       name: `重庆沙坪坝风险样例${index}号有限公司`,
       creditCode: demoCreditCode(FIRST_INDEX + index, '500106'),
+      employees: 20,
     },
     scope: '机械零部件的加工和销售',
     issueDate: '2025-06-20',
@@ -39,15 +41,16 @@ const auditor = (registrationNumber: string) => ({ name: '示例审核员', regi
 export function demoAnomalies(): CertificateData[] {
   const busy = auditor('2025-N1QMS-9000001');
   return [
-    anomalous(1, { audit: { startDate: '2025-06-10', endDate: '2025-06-12', manDays: 4, auditors: [busy] } }),
-    anomalous(2, { audit: { startDate: '2025-06-11', endDate: '2025-06-13', manDays: 4, auditors: [busy] } }),
+    // One auditor three days on site: three man-days, no more.
+    anomalous(1, { audit: { startDate: '2025-06-10', endDate: '2025-06-12', manDays: 3, auditors: [busy] } }),
+    anomalous(2, { audit: { startDate: '2025-06-11', endDate: '2025-06-13', manDays: 3, auditors: [busy] } }),
     anomalous(3, {
       issueDate: '2025-07-02',
       expiryDate: '2028-07-01',
       audit: {
         startDate: '2025-07-01',
         endDate: '2025-07-03',
-        manDays: 4,
+        manDays: 3,
         auditors: [auditor('2025-N1QMS-9000002')],
       },
     }),

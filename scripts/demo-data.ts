@@ -10,16 +10,18 @@
 import type { Body } from '../server/bodies/body-schema';
 import {
   certificateInputSchema,
+  type AuditType,
   type CertificateData,
   type CertificateInput,
   type StoredStatus,
 } from '../server/certificates/certificate-schema';
 import { todayInChina } from '../server/platform/china-time';
 import { findScheme } from '../server/schemes/schemes';
+import { EMPLOYEE_BANDS, INITIAL_AUDIT_DAYS } from '../server/signals/rules/man-days-minimum';
 import { withCheckCharacter } from '../server/platform/credit-code';
 
 /** Bump when the generated data changes shape, so that cached benchmark registries are rebuilt. */
-export const DEMO_DATA_VERSION = 2;
+export const DEMO_DATA_VERSION = 3;
 export const DEFAULT_SEED = 20_260_101;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -944,19 +946,18 @@ function auditorRosters(seed: number) {
   };
 }
 
-/** Audit man-days from the size of the organisation (roughly IAF MD 5 for an initial audit). */
-function manDaysFor(r: Random, employees: number, kind: string): number {
-  if (kind !== 'management') return r.pick([1, 1.5, 2, 2, 3]);
-  const table: readonly (readonly [number, number, number])[] = [
-    [25, 2, 3],
-    [65, 3, 5],
-    [175, 5, 7],
-    [425, 7, 9],
-    [1175, 9, 12],
-    [Infinity, 12, 16],
-  ];
-  const [, min, max] = table.find(([limit]) => employees <= limit) as readonly [number, number, number];
-  return min + r.int(0, (max - min) * 2) / 2;
+/**
+ * Audit man-days from the size of the organisation, by IAF MD5 as the man-days rule reads it (its table of
+ * initial audit days, a recertification about two thirds of it): 75 % to 110 % of the figure, in half
+ * days rounded up, never below the rule's floor (70 %). Product and service audits take a day or a few.
+ */
+function manDaysFor(r: Random, employees: number, scheme: string, type: AuditType): number {
+  if (findScheme(scheme)?.kind !== 'management') return r.pick([1, 1.5, 2, 2, 3]);
+  const table = INITIAL_AUDIT_DAYS[scheme] ?? (INITIAL_AUDIT_DAYS.QMS as readonly number[]);
+  const band = EMPLOYEE_BANDS.findIndex((upper) => employees <= upper);
+  const initial = table[Math.min(band < 0 ? table.length - 1 : band, table.length - 1)] as number;
+  const share = (type === 'initial' ? 1 : 2 / 3) * (0.75 + r.int(0, 7) * 0.05);
+  return Math.ceil(initial * share * 2) / 2;
 }
 
 function activityText(industry: Industry, product: string): string {
@@ -1148,7 +1149,9 @@ export function* generateCertificates(options: GenerateOptions): Generator<Certi
     }
 
     // The audit that led to the certificate: a few weeks before issue, by the body's auditors for the scheme.
-    const manDays = manDaysFor(r, org.employees, kind);
+    // A certificate renewed (R1, R2 ...) rests on a recertification audit.
+    const auditType: AuditType = renewal === 0 ? 'initial' : 'recertification';
+    const manDays = manDaysFor(r, org.employees, scheme, auditType);
     const team = manDays >= 6 ? r.int(2, 3) : r.int(1, 2);
     const auditEnd = issue - r.int(7, 45);
     const auditStart = auditEnd - Math.max(0, Math.ceil(manDays / team) - 1);
@@ -1182,7 +1185,7 @@ export function* generateCertificates(options: GenerateOptions): Generator<Certi
       status: stored,
       statusReason: stored === 'valid' ? undefined : r.pick(REASONS[stored][reasonKind]),
       statusDate: statusDay === undefined ? undefined : isoOf(statusDay),
-      audit: { startDate: isoOf(auditStart), endDate: isoOf(auditEnd), manDays, auditors },
+      audit: { startDate: isoOf(auditStart), endDate: isoOf(auditEnd), manDays, auditors, type: auditType },
     };
   }
 

@@ -47,6 +47,7 @@ export function exampleRows(lang: 'zh' | 'en'): Record<string, string>[] {
       'audit.startDate': '2024-02-26',
       'audit.endDate': '2024-02-28',
       'audit.manDays': '6',
+      'audit.type': zh ? '初次认证' : 'initial',
       'audit.auditors': zh
         ? '张伟(组长,2025-N1QMS-1234567);李娜(2024-N1QMS-7654321)'
         : '张伟(leader,2025-N1QMS-1234567);李娜(2024-N1QMS-7654321)',

@@ -10,7 +10,8 @@ import { parseInput } from '../platform/http';
 import { createKeyedLock } from '../platform/keyed-lock';
 import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
 import { problemResponses, type OpenApiRegistry } from '../platform/openapi';
-import { bodyCodeSchema, bodySchema, type Body } from './body-schema';
+import { approvalHistoryOf, withApprovalChange, type ApprovalWindow } from './body-approval';
+import { approvalChangeSchema, bodyCodeSchema, bodySchema, type Body } from './body-schema';
 
 /** Free text of a body record: no control or invisible characters, half-width, trimmed. */
 const text = (min: number, max: number) =>
@@ -70,17 +71,36 @@ const adminFields = {
   approvedIndustryCodes: industryCodesInput.default([]),
 };
 
+/** An approval history given with a new body (imported from the CNCA register): at most one change a day. */
+const approvalHistoryInput = z
+  .array(approvalChangeSchema.omit({ recordedAt: true }).strict())
+  .min(1)
+  .max(1000)
+  .refine((changes) => new Set(changes.map((c) => c.from)).size === changes.length, {
+    message: 'one change of approval per day at most',
+  });
+
 const NEEDS_DATE = 'the date of the approval status is required when it is suspended or withdrawn';
 
 /** POST /bodies: a new body. Its report time is not the admin's to set: reports set it. */
 export const createBodySchema = bodySchema
   .omit({ lastReportedAt: true })
-  .extend({ code: bodyCodeInput, ...adminFields })
+  .extend({ code: bodyCodeInput, ...adminFields, approvalHistory: approvalHistoryInput.optional() })
   .strict()
   .refine((b) => b.approvalStatus === 'approved' || b.approvalStatusDate !== undefined, {
     message: NEEDS_DATE,
     path: ['approvalStatusDate'],
-  });
+  })
+  .refine(
+    (b) => {
+      const latest = [...(b.approvalHistory ?? [])].sort((x, y) => (x.from < y.from ? -1 : 1)).pop();
+      return !latest || (latest.status === b.approvalStatus && latest.from === b.approvalStatusDate);
+    },
+    {
+      message: 'the latest change of the approval history must be the approval status and its date',
+      path: ['approvalHistory'],
+    },
+  );
 
 /** PATCH /bodies/:code: any of the admin fields; `nameEn: null` removes the English name. */
 export const updateBodySchema = z
@@ -212,7 +232,9 @@ export function bodyRoutes(
       if (await find(input.code)) {
         throw new AppError('BODY_EXISTS', `A certifying body with the code ${input.code} already exists.`);
       }
-      const stored = await bodies.upsert(bodySchema.parse(input));
+      const parsed = bodySchema.parse(input);
+      // The history starts as given, or from what the status says (approval year, then the change).
+      const stored = await bodies.upsert({ ...parsed, approvalHistory: approvalHistoryOf(parsed) });
       await audit.record(actorOf(principal), 'body.create', { type: 'body', id: stored.code }, stored);
       return stored;
     });
@@ -224,7 +246,7 @@ export function bodyRoutes(
     path: '/api/v1/bodies/{code}',
     summary: "Update a body's name, approval (status and date) or approved scope",
     description:
-      'Public lookups show the new approval at once. A change of approval status needs `approvalStatusDate`; `nameEn: null` removes the English name.',
+      "A change of approval status needs `approvalStatusDate`, the day it takes effect: it joins the approval history there (a change recorded late splits the period it falls in), the body's certificates issued from that day until the next change are checked again, and public lookups show the new approval at once. `nameEn: null` removes the English name.",
     tags: ['bodies'],
     roles: ['admin'],
     params: codeParams,
@@ -238,12 +260,37 @@ export function bodyRoutes(
     const patch = parseInput(updateBodySchema, req.body);
     const updated = await lock.run(code, async () => {
       const before = await existing(code);
-      const after = bodySchema.parse(applyPatch(before, patch));
+      const { approvalStatus, approvalStatusDate, ...rest } = patch;
+      let after = bodySchema.parse(applyPatch(before, rest));
+      let approvalChange:
+        { status: Body['approvalStatus']; from: string; window: ApprovalWindow } | undefined;
+      if (approvalStatusDate !== undefined) {
+        // A change of approval (a date alone: of the current status) joins the history at its effective
+        // date, however late it is recorded.
+        const change = {
+          status: approvalStatus ?? before.approvalStatus,
+          from: approvalStatusDate,
+          recordedAt: new Date().toISOString(),
+        };
+        const known = approvalHistoryOf(before).find((c) => c.from === change.from);
+        if (known?.status !== change.status) {
+          const joined = withApprovalChange(after, change);
+          after = joined.body;
+          approvalChange = { status: change.status, from: change.from, window: joined.window };
+        }
+      }
       const changes = changedFields(before, after);
       // The same values again: no write, no audit entry.
       if (Object.keys(changes).length === 0) return before;
       const stored = await bodies.upsert(after);
-      await audit.record(actorOf(principal), 'body.update', { type: 'body', id: code }, { changes });
+      const { approvalHistory: _h, ...changed } = changes;
+      await audit.record(
+        actorOf(principal),
+        'body.update',
+        { type: 'body', id: code },
+        { changes: changed, ...(approvalChange ? { approvalChange } : {}) },
+      );
+      if (approvalChange) await bodies.approvalChanged(stored, approvalChange.window);
       return stored;
     });
     res.json(updated);

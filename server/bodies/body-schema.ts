@@ -10,6 +10,20 @@ export const bodyCodeSchema = z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'bod
 
 const isoDate = z.iso.date();
 
+/**
+ * One change of a body's approval, effective from a date: the approval history is the list of them, and
+ * the periods of approval run from one change to the next (body-approval.ts). A change recorded late keeps
+ * its own effective date: it splits the period it falls in.
+ */
+export const approvalChangeSchema = z.object({
+  status: approvalStatusSchema,
+  /** Effective from this day (YYYY-MM-DD, China). */
+  from: isoDate,
+  /** When it was recorded (ISO timestamp); absent for history imported with the body. */
+  recordedAt: z.iso.datetime().optional(),
+});
+export type ApprovalChange = z.infer<typeof approvalChangeSchema>;
+
 /** A certifying body (认证机构) as stored. */
 export const bodySchema = z.object({
   code: bodyCodeSchema,
@@ -20,6 +34,11 @@ export const bodySchema = z.object({
   approvalStatus: approvalStatusSchema,
   /** When the approval status last changed (YYYY-MM-DD). */
   approvalStatusDate: isoDate.optional(),
+  /**
+   * The changes of approval, ordered by effective date (body-approval.ts reads them as periods). Absent
+   * for a body registered before the history was kept: its status and date then stand for it.
+   */
+  approvalHistory: z.array(approvalChangeSchema).max(1000).optional(),
   /** Scheme codes the body is approved to certify. */
   approvedSchemes: z.array(z.string()).default([]),
   /** Industry codes (management systems) within the approved scope. */

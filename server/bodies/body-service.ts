@@ -1,5 +1,6 @@
 import { getJson, type Cache } from '../platform/cache';
 import type { Metrics } from '../platform/metrics';
+import type { ApprovalWindow } from './body-approval';
 import type { BodyRepository } from './body-repository';
 import { toPublicBody, type Body, type PublicBody } from './body-schema';
 
@@ -18,12 +19,20 @@ export interface BodyService {
   upsert(body: Body): Promise<Body>;
   /** Records a report by the body (upload or confirmation) at `at`. */
   recordReport(code: string, at: string): Promise<void>;
+  /**
+   * Tells what follows a change of the body's approval history (stored as `body`): its certificates
+   * issued in `window` are checked again (the risk rules, wired by the composition root). Never throws
+   * for what follows: the change is stored.
+   */
+  approvalChanged(body: Body, window: ApprovalWindow): Promise<void>;
 }
 
 export function createBodyService(deps: {
   bodies: BodyRepository;
   cache: Cache;
   metrics?: Metrics;
+  /** What follows a change of approval (the risk rules' re-evaluation of the window); none by default. */
+  onApprovalChanged?: (body: Body, window: ApprovalWindow) => Promise<void>;
 }): BodyService {
   const { bodies, cache, metrics } = deps;
   const count = (result: 'hit' | 'miss') => metrics?.cacheLookups.inc({ kind: 'body', result });
@@ -63,6 +72,9 @@ export function createBodyService(deps: {
     async recordReport(code, at) {
       await bodies.touchLastReported(code, at);
       await invalidate(code);
+    },
+    async approvalChanged(body, window) {
+      await deps.onApprovalChanged?.(body, window);
     },
   };
 }

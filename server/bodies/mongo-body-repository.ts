@@ -7,6 +7,16 @@ export interface BodyDoc extends Body {
   _id: Types.ObjectId;
 }
 
+/** One change of approval, as stored in the body's history. */
+const approvalChangeSchema = new Schema(
+  {
+    status: { type: String, enum: APPROVAL_STATUSES, required: true },
+    from: { type: String, required: true },
+    recordedAt: String,
+  },
+  { _id: false, strict: 'throw', versionKey: false },
+);
+
 // `strict: 'throw'`: a field added to the body schema but not here fails on the first write instead of
 // being dropped silently. `default: undefined` keeps an absent array absent.
 const mongoBodySchema = new Schema<BodyDoc>(
@@ -17,6 +27,7 @@ const mongoBodySchema = new Schema<BodyDoc>(
     approvalNumber: { type: String, required: true },
     approvalStatus: { type: String, enum: APPROVAL_STATUSES, required: true },
     approvalStatusDate: String,
+    approvalHistory: { type: [approvalChangeSchema], default: undefined },
     approvedSchemes: { type: [String], default: undefined },
     approvedIndustryCodes: { type: [String], default: undefined },
     lastReportedAt: String,

@@ -74,11 +74,33 @@ export interface AuditAssignment {
   holderCreditCode: string;
 }
 
-/** One body's certificates with audit data issued over some months, and the sum of their audit man-days. */
+/**
+ * One body's certificates with audit data issued over some months, and the sum of their audit man-days;
+ * of them, those whose audit names its team (`staffed`), and the sum of their auditor-days.
+ */
 export interface AuditVolume {
   bodyCode: string;
   certificates: number;
   manDays: number;
+  staffed: number;
+  /** Team members × audit days (both ends counted), summed over the staffed certificates. */
+  auditorDays: number;
+}
+
+/** An audit's auditor-days: its team members × its days on site (both ends counted); 0 without a team. */
+export function auditorDaysOf(audit: {
+  startDate: string;
+  endDate: string;
+  auditors: readonly unknown[];
+}): number {
+  const days = Math.round((Date.parse(audit.endDate) - Date.parse(audit.startDate)) / 86_400_000) + 1;
+  return audit.auditors.length * Math.max(days, 0);
+}
+
+/** A window of issue dates: from `from` (included) until `to` (excluded), or on when `to` is absent. */
+export interface IssueWindow {
+  from: string;
+  to?: string;
 }
 
 /**
@@ -155,6 +177,17 @@ export interface CertificateRepository {
    * callers should cache it.
    */
   auditVolumeByBody(fromMonth: string, toMonth: string): Promise<AuditVolume[]>;
+
+  /**
+   * One page of a body's certificates issued in `window`, ordered by issue date, then by id; `after` is
+   * the last certificate of the previous page (its issue date and id). Index-backed: a range of the body's
+   * certificates by issue date, whatever the size of the registry.
+   */
+  findIssuedInWindow(
+    bodyCode: string,
+    window: IssueWindow,
+    page: { after?: { issueDate: string; id: string }; limit: number },
+  ): Promise<Certificate[]>;
 
   /** How many certificates the registry holds. */
   count(): Promise<number>;

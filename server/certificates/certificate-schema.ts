@@ -48,12 +48,51 @@ export const auditorSchema = z.object({
   role: z.enum(['leader', 'member', 'expert']).optional(),
 });
 
+/** Kinds of audit (IAF MD5): the audit time each needs differs (an initial audit the most). */
+export const AUDIT_TYPES = ['initial', 'surveillance', 'recertification'] as const;
+export type AuditType = (typeof AUDIT_TYPES)[number];
+
+/** What bodies write for each kind of audit, in either language (any case, width or spacing). */
+const AUDIT_TYPE_WORDS: Readonly<Record<string, AuditType>> = {
+  initial: 'initial',
+  初次认证: 'initial',
+  初次审核: 'initial',
+  初审: 'initial',
+  初次: 'initial',
+  surveillance: 'surveillance',
+  监督: 'surveillance',
+  监督审核: 'surveillance',
+  recertification: 'recertification',
+  再认证: 'recertification',
+  再认证审核: 'recertification',
+  复评: 'recertification',
+  换证: 'recertification',
+};
+
+/** An audit type word as its code; the text itself when unknown (the enum then refuses it). */
+function auditTypeOf(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const key = normalizeText(value)
+    .toLowerCase()
+    .replace(/[\s\-_]+/g, '');
+  return AUDIT_TYPE_WORDS[key] ?? value;
+}
+
 /** The audit that led to the certificate. Personal data: never part of a public answer. */
 export const auditSchema = z.object({
   startDate: isoDate,
   endDate: isoDate,
   manDays: z.number().positive().max(10000),
   auditors: z.array(auditorSchema).max(50).default([]),
+  /** Initial, surveillance or recertification; absent: initial (the man-days rule reads it so). */
+  type: z
+    .preprocess(
+      auditTypeOf,
+      z.enum(AUDIT_TYPES, {
+        error: 'audit type: initial (初次认证), surveillance (监督) or recertification (再认证)',
+      }),
+    )
+    .optional(),
 });
 
 export const statusChangeSchema = z.object({

@@ -6,6 +6,7 @@
 import type { CertificateData } from './certificate-schema';
 import { findScheme } from '../schemes/schemes';
 import type { Body } from '../bodies/body-schema';
+import { approvalOn } from '../bodies/body-approval';
 
 export interface ScopeBreach {
   kind: 'scheme' | 'industry-codes' | 'approval';
@@ -24,7 +25,9 @@ function covers(approved: string, code: string): boolean {
 /**
  * The ways `cert` falls outside `body`'s scope: a scheme the body is not approved for; for management
  * systems, when the body lists approved industry codes, any industry code under none of them; and an issue
- * date on or after the body's approval was suspended or withdrawn. Empty when within scope.
+ * date within a period of the body's approval history (bodies/body-approval.ts) when it was suspended or
+ * withdrawn. An issue date before the body was approved at all is the body-scope-at-issue rule's to judge
+ * (an upload takes it: the history of an old body may be incomplete). Empty when within scope.
  */
 export function scopeBreaches(
   body: Body,
@@ -52,15 +55,14 @@ export function scopeBreaches(
       });
     }
   }
-  if (body.approvalStatus !== 'approved') {
-    const since = body.approvalStatusDate;
-    if (since === undefined || cert.issueDate >= since) {
-      breaches.push({
-        kind: 'approval',
-        field: 'issueDate',
-        message: `issued on ${cert.issueDate}, but the approval of ${body.code} is ${body.approvalStatus}${since ? ` since ${since}` : ''}`,
-      });
-    }
+  const approval = approvalOn(body, cert.issueDate);
+  if (approval.status === 'suspended' || approval.status === 'withdrawn') {
+    const { since } = approval;
+    breaches.push({
+      kind: 'approval',
+      field: 'issueDate',
+      message: `issued on ${cert.issueDate}, while the approval of ${body.code} was ${approval.status}${since ? ` (since ${since})` : ''}`,
+    });
   }
   return breaches;
 }

@@ -55,7 +55,13 @@ const siteSchema = new Schema({ name: String, address: { type: String, required:
 const auditorSchema = new Schema({ name: String, registrationNumber: String, role: String }, schemaOptions);
 
 const auditSchema = new Schema(
-  { startDate: String, endDate: String, manDays: Number, auditors: optionalArray(auditorSchema) },
+  {
+    startDate: String,
+    endDate: String,
+    manDays: Number,
+    auditors: optionalArray(auditorSchema),
+    type: String,
+  },
   schemaOptions,
 );
 
@@ -100,6 +106,8 @@ certificateSchema.index({ 'holder.nameGrams': 1, _id: 1 });
 // their man-days (volume per audit man-day), both answered from the index.
 certificateSchema.index({ 'audit.auditors.registrationNumber': 1, 'audit.endDate': 1, 'audit.startDate': 1 });
 certificateSchema.index({ issueDate: 1, bodyCode: 1, 'audit.manDays': 1 });
+// A body's certificates by issue date (an approval change re-checks the window it affects).
+certificateSchema.index({ bodyCode: 1, issueDate: 1, _id: 1 });
 
 const NAME_INDEX = { 'holder.nameGrams': 1, _id: 1 } as const;
 
@@ -456,11 +464,61 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
     async auditVolumeByBody(fromMonth, toMonth) {
       // Dates are YYYY-MM-DD text: every day of `toMonth` sorts at or before its "-31".
       const issueDate = { $gte: `${fromMonth}-01`, $lte: `${toMonth}-31` };
+      const team = { $size: { $ifNull: ['$audit.auditors', []] } };
+      const days = {
+        $add: [
+          1,
+          {
+            $divide: [
+              {
+                $subtract: [
+                  { $dateFromString: { dateString: '$audit.endDate' } },
+                  { $dateFromString: { dateString: '$audit.startDate' } },
+                ],
+              },
+              86_400_000,
+            ],
+          },
+        ],
+      };
       return Certificates.aggregate<AuditVolume>([
         { $match: { issueDate, 'audit.manDays': { $gt: 0 } } },
-        { $group: { _id: '$bodyCode', certificates: { $sum: 1 }, manDays: { $sum: '$audit.manDays' } } },
-        { $project: { _id: 0, bodyCode: '$_id', certificates: 1, manDays: 1 } },
+        {
+          $project: {
+            bodyCode: 1,
+            manDays: '$audit.manDays',
+            team,
+            auditorDays: { $multiply: [team, days] },
+          },
+        },
+        {
+          $group: {
+            _id: '$bodyCode',
+            certificates: { $sum: 1 },
+            manDays: { $sum: '$manDays' },
+            staffed: { $sum: { $cond: [{ $gt: ['$team', 0] }, 1, 0] } },
+            auditorDays: { $sum: '$auditorDays' },
+          },
+        },
+        { $project: { _id: 0, bodyCode: '$_id', certificates: 1, manDays: 1, staffed: 1, auditorDays: 1 } },
       ]).hint({ issueDate: 1, bodyCode: 1, 'audit.manDays': 1 });
+    },
+
+    async findIssuedInWindow(bodyCode, window, { after, limit }) {
+      const range = { $gte: window.from, ...(window.to === undefined ? {} : { $lt: window.to }) };
+      const cursor = after
+        ? {
+            $or: [
+              { issueDate: { $gt: after.issueDate } },
+              { issueDate: after.issueDate, _id: { $gt: new Types.ObjectId(after.id) } },
+            ],
+          }
+        : {};
+      const docs = await Certificates.find({ bodyCode, issueDate: range, ...cursor })
+        .sort({ issueDate: 1, _id: 1 })
+        .limit(limit)
+        .lean<CertificateDoc[]>();
+      return docs.map(toCertificate);
     },
 
     async count() {

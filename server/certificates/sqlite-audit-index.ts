@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from '../platform/sqlite';
+import { auditorDaysOf } from './certificate-repository';
 import type { Certificate } from './certificate-schema';
 
 /** What one write batch changes in the side tables, applied at its end by `flush`. */
@@ -14,7 +15,7 @@ export interface AuditIndexBatch {
 /**
  * The upload rules' side tables of the embedded registry (see the migration): one row per auditor of an
  * audit in `audit_assignments`, and the monthly tally of each body's certificates with audit data and
- * their man-days in `body_audit_volumes`. A write batch collects its changes and writes them at its end in
+ * their man-days and auditor-days in `body_audit_volumes`. A write batch collects its changes and writes them at its end in
  * a few statements: the new assignments sorted by key in one insert (one call, and the B-tree filled in
  * order), the tally once per body and month. Deletions are rare (an audit changed) and go by primary key.
  */
@@ -26,10 +27,12 @@ export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditInde
   const deleteAssignment = db.prepare<[string, string, string, number]>(
     'DELETE FROM audit_assignments WHERE registration_number = ? AND end_date = ? AND start_date = ? AND certificate_id = ?',
   );
-  const tally = db.prepare<[string, string, number, number]>(
-    `INSERT INTO body_audit_volumes (body_code, issue_month, certificates, man_days) VALUES (?, ?, ?, ?)
+  const tally = db.prepare<[string, string, number, number, number, number]>(
+    `INSERT INTO body_audit_volumes (body_code, issue_month, certificates, man_days, staffed, auditor_days)
+     VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (body_code, issue_month) DO UPDATE
-     SET certificates = certificates + excluded.certificates, man_days = man_days + excluded.man_days`,
+     SET certificates = certificates + excluded.certificates, man_days = man_days + excluded.man_days,
+       staffed = staffed + excluded.staffed, auditor_days = auditor_days + excluded.auditor_days`,
   );
 
   return {
@@ -39,7 +42,8 @@ export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditInde
       // Keyed by the whole row, so that a row added and then removed within the batch is never written.
       const added = new Map<string, Row>();
       const removed = new Map<string, Row>();
-      const tallies = new Map<string, [string, string, number, number]>();
+      /** Body, month, certificates, man-days, staffed certificates, auditor-days. */
+      const tallies = new Map<string, [string, string, number, number, number, number]>();
 
       function change(id: number, cert: Certificate, sign: 1 | -1): void {
         const { audit } = cert;
@@ -52,9 +56,14 @@ export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditInde
         }
         const month = cert.issueDate.slice(0, 7);
         const key = `${cert.bodyCode}\u0000${month}`;
-        const entry = tallies.get(key) ?? [cert.bodyCode, month, 0, 0];
+        const entry = tallies.get(key) ?? [cert.bodyCode, month, 0, 0, 0, 0];
         entry[2] += sign;
         entry[3] += sign * audit.manDays;
+        const auditorDays = auditorDaysOf(audit);
+        if (auditorDays > 0) {
+          entry[4] += sign;
+          entry[5] += sign * auditorDays;
+        }
         tallies.set(key, entry);
       }
 
@@ -67,8 +76,10 @@ export function createSqliteAuditIndex(db: SqliteDatabase): { batch(): AuditInde
             const rows = [...added.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
             insertAssignments.run(JSON.stringify(rows.map(([, row]) => row)));
           }
-          for (const [body, month, certificates, manDays] of tallies.values()) {
-            if (certificates !== 0 || manDays !== 0) tally.run(body, month, certificates, manDays);
+          for (const [body, month, certificates, manDays, staffed, auditorDays] of tallies.values()) {
+            if (certificates !== 0 || manDays !== 0 || staffed !== 0 || auditorDays !== 0) {
+              tally.run(body, month, certificates, manDays, staffed, auditorDays);
+            }
           }
         },
       };

@@ -126,9 +126,16 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     CROSS JOIN certificates c ON c.id = a.certificate_id
     LIMIT ?`);
   const volumes = db.prepare<[string, string], AuditVolume>(`
-    SELECT body_code AS bodyCode, sum(certificates) AS certificates, sum(man_days) AS manDays
+    SELECT body_code AS bodyCode, sum(certificates) AS certificates, sum(man_days) AS manDays,
+      sum(staffed) AS staffed, sum(auditor_days) AS auditorDays
     FROM body_audit_volumes WHERE issue_month >= ? AND issue_month <= ?
     GROUP BY body_code HAVING sum(certificates) > 0`);
+  // Through certificates_body_issue: (body, issue date, id) from the cursor on, up to the window's end.
+  const issuedInWindow = db.prepare<[string, string, number, string, string, number], Row>(`
+    SELECT id, doc FROM certificates
+    WHERE body_code = ? AND (json_extract(doc, '$.issueDate'), id) > (?, ?)
+      AND json_extract(doc, '$.issueDate') >= ? AND json_extract(doc, '$.issueDate') < ?
+    ORDER BY json_extract(doc, '$.issueDate'), id LIMIT ?`);
 
   function upsertOne(data: CertificateData, at: string, audits: AuditIndexBatch): UpsertResult {
     const row = byKey.get(data.bodyCode, data.number);
@@ -253,6 +260,19 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
       );
       return assignments.all(json, `+${MAX_AUDIT_DAYS - 1} days`, MAX_AUDIT_DAYS, limit);
     },
+    async findIssuedInWindow(bodyCode, window, { after, limit }) {
+      // '~' sorts after every date: an open window.
+      const rows = issuedInWindow.all(
+        bodyCode,
+        after?.issueDate ?? '',
+        after ? Number(after.id) : 0,
+        window.from,
+        window.to ?? '~',
+        limit,
+      );
+      return rows.map(fromRow);
+    },
+
     async auditVolumeByBody(fromMonth, toMonth) {
       return volumes.all(fromMonth, toMonth);
     },

@@ -75,7 +75,23 @@ export function createServices(deps: AppDeps): Services {
   const { stores, cache, metrics, config } = deps;
   const audit = createAuditService({ audit: stores.audit });
   const signals = createSignalService({ signals: stores.signals, audit, now: deps.now });
-  const bodies = createBodyService({ bodies: stores.bodies, cache, metrics });
+  const uploadRules = createUploadRuleRunner({
+    registry: stores.certificates,
+    bodies: stores.bodies,
+    raise: signals.raise,
+    logger: deps.logger,
+    metrics,
+    now: deps.now,
+  });
+  const bodies = createBodyService({
+    bodies: stores.bodies,
+    cache,
+    metrics,
+    // A change of approval re-checks the body's certificates in the window it affects.
+    onApprovalChanged: async (body, window) => {
+      await uploadRules.reevaluateApproval(body.code, window);
+    },
+  });
   const dishonesty = createDishonestyService({
     records: stores.dishonesty,
     audit,
@@ -100,14 +116,6 @@ export function createServices(deps: AppDeps): Services {
     listings: dishonesty,
   });
   const tokens = createTokenService({ tokens: stores.tokens, bodies, audit });
-  const uploadRules = createUploadRuleRunner({
-    registry: stores.certificates,
-    bodies: stores.bodies,
-    raise: signals.raise,
-    logger: deps.logger,
-    metrics,
-    now: deps.now,
-  });
   const uploads = createUploadService({
     jobs: stores.uploadJobs,
     registry: stores.certificates,
@@ -122,6 +130,7 @@ export function createServices(deps: AppDeps): Services {
       await recordJobCertificates(stores.uploadJobs)(event);
       await uploadRules.onStored(event);
     },
+    onRefused: uploadRules.onRefused,
   });
   if (config.STORE === 'mongo' && (!config.QR_SIGNING_KEYS || !config.SCAN_HASH_SECRET)) {
     deps.logger.warn(

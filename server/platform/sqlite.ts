@@ -342,6 +342,21 @@ const MIGRATIONS: readonly string[] = [
   UPDATE audit_assignments SET holder_credit_code =
     (SELECT c.holder_credit_code FROM certificates c WHERE c.id = audit_assignments.certificate_id);
   `,
+  `
+  -- Volume per auditor-day: each body's certificates whose audit names its team, and their auditor-days
+  -- (team members × audit days, both ends counted), beside the reported man-days.
+  ALTER TABLE body_audit_volumes ADD COLUMN staffed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE body_audit_volumes ADD COLUMN auditor_days REAL NOT NULL DEFAULT 0;
+  UPDATE body_audit_volumes SET (staffed, auditor_days) = (
+    SELECT count(*), coalesce(sum(json_array_length(c.doc, '$.audit.auditors') *
+      (julianday(json_extract(c.doc, '$.audit.endDate')) - julianday(json_extract(c.doc, '$.audit.startDate')) + 1)), 0)
+    FROM certificates c
+    WHERE c.body_code = body_audit_volumes.body_code
+      AND substr(json_extract(c.doc, '$.issueDate'), 1, 7) = body_audit_volumes.issue_month
+      AND json_array_length(c.doc, '$.audit.auditors') > 0);
+  -- A body's certificates by issue date (approval changes re-check the window they affect).
+  CREATE INDEX certificates_body_issue ON certificates (body_code, json_extract(doc, '$.issueDate'), id);
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

@@ -117,6 +117,15 @@ export function createMongoSignalRepository(conn: Connection): SignalRepository 
       return outcomes.map(({ key, created }) => ({ signal: stored.get(key) as Signal, created }));
     },
 
+    async findDedupKeys(keys) {
+      if (keys.length === 0) return [];
+      const docs = await Signals.find(
+        { dedupKey: { $in: [...new Set(keys)] } },
+        { _id: 0, dedupKey: 1 },
+      ).lean<Pick<SignalDoc, 'dedupKey'>[]>();
+      return docs.map((d) => d.dedupKey);
+    },
+
     async findById(id) {
       const doc = await Signals.findById(id).lean<SignalDoc>();
       return doc ? toSignal(doc) : undefined;

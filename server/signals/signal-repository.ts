@@ -32,6 +32,12 @@ export interface SignalRepository {
   findById(id: string): Promise<Signal | undefined>;
 
   /**
+   * Which of these dedup keys are stored (each once, in no particular order): what a rescan asks to raise
+   * only what is new. One round trip through the dedup-key index; callers keep `keys` to some thousands.
+   */
+  findDedupKeys(keys: readonly string[]): Promise<string[]>;
+
+  /**
    * One page matching every given filter, the most recently raised first (equal times: greater id
    * first); `total` counts all matches. Index-backed for each single filter.
    */

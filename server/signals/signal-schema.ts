@@ -73,10 +73,12 @@ export type Signal = z.infer<typeof signalSchema>;
 // ---------------------------------------------------------------------------------------------------
 // The queue's API (signal-routes.ts)
 
-/** A signal as the queue shows it: with its rule's localised title. */
+/** A signal as the queue shows it: with its rule's localised title and its sentence in both languages. */
 export const signalViewSchema = signalSchema
   .extend({
     rule: z.object({ id: z.string(), title: z.object({ zh: z.string(), en: z.string() }) }),
+    /** The signal in a sentence, in Chinese and English, written from its data when read (signal-summaries.ts). */
+    text: z.object({ zh: z.string(), en: z.string() }),
   })
   .meta({ id: 'SignalView' });
 export type SignalView = z.infer<typeof signalViewSchema>;

@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR, type Actor } from '../audit/audit-schema';
 import type { AuditService } from '../audit/audit-service';
 import { AppError } from '../platform/errors';
 import { SCAN_RULES, UPLOAD_RULES } from './rules';
+import { signalText } from './signal-summaries';
 import type { SignalFilter, SignalRepository } from './signal-repository';
 import {
   signalDraftSchema,
@@ -67,10 +68,10 @@ export function createSignalService(deps: {
   const titles = new Map((deps.rules ?? [...UPLOAD_RULES, ...SCAN_RULES]).map((r) => [r.id, r.title]));
 
   /** A signal with its rule's title (a rule since removed is shown by its id). */
-  const view = (signal: Signal): SignalView => ({
-    ...signal,
-    rule: { id: signal.ruleId, title: titles.get(signal.ruleId) ?? { zh: signal.ruleId, en: signal.ruleId } },
-  });
+  const view = (signal: Signal): SignalView => {
+    const title = titles.get(signal.ruleId) ?? { zh: signal.ruleId, en: signal.ruleId };
+    return { ...signal, rule: { id: signal.ruleId, title }, text: signalText(signal, title) };
+  };
 
   async function get(id: string): Promise<SignalView> {
     const signal = await signals.findById(id);

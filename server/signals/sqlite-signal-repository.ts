@@ -28,6 +28,11 @@ function whereOf(filter: SignalFilter): { sql: string; params: string[] } {
 export function createSqliteSignalRepository(db: SqliteDatabase): SignalRepository {
   const byId = db.prepare<[string], { doc: string }>('SELECT doc FROM signals WHERE id = ?');
   const byKey = db.prepare<[string], { doc: string }>('SELECT doc FROM signals WHERE dedup_key = ?');
+  const storedKeys = db
+    .prepare<[string], string>(
+      'SELECT dedup_key FROM signals WHERE dedup_key IN (SELECT value FROM json_each(?))',
+    )
+    .pluck();
   const insert = db.prepare<[string, string, string, string, string, string | null, string, string]>(
     `INSERT INTO signals (id, dedup_key, rule_id, severity, state, body_code, last_raised_at, doc)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -146,6 +151,10 @@ export function createSqliteSignalRepository(db: SqliteDatabase): SignalReposito
   return {
     async raise(drafts, at) {
       return raiseAll(drafts, at);
+    },
+
+    async findDedupKeys(keys) {
+      return keys.length === 0 ? [] : storedKeys.all(JSON.stringify([...new Set(keys)]));
     },
 
     async findById(id) {

@@ -180,6 +180,13 @@ export const UPLOAD_COLUMNS: readonly UploadColumn[] = [
     kind: 'auditors',
   },
   {
+    field: 'audit.type',
+    zh: ['审核类型', '审核类别'],
+    en: ['Audit type', 'Audit kind'],
+    required: false,
+    kind: 'text',
+  },
+  {
     field: 'bodyCode',
     zh: ['机构代码', '认证机构代码', '认证机构'],
     en: ['Body code', 'Certification body code', 'CB code', 'Certifying body'],
@@ -195,6 +202,7 @@ export const AUDIT_FIELDS = new Set([
   'audit.dates',
   'audit.manDays',
   'audit.auditors',
+  'audit.type',
 ]);
 
 /**

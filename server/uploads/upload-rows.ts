@@ -1,10 +1,25 @@
 import type { z } from 'zod';
 import type { Body } from '../bodies/body-schema';
-import { scopeBreaches } from '../certificates/certificate-scope';
+import { scopeBreaches, type ScopeBreach } from '../certificates/certificate-scope';
 import { certificateInputSchema, type CertificateData } from '../certificates/certificate-schema';
 import { normalizeIdentifier } from '../platform/normalize';
 import { columnLabel, UPLOAD_COLUMNS } from './upload-columns';
 import type { ParsedRow, RowError, RowErrorCode } from './upload-schema';
+
+/**
+ * A row refused because it lies outside the body's approved scope or approval (ROW_OUT_OF_SCOPE): the
+ * attempt itself is evidence (超范围认证, 假机构), kept for the risk signals beside the row errors.
+ */
+export interface RefusedRow {
+  row: number;
+  /** What put it out of scope: scheme, industry codes, approval (one row may have several). */
+  kinds: ScopeBreach['kind'][];
+  number: string;
+  scheme: string;
+  industryCodes: string[];
+  issueDate: string;
+  holder: { name: string; creditCode: string };
+}
 
 /** A row after the checks that need nothing but the row and the body: its report, or why not. */
 export interface CheckedRow {
@@ -20,6 +35,8 @@ export interface CheckedRow {
   json?: string;
   /** `data.status`, kept beside `json` for the checks against the registry. */
   status?: CertificateData['status'];
+  /** The row's attempt outside the body's scope, when it was refused for that. */
+  refused?: RefusedRow;
   errors: RowError[];
 }
 
@@ -57,15 +74,31 @@ function codeOf(issue: z.core.$ZodIssue, field: string, missing: boolean): RowEr
   return 'ROW_INVALID_VALUE';
 }
 
-/** Scope checks (certificates/certificate-scope.ts), each breach a row error. */
-function scopeErrors(data: CertificateData, body: Body, row: number): RowError[] {
-  return scopeBreaches(body, data).map(({ field, message }) => ({
+/** Scope checks (certificates/certificate-scope.ts): each breach a row error, and the attempt they make. */
+function scopeErrors(
+  data: CertificateData,
+  body: Body,
+  row: number,
+): { errors: RowError[]; refused?: RefusedRow } {
+  const breaches = scopeBreaches(body, data);
+  if (breaches.length === 0) return { errors: [] };
+  const errors = breaches.map(({ field, message }): RowError => ({
     row,
     field,
     code: 'ROW_OUT_OF_SCOPE',
     message,
     number: data.number,
   }));
+  const refused: RefusedRow = {
+    row,
+    kinds: breaches.map((b) => b.kind),
+    number: data.number,
+    scheme: data.scheme,
+    industryCodes: data.industryCodes ?? [],
+    issueDate: data.issueDate,
+    holder: { name: data.holder.name, creditCode: data.holder.creditCode },
+  };
+  return { errors, refused };
 }
 
 /** The longest message and number a row error keeps: a file's cell can be a megabyte of text. */
@@ -158,8 +191,10 @@ function checkRowFully(parsed: ParsedRow, body: Body): CheckedRow {
       }
     }
   }
-  errors.push(...scopeErrors(data, body, row));
-  return errors.length === 0
-    ? { row, number: data.number, data, errors }
+  const scope = scopeErrors(data, body, row);
+  errors.push(...scope.errors);
+  if (errors.length === 0) return { row, number: data.number, data, errors };
+  return scope.refused
+    ? { row, number: data.number, refused: scope.refused, errors }
     : { row, number: data.number, errors };
 }

@@ -12,7 +12,7 @@ import { storeUnavailable } from '../platform/store-failure';
 import { jobCertificates } from './upload-job-certificates';
 import type { UploadJobRepository } from './upload-job-repository';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
-import type { CheckedRow } from './upload-rows';
+import type { CheckedRow, RefusedRow } from './upload-rows';
 import type { RowError, UploadFormat, UploadJob, UploadMode, UploadProgress } from './upload-schema';
 import { openUploadScratch, type UploadScratch } from './upload-scratch';
 
@@ -61,6 +61,15 @@ export interface StoredEvent {
   /** In file order; `unchanged` rows included (the job still covers them). */
   results: readonly UpsertResult[];
   /** When they were stored (ISO timestamp). */
+  at: string;
+}
+
+/** Rows of one batch of an upload refused as outside the body's scope or approval (ROW_OUT_OF_SCOPE). */
+export interface RefusedEvent {
+  jobId: string;
+  bodyCode: string;
+  rows: readonly RefusedRow[];
+  /** When they were refused (ISO timestamp). */
   at: string;
 }
 
@@ -190,6 +199,8 @@ export function createUploadService(deps: {
    * stored), for what follows a write: the job's list of certificates, the risk rules.
    */
   onStored?: (event: StoredEvent) => Promise<void>;
+  /** Told of each batch's rows refused as out of scope (awaited; the risk rules keep the attempt). */
+  onRefused?: (event: RefusedEvent) => Promise<void>;
   now?: () => string;
 }): UploadService {
   const { jobs, registry, certificates, bodies, audit, parse } = deps;
@@ -310,6 +321,10 @@ export function createUploadService(deps: {
       progress.accepted += valid.length;
       progress.rejected += checked.length - valid.length;
       await report(errors);
+      const refused = checked.flatMap((c) => (c.refused ? [c.refused] : []));
+      if (refused.length > 0) {
+        await deps.onRefused?.({ jobId: job.id, bodyCode: body.code, rows: refused, at: now() });
+      }
       if (request.mode === 'partial') {
         await store(valid.map((c) => c.data ?? (JSON.parse(c.json as string) as CertificateData)));
       } else if (progress.rejected === 0) {

@@ -18,7 +18,8 @@ function sameDayLine(number: string): string {
     audit: {
       startDate: '2025-03-06',
       endDate: '2025-03-08',
-      manDays: 4,
+      // One auditor three days on site: three man-days (more would be padded).
+      manDays: 3,
       auditors: [{ name: '张伟', registrationNumber: unique('2025-N1QMS-') }],
     },
   });
@@ -85,8 +86,8 @@ describe('risk signals API', () => {
               rule: {
                 id: 'issued-before-audit-end',
                 title: {
-                  zh: '颁证日期不晚于审核结束日期',
-                  en: 'Issued before or on the day the audit ended',
+                  zh: '颁证日期早于、等于或紧接审核结束日期',
+                  en: 'Issued before, on or the day after the audit ended',
                 },
               },
               severity: 'medium',

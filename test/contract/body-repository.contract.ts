@@ -61,6 +61,48 @@ export function bodyRepositoryContract(harness: BodyRepositoryHarness): void {
       expect(found?.nameEn).toBeUndefined();
     });
 
+    test('when a body carries its approval history, then the periods come back in order, each as stored', async () => {
+      const body = makeBody({
+        code: code('HIS'),
+        approvalStatus: 'approved',
+        approvalStatusDate: '2025-03-01',
+        approvalHistory: [
+          { status: 'approved', from: '2002-01-01' },
+          { status: 'suspended', from: '2024-11-10', recordedAt: '2024-11-12T02:00:00.000Z' },
+          { status: 'approved', from: '2025-03-01', recordedAt: '2025-03-01T01:00:00.000Z' },
+        ],
+      });
+      await repo.upsert(body);
+      await expect(repo.findByCode(body.code)).resolves.toEqual(body);
+      // A suspension recorded late, effective in the middle: the whole history is stored again.
+      const late = {
+        ...body,
+        approvalHistory: [
+          ...(body.approvalHistory ?? []).slice(0, 1),
+          { status: 'suspended' as const, from: '2023-05-01', recordedAt: '2025-06-01T00:00:00.000Z' },
+          { status: 'approved' as const, from: '2023-08-01', recordedAt: '2025-06-01T00:00:00.000Z' },
+          ...(body.approvalHistory ?? []).slice(1),
+        ],
+      };
+      await repo.upsert(late);
+      const found = await repo.findByCode(body.code);
+      expect(found?.approvalHistory?.map((c) => `${c.status}@${c.from}`)).toEqual([
+        'approved@2002-01-01',
+        'suspended@2023-05-01',
+        'approved@2023-08-01',
+        'suspended@2024-11-10',
+        'approved@2025-03-01',
+      ]);
+      expect(found?.approvalHistory?.[0]).toEqual({ status: 'approved', from: '2002-01-01' });
+      expect((await repo.list()).find((b) => b.code === body.code)).toEqual(late);
+    });
+
+    test('when a body without a history is stored, then none appears on it', async () => {
+      const body = makeBody({ code: code('NOH') });
+      await repo.upsert(body);
+      expect(await repo.findByCode(body.code)).not.toHaveProperty('approvalHistory');
+    });
+
     test('when no body has the code, then it answers undefined', async () => {
       await expect(repo.findByCode(code('NONE'))).resolves.toBeUndefined();
       await expect(repo.findByCode('')).resolves.toBeUndefined();

@@ -88,6 +88,7 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
               { name: '张伟', registrationNumber: '2025-N1QMS-1234567', role: 'leader' },
               { name: '李娜', registrationNumber: '2025-N1QMS-7654321' },
             ],
+            type: 'recertification',
           },
         });
         const { certificate } = await repo.upsert(data, at());
@@ -918,8 +919,8 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
             .sort(byCode);
         expect(await mine()).toEqual(
           [
-            { bodyCode: b1, certificates: 3, manDays: 7.5 },
-            { bodyCode: b2, certificates: 1, manDays: 3 },
+            { bodyCode: b1, certificates: 3, manDays: 7.5, staffed: 0, auditorDays: 0 },
+            { bodyCode: b2, certificates: 1, manDays: 3, staffed: 0, auditorDays: 0 },
           ].sort(byCode),
         );
       });
@@ -932,11 +933,52 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
           (await repo.auditVolumeByBody('2024-01', '2024-12')).find((v) => v.bodyCode === body);
 
         await repo.upsert({ ...data, issueDate: '2023-12-31' }, at());
-        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 1, manDays: 4 });
+        const none = { staffed: 0, auditorDays: 0 };
+        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 1, manDays: 4, ...none });
         await repo.upsert({ ...data, issueDate: '2024-07-01', audit: { ...data.audit!, manDays: 3 } }, at());
-        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 2, manDays: 7 });
+        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 2, manDays: 7, ...none });
         await repo.upsert({ ...data, issueDate: '2024-07-01', audit: undefined }, at());
-        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 1, manDays: 4 });
+        await expect(ours()).resolves.toEqual({ bodyCode: body, certificates: 1, manDays: 4, ...none });
+      });
+
+      test('when audits name their team, then the staffed certificates and their auditor-days (team × days) are counted, and follow changes', async () => {
+        const body = unique('VB').slice(0, 32);
+        const auditor = (n: number) => ({ name: `审核员${n}`, registrationNumber: unique('2024-N1QMS-') });
+        const teamOf = (size: number) => Array.from({ length: size }, (_, i) => auditor(i));
+        const three = makeCertificate({
+          bodyCode: body,
+          issueDate: '2024-04-10',
+          expiryDate: '2027-04-09',
+          // Three auditors for three days (both ends counted): 9 auditor-days.
+          audit: { startDate: '2024-04-01', endDate: '2024-04-03', manDays: 9, auditors: teamOf(3) },
+        });
+        await repo.upsertMany(
+          [
+            three,
+            // Two auditors for one day: 2.
+            makeCertificate({
+              bodyCode: body,
+              issueDate: '2024-05-10',
+              expiryDate: '2027-05-09',
+              audit: { startDate: '2024-05-02', endDate: '2024-05-02', manDays: 2, auditors: teamOf(2) },
+            }),
+            report(body, '2024-06-01', 1.5),
+          ],
+          at(),
+        );
+        const ours = async () =>
+          (await repo.auditVolumeByBody('2024-01', '2024-12')).find((v) => v.bodyCode === body);
+        await expect(ours()).resolves.toEqual({
+          bodyCode: body,
+          certificates: 3,
+          manDays: 12.5,
+          staffed: 2,
+          auditorDays: 11,
+        });
+        await repo.upsert({ ...three, audit: { ...three.audit!, auditors: teamOf(1) } }, at());
+        await expect(ours()).resolves.toMatchObject({ staffed: 2, auditorDays: 5 });
+        await repo.upsert({ ...three, audit: { ...three.audit!, auditors: [] } }, at());
+        await expect(ours()).resolves.toMatchObject({ certificates: 3, staffed: 1, auditorDays: 2 });
       });
 
       test('when a body has no certificate with audit data in the months, then it is absent', async () => {
@@ -947,6 +989,41 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
         await repo.upsert(report(body, '2025-02-02', 5), at());
         const found = await repo.auditVolumeByBody('2024-01', '2024-12');
         expect(found.map((v) => v.bodyCode)).not.toContain(body);
+      });
+    });
+
+    describe('findIssuedInWindow', () => {
+      test("when a body's certificates are read by issue window, then only the body's within it come, by date then id, a page at a time", async () => {
+        const body = unique('WB').slice(0, 32);
+        const dated = (issueDate: string, bodyCode = body) =>
+          makeCertificate({ bodyCode, issueDate, expiryDate: '2030-01-01' });
+        const stored = (
+          await repo.upsertMany(
+            [
+              dated('2024-03-01'),
+              dated('2024-01-31'),
+              dated('2024-02-01'),
+              dated('2024-02-01'),
+              dated('2024-02-15'),
+              dated('2024-02-10', unique('WO').slice(0, 32)),
+            ],
+            at(),
+          )
+        ).map((r) => r.certificate);
+        const window = { from: '2024-02-01', to: '2024-03-01' };
+        const first = await repo.findIssuedInWindow(body, window, { limit: 2 });
+        expect(first.map((c) => c.issueDate)).toEqual(['2024-02-01', '2024-02-01']);
+        const last = first[1]!;
+        const rest = await repo.findIssuedInWindow(body, window, {
+          after: { issueDate: last.issueDate, id: last.id },
+          limit: 2,
+        });
+        expect(rest.map((c) => c.publicId)).toEqual([stored[4]?.publicId]);
+        expect(new Set([...first, ...rest].map((c) => c.publicId))).toEqual(
+          new Set([stored[2]?.publicId, stored[3]?.publicId, stored[4]?.publicId]),
+        );
+        const open = await repo.findIssuedInWindow(body, { from: '2024-02-15' }, { limit: 10 });
+        expect(open.map((c) => c.issueDate)).toEqual(['2024-02-15', '2024-03-01']);
       });
     });
 

@@ -56,6 +56,21 @@ export function signalRepositoryContract(harness: SignalRepositoryHarness): void
     }
 
     describe('raise', () => {
+      test('when dedup keys are asked for, then exactly the stored ones come back, each once', async () => {
+        const [a, b] = [makeDraft(), makeDraft()];
+        await repo.raise(
+          [
+            { id: newId(), draft: a },
+            { id: newId(), draft: b },
+          ],
+          at(),
+        );
+        const missing = unique('key:');
+        const found = await repo.findDedupKeys([a.dedupKey, missing, b.dedupKey, a.dedupKey]);
+        expect([...found].sort()).toEqual([a.dedupKey, b.dedupKey].sort());
+        await expect(repo.findDedupKeys([])).resolves.toEqual([]);
+      });
+
       test('when a draft is new, then it is stored open with its id, once raised, and found by id exactly so', async () => {
         const draft = makeDraft();
         const id = newId();

@@ -1,3 +1,4 @@
+import { approvalHistoryOf, approvalOn } from '../../bodies/body-approval';
 import type { Body } from '../../bodies/body-schema';
 import { scopeBreaches, type ScopeBreach } from '../../certificates/certificate-scope';
 import type { Certificate } from '../../certificates/certificate-schema';
@@ -22,33 +23,21 @@ const SEVERITY: Record<ScopeBreach['kind'], SignalSeverity> = {
 };
 
 /**
- * Whether the body was already approved on the issue date. The registry keeps the approval number (its
- * year is the year of approval) and the date of the last change of approval state: a certificate dated
- * before the approval year is certain (high); one dated before the body became approved again is likely,
- * but the date may be a reinstatement after an earlier approved spell (medium).
+ * Whether the body was already approved on the issue date, from its approval history
+ * (bodies/body-approval.ts): before its first approval (the year of its approval number for a body whose
+ * history was not kept) it was not. A suspended spell that ended in a reinstatement leaves the
+ * certificates of the approved periods around it alone. High: a certificate of a body not yet approved.
  */
 function approvalFindings(body: Body, cert: Certificate): Finding[] {
-  const year = /^CNCA-[A-Z]+-(\d{4})-/.exec(body.approvalNumber)?.[1];
-  if (year !== undefined && cert.issueDate.slice(0, 4) < year) {
-    return [
-      {
-        kind: 'not-yet-approved',
-        severity: 'high',
-        message: `issued on ${cert.issueDate}, before ${body.code} was approved (${body.approvalNumber}, ${year})`,
-      },
-    ];
-  }
-  const since = body.approvalStatusDate;
-  if (body.approvalStatus === 'approved' && since !== undefined && cert.issueDate < since) {
-    return [
-      {
-        kind: 'not-yet-approved',
-        severity: 'medium',
-        message: `issued on ${cert.issueDate}, but ${body.code} has been approved only since ${since}`,
-      },
-    ];
-  }
-  return [];
+  const approval = approvalOn(body, cert.issueDate);
+  if (approval.status !== 'not-yet-approved') return [];
+  return [
+    {
+      kind: 'not-yet-approved',
+      severity: 'high',
+      message: `issued on ${cert.issueDate}, before ${body.code} was approved (${body.approvalNumber}, from ${approval.approvedFrom})`,
+    },
+  ];
 }
 
 function findingsOf(body: Body | undefined, cert: Certificate): Finding[] {
@@ -106,6 +95,7 @@ export const bodyScopeAtIssueRule: UploadRule = {
                   approvalNumber: body.approvalNumber,
                   approvalStatus: body.approvalStatus,
                   approvalStatusDate: body.approvalStatusDate ?? null,
+                  approvalHistory: approvalHistoryOf(body),
                   approvedSchemes: body.approvedSchemes,
                   approvedIndustryCodes: body.approvedIndustryCodes,
                 },

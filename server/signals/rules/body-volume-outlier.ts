@@ -5,15 +5,15 @@ import type { UploadRule } from './rule';
 const ID = 'body-volume-outlier';
 
 export interface VolumeOutlierOptions {
-  /** How many times the peers' median a body's certificates per audit man-day must exceed. */
+  /** How many times the peers' median a body's certificates per auditor-day must exceed. */
   factor?: number;
-  /** Certificates with audit data over the period a body needs to be judged, or to count as a peer. */
+  /** Certificates whose audit names its team, over the period, a body needs to be judged or to count as a peer. */
   minCertificates?: number;
   /** Peers needed for a median worth comparing with. */
   minPeers?: number;
 }
 
-const perManDay = (v: AuditVolume) => v.certificates / v.manDays;
+const perAuditorDay = (v: AuditVolume) => v.staffed / v.auditorDays;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,35 +36,37 @@ function addMonths(month: string, n: number): string {
 const PERIOD_MONTHS = 12;
 
 /**
- * A body issuing far more certificates per audit man-day than its peers (DOMAIN: 买证卖证, "volume per
- * auditor-day far above peers"): over this month and the eleven before, its certificates with audit data
- * divided by their audit man-days, against the median of the other bodies with enough volume. Judged when
- * the body uploads. The figures come from RuleContext.auditVolumes, which the engine computes at most
- * once an hour: a batch never costs a pass over the registry, and a body's newest batch may count only
- * from the next hour. High past twice the factor. One signal per body and month, updated as it goes on.
+ * A body issuing far more certificates per auditor-day than its peers (DOMAIN: 买证卖证, "volume per
+ * auditor-day far above peers"): over this month and the eleven before, its certificates whose audit names
+ * its team, divided by their auditor-days (team members × audit days, from the audit data, not the man-days
+ * the body reports), against the median of the other bodies with enough volume. Judged when the body
+ * stores certificates. The figures come from the store's running tally (RuleContext.auditVolumes), read for
+ * each batch: the batches stored before count, on every instance. High past twice the factor. One signal
+ * per body and month, updated as it goes on.
  */
 export function createBodyVolumeOutlierRule(options: VolumeOutlierOptions = {}): UploadRule {
   const factor = options.factor ?? 3;
   const minCertificates = options.minCertificates ?? 30;
   const minPeers = options.minPeers ?? 3;
-  const judged = (v: AuditVolume) => v.certificates >= minCertificates && v.manDays > 0;
+  const judged = (v: AuditVolume) => v.staffed >= minCertificates && v.auditorDays > 0;
 
   return {
     id: ID,
     trigger: 'upload',
     title: {
-      zh: '机构单位审核人日发证量远超同行',
-      en: 'Body’s certificates per audit man-day far above peers',
+      zh: '机构单位审核员日发证量远超同行',
+      en: 'Body’s certificates per auditor-day far above peers',
     },
     async evaluate(batch, context) {
+      if (!batch.certificates.some((c) => c.audit && c.audit.auditors.length > 0)) return [];
       const toMonth = todayInChina(Date.parse(context.now)).slice(0, 7);
       const fromMonth = addMonths(toMonth, 1 - PERIOD_MONTHS);
       const volumes = await context.auditVolumes(fromMonth, toMonth);
       const own = volumes.find((v) => v.bodyCode === batch.bodyCode);
-      const peers = volumes.filter((v) => v.bodyCode !== batch.bodyCode && judged(v)).map(perManDay);
+      const peers = volumes.filter((v) => v.bodyCode !== batch.bodyCode && judged(v)).map(perAuditorDay);
       if (!own || !judged(own) || peers.length < minPeers) return [];
       const peerMedian = median(peers);
-      const ratio = perManDay(own);
+      const ratio = perAuditorDay(own);
       if (ratio <= factor * peerMedian) return [];
       return [
         {
@@ -72,12 +74,13 @@ export function createBodyVolumeOutlierRule(options: VolumeOutlierOptions = {}):
           severity: ratio > 2 * factor * peerMedian ? 'high' : 'medium',
           subject: { kind: 'body', key: batch.bodyCode },
           dedupKey: `${ID}:${batch.bodyCode}:${toMonth}`,
-          summary: `${batch.bodyCode} issued ${own.certificates} certificates on ${round(own.manDays, 1)} audit man-days from ${fromMonth} to ${toMonth}: ${round(ratio, 3)} per man-day, ${round(ratio / peerMedian, 1)} times the median of ${peers.length} peers (${round(peerMedian, 3)}).`,
+          summary: `${batch.bodyCode} issued ${own.staffed} certificates on ${round(own.auditorDays, 1)} auditor-days (team members × audit days) from ${fromMonth} to ${toMonth}: ${round(ratio, 3)} per auditor-day, ${round(ratio / peerMedian, 1)} times the median of ${peers.length} peers (${round(peerMedian, 3)}).`,
           evidence: {
             period: { fromMonth, toMonth },
-            certificates: own.certificates,
-            manDays: round(own.manDays, 2),
-            certificatesPerManDay: round(ratio, 4),
+            certificates: own.staffed,
+            auditorDays: round(own.auditorDays, 2),
+            reportedManDays: round(own.manDays, 2),
+            certificatesPerAuditorDay: round(ratio, 4),
             peerMedian: round(peerMedian, 4),
             peers: peers.length,
             timesMedian: round(ratio / peerMedian, 2),

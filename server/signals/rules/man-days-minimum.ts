@@ -1,3 +1,4 @@
+import type { AuditType } from '../../certificates/certificate-schema';
 import { findScheme } from '../../schemes/schemes';
 import type { SignalDraft } from '../signal-schema';
 import { certificateSubject } from './rule-facts';
@@ -50,34 +51,40 @@ export const INITIAL_AUDIT_DAYS: Readonly<Record<string, readonly number[]>> = {
 };
 
 /**
- * The least audit a certificate can rest on, as a share of the table: a recertification audit (about
- * two thirds of the initial audit time) with the largest reduction MD5 allows (30 %). The record does not
- * say whether its audit was initial or a recertification, so the lower of the two is the floor.
+ * The least audit of each kind, as a share of the table's initial audit time: IAF MD5 lets a body reduce
+ * the time by at most 30 %; a surveillance audit takes about a third of the initial time, a
+ * recertification about two thirds.
  */
-export const MINIMUM_SHARE = (2 / 3) * 0.7;
+export const MINIMUM_SHARES: Readonly<Record<AuditType, number>> = {
+  initial: 0.7,
+  recertification: (2 / 3) * 0.7,
+  surveillance: (1 / 3) * 0.7,
+};
 
 export interface ManDaysOptions {
   /** Initial audit days by scheme code, one per band of `bands`. */
   table?: Readonly<Record<string, readonly number[]>>;
   /** Upper bounds of the bands of effective personnel, ascending, the last Infinity. */
   bands?: readonly number[];
-  /** The minimum as a share of the table's figure. */
-  share?: number;
+  /** The minimum of each kind of audit as a share of the table's figure. */
+  shares?: Readonly<Record<AuditType, number>>;
 }
 
 /** Half days, rounded down: audit time is planned and reported in half days. */
 const halfDaysDown = (days: number) => Math.floor(days * 2) / 2;
 
 /**
- * Audit man-days below the minimum for the scheme and the organisation's size (DOMAIN: 买证卖证, "audit
- * man-days under the IAF MD5 minimum"). When the record gives no size, the smallest band's minimum
- * applies: a lower bound nobody can argue with. High when under half the minimum. One signal per
- * certificate and audit.
+ * Audit man-days below the minimum for the scheme, the kind of audit and the organisation's size (DOMAIN:
+ * 买证卖证, "audit man-days under the IAF MD5 minimum"). The kind comes from the record (`audit.type`;
+ * absent: an initial audit, the only one a first certificate rests on). Medium under the minimum, high
+ * under half of it; one signal per certificate and audit. A record without the head count on a scheme
+ * whose minimum depends on it is judged by the smallest band and raises a low signal of its own (the
+ * omission hides the size the minimum follows).
  */
 export function createManDaysMinimumRule(options: ManDaysOptions = {}): UploadRule {
   const bands = options.bands ?? EMPLOYEE_BANDS;
   const table = options.table ?? INITIAL_AUDIT_DAYS;
-  const share = options.share ?? MINIMUM_SHARE;
+  const shares = options.shares ?? MINIMUM_SHARES;
 
   /** The figures of a scheme: its own, else the QMS ones for any other management system, else none. */
   const daysOf = (scheme: string) =>
@@ -100,21 +107,40 @@ export function createManDaysMinimumRule(options: ManDaysOptions = {}): UploadRu
         const days = daysOf(cert.scheme);
         if (!cert.audit || !days) continue;
         const { employees } = cert.holder;
+        const auditType: AuditType = cert.audit.type ?? 'initial';
         const band = bandOf(employees);
         const tableDays = days[Math.min(band, days.length - 1)] as number;
-        const minimum = halfDaysDown(tableDays * share);
-        const { manDays } = cert.audit;
+        const minimum = halfDaysDown(tableDays * shares[auditType]);
+        const { manDays, startDate, endDate } = cert.audit;
+        const common = {
+          certificateNumber: cert.number,
+          scheme: cert.scheme,
+          auditType,
+          auditStartDate: startDate,
+          auditEndDate: endDate,
+        };
+        if (employees === undefined) {
+          drafts.push({
+            ruleId: ID,
+            severity: 'low',
+            subject: certificateSubject(cert),
+            dedupKey: `${ID}:${cert.publicId}:${startDate}:${endDate}:head-count`,
+            summary: `The ${cert.scheme} audit behind certificate ${cert.number} was reported without the organisation's head count, which its minimum audit time depends on; it was judged as the smallest organisation (at least ${minimum} man-days).`,
+            evidence: { ...common, employees: null, minimumManDaysSmallestBand: minimum, manDays },
+            certificatePublicIds: [cert.publicId],
+            bodyCode: cert.bodyCode,
+          });
+        }
         if (manDays >= minimum) continue;
         const size = employees === undefined ? 'an unknown number of' : String(employees);
         drafts.push({
           ruleId: ID,
           severity: manDays < minimum / 2 ? 'high' : 'medium',
           subject: certificateSubject(cert),
-          dedupKey: `${ID}:${cert.publicId}:${cert.audit.startDate}:${cert.audit.endDate}`,
-          summary: `The ${cert.scheme} audit behind certificate ${cert.number} took ${manDays} man-days; an organisation of ${size} employees needs at least ${minimum}.`,
+          dedupKey: `${ID}:${cert.publicId}:${startDate}:${endDate}`,
+          summary: `The ${cert.scheme} ${auditType} audit behind certificate ${cert.number} took ${manDays} man-days; an organisation of ${size} employees needs at least ${minimum}.`,
           evidence: {
-            certificateNumber: cert.number,
-            scheme: cert.scheme,
+            ...common,
             employees: employees ?? null,
             // JSON has no Infinity: the open last band has no upper bound (null).
             band: {
@@ -122,10 +148,9 @@ export function createManDaysMinimumRule(options: ManDaysOptions = {}): UploadRu
               to: Number.isFinite(bands[band]) ? bands[band] : null,
             },
             initialAuditDays: tableDays,
+            minimumShare: Number(shares[auditType].toFixed(4)),
             minimumManDays: minimum,
             manDays,
-            auditStartDate: cert.audit.startDate,
-            auditEndDate: cert.audit.endDate,
           },
           certificatePublicIds: [cert.publicId],
           bodyCode: cert.bodyCode,

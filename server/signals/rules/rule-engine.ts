@@ -11,18 +11,16 @@ import type { AuditVolume, CertificateRepository } from '../../certificates/cert
 import type { Certificate } from '../../certificates/certificate-schema';
 import type { Logger } from '../../platform/logger';
 import type { Metrics } from '../../platform/metrics';
-import type { StoredEvent } from '../../uploads/upload-service';
+import type { RefusedEvent, StoredEvent } from '../../uploads/upload-service';
 import { signalDraftSchema, type SignalDraft } from '../signal-schema';
-import { UPLOAD_RULES } from '.';
+import { APPROVAL_RULES, UPLOAD_RULES } from '.';
+import type { IssueWindow } from '../../certificates/certificate-repository';
 import type { RuleContext, StoredBatch, UploadRule } from './rule';
 
-/**
- * Peer statistics are read at most this often: they move slowly, and in cluster mode reading them is an
- * aggregation over a year of certificates (an index range that grows with the registry).
- */
-export const AUDIT_VOLUME_TTL_MS = 60 * 60_000;
 /** Certificates read per holder (the ban-period rule looks at a holder's other certificates). */
 const MAX_CERTIFICATES_PER_HOLDER = 200;
+/** Certificates read per page when an approval change is re-checked. */
+const REEVALUATE_PAGE = 1_000;
 /** Assignments read per batch at most (auditor overlap): a bound on a batch of absurd data. */
 const MAX_ASSIGNMENTS = 100_000;
 
@@ -42,12 +40,27 @@ export interface UploadRuleRunner {
   run(batch: StoredBatch): Promise<UploadRuleReport>;
   /** The upload service's `onStored`: the batch's created and updated certificates, through `run`. */
   onStored(event: StoredEvent): Promise<void>;
+  /** The upload service's `onRefused`: the batch's rows refused as out of scope, through `run`. */
+  onRefused(event: RefusedEvent): Promise<void>;
+  /**
+   * After a change of a body's approval history: the approval rules (APPROVAL_RULES) over the body's
+   * certificates issued in `window`, a page at a time. Never throws for a rule's failure; answers how
+   * many certificates it looked at and what was raised.
+   */
+  reevaluateApproval(
+    bodyCode: string,
+    window: IssueWindow,
+  ): Promise<{ certificates: number; raised: number }>;
 }
 
 export interface UploadRuleRunnerDeps {
   registry: Pick<
     CertificateRepository,
-    'findAuditAssignments' | 'findByCreditCode' | 'findSanctionedByCreditCodes' | 'auditVolumeByBody'
+    | 'findAuditAssignments'
+    | 'findByCreditCode'
+    | 'findSanctionedByCreditCodes'
+    | 'auditVolumeByBody'
+    | 'findIssuedInWindow'
   >;
   bodies: Pick<BodyRepository, 'findByCode'>;
   /** Stores drafts as deduplicated signals (services.signals.raise); a benchmark may pass a no-op. */
@@ -60,39 +73,20 @@ export interface UploadRuleRunnerDeps {
   now?: () => number;
 }
 
-/** A value computed for a key and reused for `ttlMs`; one computation at a time per key. */
-function cachedByKey<T>(ttlMs: number, now: () => number, compute: (key: string) => Promise<T>) {
-  let entry: { key: string; at: number; value: Promise<T> } | undefined;
-  return (key: string): Promise<T> => {
-    const t = now();
-    if (!entry || entry.key !== key || t - entry.at >= ttlMs) {
-      const value = compute(key);
-      entry = { key, at: t, value };
-      // A failed computation is not kept: the next batch tries again.
-      value.catch(() => {
-        if (entry?.value === value) entry = undefined;
-      });
-    }
-    return entry.value;
-  };
-}
-
 /**
  * The registry reads of the upload rules (RuleContext) over the repositories: one context per evaluation,
- * reading each body and holder once, and sharing the hourly cache of peer statistics between contexts.
+ * reading each body and holder once. Peer statistics are read from the store for each evaluation (a
+ * running tally: a few rows per body and month), so that they count every batch stored before, on every
+ * instance alike.
  */
 export function createRuleContexts(
   deps: Pick<UploadRuleRunnerDeps, 'registry' | 'bodies' | 'now'>,
 ): () => RuleContext {
   const { registry, bodies } = deps;
   const now = deps.now ?? Date.now;
-  // In this process only: each instance recomputes its own at most hourly.
-  const volumes = cachedByKey<readonly AuditVolume[]>(AUDIT_VOLUME_TTL_MS, now, (key) => {
-    const [fromMonth, toMonth] = key.split('/') as [string, string];
-    return registry.auditVolumeByBody(fromMonth, toMonth);
-  });
   return () => {
     const bodyByCode = new Map<string, Promise<Body | undefined>>();
+    const volumesByMonths = new Map<string, Promise<AuditVolume[]>>();
     return {
       now: new Date(now()).toISOString(),
       auditAssignments: (windows) => registry.findAuditAssignments(windows, MAX_ASSIGNMENTS),
@@ -125,7 +119,15 @@ export function createRuleContexts(
         }
         return byHolder;
       },
-      auditVolumes: (fromMonth, toMonth) => volumes(`${fromMonth}/${toMonth}`),
+      auditVolumes(fromMonth, toMonth) {
+        const key = `${fromMonth}/${toMonth}`;
+        let volumes = volumesByMonths.get(key);
+        if (!volumes) {
+          volumes = registry.auditVolumeByBody(fromMonth, toMonth);
+          volumesByMonths.set(key, volumes);
+        }
+        return volumes;
+      },
     };
   };
 }
@@ -155,17 +157,17 @@ export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRu
     return message;
   }
 
-  async function run(batch: StoredBatch): Promise<UploadRuleReport> {
+  async function run(batch: StoredBatch, only: readonly UploadRule[] = rules): Promise<UploadRuleReport> {
     const report: UploadRuleReport = {
       certificates: batch.certificates.length,
       rules: [],
       raised: 0,
       failures: 0,
     };
-    if (batch.certificates.length === 0) return report;
+    if (batch.certificates.length === 0 && (batch.refused ?? []).length === 0) return report;
     const context = contextFor();
     const drafts: SignalDraft[] = [];
-    for (const rule of rules) {
+    for (const rule of only) {
       const started = performance.now();
       try {
         const raised = await rule.evaluate(batch, context);
@@ -191,10 +193,40 @@ export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRu
   }
 
   return {
-    run,
+    run: (batch) => run(batch),
     async onStored(event) {
       const certificates = event.results.filter((r) => r.outcome !== 'unchanged').map((r) => r.certificate);
       await run({ bodyCode: event.bodyCode, jobId: event.jobId, certificates, at: event.at });
+    },
+    async reevaluateApproval(bodyCode, window) {
+      const approvalRules = rules.filter((rule) => APPROVAL_RULES.includes(rule));
+      let after: { issueDate: string; id: string } | undefined;
+      let certificates = 0;
+      let raised = 0;
+      for (;;) {
+        const page = await deps.registry.findIssuedInWindow(bodyCode, window, {
+          after,
+          limit: REEVALUATE_PAGE,
+        });
+        if (page.length === 0) break;
+        const at = new Date((deps.now ?? Date.now)()).toISOString();
+        const report = await run({ bodyCode, certificates: page, at }, approvalRules);
+        certificates += page.length;
+        raised += report.raised;
+        const last = page[page.length - 1] as Certificate;
+        after = { issueDate: last.issueDate, id: last.id };
+        if (page.length < REEVALUATE_PAGE) break;
+      }
+      return { certificates, raised };
+    },
+    async onRefused(event) {
+      await run({
+        bodyCode: event.bodyCode,
+        jobId: event.jobId,
+        certificates: [],
+        refused: event.rows,
+        at: event.at,
+      });
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Certificate } from '../../certificates/certificate-schema';
 import type { ScanEvent } from '../../qr/qr-schema';
 import type { DistinctCounter } from '../distinct-counter';
 import type { SignalDraft } from '../signal-schema';
+import type { RefusedRow } from '../../uploads/upload-rows';
 
 /** Certificates just created or changed by an upload (or a single write) of one body. */
 export interface StoredBatch {
@@ -17,6 +18,8 @@ export interface StoredBatch {
   /** The upload job, when the batch came from one. */
   jobId?: string;
   certificates: readonly Certificate[];
+  /** Rows of the same upload batch refused as outside the body's scope or approval (never stored). */
+  refused?: readonly RefusedRow[];
   /** When they were stored (ISO timestamp). */
   at: string;
 }
@@ -43,9 +46,9 @@ export interface RuleContext {
     creditCodes: readonly string[],
   ): Promise<ReadonlyMap<string, Certificate[]>>;
   /**
-   * Each body's certificates with audit data issued in the months from `fromMonth` to `toMonth` (YYYY-MM)
-   * and their audit man-days (CertificateRepository.auditVolumeByBody), read at most once an hour for the
-   * same months.
+   * Each body's certificates with audit data issued in the months from `fromMonth` to `toMonth` (YYYY-MM),
+   * their audit man-days and auditor-days (CertificateRepository.auditVolumeByBody), read from the store
+   * once per evaluation: every batch stored before counts, whichever instance stored it.
    */
   auditVolumes(fromMonth: string, toMonth: string): Promise<readonly AuditVolume[]>;
 }

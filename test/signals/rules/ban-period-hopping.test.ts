@@ -3,7 +3,7 @@ import {
   banPeriodHoppingRule,
   createBanPeriodHoppingRule,
 } from '../../../server/signals/rules/ban-period-hopping';
-import { creditCode } from '../../helpers/factories';
+import { creditCode, unique } from '../../helpers/factories';
 import { openRuleRegistry, type RuleRegistry } from '../../helpers/rule-registry';
 
 const NAME = '重庆沙坪坝精密机械制造有限公司';
@@ -27,6 +27,13 @@ describe('rule ban-period-hopping', () => {
     expiryDate: '2029-01-01',
     ...more,
   });
+  const suspended = (holder: string, date: string) =>
+    of(holder, 'B1', {
+      issueDate: '2024-01-10',
+      status: 'suspended',
+      statusReason: '监督审核逾期',
+      statusDate: date,
+    });
   const revoked = (holder: string, date: string) =>
     of(holder, 'B1', {
       issueDate: '2024-01-10',
@@ -53,6 +60,7 @@ describe('rule ban-period-hopping', () => {
           scheme: 'QMS',
           banYears: 1,
           banEnds: '2026-03-01',
+          sameBody: false,
           sanctioned: {
             publicId: sanctioned!.publicId,
             number: sanctioned!.number,
@@ -97,16 +105,60 @@ describe('rule ban-period-hopping', () => {
     ]);
   });
 
-  test('when the new certificate is dated once the ban is over, before the sanction, of another scheme or of the same body, then nothing is raised', async () => {
+  test('when the new certificate is dated once the ban is over, before the sanction, or of another scheme, then nothing is raised', async () => {
     const holder = creditCode();
     await r.store([revoked(holder, '2025-03-01')]);
     const batch = await r.store([
       of(holder, 'B2', { issueDate: '2026-03-01' }),
       of(holder, 'B3', { issueDate: '2025-02-28' }),
       of(holder, 'B4', { issueDate: '2025-06-01', scheme: 'EMS' }),
-      of(holder, 'B1', { issueDate: '2025-06-01', number: 'B1-NEW-2025' }),
+      of(holder, 'B1', { issueDate: '2026-03-02', number: 'B1-AFTER-2026' }),
     ]);
     for (const cert of batch) await expect(r.evaluate(banPeriodHoppingRule, [cert])).resolves.toEqual([]);
+  });
+
+  test('when the body that revoked a certificate certifies the holder again within the ban, then a high signal says it is the same body', async () => {
+    const holder = creditCode();
+    const [sanctioned] = await r.store([revoked(holder, '2025-03-01')]);
+    const [issued] = await r.store([
+      of(holder, 'B1', { issueDate: '2025-06-01', number: unique('B1-NEW-') }),
+    ]);
+    await expect(r.evaluate(banPeriodHoppingRule, [issued!])).resolves.toMatchObject([
+      {
+        severity: 'high',
+        bodyCode: 'B1',
+        dedupKey: `ban-period-hopping:${sanctioned!.publicId}:revoked:2025-03-01:${issued!.publicId}`,
+        evidence: { sameBody: true, sanctioned: { bodyCode: 'B1' }, issued: { bodyCode: 'B1' } },
+      },
+    ]);
+  });
+
+  test('when the same body certifies the holder again after suspending (not revoking) it, then nothing is raised', async () => {
+    const holder = creditCode();
+    await r.store([suspended(holder, '2025-03-01')]);
+    const batch = await r.store([of(holder, 'B1', { issueDate: '2025-04-01', number: unique('B1-NEW-') })]);
+    await expect(r.evaluate(banPeriodHoppingRule, batch)).resolves.toEqual([]);
+  });
+
+  test('when a suspension was lifted, then another body certifying the holder after the reinstatement is no hop; during the suspension it is', async () => {
+    const holder = creditCode();
+    const [first] = await r.store([suspended(holder, '2025-03-01')]);
+    // Reinstated on 2025-05-01: an update of the certificate back to valid, appended to its history.
+    const [lifted] = await r.store([
+      {
+        ...of(holder, 'B1', { issueDate: '2024-01-10', status: 'valid', statusDate: '2025-05-01' }),
+        number: first!.number,
+      },
+    ]);
+    expect(lifted?.statusHistory.map((h) => h.status)).toEqual(['suspended', 'valid']);
+    const [after, during] = await r.store([
+      of(holder, 'B2', { issueDate: '2025-06-01' }),
+      of(holder, 'B3', { issueDate: '2025-04-01' }),
+    ]);
+    await expect(r.evaluate(banPeriodHoppingRule, [after!])).resolves.toEqual([]);
+    await expect(r.evaluate(banPeriodHoppingRule, [during!])).resolves.toMatchObject([
+      { severity: 'medium', evidence: { banEnds: '2025-05-01', suspensionLiftedOn: '2025-05-01' } },
+    ]);
   });
 
   test('when the ban period is set to two years, then a certificate a year and a half later is caught', async () => {

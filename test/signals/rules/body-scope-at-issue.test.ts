@@ -65,12 +65,42 @@ describe('rule body-scope-at-issue', () => {
     await expect(findings(body, { issueDate: '2020-01-01', expiryDate: '2022-12-31' })).resolves.toEqual([]);
   });
 
-  test('when an approved body has been approved only since after the issue date, then the signal is medium', async () => {
+  test('when a body was suspended and later reinstated, then certificates of the approved periods raise nothing, and one dated in the suspension is high', async () => {
+    const history = {
+      approvalStatus: 'approved' as const,
+      approvalStatusDate: '2025-03-01',
+      approvalHistory: [
+        { status: 'approved' as const, from: '2002-01-01' },
+        { status: 'suspended' as const, from: '2024-11-10' },
+        { status: 'approved' as const, from: '2025-03-01' },
+      ],
+    };
+    // Before the suspension, on the day before it, and from the reinstatement on: approved.
+    for (const issueDate of ['2010-05-05', '2024-11-09', '2025-03-01', '2026-01-02']) {
+      await expect(findings(history, { issueDate, expiryDate: '2029-12-31' })).resolves.toEqual([]);
+    }
+    for (const issueDate of ['2024-11-10', '2025-02-28']) {
+      await expect(findings(history, { issueDate, expiryDate: '2029-12-31' })).resolves.toMatchObject([
+        { severity: 'high', evidence: { findings: [{ kind: 'approval' }] } },
+      ]);
+    }
+  });
+
+  test('when the latest status is approved with a date (the old record, no history), then older certificates are no longer taken as issued before approval', async () => {
     const body = { approvalStatus: 'approved' as const, approvalStatusDate: '2025-03-01' };
-    await expect(findings(body, { issueDate: '2025-02-28' })).resolves.toMatchObject([
-      { severity: 'medium', evidence: { findings: [{ kind: 'not-yet-approved', severity: 'medium' }] } },
-    ]);
+    await expect(findings(body, { issueDate: '2025-02-28' })).resolves.toEqual([]);
     await expect(findings(body, { issueDate: '2025-03-01' })).resolves.toEqual([]);
+  });
+
+  test('when a history starts with the approval, then a certificate dated before it is high', async () => {
+    const body = {
+      approvalNumber: 'CNCA-R-2024-003',
+      approvalHistory: [{ status: 'approved' as const, from: '2024-06-01' }],
+    };
+    await expect(findings(body, { issueDate: '2024-05-31' })).resolves.toMatchObject([
+      { severity: 'high', evidence: { findings: [{ kind: 'not-yet-approved' }] } },
+    ]);
+    await expect(findings(body, { issueDate: '2024-06-01' })).resolves.toEqual([]);
   });
 
   test('when the issuer is not in the body registry, then a high signal says so', async () => {

@@ -50,9 +50,22 @@ describe('rule issued-before-audit-end', () => {
     expect(await r.evaluate(issuedBeforeAuditEndRule, [cert!])).toMatchObject([{ severity: 'high' }]);
   });
 
-  test('when a certificate is issued the day after its audit ended, or has no audit data, then nothing is raised', async () => {
+  test('when a certificate is issued the day after its audit ended, then the signal is low (still too fast for review and decision)', async () => {
+    const [cert] = await r.store([{ issueDate: '2025-01-09', audit: audit('2025-01-06', '2025-01-08') }]);
+    expect(await r.evaluate(issuedBeforeAuditEndRule, [cert!])).toMatchObject([
+      {
+        severity: 'low',
+        summary: `Certificate ${cert!.number} was issued on 2025-01-09, the day after its audit ended.`,
+        evidence: { daysIssuedBeforeAuditEnd: -1 },
+      },
+    ]);
+  });
+
+  test('when a certificate is issued two days after its audit ended, or has no audit data, then nothing is raised', async () => {
     const certs = await r.store([
-      { issueDate: '2025-01-09', audit: audit('2025-01-06', '2025-01-08') },
+      { issueDate: '2025-01-10', audit: audit('2025-01-06', '2025-01-08') },
+      // Across a month's end: two days after.
+      { issueDate: '2025-02-01', audit: audit('2025-01-28', '2025-01-30') },
       { issueDate: '2025-01-08', audit: undefined },
     ]);
     await expect(r.evaluate(issuedBeforeAuditEndRule, certs)).resolves.toEqual([]);
