@@ -14,6 +14,7 @@ export default tseslint.config(
       'client/public/app.js',
       'client/public/scan-worker.js',
       'client/public/inspect.js',
+      'client/public/receipt.js',
     ],
   },
   js.configs.recommended,
