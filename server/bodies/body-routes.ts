@@ -102,11 +102,13 @@ export const createBodySchema = bodySchema
     },
   );
 
-/** PATCH /bodies/:code: any of the admin fields; `nameEn: null` removes the English name. */
+/** PATCH /bodies/:code: any of the admin fields; `null` removes the English name, phone or website. */
 export const updateBodySchema = z
   .strictObject({
     name: adminFields.name.optional(),
     nameEn: text(1, 200).nullable().optional(),
+    phone: bodySchema.shape.phone.unwrap().nullable().optional(),
+    website: bodySchema.shape.website.unwrap().nullable().optional(),
     approvalNumber: adminFields.approvalNumber.optional(),
     approvalStatus: adminFields.approvalStatus.optional(),
     approvalStatusDate: bodySchema.shape.approvalStatusDate,
@@ -134,16 +136,14 @@ export const confirmationResultSchema = z
 
 type BodyPatch = z.output<typeof updateBodySchema>;
 
-/** The body with `patch` applied; a null nameEn removes it. */
+/** The body with `patch` applied; a null (English name, phone, website) removes the field. */
 function applyPatch(body: Body, patch: BodyPatch): Body {
-  const { nameEn, ...rest } = patch;
-  const next: Body = { ...body };
-  for (const [key, value] of Object.entries(rest)) {
-    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  const next: Record<string, unknown> = { ...body };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
   }
-  if (nameEn === null) delete next.nameEn;
-  else if (nameEn !== undefined) next.nameEn = nameEn;
-  return next;
+  return next as Body;
 }
 
 /** What a patch changed, field by field (for the audit log); empty when it changed nothing. */

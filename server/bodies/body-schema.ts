@@ -29,6 +29,16 @@ export const bodySchema = z.object({
   code: bodyCodeSchema,
   name: z.string().min(1).max(200),
   nameEn: z.string().max(200).optional(),
+  /** The body's public telephone for questions about its certificates (shown on result pages). */
+  phone: z
+    .string()
+    .regex(/^[0-9+() -]{5,30}$/, 'a telephone number: digits, spaces, +, - and brackets')
+    .optional(),
+  /** The body's public website (http or https). */
+  website: z
+    .url({ protocol: /^https?$/ })
+    .max(200)
+    .optional(),
   /** CNCA approval number, e.g. `CNCA-R-2002-001`. */
   approvalNumber: z.string().regex(/^CNCA-[A-Z]+-\d{4}-\d{3}$/),
   approvalStatus: approvalStatusSchema,
@@ -49,12 +59,14 @@ export const bodySchema = z.object({
 export type Body = z.infer<typeof bodySchema>;
 export type BodyInput = z.input<typeof bodySchema>;
 
-/** What the public sees of a body: its identity and approval state, never contacts. */
+/** What the public sees of a body: its identity, approval state and public contact points (no person's). */
 export const publicBodySchema = bodySchema
   .pick({
     code: true,
     name: true,
     nameEn: true,
+    phone: true,
+    website: true,
     approvalNumber: true,
     approvalStatus: true,
     approvalStatusDate: true,
@@ -64,6 +76,16 @@ export const publicBodySchema = bodySchema
 export type PublicBody = z.infer<typeof publicBodySchema>;
 
 export function toPublicBody(body: Body): PublicBody {
-  const { code, name, nameEn, approvalNumber, approvalStatus, approvalStatusDate, lastReportedAt } = body;
-  return { code, name, nameEn, approvalNumber, approvalStatus, approvalStatusDate, lastReportedAt };
+  const { code, name, nameEn, phone, website, approvalNumber, approvalStatus, approvalStatusDate } = body;
+  return {
+    code,
+    name,
+    nameEn,
+    phone,
+    website,
+    approvalNumber,
+    approvalStatus,
+    approvalStatusDate,
+    lastReportedAt: body.lastReportedAt,
+  };
 }

@@ -24,6 +24,8 @@ const mongoBodySchema = new Schema<BodyDoc>(
     code: { type: String, required: true },
     name: { type: String, required: true },
     nameEn: String,
+    phone: String,
+    website: String,
     approvalNumber: { type: String, required: true },
     approvalStatus: { type: String, enum: APPROVAL_STATUSES, required: true },
     approvalStatusDate: String,

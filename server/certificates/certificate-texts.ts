@@ -59,6 +59,9 @@ export interface CertificateTexts {
   bodyHeading: string;
   bodyName: string;
   approvalNumber: string;
+  /** The body's public telephone and website (whom to ask about a certificate). */
+  bodyPhone: string;
+  bodyWebsite: string;
   approvalStatus: string;
   approval: Record<ApprovalStatus, string>;
   bodyLastReported: string;
@@ -170,6 +173,8 @@ const zh: CertificateTexts = {
   bodyHeading: '认证机构',
   bodyName: '名称',
   approvalNumber: '批准号',
+  bodyPhone: '咨询电话',
+  bodyWebsite: '网站',
   approvalStatus: '批准状态',
   approval: { approved: '批准有效', suspended: '批准已暂停', withdrawn: '批准已撤销' },
   bodyLastReported: '最近报送数据',
@@ -285,6 +290,8 @@ const en: CertificateTexts = {
   bodyHeading: 'Certifying body',
   bodyName: 'Name',
   approvalNumber: 'Approval number',
+  bodyPhone: 'Telephone',
+  bodyWebsite: 'Website',
   approvalStatus: 'Approval',
   approval: { approved: 'approved', suspended: 'approval suspended', withdrawn: 'approval withdrawn' },
   bodyLastReported: 'Last reported data',

@@ -142,6 +142,8 @@ function bodySection(ctx: PageContext, body: PublicBody | null): string {
 <h2 id="body-title">${escapeHtml(m.bodyHeading)}</h2>
 <dl class="facts">
 ${fact(m.bodyName, bodyName(ctx.lang, body))}
+${body.phone ? `<dt>${escapeHtml(m.bodyPhone)}</dt><dd><a href="tel:${escapeHtml(body.phone.replace(/[^0-9+]/g, ''))}">${escapeHtml(body.phone)}</a></dd>` : ''}
+${body.website ? `<dt>${escapeHtml(m.bodyWebsite)}</dt><dd><a href="${escapeHtml(body.website)}" rel="noopener">${escapeHtml(body.website)}</a></dd>` : ''}
 ${fact(m.approvalNumber, body.approvalNumber)}
 ${fact(m.approvalStatus, approval, body.approvalStatus === 'approved' ? '' : ' class="alert"')}
 ${fact(m.bodyLastReported, body.lastReportedAt ? reportedAt(ctx, body.lastReportedAt) : m.bodyNeverReported)}

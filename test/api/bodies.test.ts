@@ -350,3 +350,38 @@ describe('"nothing changed" confirmations', () => {
     expect(res).toMatchObject({ status: 400, body: { code } });
   });
 });
+
+describe("a body's public contact", () => {
+  test("when a body has a telephone and a website, then its certificates' result pages show them; null removes them", async () => {
+    const created = await request(t.app)
+      .post('/api/v1/bodies')
+      .set(auth(admin))
+      .send(newBody({ phone: '023-6543 2100', website: 'https://www.example-cert.cn/' }));
+    expect(created).toMatchObject({ status: 201, body: { phone: '023-6543 2100' } });
+    const cert = await seedCertificate(t.services, { bodyCode: created.body.code });
+    const page = await request(t.app).get(`/v/${cert.publicId}`);
+    expect(page.text).toContain('<dt>咨询电话</dt><dd><a href="tel:02365432100">023-6543 2100</a></dd>');
+    expect(page.text).toContain('<a href="https://www.example-cert.cn/" rel="noopener">');
+    const api = await request(t.app).get(`/api/v1/certificates/${cert.publicId}`);
+    expect(api.body.body).toMatchObject({ phone: '023-6543 2100', website: 'https://www.example-cert.cn/' });
+
+    const cleared = await request(t.app)
+      .patch(`/api/v1/bodies/${created.body.code}`)
+      .set(auth(admin))
+      .send({ phone: null, website: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).not.toHaveProperty('phone');
+    const after = await request(t.app).get(`/v/${cert.publicId}`);
+    expect(after.text).not.toContain('咨询电话');
+  });
+
+  test.each([
+    ['a script URL as the website', { website: 'javascript:alert(1)' }],
+    ['letters in the telephone', { phone: 'call us' }],
+  ])('when a body is registered with %s, then 400 and nothing is stored', async (_label, contact) => {
+    const input = newBody(contact);
+    const res = await request(t.app).post('/api/v1/bodies').set(auth(admin)).send(input);
+    expect(res).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    await request(t.app).get(`/api/v1/bodies/${input.code}`).set(auth(admin)).expect(404);
+  });
+});

@@ -28,6 +28,8 @@ export function bodyRepositoryContract(harness: BodyRepositoryHarness): void {
       const body = makeBody({
         code: code('NEW'),
         nameEn: 'Test Certification Co., Ltd.',
+        phone: '023-6543 2100',
+        website: 'https://www.example-cert.cn/',
         approvalStatusDate: '2024-05-01',
         approvedIndustryCodes: ['18', '19'],
       });
