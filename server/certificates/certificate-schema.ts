@@ -171,6 +171,10 @@ export const publicCertificateSchema = z
     status: statusSchema.describe('Effective status: expired is derived from the expiry date'),
     statusReason: z.string().optional(),
     statusDate: isoDate.optional(),
+    statusHistory: z
+      .array(z.object({ status: storedStatusSchema, date: isoDate, reason: z.string().optional() }))
+      .describe('The reported statuses in the order reported: the first at issue, then each change')
+      .optional(),
     body: publicBodySchema.nullable(),
     listings: z
       .array(publicListingSchema)

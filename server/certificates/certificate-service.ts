@@ -26,16 +26,28 @@ const MAX_BY_NUMBER = 20;
 /** The shape of a unified social credit code, right or wrong: 18 letters and digits, 3rd to 8th an area code. */
 const CREDIT_CODE_SHAPE = /^[0-9A-Z]{2}\d{6}[0-9A-Z]{10}$/;
 
-/** What the cache keeps of a certificate: the public fields, without derived status or body. */
-type CachedCertificate = Omit<Certificate, 'id' | 'audit' | 'statusHistory' | 'createdAt'>;
+/** What the cache keeps of a certificate: its public part, with the history cut to what pages show. */
+type StatusChangeView = NonNullable<PublicCertificate['statusHistory']>[number];
+
+type CachedCertificate = Omit<Certificate, 'id' | 'audit' | 'statusHistory' | 'createdAt'> & {
+  /** Absent in entries cached before the history was shown. */
+  statusHistory?: PublicCertificate['statusHistory'];
+};
 
 const publicKey = (publicId: string) => `c:p:${publicId}`;
 const numberKey = (number: string, bodyCode: string | undefined) => `c:n:${bodyCode ?? '*'}:${number}`;
 const NOT_FOUND = 'null';
 
+/** A status history as the public sees it: status, date and reason (not when each was recorded). */
+function publicHistory(
+  history: readonly { status: StatusChangeView['status']; date: string; reason?: string }[],
+): StatusChangeView[] {
+  return history.map(({ status, date, reason }) => (reason ? { status, date, reason } : { status, date }));
+}
+
 function toCached(cert: Certificate): CachedCertificate {
-  const { id: _id, audit: _a, statusHistory: _h, createdAt: _c, ...rest } = cert;
-  return rest;
+  const { id: _id, audit: _a, statusHistory, createdAt: _c, ...rest } = cert;
+  return { ...rest, statusHistory: publicHistory(statusHistory) };
 }
 
 /**
@@ -69,6 +81,7 @@ export function toPublicCertificate(
     status: status.status,
     statusReason: status.reason,
     statusDate: status.date,
+    statusHistory: cert.statusHistory && publicHistory(cert.statusHistory),
     body,
     listings,
     updatedAt: cert.updatedAt,

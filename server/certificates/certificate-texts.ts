@@ -72,6 +72,9 @@ export interface CertificateTexts {
   warningIssuedAfterApprovalLost: string;
   warningHeading: string;
   howToReadHeading: string;
+  /** The certificate's reported statuses as a short timeline. */
+  historyHeading: string;
+  historyEvent: Record<'issued' | 'reinstated' | 'suspended' | 'revoked' | 'withdrawn', string>;
   recordUpdated: string;
   permanentLink: string;
   /** The link to a signed receipt of this check (server/receipts/). */
@@ -187,6 +190,14 @@ const zh: CertificateTexts = {
     `该认证机构的批准${status === 'withdrawn' ? '已被撤销' : '已被暂停'}${date ? `（${date}）` : ''}。其出具的证书需向当地市场监管部门核实。`,
   warningIssuedAfterApprovalLost: '此证书的颁证日期在该机构批准被暂停或撤销之后。',
   howToReadHeading: '如何理解此结果',
+  historyHeading: '状态记录',
+  historyEvent: {
+    issued: '颁证',
+    reinstated: '恢复有效',
+    suspended: '暂停',
+    revoked: '撤销',
+    withdrawn: '注销',
+  },
   recordUpdated: '登记记录更新于',
   permanentLink: '此结果的固定链接',
   receiptLink: '保存核验回执（带签名，可打印）',
@@ -306,6 +317,14 @@ const en: CertificateTexts = {
   warningIssuedAfterApprovalLost:
     "This certificate was issued after the body's approval was suspended or withdrawn.",
   howToReadHeading: 'How to read this',
+  historyHeading: 'Status history',
+  historyEvent: {
+    issued: 'Issued',
+    reinstated: 'Reinstated',
+    suspended: 'Suspended',
+    revoked: 'Revoked',
+    withdrawn: 'Withdrawn',
+  },
   recordUpdated: 'Registry record updated',
   permanentLink: 'Permanent link to this result',
   receiptLink: 'Keep a signed receipt of this check (printable)',

@@ -161,6 +161,22 @@ function reportLink(ctx: PageContext, params: Record<string, string | undefined>
   return `<p><a class="report-link" href="${escapeHtml(href(ctx, '/report', params))}">${escapeHtml(messagesFor(ctx.lang).reportLink)}</a></p>`;
 }
 
+/** The reported statuses as a timeline (issued, suspended on…, reinstated on…); none for one entry alone. */
+function historySection(ctx: PageContext, cert: PublicCertificate): string {
+  const history = cert.statusHistory ?? [];
+  if (history.length < 2) return '';
+  const m = messagesFor(ctx.lang);
+  const items = history.map((change, i) => {
+    const event = i === 0 ? 'issued' : change.status === 'valid' ? 'reinstated' : change.status;
+    const reason = change.reason ? m.aside(change.reason) : '';
+    return `<li><time datetime="${escapeHtml(change.date)}">${escapeHtml(change.date)}</time> ${escapeHtml(m.historyEvent[event] + reason)}</li>`;
+  });
+  return `<section class="card-section" aria-labelledby="history-title">
+<h2 id="history-title">${escapeHtml(m.historyHeading)}</h2>
+<ol class="timeline">${items.join('')}</ol>
+</section>`;
+}
+
 /** The verification card: status banner, warnings, holder, certificate facts, issuer, how to read. */
 export function certificateCard(
   ctx: PageContext,
@@ -209,6 +225,7 @@ ${fact(m.issueDate, cert.issueDate)}
 ${fact(cert.status === 'valid' ? m.expiryDate : m.expiryDateNotValid, cert.expiryDate, cert.status === 'expired' ? ' class="alert"' : '')}
 </dl>
 </section>
+${historySection(ctx, cert)}
 ${bodySection(ctx, cert.body)}
 <section class="card-section how-to-read" aria-labelledby="read-title">
 <h2 id="read-title">${escapeHtml(m.howToReadHeading)}</h2>

@@ -109,8 +109,10 @@ describe('GET /api/v1/certificates/:publicId', () => {
         expect(text).not.toContain(secret);
       }
       expect(keysOf(res.body)).not.toEqual(
-        expect.arrayContaining([expect.stringMatching(/^(id|_id|audit|auditors|statusHistory|createdAt)$/)]),
+        expect.arrayContaining([expect.stringMatching(/^(id|_id|audit|auditors|recordedAt|createdAt)$/)]),
       );
+      // The status history is public as a person reads it: status, date and reason, never when recorded.
+      expect(res.body.statusHistory).toEqual([{ status: 'valid', date: cert.issueDate }]);
     }
     expect(second.body).toEqual(first.body);
   });

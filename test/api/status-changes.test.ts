@@ -301,3 +301,28 @@ describe('bad status changes', () => {
     expect(none).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
   });
 });
+
+describe('the status history a person reads', () => {
+  test('when a certificate is suspended and reinstated, then its result page and public answer show the timeline', async () => {
+    const cert = await seedCertificate(t.services, { bodyCode: body.code, issueDate: '2025-01-10' });
+    await changeStatus(cert, {
+      status: 'suspended',
+      reason: '监督审核不符合',
+      effectiveDate: '2025-06-01',
+    }).expect(200);
+    await changeStatus(cert, { status: 'valid', effectiveDate: '2025-07-15' }).expect(200);
+    const api = await request(t.app).get(`/api/v1/certificates/${cert.publicId}`);
+    expect(api.body.statusHistory).toEqual([
+      { status: 'valid', date: '2025-01-10' },
+      { status: 'suspended', date: '2025-06-01', reason: '监督审核不符合' },
+      { status: 'valid', date: '2025-07-15' },
+    ]);
+    const zh = await request(t.app).get(`/v/${cert.publicId}`);
+    expect(zh.text).toContain('<h2 id="history-title">状态记录</h2>');
+    expect(zh.text).toContain('<time datetime="2025-01-10">2025-01-10</time> 颁证');
+    expect(zh.text).toContain('<time datetime="2025-06-01">2025-06-01</time> 暂停（监督审核不符合）');
+    expect(zh.text).toContain('<time datetime="2025-07-15">2025-07-15</time> 恢复有效');
+    const en = await request(t.app).get(`/v/${cert.publicId}`).query({ lang: 'en' });
+    expect(en.text).toContain('2025-07-15</time> Reinstated');
+  });
+});
