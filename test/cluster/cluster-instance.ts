@@ -51,6 +51,8 @@ export async function openClusterInstance(options: ClusterInstanceOptions): Prom
     REDIS_KEY_PREFIX: options.redisPrefix,
     DATA_DIR: options.dataDir,
     SCAN_HASH_SECRET: 'cluster-test-scan-hash-secret-0123456789',
+    // Cluster mode refuses a localhost origin (it is printed in every QR code).
+    PUBLIC_BASE_URL: 'https://verify.example.gov.cn',
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
     TIP_RATE_LIMIT_PER_MINUTE: '100000',
