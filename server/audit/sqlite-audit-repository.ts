@@ -8,6 +8,7 @@ import {
   type AuditEntry,
   type AuditRecord,
 } from './audit-schema';
+import { entryBytes, leafHash, nodesOfAppend, type Hash, type NodeKey } from './merkle';
 
 interface AuditRow {
   seq: number;
@@ -59,11 +60,70 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
     `SELECT ${COLUMNS} FROM audit_log WHERE target_type = ? AND target_id = ? ORDER BY seq DESC LIMIT ?`,
   );
 
+  const lastLeaf = db.prepare<[], { idx: number }>(
+    'SELECT idx FROM audit_tree WHERE level = 0 ORDER BY idx DESC LIMIT 1',
+  );
+  const getNode = db.prepare<[number, number], { hash: Buffer }>(
+    'SELECT hash FROM audit_tree WHERE level = ? AND idx = ?',
+  );
+  const putNode = db.prepare<[number, number, Buffer]>(
+    'INSERT OR REPLACE INTO audit_tree (level, idx, hash) VALUES (?, ?, ?)',
+  );
+  const dropNodesFrom = db.prepare<[number]>('DELETE FROM audit_tree WHERE (idx + 1) * (1 << level) > ?');
+  const treeSizeNow = () => (lastLeaf.get()?.idx ?? -1) + 1;
+
+  function sibling(key: NodeKey): Hash {
+    const row = getNode.get(key.level, key.index);
+    if (!row) throw new Error(`audit tree: node ${key.level}/${key.index} is missing; the tree was damaged`);
+    return row.hash;
+  }
+
+  function addLeaf(index: number, entry: Omit<AuditEntry, 'hash'>): void {
+    for (const node of nodesOfAppend(index, leafHash(entryBytes(entry)), sibling)) {
+      putNode.run(node.level, node.index, node.hash);
+    }
+  }
+
+  /**
+   * Brings the tree to `size` leaves, inside the caller's transaction: leaves for entries written before
+   * the tree existed are added from the entries; nodes beyond the log (its tail was cut in the database)
+   * are dropped, so the tree never covers entries that are not there.
+   */
+  function reconcileTree(size: number): void {
+    let have = treeSizeNow();
+    if (have > size) {
+      dropNodesFrom.run(size);
+      have = size;
+    }
+    while (have < size) {
+      const rows = page.all(have, 1000);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.seq !== have + 1)
+          throw new Error(`audit tree: entry ${have + 1} is missing; the log has a gap`);
+        addLeaf(have, toStored(row));
+        have += 1;
+      }
+    }
+  }
+  const reconcileTx = db.transaction(reconcileTree);
+
+  /** The tree caught up with the log, outside an append (reads run this first; usually two index reads). */
+  function treeInStep(): number {
+    const size = last.get()?.seq ?? 0;
+    if (treeSizeNow() !== size) reconcileTx.immediate(size);
+    return size;
+  }
+
   // Read the head, chain after it and insert, all under the write lock: BEGIN IMMEDIATE takes it before the
   // read, so another connection (another process) appending at the same moment waits (busy_timeout) and
-  // then chains after this entry. No fork, no gap; the seq primary key would refuse a fork anyway.
+  // then chains after this entry. No fork, no gap; the seq primary key would refuse a fork anyway. The
+  // entry's leaf and the tree nodes it completes are written in the same transaction.
   const appendTx = db.transaction((record: AuditRecord, change: string): AuditEntry => {
-    const entry = chainEntry(last.get(), record);
+    const previous = last.get();
+    const entry = chainEntry(previous, record);
+    if (treeSizeNow() !== entry.seq - 1) reconcileTree(entry.seq - 1);
+    addLeaf(entry.seq - 1, entry);
     insert.run(
       entry.seq,
       entry.at,
@@ -82,6 +142,15 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
   return {
     async append(record, change) {
       return appendTx.immediate(record, changeText(change));
+    },
+
+    async treeSize() {
+      return treeInStep();
+    },
+
+    async treeNodes(keys) {
+      treeInStep();
+      return keys.map((key) => getNode.get(key.level, key.index)?.hash);
     },
 
     async head() {

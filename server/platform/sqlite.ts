@@ -341,6 +341,29 @@ const MIGRATIONS: readonly string[] = [
   UPDATE audit_assignments SET holder_credit_code =
     (SELECT c.holder_credit_code FROM certificates c WHERE c.id = audit_assignments.certificate_id);
   `,
+  `
+  -- The audit log's RFC 9162 Merkle tree (server/audit/merkle.ts): the hash of every perfect subtree, the
+  -- node over leaves [idx * 2^level, (idx + 1) * 2^level). The audit adapter writes them with each entry
+  -- and builds them for entries written before this table existed.
+  CREATE TABLE audit_tree (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (level, idx)
+  ) STRICT, WITHOUT ROWID;
+  -- Witnesses of the audit log (partner departments) and the latest checkpoint each one cosigned.
+  CREATE TABLE audit_witnesses (
+    name TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE audit_cosignatures (
+    witness TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    root_hash TEXT NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_cosignatures_size ON audit_cosignatures (size, root_hash);
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */
