@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { createMongoAuditRepository } from '../audit/mongo-audit-repository';
+import { createMongoWitnessRepository } from '../audit/mongo-witness-repository';
 import { createMongoBodyRepository } from '../bodies/mongo-body-repository';
 import { createMongoTokenRepository } from '../bodies/mongo-token-repository';
 import { createMongoCertificateRepository } from '../certificates/mongo-certificate-repository';
@@ -32,6 +33,7 @@ export async function openMongoStores(uri: string, options: MongoOptions = {}): 
     const bodies = createMongoBodyRepository(conn);
     const uploadJobs = createMongoUploadJobRepository(conn);
     const audit = createMongoAuditRepository(conn);
+    const witnesses = createMongoWitnessRepository(conn);
     const tokens = createMongoTokenRepository(conn);
     const scans = createMongoScanRepository(conn);
     const inspectors = createMongoInspectorRepository(conn);
@@ -50,6 +52,7 @@ export async function openMongoStores(uri: string, options: MongoOptions = {}): 
       bodies,
       uploadJobs,
       audit,
+      witnesses,
       tokens,
       scans,
       inspectors,
