@@ -34,6 +34,8 @@ export const configSchema = z
      * the others only verify), or the path of a file holding one. Absent: keys live under DATA_DIR/keys.
      */
     QR_SIGNING_KEYS: z.string().min(1).optional(),
+    /** The audit log's checkpoint signing keys, in QR_SIGNING_KEYS's form. Absent: DATA_DIR/audit-log/keys. */
+    AUDIT_LOG_SIGNING_KEYS: z.string().min(1).optional(),
     /**
      * Secret of the keyed hash of scanners' network prefixes (32 characters at least), the same on every
      * instance. Absent: a random one is kept in DATA_DIR/scan-hash.secret.

@@ -31,6 +31,20 @@ export function keyIdOf(name: string, alg: number, publicKey: Uint8Array): Buffe
     .subarray(0, 4);
 }
 
+/** `text` cut at its first `fields - 1` plus signs (the last field keeps any further ones), or undefined. */
+function splitPlus(text: string, fields: number): string[] | undefined {
+  const out: string[] = [];
+  let rest = text;
+  for (let i = 1; i < fields; i += 1) {
+    const at = rest.indexOf('+');
+    if (at < 0) return undefined;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at + 1);
+  }
+  out.push(rest);
+  return out;
+}
+
 /** A verifier key: who signs, and with what. */
 export interface VerifierKey {
   name: string;
@@ -50,9 +64,10 @@ export function parseVkey(
   text: string,
   algs: readonly number[] = [ALG_ED25519, ALG_COSIGNATURE_V1],
 ): VerifierKey {
-  const parts = text.trim().split('+');
-  if (parts.length !== 3) throw new NoteFormatError('a verifier key is <name>+<hex key id>+<base64 key>');
-  const [name, idHex, keyB64] = parts as [string, string, string];
+  // Base64 holds `+` too: the name and the key id are the first two fields, the key all that follows.
+  const parts = splitPlus(text.trim(), 3);
+  if (!parts) throw new NoteFormatError('a verifier key is <name>+<hex key id>+<base64 key>');
+  const [name, idHex, keyB64] = parts;
   if (!isKeyName(name))
     throw new NoteFormatError('the key name is empty or holds spaces or control characters');
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw new NoteFormatError('the key id is not 8 lower-case hex digits');
@@ -207,10 +222,10 @@ export function generateWitnessKey(name: string): string {
 }
 
 export function parseWitnessKey(text: string): WitnessSigner {
-  const parts = text.trim().split('+');
-  if (parts.length !== 5 || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY')
+  const parts = splitPlus(text.trim(), 5);
+  if (!parts || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY')
     throw new NoteFormatError('a witness key file holds PRIVATE+KEY+<name>+<hex key id>+<base64 key>');
-  const [, , name, idHex, keyB64] = parts as [string, string, string, string, string];
+  const [, , name, idHex, keyB64] = parts;
   const raw = Buffer.from(keyB64, 'base64');
   if (!isKeyName(name) || raw.length !== 33 || raw[0] !== ALG_COSIGNATURE_V1)
     throw new NoteFormatError('the witness key file is damaged (name, or not a cosignature/v1 Ed25519 key)');

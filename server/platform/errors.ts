@@ -88,6 +88,14 @@ export const ERROR_CODES = {
   INSPECTOR_CONFLICT: 409,
   INSPECTOR_INACTIVE: 409,
   PHOTO_TOO_LARGE: 413,
+  // The audit log as a transparency log: proofs, checkpoints, witnesses.
+  INVALID_WITNESS_KEY: 400,
+  INVALID_CHECKPOINT: 400,
+  NO_VALID_COSIGNATURE: 400,
+  AUDIT_SIZE_BEYOND_LOG: 404,
+  WITNESS_NOT_FOUND: 404,
+  WITNESS_EXISTS: 409,
+  CHECKPOINT_NOT_IN_LOG: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
