@@ -67,7 +67,7 @@ export function parseVkey(
   // Base64 holds `+` too: the name and the key id are the first two fields, the key all that follows.
   const parts = splitPlus(text.trim(), 3);
   if (!parts) throw new NoteFormatError('a verifier key is <name>+<hex key id>+<base64 key>');
-  const [name, idHex, keyB64] = parts;
+  const [name, idHex, keyB64] = parts as [string, string, string];
   if (!isKeyName(name))
     throw new NoteFormatError('the key name is empty or holds spaces or control characters');
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw new NoteFormatError('the key id is not 8 lower-case hex digits');
@@ -225,7 +225,7 @@ export function parseWitnessKey(text: string): WitnessSigner {
   const parts = splitPlus(text.trim(), 5);
   if (!parts || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY')
     throw new NoteFormatError('a witness key file holds PRIVATE+KEY+<name>+<hex key id>+<base64 key>');
-  const [, , name, idHex, keyB64] = parts;
+  const [, , name, idHex, keyB64] = parts as [string, string, string, string, string];
   const raw = Buffer.from(keyB64, 'base64');
   if (!isKeyName(name) || raw.length !== 33 || raw[0] !== ALG_COSIGNATURE_V1)
     throw new NoteFormatError('the witness key file is damaged (name, or not a cosignature/v1 Ed25519 key)');
