@@ -12,7 +12,7 @@
  * recomputed from at most log n stored perfect nodes, so neither appends nor proofs rehash the log.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson, type AuditEntry } from './audit-schema';
+import { entryBytes } from './audit-schema';
 
 export type Hash = Buffer;
 
@@ -27,10 +27,7 @@ export interface StoredNode extends NodeKey {
 }
 
 /** The bytes of an entry that the chain hashes and the tree takes as its leaf. */
-export function entryBytes(entry: Omit<AuditEntry, 'hash'>): Buffer {
-  const { seq, at, actor, action, target, digest, prevHash } = entry;
-  return Buffer.from(canonicalJson({ seq, at, actor, action, target, digest, prevHash }), 'utf8');
-}
+export { entryBytes };
 
 export function leafHash(bytes: Uint8Array): Hash {
   return createHash('sha256')

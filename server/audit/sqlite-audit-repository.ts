@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from '../platform/sqlite';
 import type { AuditRepository, StoredAuditEntry } from './audit-repository';
 import {
-  chainEntry,
+  chainEntryWithBytes,
   changeText,
   parseStoredJson,
   type Actor,
@@ -78,8 +78,8 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
     return row.hash;
   }
 
-  function addLeaf(index: number, entry: Omit<AuditEntry, 'hash'>): void {
-    for (const node of nodesOfAppend(index, leafHash(entryBytes(entry)), sibling)) {
+  function addLeaf(index: number, bytes: Buffer): void {
+    for (const node of nodesOfAppend(index, leafHash(bytes), sibling)) {
       putNode.run(node.level, node.index, node.hash);
     }
   }
@@ -101,12 +101,14 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
       for (const row of rows) {
         if (row.seq !== have + 1)
           throw new Error(`audit tree: entry ${have + 1} is missing; the log has a gap`);
-        addLeaf(have, toStored(row));
+        addLeaf(have, entryBytes(toStored(row)));
         have += 1;
       }
     }
   }
   const reconcileTx = db.transaction(reconcileTree);
+  /** The seq of the last entry this connection appended (0: none yet). */
+  let lastAppendedHere = 0;
 
   /** The tree caught up with the log, outside an append (reads run this first; usually two index reads). */
   function treeInStep(): number {
@@ -121,9 +123,20 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
   // entry's leaf and the tree nodes it completes are written in the same transaction.
   const appendTx = db.transaction((record: AuditRecord, change: string): AuditEntry => {
     const previous = last.get();
-    const entry = chainEntry(previous, record);
-    if (treeSizeNow() !== entry.seq - 1) reconcileTree(entry.seq - 1);
-    addLeaf(entry.seq - 1, entry);
+    const { entry, bytes } = chainEntryWithBytes(previous, record);
+    // When this connection wrote the entry before, it wrote its leaf in the same transaction: the tree is in
+    // step and the check (a read) is saved. Otherwise another connection (or a hand edit) came between.
+    if ((previous?.seq ?? 0) !== lastAppendedHere && treeSizeNow() !== entry.seq - 1)
+      reconcileTree(entry.seq - 1);
+    try {
+      addLeaf(entry.seq - 1, bytes);
+    } catch {
+      // A node this append needs was removed by hand: rebuild the tree from the entries, then add the leaf.
+      dropNodesFrom.run(0);
+      reconcileTree(entry.seq - 1);
+      addLeaf(entry.seq - 1, bytes);
+    }
+    lastAppendedHere = entry.seq;
     insert.run(
       entry.seq,
       entry.at,

@@ -303,10 +303,12 @@ describe('the audit log as a transparency log (API)', () => {
       // Only the log's signature: no cosignature to keep.
       expect(await post(good)).toMatchObject({ status: 400, body: { code: 'NO_VALID_COSIGNATURE' } });
       // A cosignature whose signature was altered.
-      const altered = (await cosigned([signer])).replace(
-        /([A-Za-z0-9+/])(=*\n)$/,
-        (_m, c: string, end: string) => `${c === 'A' ? 'B' : 'A'}${end}`,
-      );
+      // One byte of the Ed25519 signature flipped (decoded and re-encoded: base64 padding bits do not count).
+      const altered = (await cosigned([signer])).replace(/ ([A-Za-z0-9+/]+=*)\n$/, (_m, b64sig: string) => {
+        const raw = Buffer.from(b64sig, 'base64');
+        raw[raw.length - 10] = (raw[raw.length - 10] as number) ^ 0x01;
+        return ` ${raw.toString('base64')}\n`;
+      });
       expect(await post(altered)).toMatchObject({ status: 400, body: { code: 'NO_VALID_COSIGNATURE' } });
       expect((await request(t.app).get('/api/v1/audit/witnesses')).body).toMatchObject({
         witnesses: [{ lastCosigned: null }],
