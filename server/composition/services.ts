@@ -153,6 +153,12 @@ export function createServices(deps: AppDeps): Services {
         "keys of its own (codes verify only where they were printed) and hashes scanners' networks differently",
     );
   }
+  if (config.STORE === 'mongo' && !config.AUDIT_LOG_SIGNING_KEYS) {
+    deps.logger.warn(
+      'cluster mode without AUDIT_LOG_SIGNING_KEYS: unless DATA_DIR is shared, each instance signs audit checkpoints ' +
+        'with a key of its own, and witnesses trusting one key refuse the others',
+    );
+  }
   // One keyed hash of client networks for scans and tips alike.
   const networkSecret = scanHashSecret(config.DATA_DIR, config.SCAN_HASH_SECRET);
   // The scan risk rules run beside each recorded scan, never in its way.
