@@ -296,6 +296,10 @@ describe('the audit log as a transparency log (API)', () => {
       });
       expect(await post('not a note')).toMatchObject({ status: 400, body: { code: 'INVALID_CHECKPOINT' } });
       expect(await post('')).toMatchObject({ status: 400, body: { code: 'INVALID_CHECKPOINT' } });
+      expect(await post(`${good}${'x'.repeat(20_000)}`)).toMatchObject({
+        status: 413,
+        body: { code: 'PAYLOAD_TOO_LARGE' },
+      });
       expect(await post(await cosigned([signer]), 'application/octet-stream')).toMatchObject({
         status: 415,
         body: { code: 'UNSUPPORTED_MEDIA_TYPE' },
