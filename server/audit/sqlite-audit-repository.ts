@@ -41,6 +41,31 @@ function toStored(row: AuditRow): StoredAuditEntry {
   };
 }
 
+function popcount(n: number): number {
+  let bits = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 2)) bits += v % 2;
+  return bits;
+}
+
+/** How many perfect nodes a tree of `size` leaves has: 2·size − popcount(size). */
+const nodesOfSize = (size: number) => 2 * size - popcount(size);
+
+/**
+ * A node's position in the order appends create them: leaf i comes after the 2i − popcount(i) nodes of the
+ * leaves before it, and the parents it completes follow it, level by level.
+ */
+function positionOf(level: number, index: number): number {
+  const lastLeaf = (index + 1) * 2 ** level - 1;
+  return nodesOfSize(lastLeaf) + level;
+}
+
+/** The leaves of a tree holding `count` nodes (the largest size whose nodes are all there). */
+function leavesOfNodes(count: number): number {
+  let size = Math.floor(count / 2);
+  while (nodesOfSize(size + 1) <= count) size += 1;
+  return size;
+}
+
 /** At least 1, whole: a bad page size or limit must not turn into an unbounded or empty read. */
 const positive = (n: number) => Math.max(1, Math.floor(n) || 1);
 
@@ -60,27 +85,37 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
     `SELECT ${COLUMNS} FROM audit_log WHERE target_type = ? AND target_id = ? ORDER BY seq DESC LIMIT ?`,
   );
 
-  const lastLeaf = db.prepare<[], { idx: number }>(
-    'SELECT idx FROM audit_tree WHERE level = 0 ORDER BY idx DESC LIMIT 1',
+  const lastNode = db.prepare<[], { pos: number }>('SELECT pos FROM audit_tree ORDER BY pos DESC LIMIT 1');
+  const getNodeAt = db.prepare<[number], { hash: Buffer }>('SELECT hash FROM audit_tree WHERE pos = ?');
+  const putNodeAt = db.prepare<[number, Buffer]>(
+    'INSERT OR REPLACE INTO audit_tree (pos, hash) VALUES (?, ?)',
   );
-  const getNode = db.prepare<[number, number], { hash: Buffer }>(
-    'SELECT hash FROM audit_tree WHERE level = ? AND idx = ?',
-  );
-  const putNode = db.prepare<[number, number, Buffer]>(
-    'INSERT OR REPLACE INTO audit_tree (level, idx, hash) VALUES (?, ?, ?)',
-  );
-  const dropNodesFrom = db.prepare<[number]>('DELETE FROM audit_tree WHERE (idx + 1) * (1 << level) > ?');
-  const treeSizeNow = () => (lastLeaf.get()?.idx ?? -1) + 1;
+  const dropFrom = db.prepare<[number]>('DELETE FROM audit_tree WHERE pos >= ?');
+  const getNode = (level: number, index: number) => getNodeAt.get(positionOf(level, index));
+  const putNode = (level: number, index: number, hash: Buffer) =>
+    putNodeAt.run(positionOf(level, index), hash);
+  /** Drops every node of leaves from `size` on. */
+  const dropNodesFrom = { run: (size: number) => dropFrom.run(nodesOfSize(size)) };
+  const treeSizeNow = () => leavesOfNodes((lastNode.get()?.pos ?? -1) + 1);
+
+  /**
+   * The last node this connection wrote at each level: the left siblings the next append needs are among
+   * them, so an append from the same connection reads none. Cleared whenever another writer came between.
+   */
+  const lastAtLevel: (NodeKey & { hash: Hash })[] = [];
 
   function sibling(key: NodeKey): Hash {
-    const row = getNode.get(key.level, key.index);
+    const known = lastAtLevel[key.level];
+    if (known && known.index === key.index) return known.hash;
+    const row = getNode(key.level, key.index);
     if (!row) throw new Error(`audit tree: node ${key.level}/${key.index} is missing; the tree was damaged`);
     return row.hash;
   }
 
   function addLeaf(index: number, bytes: Buffer): void {
     for (const node of nodesOfAppend(index, leafHash(bytes), sibling)) {
-      putNode.run(node.level, node.index, node.hash);
+      putNode(node.level, node.index, node.hash);
+      lastAtLevel[node.level] = node;
     }
   }
 
@@ -92,6 +127,7 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
   function reconcileTree(size: number): void {
     let have = treeSizeNow();
     if (have > size) {
+      lastAtLevel.length = 0;
       dropNodesFrom.run(size);
       have = size;
     }
@@ -124,15 +160,18 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
   const appendTx = db.transaction((record: AuditRecord, change: string): AuditEntry => {
     const previous = last.get();
     const { entry, bytes } = chainEntryWithBytes(previous, record);
-    // When this connection wrote the entry before, it wrote its leaf in the same transaction: the tree is in
-    // step and the check (a read) is saved. Otherwise another connection (or a hand edit) came between.
-    if ((previous?.seq ?? 0) !== lastAppendedHere && treeSizeNow() !== entry.seq - 1)
+    // The tree must be in step with the log before the leaf goes on (one read at the end of its B-tree).
+    if ((previous?.seq ?? 0) !== lastAppendedHere) lastAtLevel.length = 0;
+    if (treeSizeNow() !== entry.seq - 1) {
+      lastAtLevel.length = 0;
       reconcileTree(entry.seq - 1);
+    }
     try {
       addLeaf(entry.seq - 1, bytes);
     } catch {
       // A node this append needs was removed by hand: rebuild the tree from the entries, then add the leaf.
       dropNodesFrom.run(0);
+      lastAtLevel.length = 0;
       reconcileTree(entry.seq - 1);
       addLeaf(entry.seq - 1, bytes);
     }
@@ -163,7 +202,7 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
 
     async treeNodes(keys) {
       treeInStep();
-      return keys.map((key) => getNode.get(key.level, key.index)?.hash);
+      return keys.map((key) => getNode(key.level, key.index)?.hash);
     },
 
     async head() {

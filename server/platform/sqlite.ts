@@ -342,15 +342,14 @@ const MIGRATIONS: readonly string[] = [
     (SELECT c.holder_credit_code FROM certificates c WHERE c.id = audit_assignments.certificate_id);
   `,
   `
-  -- The audit log's RFC 9162 Merkle tree (server/audit/merkle.ts): the hash of every perfect subtree, the
-  -- node over leaves [idx * 2^level, (idx + 1) * 2^level). The audit adapter writes them with each entry
-  -- and builds them for entries written before this table existed.
+  -- The audit log's RFC 9162 Merkle tree (server/audit/merkle.ts): the hash of every perfect subtree, by
+  -- its position in the order appends create them (see positionOf in the audit adapter), so that every
+  -- append writes at the end of one B-tree. The adapter writes them with each entry and builds them for
+  -- entries written before this table existed.
   CREATE TABLE audit_tree (
-    level INTEGER NOT NULL,
-    idx INTEGER NOT NULL,
-    hash BLOB NOT NULL,
-    PRIMARY KEY (level, idx)
-  ) STRICT, WITHOUT ROWID;
+    pos INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL
+  ) STRICT;
   -- Witnesses of the audit log (partner departments) and the latest checkpoint each one cosigned.
   CREATE TABLE audit_witnesses (
     name TEXT PRIMARY KEY,

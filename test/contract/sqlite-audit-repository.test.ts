@@ -111,8 +111,9 @@ describe('SQLite audit repository', () => {
       // Evidence that the two really raced, rather than one finishing before the other began.
       expect(switches).toBeGreaterThan(10);
       // Each process wrote its entries' tree nodes in the same transaction: one tree of both.
-      expect(db.prepare('SELECT count(*) AS n FROM audit_tree WHERE level = 0').get()).toEqual({
-        n: 2 * perProcess,
+      // 800 leaves: 2·800 − popcount(800) = 1,597 perfect nodes.
+      expect(db.prepare('SELECT count(*) AS n FROM audit_tree').get()).toEqual({
+        n: 1597,
       });
       await expectTreeOfEntries(createSqliteAuditRepository(db));
     } finally {
@@ -143,7 +144,8 @@ describe('SQLite audit repository', () => {
       db.exec('DELETE FROM audit_tree');
       await expectTreeOfEntries(repo);
       // And an append to a log whose tree is behind builds the missing part first.
-      db.exec('DELETE FROM audit_tree WHERE (idx + 1) * (1 << level) > 10');
+      // The nodes of a tree of 10 leaves are its first 2·10 − popcount(10) = 18.
+      db.exec('DELETE FROM audit_tree WHERE pos >= 18');
       await repo.append(record('A', 22), { i: 22 });
       await expectTreeOfEntries(repo);
     } finally {
@@ -159,7 +161,7 @@ describe('SQLite audit repository', () => {
       db.exec('DELETE FROM audit_log WHERE seq > 11');
       await expectTreeOfEntries(repo);
       expect(
-        db.prepare('SELECT count(*) AS n FROM audit_tree WHERE (idx + 1) * (1 << level) > 11').get(),
+        db.prepare('SELECT count(*) AS n FROM audit_tree WHERE pos >= 19').get(), // 2·11 − popcount(11)
       ).toEqual({ n: 0 });
       await repo.append(record('A', 17), { i: 17 });
       await expectTreeOfEntries(repo);
