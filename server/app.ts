@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { auditRoutes } from './audit/audit-routes';
+import { transparencyRoutes } from './audit/transparency-routes';
 import { bodyRoutes } from './bodies/body-routes';
 import { tokenRoutes } from './bodies/token-routes';
 import { certificateAdminRoutes } from './certificates/certificate-admin-routes';
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.use(bodyRoutes(services, openapi));
   api.use(tokenRoutes(services, openapi));
   api.use(auditRoutes(services, openapi));
+  api.use(transparencyRoutes(services, openapi));
   api.use(uploadRoutes(services, openapi));
   api.use(qrRoutes(services, openapi));
   api.use(inspectorRoutes(services, openapi));

@@ -60,6 +60,8 @@ export const configSchema = z
      * the others only verify), or the path of a file holding one. Absent: keys live under DATA_DIR/keys.
      */
     QR_SIGNING_KEYS: z.string().min(1).optional(),
+    /** The audit log's checkpoint signing keys, in QR_SIGNING_KEYS's form. Absent: DATA_DIR/audit-log/keys. */
+    AUDIT_LOG_SIGNING_KEYS: z.string().min(1).optional(),
     /**
      * Receipt signing keys (cluster mode), as QR_SIGNING_KEYS but never the same keys. Absent: keys live
      * under DATA_DIR/receipt-keys.

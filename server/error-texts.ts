@@ -14,6 +14,7 @@ import { SIGNAL_ERROR_TEXT } from './signals/signal-texts';
 import { TIP_ERROR_TEXT } from './tips/tip-texts';
 import { CASE_ERROR_TEXT } from './cases/case-texts';
 import { RECEIPT_ERROR_TEXT } from './receipts/receipt-texts';
+import { AUDIT_ERROR_TEXT } from './audit/audit-texts';
 import type { ErrorCode } from './platform/errors';
 import { PLATFORM_ERROR_TEXT, type Lang } from './platform/i18n';
 
@@ -30,6 +31,7 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
   ...TIP_ERROR_TEXT,
   ...CASE_ERROR_TEXT,
   ...RECEIPT_ERROR_TEXT,
+  ...AUDIT_ERROR_TEXT,
 };
 
 export function errorText(code: ErrorCode, lang: Lang): string {

@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditRecord } from './audit-schema';
+import type { Hash, NodeKey } from './merkle';
 
 /** An audit entry as stored, with the change it digests. */
 export interface StoredAuditEntry extends AuditEntry {
@@ -8,6 +9,8 @@ export interface StoredAuditEntry extends AuditEntry {
 /**
  * The append-only audit log. Entries are chained: each carries the hash of the one before, so an entry
  * edited or removed in the database breaks the chain from there on. There is no update or delete.
+ * Entries are also the leaves of an RFC 9162 Merkle tree (./merkle.ts): entry seq s is leaf s - 1, and the
+ * store keeps the hash of every perfect subtree so that roots and proofs read O(log n) nodes.
  */
 export interface AuditRepository {
   /**
@@ -15,6 +18,18 @@ export interface AuditRepository {
    * from several instances still form one chain with no gap or fork. Returns the chained entry.
    */
   append(record: AuditRecord, change: unknown): Promise<AuditEntry>;
+
+  /**
+   * How many entries are leaves of the stored tree: the head's seq (the tree is built with each append,
+   * and for entries written before it existed, on the first read that finds it behind).
+   */
+  treeSize(): Promise<number>;
+
+  /**
+   * Stored perfect nodes of the tree, in the order of `keys`, in one read; undefined for a node that is
+   * not stored (beyond the tree, or removed from the database).
+   */
+  treeNodes(keys: NodeKey[]): Promise<(Hash | undefined)[]>;
 
   /** The last entry, or undefined when the log is empty. */
   head(): Promise<AuditEntry | undefined>;

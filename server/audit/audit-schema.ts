@@ -80,10 +80,18 @@ export function parseStoredJson(text: string): unknown {
   }
 }
 
+/**
+ * The bytes an entry's hash is taken over, and its Merkle leaf too (./merkle.ts): the UTF-8 of the
+ * canonical JSON of every field but the hash (seq, at, actor, action, target, digest, prevHash).
+ */
+export function entryBytes(entry: Omit<AuditEntry, 'hash'>): Buffer {
+  const { seq, at, actor, action, target, digest, prevHash } = entry;
+  return Buffer.from(canonicalJson({ seq, at, actor, action, target, digest, prevHash }), 'utf8');
+}
+
 /** The hash of an entry: every field but the hash itself, canonically. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const { seq, at, actor, action, target, digest, prevHash } = entry;
-  return sha256Hex(canonicalJson({ seq, at, actor, action, target, digest, prevHash }));
+  return createHash('sha256').update(entryBytes(entry)).digest('hex');
 }
 
 /**
@@ -106,17 +114,26 @@ function storedForm(record: AuditRecord): AuditRecord {
   };
 }
 
-/** The next entry after `previous` (undefined for the first). */
-export function chainEntry(
+/** The next entry after `previous` (undefined for the first), with the bytes its hash was taken over. */
+export function chainEntryWithBytes(
   previous: Pick<AuditEntry, 'seq' | 'hash'> | undefined,
   record: AuditRecord,
-): AuditEntry {
+): { entry: AuditEntry; bytes: Buffer } {
   const unhashed = {
     ...storedForm(record),
     seq: (previous?.seq ?? 0) + 1,
     prevHash: previous?.hash ?? GENESIS_HASH,
   };
-  return { ...unhashed, hash: entryHash(unhashed) };
+  const bytes = entryBytes(unhashed);
+  return { entry: { ...unhashed, hash: createHash('sha256').update(bytes).digest('hex') }, bytes };
+}
+
+/** The next entry after `previous` (undefined for the first). */
+export function chainEntry(
+  previous: Pick<AuditEntry, 'seq' | 'hash'> | undefined,
+  record: AuditRecord,
+): AuditEntry {
+  return chainEntryWithBytes(previous, record).entry;
 }
 
 export type ChainBreakReason = 'hash-mismatch' | 'prev-mismatch' | 'seq-gap' | 'digest-mismatch';

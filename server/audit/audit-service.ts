@@ -9,6 +9,7 @@ import {
   type AuditEntry,
   type ChainBreak,
 } from './audit-schema';
+import { createStreamingRoot, entryBytes, leafHash, rootAt } from './merkle';
 
 /** The chain head as published: seq 0 and the genesis hash while the log is empty. */
 export interface AuditHead {
@@ -25,6 +26,13 @@ export interface VerifyOptions {
   expectHead?: string;
   /** Entries read per page (memory stays flat whatever the length of the log). */
   pageSize?: number;
+  /**
+   * A checkpoint saved earlier (by a witness, or from GET /api/v1/audit/checkpoint). The log only grows, so
+   * the tree of its first `size` entries, recomputed from the entries, must have its root.
+   */
+  checkpoint?: { size: number; rootHash: Buffer };
+  /** Also recompute the Merkle tree and compare the stored one (`tree` in the result). */
+  tree?: boolean;
 }
 
 export interface VerifyResult {
@@ -36,6 +44,16 @@ export interface VerifyResult {
   firstBreak?: ChainBreak;
   /** With `expectHead`: whether that hash was found in the verified chain, and at which entry. */
   expectedHead?: { hash: string; found: boolean; seq?: number };
+  /**
+   * The Merkle tree recomputed from the verified entries: its root (base64), and, when the chain is intact,
+   * whether the tree the store keeps (the one checkpoints are signed over) has that root.
+   */
+  tree?: { size: number; rootHash: string; storedMatches?: boolean };
+  /**
+   * With `checkpoint`: `truncated` when the verified log is shorter than the checkpoint, else the root of
+   * the log's first `size` entries and whether it is the checkpoint's (false: the log was rewritten).
+   */
+  checkpoint?: { size: number; rootHash: string; truncated: boolean; rootAtSize?: string; matches: boolean };
 }
 
 export interface AuditService {
@@ -80,12 +98,23 @@ export function createAuditService(deps: { audit: AuditRepository; now?: () => s
       let entries = 0;
       let firstBreak: ChainBreak | undefined;
       let expectedAt: number | undefined = expected === GENESIS_HASH ? 0 : undefined;
+      const tree = createStreamingRoot();
+      const saved = options.checkpoint;
+      let rootAtSize = saved?.size === 0 ? tree.root() : undefined;
       for await (const entry of audit.entries(1, options.pageSize ?? 1000)) {
         firstBreak = checkEntry(previous, entry, entry.change);
         if (firstBreak) break;
         if (expectedAt === undefined && entry.hash === expected) expectedAt = entry.seq;
+        tree.add(leafHash(entryBytes(entry)));
+        if (saved && tree.size() === saved.size) rootAtSize = tree.root();
         previous = entry;
         entries += 1;
+      }
+      const rootHash = tree.root().toString('base64');
+      let storedMatches: boolean | undefined;
+      if (options.tree && !firstBreak && (await audit.treeSize()) === entries) {
+        const stored = await rootAt(entries, (keys) => audit.treeNodes(keys));
+        storedMatches = stored.toString('base64') === rootHash;
       }
       const verifiedHead: AuditHead = previous
         ? { seq: previous.seq, hash: previous.hash, at: previous.at }
@@ -96,6 +125,20 @@ export function createAuditService(deps: { audit: AuditRepository; now?: () => s
         ...(firstBreak ? { firstBreak } : {}),
         ...(expected !== undefined
           ? { expectedHead: { hash: expected, found: expectedAt !== undefined, seq: expectedAt } }
+          : {}),
+        ...(options.tree
+          ? { tree: { size: entries, rootHash, ...(storedMatches !== undefined ? { storedMatches } : {}) } }
+          : {}),
+        ...(saved
+          ? {
+              checkpoint: {
+                size: saved.size,
+                rootHash: saved.rootHash.toString('base64'),
+                truncated: rootAtSize === undefined,
+                ...(rootAtSize ? { rootAtSize: rootAtSize.toString('base64') } : {}),
+                matches: rootAtSize !== undefined && rootAtSize.equals(saved.rootHash),
+              },
+            }
           : {}),
       };
     },

@@ -1,13 +1,14 @@
 import type { SqliteDatabase } from '../platform/sqlite';
 import type { AuditRepository, StoredAuditEntry } from './audit-repository';
 import {
-  chainEntry,
+  chainEntryWithBytes,
   changeText,
   parseStoredJson,
   type Actor,
   type AuditEntry,
   type AuditRecord,
 } from './audit-schema';
+import { entryBytes, leafHash, nodesOfAppend, type Hash, type NodeKey } from './merkle';
 
 interface AuditRow {
   seq: number;
@@ -40,6 +41,31 @@ function toStored(row: AuditRow): StoredAuditEntry {
   };
 }
 
+function popcount(n: number): number {
+  let bits = 0;
+  for (let v = n; v > 0; v = Math.floor(v / 2)) bits += v % 2;
+  return bits;
+}
+
+/** How many perfect nodes a tree of `size` leaves has: 2·size − popcount(size). */
+const nodesOfSize = (size: number) => 2 * size - popcount(size);
+
+/**
+ * A node's position in the order appends create them: leaf i comes after the 2i − popcount(i) nodes of the
+ * leaves before it, and the parents it completes follow it, level by level.
+ */
+function positionOf(level: number, index: number): number {
+  const lastLeaf = (index + 1) * 2 ** level - 1;
+  return nodesOfSize(lastLeaf) + level;
+}
+
+/** The leaves of a tree holding `count` nodes (the largest size whose nodes are all there). */
+function leavesOfNodes(count: number): number {
+  let size = Math.floor(count / 2);
+  while (nodesOfSize(size + 1) <= count) size += 1;
+  return size;
+}
+
 /** At least 1, whole: a bad page size or limit must not turn into an unbounded or empty read. */
 const positive = (n: number) => Math.max(1, Math.floor(n) || 1);
 
@@ -59,11 +85,97 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
     `SELECT ${COLUMNS} FROM audit_log WHERE target_type = ? AND target_id = ? ORDER BY seq DESC LIMIT ?`,
   );
 
+  const lastNode = db.prepare<[], { pos: number }>('SELECT pos FROM audit_tree ORDER BY pos DESC LIMIT 1');
+  const getNodeAt = db.prepare<[number], { hash: Buffer }>('SELECT hash FROM audit_tree WHERE pos = ?');
+  const putNodeAt = db.prepare<[number, Buffer]>(
+    'INSERT OR REPLACE INTO audit_tree (pos, hash) VALUES (?, ?)',
+  );
+  const dropFrom = db.prepare<[number]>('DELETE FROM audit_tree WHERE pos >= ?');
+  const getNode = (level: number, index: number) => getNodeAt.get(positionOf(level, index));
+  const putNode = (level: number, index: number, hash: Buffer) =>
+    putNodeAt.run(positionOf(level, index), hash);
+  /** Drops every node of leaves from `size` on. */
+  const dropNodesFrom = { run: (size: number) => dropFrom.run(nodesOfSize(size)) };
+  const treeSizeNow = () => leavesOfNodes((lastNode.get()?.pos ?? -1) + 1);
+
+  /**
+   * The last node this connection wrote at each level: the left siblings the next append needs are among
+   * them, so an append from the same connection reads none. Cleared whenever another writer came between.
+   */
+  const lastAtLevel: (NodeKey & { hash: Hash })[] = [];
+
+  function sibling(key: NodeKey): Hash {
+    const known = lastAtLevel[key.level];
+    if (known && known.index === key.index) return known.hash;
+    const row = getNode(key.level, key.index);
+    if (!row) throw new Error(`audit tree: node ${key.level}/${key.index} is missing; the tree was damaged`);
+    return row.hash;
+  }
+
+  function addLeaf(index: number, bytes: Buffer): void {
+    for (const node of nodesOfAppend(index, leafHash(bytes), sibling)) {
+      putNode(node.level, node.index, node.hash);
+      lastAtLevel[node.level] = node;
+    }
+  }
+
+  /**
+   * Brings the tree to `size` leaves, inside the caller's transaction: leaves for entries written before
+   * the tree existed are added from the entries; nodes beyond the log (its tail was cut in the database)
+   * are dropped, so the tree never covers entries that are not there.
+   */
+  function reconcileTree(size: number): void {
+    let have = treeSizeNow();
+    if (have > size) {
+      lastAtLevel.length = 0;
+      dropNodesFrom.run(size);
+      have = size;
+    }
+    while (have < size) {
+      const rows = page.all(have, 1000);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        if (row.seq !== have + 1)
+          throw new Error(`audit tree: entry ${have + 1} is missing; the log has a gap`);
+        addLeaf(have, entryBytes(toStored(row)));
+        have += 1;
+      }
+    }
+  }
+  const reconcileTx = db.transaction(reconcileTree);
+  /** The seq of the last entry this connection appended (0: none yet). */
+  let lastAppendedHere = 0;
+
+  /** The tree caught up with the log, outside an append (reads run this first; usually two index reads). */
+  function treeInStep(): number {
+    const size = last.get()?.seq ?? 0;
+    if (treeSizeNow() !== size) reconcileTx.immediate(size);
+    return size;
+  }
+
   // Read the head, chain after it and insert, all under the write lock: BEGIN IMMEDIATE takes it before the
   // read, so another connection (another process) appending at the same moment waits (busy_timeout) and
-  // then chains after this entry. No fork, no gap; the seq primary key would refuse a fork anyway.
+  // then chains after this entry. No fork, no gap; the seq primary key would refuse a fork anyway. The
+  // entry's leaf and the tree nodes it completes are written in the same transaction.
   const appendTx = db.transaction((record: AuditRecord, change: string): AuditEntry => {
-    const entry = chainEntry(last.get(), record);
+    const previous = last.get();
+    const { entry, bytes } = chainEntryWithBytes(previous, record);
+    // The tree must be in step with the log before the leaf goes on (one read at the end of its B-tree).
+    if ((previous?.seq ?? 0) !== lastAppendedHere) lastAtLevel.length = 0;
+    if (treeSizeNow() !== entry.seq - 1) {
+      lastAtLevel.length = 0;
+      reconcileTree(entry.seq - 1);
+    }
+    try {
+      addLeaf(entry.seq - 1, bytes);
+    } catch {
+      // A node this append needs was removed by hand: rebuild the tree from the entries, then add the leaf.
+      dropNodesFrom.run(0);
+      lastAtLevel.length = 0;
+      reconcileTree(entry.seq - 1);
+      addLeaf(entry.seq - 1, bytes);
+    }
+    lastAppendedHere = entry.seq;
     insert.run(
       entry.seq,
       entry.at,
@@ -82,6 +194,15 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
   return {
     async append(record, change) {
       return appendTx.immediate(record, changeText(change));
+    },
+
+    async treeSize() {
+      return treeInStep();
+    },
+
+    async treeNodes(keys) {
+      treeInStep();
+      return keys.map((key) => getNode(key.level, key.index)?.hash);
     },
 
     async head() {

@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { createMongoAuditRepository } from '../audit/mongo-audit-repository';
+import { createMongoWitnessRepository } from '../audit/mongo-witness-repository';
 import { createMongoBodyRepository } from '../bodies/mongo-body-repository';
 import { createMongoTokenRepository } from '../bodies/mongo-token-repository';
 import { createMongoCertificateRepository } from '../certificates/mongo-certificate-repository';
@@ -93,6 +94,7 @@ export async function openMongoStores(
     const bodies = createMongoBodyRepository(conn);
     const uploadJobs = createMongoUploadJobRepository(conn);
     const audit = createMongoAuditRepository(conn);
+    const witnesses = createMongoWitnessRepository(conn);
     const tokens = createMongoTokenRepository(conn);
     const scans = createMongoScanRepository(conn);
     const inspectors = createMongoInspectorRepository(conn);
@@ -112,6 +114,7 @@ export async function openMongoStores(
       bodies,
       uploadJobs,
       audit,
+      witnesses,
       tokens,
       scans,
       inspectors,

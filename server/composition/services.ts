@@ -4,7 +4,13 @@
  */
 import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
+import path from 'node:path';
 import { createAuditService, type AuditService } from '../audit/audit-service';
+import {
+  createTransparencyService,
+  logOrigin,
+  type TransparencyService,
+} from '../audit/transparency-service';
 import { createBodyService, type BodyService } from '../bodies/body-service';
 import { createTokenService, type TokenService } from '../bodies/token-service';
 import { createCertificateService, type CertificateService } from '../certificates/certificate-service';
@@ -50,6 +56,8 @@ export interface AppDeps {
 
 export interface Services {
   audit: AuditService;
+  /** The audit log as a transparency log: checkpoints, proofs, witnesses. */
+  transparency: TransparencyService;
   bodies: BodyService;
   certificates: CertificateService;
   tokens: TokenService;
@@ -70,10 +78,29 @@ export interface Services {
   receipts: ReceiptService;
 }
 
+/** Where the audit log's signing keys live on a single node: the key ring keeps them in its `keys` folder. */
+export function auditLogKeyHome(dataDir: string): string {
+  return path.join(dataDir, 'audit-log');
+}
+
 /** The use cases, wired to the adapters in `deps`. */
 export function createServices(deps: AppDeps): Services {
   const { stores, cache, metrics, config } = deps;
   const audit = createAuditService({ audit: stores.audit });
+  const transparency = createTransparencyService({
+    log: stores.audit,
+    witnesses: stores.witnesses,
+    audit,
+    // Its own Ed25519 keys, on the QR key ring's machinery: DATA_DIR/audit-log/keys, or
+    // AUDIT_LOG_SIGNING_KEYS in cluster mode; rotated with `npm run rotate-log-key`.
+    keys: openKeyRing({
+      dataDir: auditLogKeyHome(config.DATA_DIR),
+      configured: config.AUDIT_LOG_SIGNING_KEYS,
+      logger: deps.logger.child({ keyRing: 'audit-log' }),
+    }),
+    origin: logOrigin(config.PUBLIC_BASE_URL),
+    now: deps.now,
+  });
   const signals = createSignalService({ signals: stores.signals, audit, now: deps.now });
   const uploadRules = createUploadRuleRunner({
     registry: stores.certificates,
@@ -136,6 +163,12 @@ export function createServices(deps: AppDeps): Services {
     deps.logger.warn(
       'cluster mode without QR_SIGNING_KEYS or SCAN_HASH_SECRET: unless DATA_DIR is shared, each instance signs with ' +
         "keys of its own (codes verify only where they were printed) and hashes scanners' networks differently",
+    );
+  }
+  if (config.STORE === 'mongo' && !config.AUDIT_LOG_SIGNING_KEYS) {
+    deps.logger.warn(
+      'cluster mode without AUDIT_LOG_SIGNING_KEYS: unless DATA_DIR is shared, each instance signs audit checkpoints ' +
+        'with a key of its own, and witnesses trusting one key refuse the others',
     );
   }
   // One keyed hash of client networks for scans and tips alike.
@@ -224,6 +257,7 @@ export function createServices(deps: AppDeps): Services {
   });
   return {
     audit,
+    transparency,
     bodies,
     certificates,
     tokens,

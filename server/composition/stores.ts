@@ -1,5 +1,7 @@
 import type { AuditRepository } from '../audit/audit-repository';
 import { createSqliteAuditRepository } from '../audit/sqlite-audit-repository';
+import { createSqliteWitnessRepository } from '../audit/sqlite-witness-repository';
+import type { WitnessRepository } from '../audit/witness-repository';
 import type { BodyRepository } from '../bodies/body-repository';
 import { createSqliteTokenRepository } from '../bodies/sqlite-token-repository';
 import type { TokenRepository } from '../bodies/token-repository';
@@ -37,6 +39,8 @@ export interface Stores {
   uploadJobs: UploadJobRepository;
   tokens: TokenRepository;
   audit: AuditRepository;
+  /** The audit log's witnesses and their cosignatures. */
+  witnesses: WitnessRepository;
   scans: ScanRepository;
   inspectors: InspectorRepository;
   draws: DrawRepository;
@@ -63,6 +67,7 @@ export function sqliteStoresOn(db: SqliteDatabase): Stores {
     uploadJobs: createSqliteUploadJobRepository(db),
     tokens: createSqliteTokenRepository(db),
     audit: createSqliteAuditRepository(db),
+    witnesses: createSqliteWitnessRepository(db),
     scans: createSqliteScanRepository(db),
     inspectors: createSqliteInspectorRepository(db),
     draws: createSqliteDrawRepository(db),

@@ -93,6 +93,14 @@ export const ERROR_CODES = {
   PHOTO_TOO_LARGE: 413,
   // Verification receipts.
   RECEIPT_MALFORMED: 400,
+  // The audit log as a transparency log: proofs, checkpoints, witnesses.
+  INVALID_WITNESS_KEY: 400,
+  INVALID_CHECKPOINT: 400,
+  NO_VALID_COSIGNATURE: 400,
+  AUDIT_SIZE_BEYOND_LOG: 404,
+  WITNESS_NOT_FOUND: 404,
+  WITNESS_EXISTS: 409,
+  CHECKPOINT_NOT_IN_LOG: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -357,6 +357,28 @@ const MIGRATIONS: readonly string[] = [
   -- A body's certificates by issue date (approval changes re-check the window they affect).
   CREATE INDEX certificates_body_issue ON certificates (body_code, json_extract(doc, '$.issueDate'), id);
   `,
+  `
+  -- The audit log's RFC 9162 Merkle tree (server/audit/merkle.ts): the hash of every perfect subtree, by
+  -- its position in the order appends create them (see positionOf in the audit adapter), so that every
+  -- append writes at the end of one B-tree. The adapter writes them with each entry and builds them for
+  -- entries written before this table existed.
+  CREATE TABLE audit_tree (
+    pos INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL
+  ) STRICT;
+  -- Witnesses of the audit log (partner departments) and the latest checkpoint each one cosigned.
+  CREATE TABLE audit_witnesses (
+    name TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE audit_cosignatures (
+    witness TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    root_hash TEXT NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX audit_cosignatures_size ON audit_cosignatures (size, root_hash);
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

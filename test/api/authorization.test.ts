@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import request, { type Response } from 'supertest';
 import { createApp } from '../../server/app';
 import { SYSTEM_ACTOR } from '../../server/audit/audit-schema';
+import { generateWitnessKey, parseWitnessKey } from '../../server/audit/checkpoint';
 import type { Body } from '../../server/bodies/body-schema';
 import { createTokenService, hashSecret } from '../../server/bodies/token-service';
 import { ROLES, type Role } from '../../server/platform/auth';
@@ -149,6 +150,30 @@ async function listBody(
 
 /** Every write route of the API that needs a token (public writes: PUBLIC_WRITES). A new one adds its row. */
 const WRITE_ROUTES: WriteRoute[] = [
+  {
+    route: 'POST /api/v1/audit/witnesses',
+    roles: ['admin'],
+    bodyScoped: false,
+    send: (f, auth) =>
+      withAuth(request(f.t.app).post('/api/v1/audit/witnesses'), auth).send({
+        vkey: parseWitnessKey(generateWitnessKey(`${unique('w')}.example/witness`)).vkey,
+        label: '矩阵测试见证方',
+      }),
+  },
+  {
+    route: 'DELETE /api/v1/audit/witnesses/{name}',
+    roles: ['admin'],
+    bodyScoped: false,
+    async setup(f) {
+      const signer = parseWitnessKey(generateWitnessKey(`${unique('w')}.example/witness`));
+      await f.t.services.transparency.registerWitness(SYSTEM_ACTOR, {
+        vkey: signer.vkey,
+        label: '矩阵测试见证方',
+      });
+      return (auth) =>
+        withAuth(request(f.t.app).delete(`/api/v1/audit/witnesses/${encodeURIComponent(signer.name)}`), auth);
+    },
+  },
   {
     route: 'POST /api/v1/tokens',
     roles: ['admin'],
@@ -409,6 +434,7 @@ const WRITE_ROUTES: WriteRoute[] = [
  * out of the matrix by forgetting to declare its roles.
  */
 const PUBLIC_WRITES = [
+  'POST /api/v1/audit/cosignatures',
   'POST /api/v1/scan',
   'POST /api/v1/tips',
   // Receipts store nothing: a signed record of a public lookup, and its check.

@@ -9,6 +9,14 @@ import {
   type AuditRecord,
 } from '../../server/audit/audit-schema';
 import { createAuditService } from '../../server/audit/audit-service';
+import {
+  createStreamingRoot,
+  entryBytes,
+  inclusionProof,
+  leafHash,
+  rootAt,
+  verifyInclusion,
+} from '../../server/audit/merkle';
 
 export interface AuditRepositoryHarness {
   name: string;
@@ -44,6 +52,25 @@ export function expectOneChain(entries: StoredAuditEntry[]): void {
     previous = entry;
   }
   expect(entries.map((e) => e.seq)).toEqual(entries.map((_e, i) => i + 1));
+}
+
+/**
+ * Asserts that the repository's stored tree is the tree of its entries: its size is the entry count and
+ * its root the root recomputed from the entries themselves, and a proof read from it verifies.
+ */
+export async function expectTreeOfEntries(repo: AuditRepository): Promise<void> {
+  const entries = await all(repo.entries(1, 500));
+  const recomputed = createStreamingRoot();
+  for (const { change: _c, ...entry } of entries) recomputed.add(leafHash(entryBytes(entry)));
+  await expect(repo.treeSize()).resolves.toBe(entries.length);
+  const read = (keys: Parameters<AuditRepository['treeNodes']>[0]) => repo.treeNodes(keys);
+  const root = await rootAt(entries.length, read);
+  expect(root.toString('hex')).toBe(recomputed.root().toString('hex'));
+  if (entries.length > 0) {
+    const last = entries.length - 1;
+    const proof = await inclusionProof(last, entries.length, read);
+    expect(verifyInclusion(last, entries.length, proof.leafHash, proof.hashes, root)).toBe(true);
+  }
 }
 
 /** The behaviour every `AuditRepository` adapter must have; each adapter's test file calls this. */
@@ -196,6 +223,39 @@ export function auditRepositoryContract(harness: AuditRepositoryHarness): void {
       const [stored] = await all(repo.entries(1, 10));
       expect(stored?.actor).toEqual(entry.actor);
       expectOneChain(stored ? [stored] : []);
+    });
+
+    test('when the log is empty, then the tree has no leaf and no node', async () => {
+      await expect(repo.treeSize()).resolves.toBe(0);
+      await expect(repo.treeNodes([{ level: 0, index: 0 }])).resolves.toEqual([undefined]);
+    });
+
+    test('when entries are appended one by one, then after each the stored tree is the tree of the entries', async () => {
+      for (let i = 1; i <= 9; i += 1) {
+        await repo.append(record('certificate.status', { i }), { i });
+        await expectTreeOfEntries(repo);
+      }
+      // Leaves are the entries' chain bytes; perfect nodes up to 8 leaves are stored, none beyond the log.
+      const [first] = await all(repo.entries(1, 1));
+      const { change: _c, ...entry } = first as StoredAuditEntry;
+      const nodes = await repo.treeNodes([
+        { level: 0, index: 0 },
+        { level: 3, index: 0 },
+        { level: 0, index: 9 },
+        { level: 1, index: 4 },
+      ]);
+      expect(nodes[0]?.toString('hex')).toBe(leafHash(entryBytes(entry)).toString('hex'));
+      expect(nodes[1]).toHaveLength(32);
+      expect(nodes.slice(2)).toEqual([undefined, undefined]);
+    });
+
+    test('when 60 appends run at once, then the stored tree is still the tree of the entries', async () => {
+      await Promise.all(
+        Array.from({ length: 60 }, (_v, i) =>
+          repo.append(record('upload.finish', { job: i }, { type: 'upload', id: `J-${i}` }), { job: i }),
+        ),
+      );
+      await expectTreeOfEntries(repo);
     });
 
     test('when the audit service verifies an intact log, then every entry checks out and the head matches', async () => {

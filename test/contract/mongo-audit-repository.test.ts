@@ -2,7 +2,7 @@ import { describeWithMongo, mongoUri, openMongoRepository } from '../helpers/mon
 import type { StoredAuditEntry } from '../../server/audit/audit-repository';
 import { digestOf, type AuditRecord } from '../../server/audit/audit-schema';
 import { openMongoStores } from '../../server/composition/mongo-stores';
-import { auditRepositoryContract, expectOneChain } from './audit-repository.contract';
+import { auditRepositoryContract, expectOneChain, expectTreeOfEntries } from './audit-repository.contract';
 
 describeWithMongo('MongoDB audit repository', () => {
   auditRepositoryContract({
@@ -34,6 +34,9 @@ describeWithMongo('MongoDB audit repository', () => {
       for await (const entry of a.audit.entries(1, 25)) stored.push(entry);
       expect(stored).toHaveLength(60);
       expectOneChain(stored);
+      // Both instances extended the tree, racing on the same nodes: still the one tree of the entries.
+      await expectTreeOfEntries(a.audit);
+      await expectTreeOfEntries(b.audit);
     } finally {
       await a.connection.dropDatabase();
       await a.close();

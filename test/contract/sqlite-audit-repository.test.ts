@@ -8,7 +8,7 @@ import { digestOf, type AuditRecord } from '../../server/audit/audit-schema';
 import { createSqliteAuditRepository } from '../../server/audit/sqlite-audit-repository';
 import { openSqlite } from '../../server/platform/sqlite';
 import { tempDir } from '../helpers/test-app';
-import { auditRepositoryContract, expectOneChain } from './audit-repository.contract';
+import { auditRepositoryContract, expectOneChain, expectTreeOfEntries } from './audit-repository.contract';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -60,6 +60,7 @@ describe('SQLite audit repository', () => {
       expect(stored).toHaveLength(100);
       expectOneChain(stored);
       await expect(repoB.head()).resolves.toMatchObject({ seq: 100, hash: stored[99]?.hash });
+      await expectTreeOfEntries(repoB);
     } finally {
       a.close();
       b.close();
@@ -109,6 +110,12 @@ describe('SQLite audit repository', () => {
       const switches = actors.filter((a, i) => i > 0 && a !== actors[i - 1]).length;
       // Evidence that the two really raced, rather than one finishing before the other began.
       expect(switches).toBeGreaterThan(10);
+      // Each process wrote its entries' tree nodes in the same transaction: one tree of both.
+      // 800 leaves: 2·800 − popcount(800) = 1,597 perfect nodes.
+      expect(db.prepare('SELECT count(*) AS n FROM audit_tree').get()).toEqual({
+        n: 1597,
+      });
+      await expectTreeOfEntries(createSqliteAuditRepository(db));
     } finally {
       db.close();
     }
@@ -126,6 +133,40 @@ describe('SQLite audit repository', () => {
       expect(next).toMatchObject({ seq: 2, prevHash: before.hash });
     } finally {
       second.close();
+    }
+  });
+
+  test('when a log was written before the tree existed, then the first read builds its tree from the entries', async () => {
+    const db = openSqlite(dir);
+    try {
+      const repo = createSqliteAuditRepository(db);
+      for (let i = 1; i <= 21; i += 1) await repo.append(record('A', i), { i });
+      db.exec('DELETE FROM audit_tree');
+      await expectTreeOfEntries(repo);
+      // And an append to a log whose tree is behind builds the missing part first.
+      // The nodes of a tree of 10 leaves are its first 2·10 − popcount(10) = 18.
+      db.exec('DELETE FROM audit_tree WHERE pos >= 18');
+      await repo.append(record('A', 22), { i: 22 });
+      await expectTreeOfEntries(repo);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('when the tail of the log is cut in the database, then the tree is cut with it and grows from there', async () => {
+    const db = openSqlite(dir);
+    try {
+      const repo = createSqliteAuditRepository(db);
+      for (let i = 1; i <= 16; i += 1) await repo.append(record('A', i), { i });
+      db.exec('DELETE FROM audit_log WHERE seq > 11');
+      await expectTreeOfEntries(repo);
+      expect(
+        db.prepare('SELECT count(*) AS n FROM audit_tree WHERE pos >= 19').get(), // 2·11 − popcount(11)
+      ).toEqual({ n: 0 });
+      await repo.append(record('A', 17), { i: 17 });
+      await expectTreeOfEntries(repo);
+    } finally {
+      db.close();
     }
   });
 });
