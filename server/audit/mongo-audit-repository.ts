@@ -144,9 +144,12 @@ export function createMongoAuditRepository(conn: Connection): AuditRepository {
   async function extendTree(size: number): Promise<void> {
     let have = await leafCount();
     while (have < size) {
+      // Only committed entries become leaves, like the head an append chains onto (see lastEntry).
       const docs = await Audit.find({ seq: { $gt: have, $lte: size } })
         .sort({ seq: 1 })
         .limit(1000)
+        .read('primary')
+        .readConcern('majority')
         .lean<AuditDoc[]>();
       if (docs.length === 0) return;
       const written = new Map<string, Hash>();
