@@ -11,6 +11,7 @@ import {
   axeViolations,
   chromiumFor,
   launchChromium,
+  PHONE_390,
   screenshot,
   watchPageProblems,
 } from '../helpers/e2e-browser';
@@ -18,15 +19,6 @@ import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
 import { decodePng } from '../qr/qr-test-helpers';
 
 const { chromiumPath, maybe } = chromiumFor('test/e2e/receipt.test.ts');
-
-/** A phone as the issue names it: 390×844, touch, Chinese. */
-const PHONE_390: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-};
 
 /** `compact` with one word of its signed JSON changed and the signature kept. */
 function tamper(compact: string, from: string, to: string): string {

@@ -8,20 +8,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import {
   axeViolations,
   chromiumFor,
   launchChromium,
-  PHONE,
+  PHONE_390,
   screenshot,
   waitForExpression,
   watchPageProblems,
 } from '../helpers/e2e-browser';
 import { creditCode, seedBody, seedCertificates } from '../helpers/factories';
 
-const PHONE_390: BrowserContextOptions = { ...PHONE, viewport: { width: 390, height: 844 } };
 const LIMIT = 1024 * 1024;
 
 const { chromiumPath, maybe } = chromiumFor('test/e2e/report-phone.test.ts');

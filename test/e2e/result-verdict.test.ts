@@ -15,21 +15,13 @@ import {
   axeViolations,
   chromiumFor,
   launchChromium,
+  PHONE_390,
   screenshot,
   watchPageProblems,
 } from '../helpers/e2e-browser';
 import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
 
 const { chromiumPath, maybe } = chromiumFor('test/e2e/result-verdict.test.ts');
-
-/** The viewport of the issue: a current phone. */
-const PHONE_390: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-  locale: 'zh-CN',
-};
 
 maybe('the verdict on the result page, in Chromium', () => {
   let app: E2eApp;

@@ -55,6 +55,9 @@ export const PHONE: BrowserContextOptions = {
   locale: 'zh-CN',
 };
 
+/** The phone of the consumer-facing issues: 390×844 (a current phone), touch, Chinese. */
+export const PHONE_390: BrowserContextOptions = { ...PHONE, viewport: { width: 390, height: 844 } };
+
 /** Where e2e tests put their screenshots, and the axe-core script they inject. */
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'e2e');
 const AXE_SOURCE = path.join(__dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js');
