@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { loadConfig } from '../../server/config';
 import type { Body } from '../../server/bodies/body-schema';
 import type { CertificateInput } from '../../server/certificates/certificate-schema';
 import { ERROR_CODES, type ErrorCode } from '../../server/platform/errors';
@@ -531,6 +532,11 @@ describe('trust markers on every page', () => {
     } finally {
       await other.close();
     }
+  });
+
+  test('when the operator settings are malformed, then the process refuses to start, naming the variable', () => {
+    expect(() => loadConfig({ OPERATOR_HOTLINE: 'call us' })).toThrow(/OPERATOR_HOTLINE/);
+    expect(() => loadConfig({ OPERATOR_NAME: ' ' })).toThrow(/OPERATOR_NAME/);
   });
 
   test('when an address is no page, then a 404 page in the page language says so in the portal frame, not "Cannot GET"', async () => {

@@ -3,7 +3,9 @@
  * when it runs alone) and by the global setup once per run (jest shows no console output of a file whose
  * tests were all skipped), so that a skip never reads as a pass.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 
 const CHROMIUM_CANDIDATES = [
   process.env.CHROMIUM_PATH,
@@ -42,5 +44,16 @@ export function skipsOfThisRun(): string[] {
   if (!process.env.MONGODB_URI)
     skips.push(`SKIPPED: the MongoDB contract suites (test/contract/mongo-*): ${NO_MONGODB}`);
   if (!findChromium()) skips.push(`SKIPPED: the browser tests (test/e2e/*): ${NO_CHROMIUM}`);
+  if (!fs.existsSync(path.resolve(__dirname, '../../../shared/tools/mongo-wire/start.sh')))
+    skips.push(
+      'SKIPPED: the MongoDB outage test (test/cluster/mongo-outage): ../shared/tools/mongo-wire is missing.',
+    );
+  if (spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status !== 0)
+    skips.push('SKIPPED: the compose config check (test/cluster/compose): docker-compose is not installed.');
+  const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
+  if (openssl.status !== 0 || !/^OpenSSL 3\./.test(openssl.stdout))
+    skips.push(
+      'SKIPPED: the OpenSSL steps of the receipt format (test/receipts/receipt-format-doc): no OpenSSL 3.',
+    );
   return skips;
 }
