@@ -7,18 +7,24 @@ const POOL_BYTES = 16 * 256;
 let pool = Buffer.alloc(0);
 let used = 0;
 
+/** Ids starting with - or _ are drawn again: a spreadsheet reads a leading - as a formula, a shell as an option. */
+const PLAIN_START = /^[A-Za-z0-9]/;
+
 /**
- * A new public id: 128 random bits as 22 base64url characters. The bits come from the CSPRNG in blocks
- * (as Node's own randomUUID does); each id takes bytes no other id takes.
+ * A new public id: 128 random bits as 22 base64url characters, starting with a letter or digit (so
+ * manifests and exports never have to defuse it). The bits come from the CSPRNG in blocks (as Node's
+ * own randomUUID does); each id takes bytes no other id takes.
  */
 export function newPublicId(): string {
-  if (used + 16 > pool.length) {
-    pool = randomBytes(POOL_BYTES);
-    used = 0;
+  for (;;) {
+    if (used + 16 > pool.length) {
+      pool = randomBytes(POOL_BYTES);
+      used = 0;
+    }
+    const id = pool.toString('base64url', used, used + 16);
+    used += 16;
+    if (PLAIN_START.test(id)) return id;
   }
-  const id = pool.toString('base64url', used, used + 16);
-  used += 16;
-  return id;
 }
 
 /** The reported fields of a stored certificate, for comparing with a new report. */
