@@ -211,7 +211,7 @@ describe('audit chain verification (service and scripts/verify-audit.ts)', () =>
     expect(run.stdout).toContain('10 entries checked');
     expect(run.stdout).toContain(`head: seq 10 ${head.hash}`);
     expect(run.stdout).toContain('OK: the chain is intact.');
-  }, 30_000);
+  }, 120_000);
 
   test.each([
     [
@@ -300,7 +300,7 @@ describe('audit chain verification (service and scripts/verify-audit.ts)', () =>
     const run = await verifyAudit(t.dataDir);
     expect(run).toMatchObject({ code: 1 });
     expect(run.stdout).toContain('BROKEN: first broken entry: entry 4: prev-mismatch');
-  }, 30_000);
+  }, 120_000);
 
   test('when the tail is cut off, then the chain alone still verifies but a published head exposes it', async () => {
     const published = (await request(t.app).get('/api/v1/audit/head')).body as { seq: number; hash: string };
@@ -329,7 +329,7 @@ describe('audit chain verification (service and scripts/verify-audit.ts)', () =>
     const older = await verifyAudit(t.dataDir, '--expect-head', earlier.hash.toUpperCase());
     expect(older).toMatchObject({ code: 0 });
     expect(older.stdout).toContain(`found at seq 5`);
-  }, 60_000);
+  }, 180_000);
 
   test('when the expected head is not a SHA-256 or the registry does not exist, then the script exits 2', async () => {
     const bad = await verifyAudit(t.dataDir, '--expect-head', 'abc');
@@ -345,5 +345,5 @@ describe('audit chain verification (service and scripts/verify-audit.ts)', () =>
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
-  }, 30_000);
+  }, 120_000);
 });

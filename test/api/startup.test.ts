@@ -10,7 +10,7 @@ import { freePort } from '../helpers/redis-server';
 import { tempDir } from '../helpers/test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SLOW = 90_000;
+const SLOW = 240_000;
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 

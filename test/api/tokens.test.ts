@@ -329,7 +329,7 @@ describe('scripts/create-token.ts', () => {
     expect(await t.stores.audit.forTarget('token', id, 5)).toMatchObject([
       { action: 'token.issue', actor: { type: 'system' } },
     ]);
-  }, 60_000);
+  }, 180_000);
 
   test('when --if-none finds tokens, or the request is bad, then nothing is issued and the exit status says why', async () => {
     const before = await t.stores.tokens.count();
@@ -349,12 +349,12 @@ describe('scripts/create-token.ts', () => {
     });
     expect(createToken('--role', 'root')).toMatchObject({ status: 2, stdout: '' });
     expect(await t.stores.tokens.count()).toBe(before);
-  }, 60_000);
+  }, 180_000);
 
   test('when the CLI issues a body token, then it is bound to that body', async () => {
     const run = createToken('--role', 'body', '--body', body.code.toLowerCase());
     expect(run.status).toBe(0);
     const res = await request(t.app).get('/api/v1/bodies').set('Authorization', bearer(run.stdout.trim()));
     expect(res).toMatchObject({ status: 200, body: { items: [{ code: body.code }] } });
-  }, 60_000);
+  }, 180_000);
 });

@@ -150,7 +150,7 @@ describe('witness and verify-audit against a portal whose database is edited', (
       /checkpoint of size 18 \(signed by .*\/audit-log\+[0-9a-f]{8}\): the log still starts with it/,
     );
     expect(checked.stdout).toContain('OK: the chain is intact.');
-  }, 90_000);
+  }, 240_000);
 
   test('when the tail of the log is cut, then the witness reports a rollback and verify-audit a truncation', async () => {
     expect(await witness()).toMatchObject({ code: 0 });
@@ -176,7 +176,7 @@ describe('witness and verify-audit against a portal whose database is edited', (
     expect(regrown.stdout).toContain(
       'FAILED: INCONSISTENT: the log of 11 entries does not extend the log of 9',
     );
-  }, 90_000);
+  }, 240_000);
 
   test('when history is rewritten with every hash redone, then the witness and verify-audit name the inconsistency', async () => {
     expect(await witness()).toMatchObject({ code: 0 });
@@ -194,7 +194,7 @@ describe('witness and verify-audit against a portal whose database is edited', (
     expect(checked).toMatchObject({ code: 1 });
     expect(checked.stdout).toContain("REWRITTEN: at size 9 the log's root is");
     expect(checked.stdout).not.toContain('OK:');
-  }, 90_000);
+  }, 240_000);
 
   test('when the same size comes back with another root, then the witness reports a rewrite', async () => {
     expect(await witness()).toMatchObject({ code: 0 });
@@ -202,7 +202,7 @@ describe('witness and verify-audit against a portal whose database is edited', (
     const res = await witness();
     expect(res).toMatchObject({ code: 1 });
     expect(res.stdout).toContain('FAILED: REWRITTEN: at the same size 9');
-  }, 60_000);
+  }, 180_000);
 
   test('when the checkpoint is signed by a key the witness does not trust, then it fails naming the signature', async () => {
     const other = createTestApp();
@@ -217,7 +217,7 @@ describe('witness and verify-audit against a portal whose database is edited', (
     } finally {
       await other.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   test('when the witness is called wrongly, then it exits 2 with a usage message', async () => {
     const res = await run('scripts/witness.ts', ['--url', url]);
@@ -227,5 +227,5 @@ describe('witness and verify-audit against a portal whose database is edited', (
     });
     const bad = await run('scripts/witness.ts', ['--url', 'ftp://x', '--state', state]);
     expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('--url must start with http') });
-  }, 30_000);
+  }, 120_000);
 });

@@ -119,7 +119,7 @@ describe('SQLite audit repository', () => {
     } finally {
       db.close();
     }
-  }, 30_000);
+  }, 120_000);
 
   test('when the registry file is reopened, then the chain is still there and continues from its head', async () => {
     const first = openSqlite(dir);

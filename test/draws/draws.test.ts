@@ -691,7 +691,7 @@ describe('recusal through the API', () => {
       for (const t of execution!.targets) expect(new Set(t.inspectorIds).size).toBe(2);
     }
     expect([...drawnFor0].sort()).toEqual(['R-3', 'R-4', 'R-5']);
-  }, 60_000);
+  }, 180_000);
 
   test('when recusals leave too few inspectors for a drawable holder, then 422 DRAW_TOO_FEW_INSPECTORS names it', async () => {
     await expect(createPlan(h, { rates: { A: 50, D: 100 }, inspectorsPerTarget: 4 })).resolves.toMatchObject({

@@ -148,7 +148,7 @@ maybe('the verdict on the result page, in Chromium', () => {
       },
     });
     browser = await launchChromium(chromiumPath);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -210,7 +210,7 @@ maybe('the verdict on the result page, in Chromium', () => {
       expect(axe.serious).toEqual([]);
       await page.context().close();
     }
-  }, 60_000);
+  }, 180_000);
 
   test('when JavaScript is off, then no page claims the printed code was checked, and each says what to compare by eye', async () => {
     for (const [name, c] of Object.entries(cases)) {
@@ -228,5 +228,5 @@ maybe('the verdict on the result page, in Chromium', () => {
     await expect(page.locator('.banner').innerText()).resolves.toContain('has not been checked');
     await screenshot(page, 'verdict-no-javascript-en');
     await page.context().close();
-  }, 60_000);
+  }, 180_000);
 });

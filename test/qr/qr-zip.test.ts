@@ -287,7 +287,7 @@ describe('entry names', () => {
 });
 
 describe('a big job', () => {
-  const ROWS = 3000;
+  const ROWS = 1000;
   let jobId: string;
   beforeAll(async () => {
     jobId = await upload(Array.from({ length: ROWS }, () => uploadRow({ bodyCode })));
@@ -339,7 +339,7 @@ describe('a big job', () => {
     const image = jest.spyOn(t.services.qr, 'image');
     const principal = await t.services.tokens.verify(token);
     const zip = await t.services.qrZip.open(principal, jobId, 'svg');
-    // A reader that takes the first 2 MB (the manifest and some codes), then holds on until released.
+    // A reader that takes the first 512 KiB (the manifest and some codes), then holds on until released.
     const received: Buffer[] = [];
     let size = 0;
     let holding = true;
@@ -349,7 +349,7 @@ describe('a big job', () => {
       write(chunk: Buffer, _encoding, done) {
         received.push(chunk);
         size += chunk.length;
-        if (holding && size >= 2 * 1024 * 1024) held = done;
+        if (holding && size >= 512 * 1024) held = done;
         else done();
       },
     });
@@ -364,7 +364,9 @@ describe('a big job', () => {
       const delivered = entriesBegun(Buffer.concat(received)) - 1;
       const ahead = image.mock.calls.length - delivered;
       expect(delivered).toBeGreaterThan(0);
-      expect(ahead).toBeLessThan(ROWS / 10);
+      // Measured: about 200 codes delivered and 70 ahead (archiver's stages of 64 KiB each hold that much
+      // deflated SVG); without backpressure every one of the 1,000 would be made.
+      expect(ahead).toBeLessThan(150);
       holding = false;
       held?.();
       await written;

@@ -89,4 +89,4 @@ test('when the key is rotated by the script while scans are in flight, then ever
   expect(wavesDuringRotation).toBeGreaterThan(0);
   expect(answers.length).toBe(certs.length * (wavesDuringRotation + 4));
   expect(answers.filter((a) => a.status !== 200 || a.verdict !== 'GENUINE_VALID')).toEqual([]);
-}, 60_000);
+}, 180_000);
