@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { auditRoutes } from './audit/audit-routes';
+import { auditorRoutes } from './auditors/auditor-routes';
 import { transparencyRoutes } from './audit/transparency-routes';
 import { bodyRoutes } from './bodies/body-routes';
 import { tokenRoutes } from './bodies/token-routes';
@@ -167,6 +168,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.use(flagRoutes(services, openapi));
   api.use(caseRoutes(services, openapi));
   api.use(receiptRoutes(services, openapi));
+  api.use(auditorRoutes(services, openapi));
   openapi.add({
     method: 'get',
     path: '/api/v1/openapi.json',
