@@ -45,7 +45,7 @@ export function renderAuditorPage(ctx: PageContext, profile: AuditorProfile, tod
     audits.length === 0
       ? `<p>${escapeHtml(t.noAudits)}</p>`
       : `<table class="compare" id="audit-counts">
-<caption>${escapeHtml(t.audits)}</caption>
+<caption>${escapeHtml(t.auditsCaption)}</caption>
 <thead><tr><th scope="col">${escapeHtml(t.year)}</th><th scope="col">${escapeHtml(t.body)}</th><th scope="col">${escapeHtml(t.auditCount)}</th></tr></thead>
 <tbody>
 ${audits.map((a) => `<tr><td>${escapeHtml(a.year)}</td><td class="code">${escapeHtml(a.bodyCode)}</td><td>${escapeHtml(a.audits.toLocaleString(ctx.lang === 'zh' ? 'zh-CN' : 'en'))}</td></tr>`).join('\n')}

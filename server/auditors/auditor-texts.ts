@@ -88,6 +88,7 @@ export interface AuditorPageTexts {
   state: { valid: string; expired: string; notYetValid: string };
   audits: string;
   auditsLead: string;
+  auditsCaption: string;
   body: string;
   year: string;
   auditCount: string;
@@ -118,6 +119,7 @@ export const AUDITOR_PAGE_TEXTS: Record<Lang, AuditorPageTexts> = {
     state: { valid: '注册有效', expired: '注册已过期', notYetValid: '注册尚未生效' },
     audits: '上报的审核',
     auditsLead: '各认证机构上报的、审核组中有该注册号的审核数量，按审核结束年份统计。',
+    auditsCaption: '按年份和认证机构统计的审核数',
     body: '认证机构',
     year: '年份',
     auditCount: '审核数',
@@ -151,6 +153,7 @@ export const AUDITOR_PAGE_TEXTS: Record<Lang, AuditorPageTexts> = {
     audits: 'Reported audits',
     auditsLead:
       'Audits whose team, as certifying bodies reported it, includes this registration number, by the year the audit ended.',
+    auditsCaption: 'Audits by year and certifying body',
     body: 'Certifying body',
     year: 'Year',
     auditCount: 'Audits',
