@@ -7,6 +7,7 @@
  * Every name here is invented. Dates are relative to `today`, so that each status (expired by date
  * included) is present whenever the demo is seeded.
  */
+import type { Auditor as RegisteredAuditor } from '../server/auditors/auditor-schema';
 import type { Body } from '../server/bodies/body-schema';
 import {
   certificateInputSchema,
@@ -1217,6 +1218,41 @@ export function* generateCertificates(options: GenerateOptions): Generator<Certi
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/**
+ * The auditor register of the demo world (what an admin imports from the CCAA export before the
+ * certificates arrive): every auditor of these certificates' audits, registered for the scheme of their
+ * roster (each roster serves one body and scheme), from January of the year their number carries (or
+ * earlier, for the oldest audits of the world: the first registration, which renewals keep) until two
+ * years after `today`. Deterministic: the same auditor yields the same entry whatever batch names them.
+ */
+export function demoRegistrations(
+  certificates: Iterable<CertificateData>,
+  options: { today?: string; importedAt?: string; importId?: string } = {},
+): RegisteredAuditor[] {
+  const today = dayOf(options.today ?? todayInChina());
+  // The earliest audit the generator writes ends about 7 years before today (an expired CCC certificate).
+  const firstDay = isoOf(today - 3_300);
+  const validTo = isoOf(today + 730);
+  const out = new Map<string, RegisteredAuditor>();
+  for (const cert of certificates) {
+    for (const auditor of cert.audit?.auditors ?? []) {
+      if (out.has(auditor.registrationNumber)) continue;
+      const year = `${auditor.registrationNumber.slice(0, 4)}-01-01`;
+      out.set(auditor.registrationNumber, {
+        registrationNumber: auditor.registrationNumber,
+        name: auditor.name,
+        schemes: [cert.scheme],
+        level: '审核员',
+        validFrom: year < firstDay ? year : firstDay,
+        validTo,
+        importedAt: options.importedAt ?? new Date(0).toISOString(),
+        importId: options.importId ?? 'demo-register',
+      });
+    }
+  }
+  return [...out.values()];
 }
 
 /** Two- and three-character name fragments that occur in the demo data, for search examples and the benchmark. */

@@ -1,6 +1,8 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { auditRoutes } from './audit/audit-routes';
+import { auditorRoutes } from './auditors/auditor-routes';
+import { auditorPageRoutes } from './auditors/auditor-page';
 import { transparencyRoutes } from './audit/transparency-routes';
 import { bodyRoutes } from './bodies/body-routes';
 import { tokenRoutes } from './bodies/token-routes';
@@ -167,6 +169,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.use(flagRoutes(services, openapi));
   api.use(caseRoutes(services, openapi));
   api.use(receiptRoutes(services, openapi));
+  api.use(auditorRoutes(services, openapi));
   openapi.add({
     method: 'get',
     path: '/api/v1/openapi.json',
@@ -192,6 +195,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   app.use(pageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
+  app.use(auditorPageRoutes(services, { logger, rateLimit: limited, now: deps.now }));
   app.use(inspectPageRoutes({ rateLimit: limited }));
   // The report form's own budget, as strict as the tip API's (a store of its own, like tipIntake's).
   const reportLimit = publicRateLimit({

@@ -50,7 +50,7 @@ import { createUploadRuleRunner, type UploadRuleReport } from '../../server/sign
 import { recordJobCertificates } from '../../server/uploads/upload-job-certificates';
 import { parseUpload } from '../../server/uploads/upload-parsers';
 import { createUploadService, type StoredEvent } from '../../server/uploads/upload-service';
-import { demoBodies, generateCertificates } from '../demo-data';
+import { demoBodies, demoRegistrations, generateCertificates } from '../demo-data';
 import {
   CACHE_ROOT,
   ensureRegistry,
@@ -244,6 +244,7 @@ async function benchUploads(
   const runner = createUploadRuleRunner({
     registry: stores.certificates,
     bodies: stores.bodies,
+    auditors: stores.auditors,
     raise: (drafts) => services.signals.raise(drafts),
     logger: silent,
   });
@@ -322,6 +323,7 @@ async function benchEverything(
   const runner = createUploadRuleRunner({
     registry: stores.certificates,
     bodies: stores.bodies,
+    auditors: stores.auditors,
     raise: (drafts) => services.signals.raise(drafts),
     logger: silent,
   });
@@ -395,6 +397,14 @@ async function partA(options: Options) {
       console.log(
         `\nA1. Upload rules (${UPLOAD_RULES.map((r) => r.id).join(', ')}) over all ${fmt(registry.rows)} certificates\n`,
       );
+      // The auditor register of the whole demo world (the registry's and the uploads' auditors), imported
+      // first, as an admin would: the register rules then check every audit team.
+      const registrations = demoRegistrations(
+        nextCertificates(0, registry.rows + options.uploadBatches * BATCH * 4, info.today),
+        { today: info.today },
+      );
+      await stores.auditors.upsertMany(registrations);
+      console.log(`  auditor register: ${fmt(registrations.length)} registrations imported`);
       const everything = await benchEverything(services, stores, work, options);
       console.log(`\nA2. Upload rules per uploaded batch of ${fmt(BATCH)} rows\n`);
       const uploads = await benchUploads(services, stores, registry, info.today, options);

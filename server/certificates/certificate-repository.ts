@@ -74,6 +74,13 @@ export interface AuditAssignment {
   holderCreditCode: string;
 }
 
+/** Audits reported with one auditor: per body and year the audit ended (an audit per certificate). */
+export interface AuditorAuditCount {
+  bodyCode: string;
+  year: string;
+  audits: number;
+}
+
 /**
  * One body's certificates with audit data issued over some months, and the sum of their audit man-days;
  * of them, those whose audit names its team (`staffed`), and the sum of their auditor-days.
@@ -191,4 +198,11 @@ export interface CertificateRepository {
 
   /** How many certificates the registry holds. */
   count(): Promise<number>;
+
+  /**
+   * How many audits name this registration number (as stored) in their team, per body and year of the
+   * audit's end date: newest year first, then body code. One aggregate over the auditor's entries of the
+   * assignment index, never a pass over the registry.
+   */
+  countAuditsOfAuditor(registrationNumber: string): Promise<AuditorAuditCount[]>;
 }

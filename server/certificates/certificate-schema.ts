@@ -44,7 +44,8 @@ export const creditCodeSchema = z
 
 export const auditorSchema = z.object({
   name: text(100).pipe(z.string().min(1)),
-  registrationNumber: text(64).pipe(z.string().min(1)),
+  /** As the auditor register writes it: half-width, upper-case, no spaces (normalizeIdentifier). */
+  registrationNumber: text(64).transform(normalizeIdentifier).pipe(z.string().min(1)),
   role: z.enum(['leader', 'member', 'expert']).optional(),
 });
 

@@ -6,6 +6,7 @@ import { addDays } from '../platform/china-time';
 import {
   MAX_AUDIT_DAYS,
   type AuditAssignment,
+  type AuditorAuditCount,
   type AuditVolume,
   type AuditWindow,
   type CertificateFilters,
@@ -459,6 +460,22 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
         for (const doc of docs) addAssignments(found, doc, windowsOf, limit);
       }
       return [...found.values()];
+    },
+
+    async countAuditsOfAuditor(registrationNumber) {
+      // The auditor's entries of the (registration number, end date, start date) index, grouped.
+      const rows = await Certificates.aggregate<{ _id: { bodyCode: string; year: string }; audits: number }>([
+        { $match: { 'audit.auditors.registrationNumber': registrationNumber } },
+        {
+          $group: {
+            _id: { bodyCode: '$bodyCode', year: { $substr: ['$audit.endDate', 0, 4] } },
+            audits: { $sum: 1 },
+          },
+        },
+      ]);
+      return rows
+        .map((r): AuditorAuditCount => ({ bodyCode: r._id.bodyCode, year: r._id.year, audits: r.audits }))
+        .sort((a, b) => (a.year !== b.year ? (a.year < b.year ? 1 : -1) : a.bodyCode < b.bodyCode ? -1 : 1));
     },
 
     async auditVolumeByBody(fromMonth, toMonth) {

@@ -4,6 +4,7 @@ import type { Certificate, CertificateData } from './certificate-schema';
 import {
   MAX_AUDIT_DAYS,
   type AuditAssignment,
+  type AuditorAuditCount,
   type AuditVolume,
   type CertificateRepository,
   type UpsertResult,
@@ -137,6 +138,13 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
       AND json_extract(doc, '$.issueDate') >= ? AND json_extract(doc, '$.issueDate') < ?
     ORDER BY json_extract(doc, '$.issueDate'), id LIMIT ?`);
 
+  // One auditor's range of the assignment index (its primary key starts with the registration number).
+  const auditsOfAuditor = db.prepare<[string], AuditorAuditCount>(`
+    SELECT c.body_code AS bodyCode, substr(a.end_date, 1, 4) AS year, count(DISTINCT a.certificate_id) AS audits
+    FROM audit_assignments a CROSS JOIN certificates c ON c.id = a.certificate_id
+    WHERE a.registration_number = ?
+    GROUP BY 1, 2 ORDER BY 2 DESC, 1`);
+
   function upsertOne(data: CertificateData, at: string, audits: AuditIndexBatch): UpsertResult {
     const row = byKey.get(data.bodyCode, data.number);
     const existing = row ? fromRow(row) : undefined;
@@ -252,6 +260,9 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     },
     async count() {
       return (countAll.get() as { n: number }).n;
+    },
+    async countAuditsOfAuditor(registrationNumber) {
+      return auditsOfAuditor.all(registrationNumber);
     },
     async findAuditAssignments(windows, limit) {
       if (windows.length === 0) return [];

@@ -1,5 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { createMongoAuditRepository } from '../audit/mongo-audit-repository';
+import { createMongoAuditorRepository } from '../auditors/mongo-auditor-repository';
 import { createMongoWitnessRepository } from '../audit/mongo-witness-repository';
 import { createMongoBodyRepository } from '../bodies/mongo-body-repository';
 import { createMongoTokenRepository } from '../bodies/mongo-token-repository';
@@ -104,6 +105,7 @@ export async function openMongoStores(
     const tips = createMongoTipRepository(conn);
     const flags = createMongoFlagRepository(conn);
     const cases = createMongoCaseRepository(conn);
+    const auditors = createMongoAuditorRepository(conn);
     const indexDrift = await reconcileIndexes(conn, logger);
     const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     return {
@@ -124,6 +126,7 @@ export async function openMongoStores(
       tips,
       flags,
       cases,
+      auditors,
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('MongoDB: not connected');

@@ -6,6 +6,7 @@ import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import path from 'node:path';
 import { createAuditService, type AuditService } from '../audit/audit-service';
+import { createAuditorService, type AuditorService } from '../auditors/auditor-service';
 import {
   createTransparencyService,
   logOrigin,
@@ -76,6 +77,8 @@ export interface Services {
   cases: CaseService;
   /** Signed verification receipts (their own key ring): `close()` stops its timer. */
   receipts: ReceiptService;
+  /** The auditor register: imports and the auditors' public pages. */
+  auditors: AuditorService;
 }
 
 /** Where the audit log's signing keys live on a single node: the key ring keeps them in its `keys` folder. */
@@ -105,6 +108,7 @@ export function createServices(deps: AppDeps): Services {
   const uploadRules = createUploadRuleRunner({
     registry: stores.certificates,
     bodies: stores.bodies,
+    auditors: stores.auditors,
     raise: signals.raise,
     logger: deps.logger,
     metrics,
@@ -255,7 +259,16 @@ export function createServices(deps: AppDeps): Services {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     qrKids: qrKeys.list().map((k) => k.kid),
   });
+  const auditors = createAuditorService({
+    auditors: stores.auditors,
+    registry: stores.certificates,
+    dishonesty,
+    audit,
+    maxBytes: config.UPLOAD_MAX_XLSX_BYTES,
+    now: deps.now,
+  });
   return {
+    auditors,
     audit,
     transparency,
     bodies,

@@ -1,4 +1,6 @@
 import type { AuditRepository } from '../audit/audit-repository';
+import type { AuditorRepository } from '../auditors/auditor-repository';
+import { createSqliteAuditorRepository } from '../auditors/sqlite-auditor-repository';
 import { createSqliteAuditRepository } from '../audit/sqlite-audit-repository';
 import { createSqliteWitnessRepository } from '../audit/sqlite-witness-repository';
 import type { WitnessRepository } from '../audit/witness-repository';
@@ -49,6 +51,8 @@ export interface Stores {
   tips: TipRepository;
   flags: FlagRepository;
   cases: CaseRepository;
+  /** The auditor register. */
+  auditors: AuditorRepository;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +80,7 @@ export function sqliteStoresOn(db: SqliteDatabase): Stores {
     tips: createSqliteTipRepository(db),
     flags: createSqliteFlagRepository(db),
     cases: createSqliteCaseRepository(db),
+    auditors: createSqliteAuditorRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

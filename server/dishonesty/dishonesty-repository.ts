@@ -39,6 +39,12 @@ export interface DishonestyRepository {
   }): Promise<DishonestyRecord[]>;
 
   /**
+   * The listed records naming the auditor with this (normalised) registration number, newest start
+   * first. Index-backed (the subject's key), whatever the size of the list.
+   */
+  findListedAboutAuditor(registrationNumber: string): Promise<DishonestyRecord[]>;
+
+  /**
    * Stores a repair request of an existing record. At most one repair per record awaits its decision:
    * while one does, nothing is stored and the answer is undefined.
    */

@@ -97,6 +97,8 @@ export interface DishonestyService {
    * every create and approved repair: this runs on every scan.
    */
   listingsFor(holderCreditCode: string, bodyCode: string): Promise<PublicListing[]>;
+  /** The public list's records naming this auditor (normalised registration number), newest first. */
+  listedAboutAuditor(registrationNumber: string): Promise<PublicRecord[]>;
   /** Listed records about these organisations and bodies (a body's own and its auditors'), uncached. */
   listedConcerning(query: {
     creditCodes: readonly string[];
@@ -316,6 +318,14 @@ export function createDishonestyService(deps: {
         ...holder.map((l) => ({ subject: 'holder' as const, ...l })),
         ...body.map((l) => ({ subject: 'body' as const, ...l })),
       ];
+    },
+
+    async listedAboutAuditor(registrationNumber) {
+      const items = await records.findListedAboutAuditor(registrationNumber);
+      const open = new Map(
+        (await records.findOpenRepairs(items.map((r) => r.id))).map((r) => [r.recordId, r] as const),
+      );
+      return items.map((r) => toPublicRecord(r, open.get(r.id)));
     },
 
     listedConcerning: (query) => records.findListedConcerning(query),

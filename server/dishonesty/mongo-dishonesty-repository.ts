@@ -58,6 +58,8 @@ const recordSchema = new Schema<RecordDoc>(
 );
 recordSchema.index({ 'subject.kind': 1, 'subject.creditCode': 1, state: 1 });
 recordSchema.index({ 'subject.bodyCode': 1, state: 1 });
+// An auditor's records (the auditor's public page); only auditor subjects carry a registration number.
+recordSchema.index({ 'subject.registrationNumber': 1, state: 1 }, { sparse: true });
 recordSchema.index({ state: 1, startDate: -1, createdAt: -1, _id: -1 });
 recordSchema.index({ state: 1, 'subject.kind': 1, startDate: -1, createdAt: -1, _id: -1 });
 
@@ -172,6 +174,17 @@ export function createMongoDishonestyRepository(conn: Connection): DishonestyRep
           { 'subject.bodyCode': { $in: [...bodyCodes] } },
         ],
       }).lean<RecordDoc[]>();
+      return docs.map(toRecord);
+    },
+
+    async findListedAboutAuditor(registrationNumber) {
+      const docs = await Records.find({
+        'subject.registrationNumber': registrationNumber,
+        'subject.kind': 'auditor',
+        state: 'listed',
+      })
+        .sort(NEWEST_FIRST)
+        .lean<RecordDoc[]>();
       return docs.map(toRecord);
     },
 

@@ -83,6 +83,11 @@ export function createSqliteDishonestyRepository(db: SqliteDatabase): Dishonesty
     `SELECT ${RECORD_COLUMNS} FROM dishonesty_records
      WHERE state = 'listed' AND kind = 'organisation' AND subject_key = ?`,
   );
+  // An auditor's records: the subject index (kind, subject key = registration number, state).
+  const listedOfAuditor = db.prepare<[string], RecordRow>(
+    `SELECT ${RECORD_COLUMNS} FROM dishonesty_records
+     WHERE kind = 'auditor' AND subject_key = ? AND state = 'listed' ${NEWEST_FIRST}`,
+  );
   const markRepaired = db.prepare<[string, string]>(
     `UPDATE dishonesty_records SET state = 'repaired', superseded_by = ? WHERE id = ? AND state = 'listed'`,
   );
@@ -165,6 +170,10 @@ export function createSqliteDishonestyRepository(db: SqliteDatabase): Dishonesty
         return listedOrganisation.all(creditCodes[0] as string).map(toRecord);
       }
       return listedConcerning.all(JSON.stringify(creditCodes), JSON.stringify(bodyCodes)).map(toRecord);
+    },
+
+    async findListedAboutAuditor(registrationNumber) {
+      return listedOfAuditor.all(registrationNumber).map(toRecord);
     },
 
     async createRepair(repair) {

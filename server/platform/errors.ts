@@ -101,6 +101,10 @@ export const ERROR_CODES = {
   WITNESS_NOT_FOUND: 404,
   WITNESS_EXISTS: 409,
   CHECKPOINT_NOT_IN_LOG: 409,
+  // The auditor register and the auditors' public pages.
+  AUDITOR_REGISTER_MISSING_COLUMNS: 400,
+  INVALID_REGISTRATION_NUMBER: 400,
+  AUDITOR_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -379,6 +379,13 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX audit_cosignatures_size ON audit_cosignatures (size, root_hash);
   `,
+  // The auditor register (server/auditors): one row per registration number, the entry as JSON.
+  `
+  CREATE TABLE auditor_register (
+    registration_number TEXT PRIMARY KEY,
+    doc TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

@@ -151,6 +151,44 @@ const RENDERERS: Record<string, Renderer> = {
       en: `Auditor ${s.subject.key} is reported on the audits of ${a} and of ${b}, different holders, sharing ${f.days} day(s) (${f.from} to ${f.to}).`,
     };
   },
+  'auditor-unregistered': (s, e) => {
+    const f = fields(e, { name: 'reportedName', n: 'certificateNumber' });
+    if (!f) return undefined;
+    return {
+      zh: `证书 ${f.n} 的审核组成员 ${f.name}（注册号 ${s.subject.key}）不在审核员注册名录中。`,
+      en: `Auditor ${f.name} (${s.subject.key}) of the audit behind ${f.n} is not in the auditor register.`,
+    };
+  },
+  'auditor-expired': (s, e) => {
+    const f = fields(e, {
+      kind: 'kind',
+      n: 'certificateNumber',
+      start: 'audit.startDate',
+      end: 'audit.endDate',
+      from: 'registration.validFrom',
+      to: 'registration.validTo',
+    });
+    if (!f) return undefined;
+    const name = s.subject.label ?? s.subject.key;
+    return f.kind === 'expired'
+      ? {
+          zh: `审核员 ${name}（${s.subject.key}）的注册有效期至 ${f.to}，早于证书 ${f.n} 的审核结束日期（审核 ${f.start} 至 ${f.end}）。`,
+          en: `The registration of auditor ${name} (${s.subject.key}) ended on ${f.to}, before the audit behind ${f.n} ended (${f.start} to ${f.end}).`,
+        }
+      : {
+          zh: `审核员 ${name}（${s.subject.key}）的注册自 ${f.from} 起生效，晚于证书 ${f.n} 的审核开始日期（审核 ${f.start} 至 ${f.end}）。`,
+          en: `The registration of auditor ${name} (${s.subject.key}) began on ${f.from}, after the audit behind ${f.n} began (${f.start} to ${f.end}).`,
+        };
+  },
+  'auditor-unqualified': (s, e) => {
+    const f = fields(e, { n: 'certificateNumber', scheme: 'scheme', schemes: 'registration.schemes' });
+    if (!f) return undefined;
+    const name = s.subject.label ?? s.subject.key;
+    return {
+      zh: `审核员 ${name}（${s.subject.key}）注册领域为 ${f.schemes}，未注册证书 ${f.n} 的认证领域 ${f.scheme}。`,
+      en: `Auditor ${name} (${s.subject.key}) is registered for ${f.schemes}, not for ${f.scheme}, the scheme of ${f.n}.`,
+    };
+  },
   'non-valid-scanned': (s, e) => {
     const f = fields(e, { status: 'status', day: 'day' });
     if (!f) return undefined;

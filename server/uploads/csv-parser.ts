@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import type { ParsedRow } from './upload-schema';
 import { AppError } from '../platform/errors';
-import { malformed, mib, TableReader, type Settings, type SheetRow } from './upload-table';
+import { malformed, mib, TableReader, type RowTable, type Settings, type SheetRow } from './upload-table';
 import { decodedText } from './upload-text';
 
 const COMMA = 0x2c;
@@ -137,11 +137,19 @@ class CsvTokenizer {
  * ends; UTF-8 with or without BOM, or GB18030/GBK. Row numbers count records from 1 as a spreadsheet
  * shows them (blank lines included, a new line inside quotes not).
  */
-export async function* parseCsv(source: Readable, settings: Settings): AsyncGenerator<ParsedRow> {
+export function parseCsv(source: Readable, settings: Settings): AsyncGenerator<ParsedRow> {
+  return parseCsvTable(source, settings, new TableReader(settings, { strictWidth: true }));
+}
+
+/** CSV read through any table (parseCsv's, or another register's kept in the same files). */
+export async function* parseCsvTable<R>(
+  source: Readable,
+  settings: Settings,
+  table: RowTable<R>,
+): AsyncGenerator<R> {
   const tokenizer = new CsvTokenizer(settings);
-  const table = new TableReader(settings, { strictWidth: true });
   let carriageReturn = false; // a chunk ended with CR: its LF may start the next chunk
-  const rows = function* (records: Iterable<SheetRow>): Generator<ParsedRow> {
+  const rows = function* (records: Iterable<SheetRow>): Generator<R> {
     for (const record of records) {
       const parsed = table.accept(record);
       if (parsed) yield parsed;

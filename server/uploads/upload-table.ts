@@ -69,11 +69,30 @@ export function missingColumns(best: HeaderMapping | undefined, bestCells: strin
 }
 
 /**
+ * What reads one table (a CSV file, an XLSX sheet) row by row for the format readers: the certificate
+ * report (TableReader) or another register kept from the same files (the auditor register).
+ */
+export interface RowTable<R> {
+  /** The mapped row for a data row; undefined for blank, title and header rows. */
+  accept(row: SheetRow): R | undefined;
+  /** True once too many non-blank rows went by without a header. */
+  readonly gaveUp: boolean;
+  /** Whether any non-blank row was seen. */
+  readonly sawRows: boolean;
+  /** Whether a usable header was found. */
+  readonly headerFound: boolean;
+  /** How many columns the best header candidate so far mapped (-1 before any row): picks the sheet to blame. */
+  headerScore(): number;
+  /** What to throw for a table that ended (or gave up) without a header, or with no data rows. */
+  failure(): AppError | undefined;
+}
+
+/**
  * One table (a CSV file, an XLSX sheet) row by row: finds the header (at most MAX_TITLE_ROWS non-blank
  * rows above it), then maps each data row through the column table, skipping blank rows. Synchronous,
  * so that the format readers add no async step per row.
  */
-export class TableReader {
+export class TableReader implements RowTable<ParsedRow> {
   mapping: HeaderMapping | undefined;
   /** True once MAX_TITLE_ROWS + 1 non-blank rows went by without a header. */
   gaveUp = false;
@@ -136,6 +155,14 @@ export class TableReader {
   /** Whether any non-blank row was seen. */
   get sawRows(): boolean {
     return this.seen > 0;
+  }
+
+  get headerFound(): boolean {
+    return this.mapping !== undefined;
+  }
+
+  headerScore(): number {
+    return this.best?.columns.length ?? -1;
   }
 
   /** What to throw for a table that ended (or gave up) without a header, or with no data rows. */

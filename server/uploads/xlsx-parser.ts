@@ -5,14 +5,13 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { isAppError } from '../platform/errors';
 import type { CellValue } from './upload-cells';
-import type { HeaderMapping } from './upload-columns';
 import type { ParsedRow } from './upload-schema';
 import {
   EMPTY_FILE,
-  missingColumns,
   malformed,
   TableReader,
   tooLarge,
+  type RowTable,
   type SheetRow,
   type Settings,
 } from './upload-table';
@@ -48,7 +47,23 @@ const ZIP_SIGNATURE = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
  * bounded by the file size, not flat: the upload route caps the size of XLSX uploads (IAF CertSearch
  * takes 20 MB).
  */
-export async function* parseXlsx(source: Readable, settings: Settings): AsyncGenerator<ParsedRow> {
+export function parseXlsx(source: Readable, settings: Settings): AsyncGenerator<ParsedRow> {
+  return parseXlsxTable(
+    source,
+    settings,
+    (date1904) => new TableReader(settings, { date1904, strictWidth: false }),
+  );
+}
+
+/**
+ * XLSX read through any table (parseXlsx's, or another register's kept in the same files): the first
+ * sheet whose header the table finds is read, the others not.
+ */
+export async function* parseXlsxTable<R>(
+  source: Readable,
+  settings: Settings,
+  newTable: (date1904: boolean) => RowTable<R>,
+): AsyncGenerator<R> {
   const input = unownedChunks(source);
   // Check the signature first: junk fails before anything is written.
   let head = Buffer.alloc(0);
@@ -82,30 +97,25 @@ export async function* parseXlsx(source: Readable, settings: Settings): AsyncGen
       throw malformed(`The XLSX workbook cannot be read: ${(error as Error).message ?? String(error)}`);
     }
 
-    let best: HeaderMapping | undefined;
-    let bestCells: string[] | undefined;
+    let best: RowTable<R> | undefined;
     let sawRows = false;
     let sheetCount = 0;
     try {
       for await (const sheet of workbook.sheets()) {
         sheetCount += 1;
-        const table = new TableReader(settings, { date1904: workbook.date1904, strictWidth: false });
+        const table = newTable(workbook.date1904);
         for await (const row of sheetRows(sheet, settings)) {
           const parsed = table.accept(row);
           if (parsed) yield parsed;
           else if (table.gaveUp) break;
         }
-        if (table.mapping) {
+        if (table.headerFound) {
           const failure = table.failure();
           if (failure) throw failure;
           return; // the certificate sheet is read; later sheets are not
         }
         sawRows ||= table.sawRows;
-        const candidate = table.candidate();
-        if (candidate.best && (!best || candidate.best.columns.length > best.columns.length)) {
-          best = candidate.best;
-          bestCells = candidate.bestCells;
-        }
+        if (table.headerScore() >= 0 && (!best || table.headerScore() > best.headerScore())) best = table;
       }
     } catch (error) {
       if (isAppError(error)) throw error;
@@ -114,7 +124,7 @@ export async function* parseXlsx(source: Readable, settings: Settings): AsyncGen
     if (sheetCount === 0)
       throw malformed('The file is a ZIP archive but not an XLSX workbook (it has no worksheets)');
     if (!sawRows) throw EMPTY_FILE();
-    throw missingColumns(best, bestCells);
+    throw best?.failure() ?? EMPTY_FILE();
   } finally {
     workbook?.close();
     await rm(dir, { recursive: true, force: true });

@@ -247,6 +247,17 @@ const WRITE_ROUTES: WriteRoute[] = [
         .send(toCsv([uploadRow()])),
   },
   {
+    route: 'POST /api/v1/auditors/imports',
+    roles: ['admin'],
+    bodyScoped: false,
+    send: (f, auth) =>
+      withAuth(request(f.t.app).post('/api/v1/auditors/imports'), auth)
+        .set('Content-Type', CONTENT_TYPES.csv)
+        .send(
+          `姓名,注册号,注册领域,有效期起,有效期至\n矩阵审核员,${unique('2025-N1QMS-')},QMS,2025-01-01,2027-12-31\n`,
+        ),
+  },
+  {
     route: 'POST /api/v1/inspectors',
     roles: ['admin'],
     bodyScoped: false,

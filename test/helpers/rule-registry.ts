@@ -34,6 +34,7 @@ export function openRuleRegistry(now = '2026-06-15T04:00:00.000Z'): RuleRegistry
   const contexts = createRuleContexts({
     registry: stores.certificates,
     bodies: stores.bodies,
+    auditors: stores.auditors,
     now: () => clock.now,
   });
   return {

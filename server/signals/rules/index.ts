@@ -5,6 +5,9 @@
 import { clonedQrRule } from './cloned-qr';
 import { nonValidScannedRule } from './non-valid-scanned';
 import { auditorOverlapRule } from './auditor-overlap';
+import { auditorExpiredRule } from './auditor-expired';
+import { auditorUnqualifiedRule } from './auditor-unqualified';
+import { auditorUnregisteredRule } from './auditor-unregistered';
 import { banPeriodHoppingRule } from './ban-period-hopping';
 import { bodyScopeAtIssueRule } from './body-scope-at-issue';
 import { bodyVolumeOutlierRule } from './body-volume-outlier';
@@ -24,6 +27,9 @@ export const UPLOAD_RULES: readonly UploadRule[] = [
   banPeriodHoppingRule,
   bodyVolumeOutlierRule,
   outOfScopeAttemptRule,
+  auditorUnregisteredRule,
+  auditorExpiredRule,
+  auditorUnqualifiedRule,
 ];
 
 /**

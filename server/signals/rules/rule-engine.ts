@@ -5,6 +5,7 @@
  * throws (or signals that cannot be stored) is logged and counted, and the upload goes on.
  */
 import client from 'prom-client';
+import type { AuditorRepository } from '../../auditors/auditor-repository';
 import type { BodyRepository } from '../../bodies/body-repository';
 import type { Body } from '../../bodies/body-schema';
 import type { AuditVolume, CertificateRepository } from '../../certificates/certificate-repository';
@@ -15,7 +16,7 @@ import type { RefusedEvent, StoredEvent } from '../../uploads/upload-service';
 import { signalDraftSchema, type SignalDraft } from '../signal-schema';
 import { APPROVAL_RULES, UPLOAD_RULES } from '.';
 import type { IssueWindow } from '../../certificates/certificate-repository';
-import type { RuleContext, StoredBatch, UploadRule } from './rule';
+import type { AuditorRegisterView, RuleContext, StoredBatch, UploadRule } from './rule';
 
 /** Certificates read per holder (the ban-period rule looks at a holder's other certificates). */
 const MAX_CERTIFICATES_PER_HOLDER = 200;
@@ -63,6 +64,8 @@ export interface UploadRuleRunnerDeps {
     | 'findIssuedInWindow'
   >;
   bodies: Pick<BodyRepository, 'findByCode'>;
+  /** The auditor register; without it (or before any import) the register rules stay silent. */
+  auditors?: Pick<AuditorRepository, 'findByRegistrationNumbers' | 'count'>;
   /** Stores drafts as deduplicated signals (services.signals.raise); a benchmark may pass a no-op. */
   raise: (drafts: SignalDraft[]) => Promise<unknown>;
   logger: Logger;
@@ -80,13 +83,16 @@ export interface UploadRuleRunnerDeps {
  * instance alike.
  */
 export function createRuleContexts(
-  deps: Pick<UploadRuleRunnerDeps, 'registry' | 'bodies' | 'now'>,
+  deps: Pick<UploadRuleRunnerDeps, 'registry' | 'bodies' | 'auditors' | 'now'>,
 ): () => RuleContext {
-  const { registry, bodies } = deps;
+  const { registry, bodies, auditors } = deps;
   const now = deps.now ?? Date.now;
   return () => {
     const bodyByCode = new Map<string, Promise<Body | undefined>>();
     const volumesByMonths = new Map<string, Promise<AuditVolume[]>>();
+    // The register rules of one evaluation ask about the same auditors: one read for all of them.
+    const registerViews = new Map<string, Promise<AuditorRegisterView>>();
+    let imported: Promise<boolean> | undefined;
     return {
       now: new Date(now()).toISOString(),
       auditAssignments: (windows) => registry.findAuditAssignments(windows, MAX_ASSIGNMENTS),
@@ -118,6 +124,22 @@ export function createRuleContexts(
           else byHolder.set(cert.holder.creditCode, [cert]);
         }
         return byHolder;
+      },
+      auditorRegister(registrationNumbers) {
+        const numbers = [...new Set(registrationNumbers)].sort();
+        const key = numbers.join('\u0000');
+        let view = registerViews.get(key);
+        if (!view) {
+          view = (async () => {
+            if (!auditors) return { imported: false, registrations: new Map() };
+            imported ??= auditors.count().then((n) => n > 0);
+            if (!(await imported)) return { imported: false, registrations: new Map() };
+            const found = numbers.length === 0 ? [] : await auditors.findByRegistrationNumbers(numbers);
+            return { imported: true, registrations: new Map(found.map((a) => [a.registrationNumber, a])) };
+          })();
+          registerViews.set(key, view);
+        }
+        return view;
       },
       auditVolumes(fromMonth, toMonth) {
         const key = `${fromMonth}/${toMonth}`;

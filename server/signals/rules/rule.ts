@@ -4,6 +4,7 @@
  * deduplicated signals (signal-schema.ts). Adding a rule: write the module, its test (fixtures that
  * must raise it and near-misses that must not), and add it to the list in rules/index.ts.
  */
+import type { Auditor } from '../../auditors/auditor-schema';
 import type { Body } from '../../bodies/body-schema';
 import type { AuditAssignment, AuditVolume, AuditWindow } from '../../certificates/certificate-repository';
 import type { Certificate } from '../../certificates/certificate-schema';
@@ -51,6 +52,18 @@ export interface RuleContext {
    * once per evaluation: every batch stored before counts, whichever instance stored it.
    */
   auditVolumes(fromMonth: string, toMonth: string): Promise<readonly AuditVolume[]>;
+  /**
+   * The auditor register's registrations with these numbers (normalised: half-width, upper-case), by
+   * number, and whether any register was imported at all: with none (`imported` false) the register
+   * rules stay silent, since every auditor would look unregistered. One indexed read per evaluation.
+   */
+  auditorRegister(registrationNumbers: readonly string[]): Promise<AuditorRegisterView>;
+}
+
+/** What the register says about a batch's auditors (RuleContext.auditorRegister). */
+export interface AuditorRegisterView {
+  imported: boolean;
+  registrations: ReadonlyMap<string, Auditor>;
 }
 
 export interface UploadRule<C extends RuleContext = RuleContext> {
