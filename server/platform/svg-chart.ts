@@ -63,7 +63,8 @@ ${bars.join('\n')}
 
 /**
  * Stacked columns over time (months, days): one column per step, one stacked part per series, a y axis
- * with round ticks, and every `labelEvery`-th x label.
+ * with round ticks, and every `labelEvery`-th x label counted back from the last (the latest step is
+ * always labelled).
  */
 export function columnChart(
   text: ChartText,
@@ -98,7 +99,7 @@ export function columnChart(
       return `<rect class="chart-c${s % SERIES_COLOURS}" x="${x.toFixed(1)}" y="${y1.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${Math.max(0.5, y0 - y1).toFixed(1)}"></rect>`;
     });
     const label =
-      i % every === 0 || i === columns.length - 1
+      (columns.length - 1 - i) % every === 0
         ? `<text class="chart-axis" x="${(x + barWidth / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle">${escapeHtml(c.label)}</text>`
         : '';
     return parts.join('') + label;

@@ -217,7 +217,7 @@ function scanSection(ctx: PageContext, stats: PublicStats): string {
     description: t.scansDesc(total, busiest.day, busiest.scans),
   };
   return `<section aria-labelledby="scans-title">
-<h2 id="scans-title">${escapeHtml(t.scansTitle)}</h2>
+<h2 id="scans-title">${escapeHtml(t.scansSection)}</h2>
 ${figure(
   ctx,
   chart,

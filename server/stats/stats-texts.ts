@@ -46,6 +46,7 @@ export interface StatsTexts {
   recordsByMonthTitle: string;
   recordsByMonthDesc: (total: number) => string;
 
+  scansSection: string;
   scansTitle: string;
   scansDesc: (total: number, busiest: string, most: number) => string;
   scans: string;
@@ -98,6 +99,7 @@ export const STATS_TEXTS: Record<Lang, StatsTexts> = {
     recordsByMonthTitle: '每月新列入的失信记录',
     recordsByMonthDesc: (total) => `近 12 个月新列入 ${total} 条。`,
 
+    scansSection: '扫码查验',
     scansTitle: '近 30 天每日扫码查验次数',
     scansDesc: (total, busiest, most) =>
       total > 0
@@ -149,6 +151,7 @@ export const STATS_TEXTS: Record<Lang, StatsTexts> = {
     recordsByMonthTitle: 'New dishonesty records per month',
     recordsByMonthDesc: (total) => `${total} records started in the past 12 months.`,
 
+    scansSection: 'Scans',
     scansTitle: 'QR code scans per day, past 30 days',
     scansDesc: (total, busiest, most) =>
       total > 0
