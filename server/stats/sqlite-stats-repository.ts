@@ -3,17 +3,24 @@ import type { CertificateTally, MonthTally, RecordTally, StatsRepository } from 
 
 /**
  * The statistics' counts in the registry file. Certificates are counted from the index on their virtual
- * statistics columns (migration "statistics at a glance"), tips, cases and records from their state and
- * time indexes; each query answers a few hundred rows at most.
+ * statistics columns (migration "statistics at a glance"), never from the rows, one (scheme, status) range
+ * at a time so that no single statement holds the process for long on a large registry; tips, cases and
+ * records from their state and time indexes.
  */
 export function createSqliteStatsRepository(db: SqliteDatabase): StatsRepository {
-  const certificates = db.prepare<[], CertificateTally>(
-    `SELECT stat_scheme AS scheme, stat_status AS status, stat_issue_month AS issueMonth, count(*) AS count
-     FROM certificates GROUP BY stat_scheme, stat_status, stat_issue_month`,
+  // One (scheme, stored status) group at a time, found by seeking the index for the next one: each query
+  // reads one range of the index in issue-month order, and the event loop is served between them.
+  const nextGroup = db.prepare<[string, string], { scheme: string; status: string }>(
+    `SELECT stat_scheme AS scheme, stat_status AS status FROM certificates
+     WHERE (stat_scheme, stat_status) > (?, ?) ORDER BY stat_scheme, stat_status LIMIT 1`,
   );
-  const expired = db.prepare<[string], CertificateTally>(
-    `SELECT stat_scheme AS scheme, stat_status AS status, stat_issue_month AS issueMonth, count(*) AS count
-     FROM certificates WHERE stat_expiry < ? GROUP BY stat_scheme, stat_status, stat_issue_month`,
+  const groupMonths = db.prepare<[string, string], { issueMonth: string; count: number }>(
+    `SELECT stat_issue_month AS issueMonth, count(*) AS count FROM certificates
+     WHERE stat_scheme = ? AND stat_status = ? GROUP BY stat_issue_month`,
+  );
+  const groupMonthsExpired = db.prepare<[string, string, string], { issueMonth: string; count: number }>(
+    `SELECT stat_issue_month AS issueMonth, count(*) AS count FROM certificates
+     WHERE stat_scheme = ? AND stat_status = ? AND stat_expiry < ? GROUP BY stat_issue_month`,
   );
   const tips = db.prepare<[string], MonthTally>(
     `SELECT strftime('%Y-%m', received_at, '+8 hours') AS month, state, count(*) AS count
@@ -30,7 +37,19 @@ export function createSqliteStatsRepository(db: SqliteDatabase): StatsRepository
 
   return {
     async certificateTallies(expiredBefore) {
-      return expiredBefore === undefined ? certificates.all() : expired.all(expiredBefore);
+      const tallies: CertificateTally[] = [];
+      let group = nextGroup.get('', '');
+      while (group) {
+        const { scheme, status } = group;
+        const months =
+          expiredBefore === undefined
+            ? groupMonths.all(scheme, status)
+            : groupMonthsExpired.all(scheme, status, expiredBefore);
+        for (const m of months) tallies.push({ scheme, status, issueMonth: m.issueMonth, count: m.count });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        group = nextGroup.get(scheme, status);
+      }
+      return tallies;
     },
     async tipsByMonth(since) {
       return tips.all(since);
