@@ -25,6 +25,8 @@ import { uploadRoutes } from './uploads/upload-routes';
 import { drawRoutes } from './draws/draw-routes';
 import { inspectorRoutes } from './inspectors/inspector-routes';
 import { dishonestyPageRoutes } from './dishonesty/dishonesty-page';
+import { drawPageRoutes } from './draws/draw-page';
+import { statsPageRoutes } from './stats/stats-page';
 import { inspectPageRoutes } from './cases/inspect-page';
 import { reportPageRoutes } from './tips/report-page';
 import { tipStatusPageRoutes } from './tips/tip-status-page';
@@ -196,6 +198,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(pageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
   app.use(auditorPageRoutes(services, { logger, rateLimit: limited, now: deps.now }));
+  app.use(drawPageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
+  app.use(statsPageRoutes(services, { logger, rateLimit: limited }));
   app.use(inspectPageRoutes({ rateLimit: limited }));
   // The report form's own budget, as strict as the tip API's (a store of its own, like tipIntake's).
   const reportLimit = publicRateLimit({

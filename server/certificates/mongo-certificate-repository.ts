@@ -109,6 +109,8 @@ certificateSchema.index({ 'audit.auditors.registrationNumber': 1, 'audit.endDate
 certificateSchema.index({ issueDate: 1, bodyCode: 1, 'audit.manDays': 1 });
 // A body's certificates by issue date (an approval change re-checks the window it affects).
 certificateSchema.index({ bodyCode: 1, issueDate: 1, _id: 1 });
+// The public statistics (server/stats) count certificates by these fields alone: a covered index scan.
+certificateSchema.index({ scheme: 1, status: 1, issueDate: 1, expiryDate: 1 });
 
 const NAME_INDEX = { 'holder.nameGrams': 1, _id: 1 } as const;
 

@@ -14,6 +14,7 @@ import { createMongoSignalRepository } from '../signals/mongo-signal-repository'
 import { createMongoTipRepository } from '../tips/mongo-tip-repository';
 import { createMongoFlagRepository } from '../cases/mongo-flag-repository';
 import { createMongoCaseRepository } from '../cases/mongo-case-repository';
+import { createMongoStatsRepository } from '../stats/mongo-stats-repository';
 import { connectMongo, within, type MongoOptions } from '../platform/mongo';
 import type { Logger } from '../platform/logger';
 import type { Stores } from './stores';
@@ -106,6 +107,7 @@ export async function openMongoStores(
     const flags = createMongoFlagRepository(conn);
     const cases = createMongoCaseRepository(conn);
     const auditors = createMongoAuditorRepository(conn);
+    const stats = createMongoStatsRepository(conn);
     const indexDrift = await reconcileIndexes(conn, logger);
     const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     return {
@@ -127,6 +129,7 @@ export async function openMongoStores(
       flags,
       cases,
       auditors,
+      stats,
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('MongoDB: not connected');

@@ -39,6 +39,7 @@ import { createCaseService, type CaseService } from '../cases/case-service';
 import { createFlagService, type FlagService } from '../cases/flag-service';
 import { createTipService, type TipService } from '../tips/tip-service';
 import { createReceiptService, receiptKeyPurpose, type ReceiptService } from '../receipts/receipt-service';
+import { createStatsService, type StatsService } from '../stats/stats-service';
 
 /** What the app is built from: the opened stores and cache, config, logging, and the clock of tests. */
 export interface AppDeps {
@@ -79,6 +80,8 @@ export interface Services {
   receipts: ReceiptService;
   /** The auditor register: imports and the auditors' public pages. */
   auditors: AuditorService;
+  /** The public statistics (`/stats`), computed at most every few minutes per instance. */
+  stats: StatsService;
 }
 
 /** Where the audit log's signing keys live on a single node: the key ring keeps them in its `keys` folder. */
@@ -287,5 +290,6 @@ export function createServices(deps: AppDeps): Services {
     flags,
     cases,
     receipts,
+    stats: createStatsService({ stats: stores.stats, scans: stores.scans, now: deps.now }),
   };
 }

@@ -32,6 +32,8 @@ import type { FlagRepository } from '../cases/flag-repository';
 import { createSqliteFlagRepository } from '../cases/sqlite-flag-repository';
 import type { CaseRepository } from '../cases/case-repository';
 import { createSqliteCaseRepository } from '../cases/sqlite-case-repository';
+import type { StatsRepository } from '../stats/stats-repository';
+import { createSqliteStatsRepository } from '../stats/sqlite-stats-repository';
 
 /** The repositories of one backend, with its health check and shutdown. */
 export interface Stores {
@@ -53,6 +55,8 @@ export interface Stores {
   cases: CaseRepository;
   /** The auditor register. */
   auditors: AuditorRepository;
+  /** The public statistics' aggregate counts over the other stores. */
+  stats: StatsRepository;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -81,6 +85,7 @@ export function sqliteStoresOn(db: SqliteDatabase): Stores {
     flags: createSqliteFlagRepository(db),
     cases: createSqliteCaseRepository(db),
     auditors: createSqliteAuditorRepository(db),
+    stats: createSqliteStatsRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -27,11 +27,14 @@ export interface DrawRepository {
   /** The snapshot of a plan, or undefined when there is no such plan. */
   snapshot(id: string): Promise<DrawSnapshot | undefined>;
 
-  /** Plans, newest first (a later creation first within the same millisecond), without snapshots. */
-  list(page: { limit: number; offset: number }): Promise<StoredDraw[]>;
+  /**
+   * Plans, newest first (a later creation first within the same millisecond), without snapshots; only
+   * those in `state` when it is given (the public pages list executed draws).
+   */
+  list(page: { limit: number; offset: number }, state?: StoredDraw['state']): Promise<StoredDraw[]>;
 
-  /** How many plans there are. */
-  count(): Promise<number>;
+  /** How many plans there are (in `state` when it is given). */
+  count(state?: StoredDraw['state']): Promise<number>;
 
   /**
    * Records the execution of a plan not yet executed and marks it executed. True when it did; false

@@ -79,6 +79,8 @@ export const DEFAULT_MAX_POPULATION = 100_000;
 export interface DrawService {
   /** Published plans, newest first, without their snapshots. */
   list(page: number, pageSize: number): Promise<{ items: PublicDraw[]; total: number }>;
+  /** Executed draws only, newest plan first, without their snapshots: the public `/draws` page. */
+  listExecuted(page: number, pageSize: number): Promise<{ items: PublicDraw[]; total: number }>;
   /** The published plan with its snapshot and results; the seed only once executed. DRAW_NOT_FOUND otherwise. */
   get(id: string): Promise<DrawView>;
   /**
@@ -230,6 +232,14 @@ export function createDrawService(deps: DrawServiceDeps): DrawService {
   return {
     async list(page, pageSize) {
       const [items, total] = await Promise.all([draws.list(pageWindow({ page, pageSize })), draws.count()]);
+      return { items: items.map(toPublicDraw), total };
+    },
+
+    async listExecuted(page, pageSize) {
+      const [items, total] = await Promise.all([
+        draws.list(pageWindow({ page, pageSize }), 'executed'),
+        draws.count('executed'),
+      ]);
       return { items: items.map(toPublicDraw), total };
     },
 

@@ -54,6 +54,7 @@ const mongoDrawSchema = new Schema<DrawDoc>(
 );
 mongoDrawSchema.index({ id: 1 }, { unique: true });
 mongoDrawSchema.index({ createdAt: -1, _id: -1 });
+mongoDrawSchema.index({ state: 1, createdAt: -1, _id: -1 });
 
 const drawPopulationSchema = new Schema<DrawPopulationDoc>(
   {
@@ -142,9 +143,9 @@ export function createMongoDrawRepository(conn: Connection): DrawRepository {
       return drawSnapshotSchema.parse({ ...doc.snapshot, population: chunks.flatMap((c) => c.entities) });
     },
 
-    async list({ limit, offset }) {
+    async list({ limit, offset }, state) {
       // Newest first; _id (increasing per process) breaks ties within one millisecond.
-      const docs = await Draws.find({}, { record: 1 })
+      const docs = await Draws.find(state === undefined ? {} : { state }, { record: 1 })
         .sort({ createdAt: -1, _id: -1 })
         .skip(offset)
         .limit(limit)
@@ -152,8 +153,8 @@ export function createMongoDrawRepository(conn: Connection): DrawRepository {
       return docs.map(toDraw);
     },
 
-    async count() {
-      return Draws.countDocuments();
+    async count(state) {
+      return Draws.countDocuments(state === undefined ? {} : { state });
     },
 
     async markExecuted(id, execution) {

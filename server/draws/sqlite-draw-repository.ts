@@ -46,7 +46,11 @@ export function createSqliteDrawRepository(db: SqliteDatabase): DrawRepository {
   const page = db.prepare<[number, number], { doc: string }>(
     'SELECT doc FROM draws ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?',
   );
+  const pageInState = db.prepare<[string, number, number], { doc: string }>(
+    'SELECT doc FROM draws WHERE state = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?',
+  );
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM draws');
+  const countInState = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM draws WHERE state = ?');
   // Only a plan still published is touched: the first execution is the one that stays.
   const execute = db.prepare<[string, string]>(
     `UPDATE draws SET state = 'executed', doc = json_set(doc, '$.state', 'executed', '$.execution', json(?))
@@ -78,11 +82,12 @@ export function createSqliteDrawRepository(db: SqliteDatabase): DrawRepository {
       const row = snapshotOf.get(id);
       return row ? drawSnapshotSchema.parse(JSON.parse(row.snapshot)) : undefined;
     },
-    async list({ limit, offset }) {
-      return page.all(limit, offset).map((r) => parse(r.doc));
+    async list({ limit, offset }, state) {
+      const rows = state === undefined ? page.all(limit, offset) : pageInState.all(state, limit, offset);
+      return rows.map((r) => parse(r.doc));
     },
-    async count() {
-      return (countAll.get() as { n: number }).n;
+    async count(state) {
+      return ((state === undefined ? countAll.get() : countInState.get(state)) as { n: number }).n;
     },
     async markExecuted(id, execution) {
       return execute.run(JSON.stringify(execution), id).changes > 0;

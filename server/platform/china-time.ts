@@ -16,3 +16,9 @@ export function addDays(date: string, days: number): string {
   const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
 }
+
+/** An ISO timestamp as China reads it, to the minute: `YYYY-MM-DD HH:MM` (UTC+8); the text itself when not one. */
+export function chinaMinute(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

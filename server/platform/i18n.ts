@@ -82,6 +82,8 @@ export interface CommonTexts {
   tryAgain: string;
   backHome: string;
   footer: string;
+  /** The site navigation in every page's footer: public lists and figures. */
+  siteNav: { label: string; home: string; dishonesty: string; draws: string; stats: string };
 }
 
 export const COMMON_TEXTS: Record<Lang, CommonTexts> = {
@@ -108,6 +110,13 @@ export const COMMON_TEXTS: Record<Lang, CommonTexts> = {
     tryAgain: '请修改后重新查询：',
     backHome: '返回首页',
     footer: '数据来自认证机构报送的认证证书登记库。',
+    siteNav: {
+      label: '公开信息',
+      home: '证书查验',
+      dishonesty: '失信名单',
+      draws: '双随机抽查结果',
+      stats: '统计数据',
+    },
   },
   en: {
     htmlLang: 'en',
@@ -133,6 +142,13 @@ export const COMMON_TEXTS: Record<Lang, CommonTexts> = {
     tryAgain: 'Correct it and try again:',
     backHome: 'Home',
     footer: 'Data from the certificate registry reported by certifying bodies.',
+    siteNav: {
+      label: 'Public information',
+      home: 'Check a certificate',
+      dishonesty: 'Dishonesty list',
+      draws: 'Random inspection results',
+      stats: 'Statistics',
+    },
   },
 };
 

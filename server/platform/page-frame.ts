@@ -99,6 +99,23 @@ function operatorLines(ctx: PageContext): string {
   }`;
 }
 
+/** The public pages every page links to, in its footer (the current one marked, not linked). */
+function siteNav(ctx: PageContext): string {
+  const n = COMMON_TEXTS[ctx.lang].siteNav;
+  const links: [string, string][] = [
+    ['/', n.home],
+    ['/dishonesty', n.dishonesty],
+    ['/draws', n.draws],
+    ['/stats', n.stats],
+  ];
+  const items = links.map(([path, label]) =>
+    path === ctx.path
+      ? `<li><a href="${escapeHtml(href(ctx, path))}" aria-current="page">${escapeHtml(label)}</a></li>`
+      : `<li><a href="${escapeHtml(href(ctx, path))}">${escapeHtml(label)}</a></li>`,
+  );
+  return `<nav class="site-nav" aria-label="${escapeHtml(n.label)}"><ul>${items.join('')}</ul></nav>`;
+}
+
 /** The frame every page shares: head, site header with the language switch, main, footer. */
 export function layout(
   ctx: PageContext,
@@ -122,7 +139,7 @@ ${page.script ? pageScript(page.script === true ? 'app.js' : page.script) : ''}<
 <main id="main">
 ${page.main}
 </main>
-<footer class="site-footer"><p>${escapeHtml(m.footer)}</p>${operatorLines(ctx)}</footer>
+<footer class="site-footer">${siteNav(ctx)}<p>${escapeHtml(m.footer)}</p>${operatorLines(ctx)}</footer>
 </body>
 </html>
 `;

@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { SCAN_VERDICTS, type ScanEvent } from './qr-schema';
-import type { ScanRepository, ScanSpread } from './scan-repository';
+import { scansPerDay, type ScanDayCount, type ScanRepository, type ScanSpread } from './scan-repository';
 
 /** One scan; `_id` (an ObjectId, increasing as written by one process) breaks ties of equal times. */
 interface ScanDoc {
@@ -28,6 +28,23 @@ function model(conn: Connection): Model<ScanDoc> {
   return (conn.models.Scan as Model<ScanDoc> | undefined) ?? conn.model<ScanDoc>('Scan', scanSchema);
 }
 
+/** Scans of one day (China date), incremented with each append: the statistics read a document a day. */
+interface ScanDayDoc {
+  _id: string;
+  scans: number;
+}
+
+const scanDaySchema = new Schema<ScanDayDoc>(
+  { _id: { type: String, required: true }, scans: { type: Number, required: true } },
+  { collection: 'scan_days', versionKey: false, strict: 'throw', id: false },
+);
+
+function dayModel(conn: Connection): Model<ScanDayDoc> {
+  return (
+    (conn.models.ScanDay as Model<ScanDayDoc> | undefined) ?? conn.model<ScanDayDoc>('ScanDay', scanDaySchema)
+  );
+}
+
 function toEvent(doc: ScanDoc): ScanEvent {
   const event: ScanEvent = { at: doc.at, verdict: doc.verdict, networkHash: doc.networkHash };
   if (doc.publicId !== undefined && doc.publicId !== null) event.publicId = doc.publicId;
@@ -37,6 +54,7 @@ function toEvent(doc: ScanDoc): ScanEvent {
 /** Scans in MongoDB (a mongoose model; plain objects in and out). */
 export function createMongoScanRepository(conn: Connection): ScanRepository {
   const Scans = model(conn);
+  const Days = dayModel(conn);
   return {
     async append(events) {
       if (events.length === 0) return;
@@ -53,6 +71,20 @@ export function createMongoScanRepository(conn: Connection): ScanRepository {
         }),
         { ordered: true },
       );
+      // After the scans: a counter may lag a failed batch's rows, never count scans that were not stored.
+      await Days.bulkWrite(
+        [...scansPerDay(events)].map(([day, n]) => ({
+          updateOne: { filter: { _id: day }, update: { $inc: { scans: n } }, upsert: true },
+        })),
+        { ordered: false },
+      );
+    },
+
+    async countsByDay(fromDay, toDay): Promise<ScanDayCount[]> {
+      const docs = await Days.find({ _id: { $gte: fromDay, $lte: toDay } })
+        .sort({ _id: 1 })
+        .lean<ScanDayDoc[]>();
+      return docs.map((d) => ({ day: d._id, scans: d.scans }));
     },
 
     async listForCertificate(publicId, since, limit) {

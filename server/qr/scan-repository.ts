@@ -31,4 +31,31 @@ export interface ScanRepository {
    * detection. Scans that name no certificate are not counted.
    */
   spreadSince(since: string, minNetworks: number, limit: number): Promise<ScanSpread[]>;
+
+  /**
+   * Scans per day (China date, UTC+8, YYYY-MM-DD) from `fromDay` to `toDay` inclusive, oldest first; days
+   * without a scan are left out. Kept as a counter beside the scans by `append`, so it reads a row per day.
+   */
+  countsByDay(fromDay: string, toDay: string): Promise<ScanDayCount[]>;
+}
+
+/** How many scans one day (China date) saw. */
+export interface ScanDayCount {
+  day: string;
+  scans: number;
+}
+
+/** The China date (UTC+8) of an ISO timestamp: the day a scan is counted on. */
+export function scanDayOf(at: string): string {
+  return new Date(Date.parse(at) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Scans per China date in a batch of events: the counter increments one append makes. */
+export function scansPerDay(events: readonly ScanEvent[]): Map<string, number> {
+  const days = new Map<string, number>();
+  for (const e of events) {
+    const day = scanDayOf(e.at);
+    days.set(day, (days.get(day) ?? 0) + 1);
+  }
+  return days;
 }

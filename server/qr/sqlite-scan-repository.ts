@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from '../platform/sqlite';
 import type { ScanEvent, ScanVerdict } from './qr-schema';
-import type { ScanRepository, ScanSpread } from './scan-repository';
+import { scansPerDay, type ScanRepository, type ScanSpread } from './scan-repository';
 
 interface ScanRow {
   at: string;
@@ -20,9 +20,17 @@ export function createSqliteScanRepository(db: SqliteDatabase): ScanRepository {
   const insert = db.prepare<[string, string | null, string, string]>(
     'INSERT INTO scans (at, public_id, verdict, network_hash) VALUES (?, ?, ?, ?)',
   );
+  const countDay = db.prepare<[string, number]>(
+    'INSERT INTO scan_days (day, scans) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET scans = scans + excluded.scans',
+  );
+  // The scans and their day counters in one transaction: the counters never drift from the rows.
   const appendAll = db.transaction((events: readonly ScanEvent[]) => {
     for (const e of events) insert.run(e.at, e.publicId ?? null, e.verdict, e.networkHash);
+    for (const [day, n] of scansPerDay(events)) countDay.run(day, n);
   });
+  const days = db.prepare<[string, string], { day: string; scans: number }>(
+    'SELECT day, scans FROM scan_days WHERE day >= ? AND day <= ? ORDER BY day',
+  );
   const forCertificate = db.prepare<[string, string, number], ScanRow>(
     `SELECT at, public_id, verdict, network_hash FROM scans
      WHERE public_id = ? AND at >= ? ORDER BY at DESC, seq DESC LIMIT ?`,
@@ -44,6 +52,9 @@ export function createSqliteScanRepository(db: SqliteDatabase): ScanRepository {
     },
     async listForCertificate(publicId, since, limit) {
       return forCertificate.all(publicId, since, limit).map(toEvent);
+    },
+    async countsByDay(fromDay, toDay) {
+      return days.all(fromDay, toDay);
     },
     async spreadSince(since, minNetworks, limit): Promise<ScanSpread[]> {
       return spread.all(since, minNetworks, limit).map((r) => ({

@@ -132,6 +132,26 @@ export function drawRepositoryContract(harness: DrawRepositoryHarness): void {
       await expect(repo.list({ limit: 1, offset: 1 })).resolves.toEqual([tieFirst]);
     });
 
+    test('when plans are listed by state, then only plans in that state come, newest first, and are counted', async () => {
+      const [published, executed] = [await repo.count('published'), await repo.count('executed')];
+      const older = makeDraw({ createdAt: '2032-01-01T00:00:00.000Z' });
+      const newer = makeDraw({ createdAt: '2032-02-01T00:00:00.000Z' });
+      const planOnly = makeDraw({ createdAt: '2032-03-01T00:00:00.000Z' });
+      for (const draw of [older, newer, planOnly]) await repo.create(draw, makeSnapshot());
+      const runOf = (draw: StoredDraw) => makeExecution(draw, makeSnapshot());
+      await repo.markExecuted(older.id, runOf(older));
+      await repo.markExecuted(newer.id, runOf(newer));
+
+      expect(await repo.count('executed')).toBe(executed + 2);
+      expect(await repo.count('published')).toBe(published + 1);
+      const listed = await repo.list({ limit: 2, offset: 0 }, 'executed');
+      expect(listed.map((d) => [d.id, d.state])).toEqual([
+        [newer.id, 'executed'],
+        [older.id, 'executed'],
+      ]);
+      await expect(repo.list({ limit: 1, offset: 0 }, 'published')).resolves.toEqual([planOnly]);
+    });
+
     test('when a plan is executed, then it reads back executed with its execution; a second execution changes nothing', async () => {
       const draw = makeDraw();
       const snapshot = makeSnapshot();

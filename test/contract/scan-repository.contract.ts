@@ -71,6 +71,32 @@ export function scanRepositoryContract(harness: ScanRepositoryHarness): void {
       );
     });
 
+    test('when scans are appended in batches, then each China date counts its scans, days without any left out', async () => {
+      const at = (iso: string, n = 1) => ({
+        at: iso,
+        verdict: 'GENUINE_VALID' as const,
+        networkHash: network(n),
+      });
+      await repo.append([
+        // 15:59 UTC is 23:59 in China: still 1 June; 16:00 UTC is already 2 June there.
+        at('2026-06-01T15:59:59.999Z'),
+        at('2026-06-01T16:00:00.000Z'),
+        at('2026-06-01T00:30:00.000Z', 2),
+        at('2026-05-31T16:10:00.000Z', 3),
+      ]);
+      await repo.append([at('2026-06-02T03:00:00.000Z'), at('2026-06-04T03:00:00.000Z')]);
+      await repo.append([]);
+      await expect(repo.countsByDay('2026-06-01', '2026-06-04')).resolves.toEqual([
+        { day: '2026-06-01', scans: 3 },
+        { day: '2026-06-02', scans: 2 },
+        { day: '2026-06-04', scans: 1 },
+      ]);
+      await expect(repo.countsByDay('2026-06-02', '2026-06-03')).resolves.toEqual([
+        { day: '2026-06-02', scans: 2 },
+      ]);
+      await expect(repo.countsByDay('2027-01-01', '2027-01-31')).resolves.toEqual([]);
+    });
+
     test('when nothing is appended, then nothing is stored; an unknown certificate lists nothing', async () => {
       await repo.append([]);
       expect(await repo.listForCertificate(publicId(), '2000-01-01T00:00:00.000Z', 10)).toEqual([]);
