@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AuditRepository } from '../audit/audit-repository';
 import { createSqliteAuditRepository } from '../audit/sqlite-audit-repository';
 import { createSqliteWitnessRepository } from '../audit/sqlite-witness-repository';
@@ -14,6 +15,7 @@ import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-re
 import type { UploadJobRepository } from '../uploads/upload-job-repository';
 import { openMongoStores } from './mongo-stores';
 import { openSqlite, type SqliteDatabase } from '../platform/sqlite';
+import { REGISTRY_FILE } from '../platform/data-dir';
 import type { ScanRepository } from '../qr/scan-repository';
 import { createSqliteScanRepository } from '../qr/sqlite-scan-repository';
 import type { DrawRepository } from '../draws/draw-repository';
@@ -49,6 +51,11 @@ export interface Stores {
   tips: TipRepository;
   flags: FlagRepository;
   cases: CaseRepository;
+  /**
+   * SQLite: the directory of the registry file, for a thread that opens a connection of its own to it
+   * (an upload's storing thread); absent for an in-memory database and for MongoDB.
+   */
+  registryDir?: string;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +69,7 @@ export function openSqliteStores(dataDir: string): Stores {
 export function sqliteStoresOn(db: SqliteDatabase): Stores {
   return {
     kind: 'sqlite',
+    registryDir: !db.memory && path.basename(db.name) === REGISTRY_FILE ? path.dirname(db.name) : undefined,
     certificates: createSqliteCertificateRepository(db),
     bodies: createSqliteBodyRepository(db),
     uploadJobs: createSqliteUploadJobRepository(db),
