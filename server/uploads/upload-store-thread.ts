@@ -114,6 +114,9 @@ export async function storeOnThread(
     workerData: { ...start, loader: STORE_THREAD_LOADER } satisfies StoreThreadStart,
     resourceLimits: { maxOldGenerationSizeMb: STORE_THREAD_OLD_GENERATION_MB },
   });
+  // The request being stored keeps the process up (a graceful shutdown drains it first); a thread left
+  // waiting for bytes from a client that never sends them must not.
+  worker.unref();
   let inFlight = 0;
   let sourceDone = false;
   // Cache invalidations run one after another, in the order the batches were stored.
@@ -137,6 +140,9 @@ export async function storeOnThread(
     sourceDone = true;
     send({ type: 'abort', message: error.message });
   };
+  // At once, not on 'ready': a read can fail before the thread is up (a file past a small size limit),
+  // and the thread must hear of it (messages wait for it).
+  source.once('error', onError);
 
   try {
     return await new Promise<StoreThreadResult>((resolve) => {
@@ -159,7 +165,6 @@ export async function storeOnThread(
             // Nothing of the file is read before the thread can take it.
             source.on('data', onData);
             source.once('end', onEnd);
-            source.once('error', onError);
             source.resume();
             break;
           case 'consumed':

@@ -9,9 +9,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import { isAppError } from '../platform/errors';
 import { storeUnavailable } from '../platform/store-failure';
-import { checkRows, checkRowsInWorker, type CheckOptions } from './upload-checker';
+import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
 import type { UploadJobRepository } from './upload-job-repository';
-import { parseUpload } from './upload-parsers';
+import type { CheckedRow } from './upload-rows';
 import type { FromStoreThread, PostedError, StoreThreadStart, ToStoreThread } from './upload-store-thread';
 import { storeUploadRows, type UploadStoringDeps } from './upload-storing';
 
@@ -35,8 +35,45 @@ function posted(err: unknown): PostedError {
   };
 }
 
-/** Runs the one upload this thread was started for, then closes its stores; the thread then ends. */
-export function serveUploadStoring(open: (start: StoreThreadStart) => StoreThreadDeps): void {
+/**
+ * The parsers, loaded only when this thread parses itself: they (and the XLSX reader) take a while to
+ * load, which a large file, parsed on a further thread, never waits for.
+ */
+const parseHere: ParseUpload = async function* (source, format, options) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late on purpose (see above)
+  const { parseUpload } = require('./upload-parsers') as { parseUpload: ParseUpload };
+  yield* parseUpload(source, format, options);
+};
+
+/** The batches, with the first one asked for at once (so that the parsing thread starts meanwhile). */
+function started<T>(batches: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = batches[Symbol.asyncIterator]();
+  const first = iterator.next();
+  // Handled where it is awaited; this only keeps an early failure from counting as unhandled.
+  first.catch(() => undefined);
+  let taken = false;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        if (taken) return iterator.next();
+        taken = true;
+        return first;
+      },
+      return: async (value?: unknown) => {
+        await iterator.return?.(value);
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+}
+
+/**
+ * Runs the one upload this thread was started for, then closes its stores; the thread then ends. `open`
+ * may load what it needs (dynamic imports): the parsing thread is started before it is called.
+ */
+export function serveUploadStoring(
+  open: (start: StoreThreadStart) => StoreThreadDeps | Promise<StoreThreadDeps>,
+): void {
   const port = parentPort;
   if (!port) throw new Error('the upload storing thread runs as a worker thread');
   const start = workerData as StoreThreadStart;
@@ -79,18 +116,26 @@ export function serveUploadStoring(open: (start: StoreThreadStart) => StoreThrea
   });
 
   async function run(): Promise<void> {
-    const deps = open(start);
+    const options: CheckOptions = {
+      format: start.format,
+      body: start.body,
+      batchSize: start.batchSize,
+      flushMs: start.flushMs,
+      onWarning: (warning) => state.warnings.push(warning),
+    };
+    const batches: AsyncIterable<CheckedRow[]> = started(
+      start.parseOnWorker
+        ? checkRowsInWorker(source, parseHere, options)
+        : checkRows(source, parseHere, options),
+    );
+    let deps: StoreThreadDeps;
     try {
-      const options: CheckOptions = {
-        format: start.format,
-        body: start.body,
-        batchSize: start.batchSize,
-        flushMs: start.flushMs,
-        onWarning: (warning) => state.warnings.push(warning),
-      };
-      const batches = start.parseOnWorker
-        ? checkRowsInWorker(source, parseUpload, options)
-        : checkRows(source, parseUpload, options);
+      deps = await open(start);
+    } catch (error) {
+      await batches[Symbol.asyncIterator]().return?.();
+      throw error;
+    }
+    try {
       const storing: UploadStoringDeps = {
         jobs: {
           appendErrors: (jobId, errors) => deps.jobs.appendErrors(jobId, errors),

@@ -81,7 +81,7 @@ function chunkedUpload(
 
 /** Polls the job until `ready` holds for it (at most a few hundred polls); the job then. */
 async function jobWhen(jobId: string, ready: (job: UploadJob) => boolean): Promise<UploadJob> {
-  for (let i = 0; i < 1200; i += 1) {
+  for (let i = 0; i < 4000; i += 1) {
     const res = await get(`/api/v1/uploads/${jobId}`);
     if (res.status === 200 && ready(res.body as UploadJob)) return res.body as UploadJob;
     await new Promise((r) => setTimeout(r, 25));
@@ -162,7 +162,7 @@ test('when a lookup is issued while an upload is storing, then it answers, corre
     .get('/api/v1/certificates')
     .query({ number: last.number, body: body.code });
   expect(found.body.items).toHaveLength(1);
-});
+}, 180_000);
 
 test('when the job of an upload stored on its own thread is polled, then its progress never goes back and ends at the whole file', async () => {
   const rows = Array.from({ length: 4000 }, () => uploadRow());
@@ -183,7 +183,7 @@ test('when the job of an upload stored on its own thread is polled, then its pro
   }
   expect(job).toMatchObject({ state: 'succeeded', progress: { rowsRead: 4000, created: 4000 } });
   expect(seen[seen.length - 1]).toMatchObject({ rowsRead: 4000, accepted: 4000, created: 4000 });
-});
+}, 180_000);
 
 test('when an upload stored on its own thread raises signals, then they are audited and the audit chain and tree verify', async () => {
   const before = await t.services.audit.head();
@@ -215,4 +215,4 @@ test('when an upload stored on its own thread raises signals, then they are audi
   await expect(
     t.services.transparency.inclusion(checkpoint.size - 1, checkpoint.size),
   ).resolves.toBeDefined();
-});
+}, 180_000);
