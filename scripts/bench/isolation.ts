@@ -95,16 +95,22 @@ function percentile(sorted: number[], p: number): number {
 interface Latencies {
   count: number;
   failed: number;
+  /** Lookups slower than the max target, and when the slowest started (seconds into the phase). */
+  slow: number;
+  maxAt: number;
   p50: number;
   p99: number;
   max: number;
 }
 
-function summarise(ms: number[], failed: number): Latencies {
+function summarise(ms: number[], at: number[], failed: number): Latencies {
   const sorted = [...ms].sort((a, b) => a - b);
+  const worst = ms.indexOf(Math.max(...ms));
   return {
     count: ms.length,
     failed,
+    slow: ms.filter((v) => v > TARGETS.maxMs).length,
+    maxAt: (at[worst] ?? NaN) / 1000,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     max: sorted[sorted.length - 1] ?? NaN,
@@ -151,6 +157,8 @@ async function poll(
   let done = false;
   void until.finally(() => (done = true));
   const ms: number[] = [];
+  const at: number[] = [];
+  const phaseStart = performance.now();
   let failed = 0;
   let i = 0;
   while (!done) {
@@ -158,11 +166,12 @@ async function poll(
     const r = await lookup(port, ids[i % ids.length] as string);
     i += 1;
     ms.push(r.ms);
+    at.push(started - phaseStart);
     if (!r.ok) failed += 1;
     const wait = interval - (performance.now() - started);
     if (wait > 0 && !done) await Promise.race([new Promise((res) => setTimeout(res, wait)), until]);
   }
-  return summarise(ms, failed);
+  return summarise(ms, at, failed);
 }
 
 /** Streams `file` to the upload route (partial); the finished job and the HTTP status. */
@@ -315,12 +324,15 @@ async function main() {
 
     const row = (name: string, l: Latencies) =>
       `  ${name.padEnd(15)} ${fmt(l.count).padStart(7)} ${fmt(l.failed).padStart(7)} ` +
-      `${fmt(l.p50, 1).padStart(8)} ${fmt(l.p99, 1).padStart(8)} ${fmt(l.max, 1).padStart(8)}`;
+      `${fmt(l.p50, 1).padStart(8)} ${fmt(l.p99, 1).padStart(8)} ${fmt(l.max, 1).padStart(8)} ` +
+      `${fmt(l.slow).padStart(6)}   ${fmt(l.maxAt, 1)} s`;
     console.log(
       `\n  upload: ${fmt(options.rows)} rows in ${fmt(seconds, 1)} s (${fmt(options.rows / seconds)} rows/s), ` +
         `${fmt(job.progress.created)} created`,
     );
-    console.log('\n  phase            lookups  failed  p50 ms   p99 ms   max ms');
+    console.log(
+      `\n  phase            lookups  failed  p50 ms   p99 ms   max ms  >${TARGETS.maxMs} ms  slowest at`,
+    );
     console.log(row('idle', idle));
     console.log(row('during upload', during));
     console.log(
