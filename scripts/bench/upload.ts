@@ -41,6 +41,7 @@ import { openSqlite } from '../../server/platform/sqlite';
 import { openSqliteStores } from '../../server/composition/stores';
 import type { UploadJob, UploadMode } from '../../server/uploads/upload-schema';
 import { DEMO_DATA_VERSION, generateCertificates } from '../demo-data';
+import { writeCsv } from './upload-csv';
 
 const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 const FILE_DIR = path.join(os.tmpdir(), 'certwatch-bench', 'uploads');
@@ -52,27 +53,6 @@ const TODAY = '2026-06-30';
 const FILE_VERSION = 1;
 const BASELINE_TRANSACTION = 10_000;
 const TARGETS = { ratio: 0.5, rss: 1.25 };
-
-const HEADER = [
-  '证书编号',
-  '获证组织名称',
-  '统一社会信用代码',
-  '组织地址',
-  '认证项目',
-  '认证范围',
-  '颁证日期',
-  '证书到期日期',
-  '证书状态',
-  '状态变更原因',
-  '状态变更日期',
-  '产品型号',
-  '行业代码',
-  '审核开始日期',
-  '审核结束日期',
-  '审核人日',
-  '审核组成员',
-  '场所地址',
-];
 
 interface Options {
   sizes: number[];
@@ -206,62 +186,14 @@ function* benchRows(count: number): Generator<CertificateData[]> {
   }
 }
 
-/** A CSV cell: quoted when it holds a comma, quote or new line. */
-function cell(value: string | number | undefined): string {
-  if (value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvLine(c: CertificateData): string {
-  const auditors = c.audit?.auditors
-    .map((a) => `${a.name}(${a.role === 'leader' ? '组长,' : ''}${a.registrationNumber})`)
-    .join(';');
-  return `${[
-    c.number,
-    c.holder.name,
-    c.holder.creditCode,
-    c.holder.address,
-    c.scheme,
-    c.scope,
-    c.issueDate,
-    c.expiryDate,
-    c.status,
-    c.statusReason,
-    c.statusDate,
-    c.productModels?.join(';'),
-    c.industryCodes?.join(';'),
-    c.audit?.startDate,
-    c.audit?.endDate,
-    c.audit?.manDays,
-    auditors,
-    c.sites?.map((s) => s.address).join(';'),
-  ]
-    .map(cell)
-    .join(',')}\r\n`;
-}
-
 /** The CSV file of `count` rows, written (streamed, with backpressure) unless a current one exists. */
 async function csvFile(count: number, rebuild: boolean): Promise<string> {
   const file = path.join(FILE_DIR, `upload-${count}-v${FILE_VERSION}-d${DEMO_DATA_VERSION}.csv`);
   if (!rebuild && fs.existsSync(file)) return file;
-  fs.mkdirSync(FILE_DIR, { recursive: true });
-  const partial = `${file}.partial`;
-  const out = fs.createWriteStream(partial);
-  const write = (text: string) =>
-    out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once('drain', resolve));
   const started = performance.now();
-  await write(`${HEADER.join(',')}\r\n`);
-  let written = 0;
-  for (const batch of benchRows(count)) {
-    await write(batch.map(csvLine).join(''));
-    written += batch.length;
-    process.stdout.write(`\r  writing ${path.basename(file)}: ${fmt(written)} rows`);
-  }
-  await new Promise<void>((resolve, reject) =>
-    out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+  await writeCsv(file, benchRows(count), (written) =>
+    process.stdout.write(`\r  writing ${path.basename(file)}: ${fmt(written)} rows`),
   );
-  fs.renameSync(partial, file);
   process.stdout.write(
     `\r  wrote ${path.basename(file)}: ${fmt(count)} rows, ${mb(fs.statSync(file).size)} in ${fmt((performance.now() - started) / 1000, 1)} s\n`,
   );

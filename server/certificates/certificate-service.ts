@@ -126,6 +126,11 @@ export interface CertificateService {
   /** Stores reports and invalidates every cached answer they change. */
   upsertMany(data: CertificateData[], at?: string): Promise<UpsertResult[]>;
   /**
+   * Forgets every cached answer about these certificates: for writes made past this service (an upload
+   * stored on its own thread and connection), once they are committed.
+   */
+  forget(certs: readonly Pick<Certificate, 'publicId' | 'number' | 'bodyCode'>[]): Promise<void>;
+  /**
    * Changes a certificate's status (legal transitions only) and invalidates its cached answers. With
    * `onlyForBody`, a certificate of another body is FORBIDDEN (checked on the stored record, not a cached
    * one). Changes to one certificate run one at a time in this process, so two cannot both pass the check.
@@ -163,7 +168,7 @@ export function createCertificateService(deps: {
     return toPublicCertificate(cert, body, today, listed);
   }
 
-  async function invalidate(certs: Pick<Certificate, 'publicId' | 'number' | 'bodyCode'>[]) {
+  async function invalidate(certs: readonly Pick<Certificate, 'publicId' | 'number' | 'bodyCode'>[]) {
     const keys = certs.flatMap((c) => [
       publicKey(c.publicId),
       numberKey(c.number, undefined),
@@ -287,6 +292,8 @@ export function createCertificateService(deps: {
       await invalidate(results.filter((r) => r.outcome !== 'unchanged').map((r) => r.certificate));
       return results;
     },
+
+    forget: invalidate,
 
     changeStatus: (publicId, change, at = new Date().toISOString(), options = {}) =>
       statusLock.run(publicId, async () => {

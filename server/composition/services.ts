@@ -3,6 +3,7 @@
  * opened in ./stores.ts) to its services. main.ts, the scripts and the tests build the services here.
  */
 import type { Store } from 'express-rate-limit';
+import type { Counter } from 'prom-client';
 import type { Redis } from 'ioredis';
 import path from 'node:path';
 import { createAuditService, type AuditService } from '../audit/audit-service';
@@ -26,7 +27,7 @@ import { createScanRecorder, scanHashSecret } from '../qr/scan-recorder';
 import { openKeyRing } from '../qr/signing-keys';
 import { parseUpload } from '../uploads/upload-parsers';
 import { createUploadService, type UploadService } from '../uploads/upload-service';
-import { recordJobCertificates } from '../uploads/upload-job-certificates';
+import { afterStoredBatch } from './upload-follow-ups';
 import { createDrawService, tiersFromCredit, type DrawService } from '../draws/draw-service';
 import { createInspectorService, type InspectorService } from '../inspectors/inspector-service';
 import { createCreditService, creditSignalsFrom, type CreditService } from '../dishonesty/credit-service';
@@ -88,6 +89,9 @@ export interface Services {
 export function auditLogKeyHome(dataDir: string): string {
   return path.join(dataDir, 'audit-log');
 }
+
+/** The module of an upload's storing thread (TypeScript under tsx and jest, JavaScript once built). */
+const UPLOAD_STORE_ENTRY = path.join(__dirname, `upload-store-entry${path.extname(__filename)}`);
 
 /** The use cases, wired to the adapters in `deps`. */
 export function createServices(deps: AppDeps): Services {
@@ -158,13 +162,24 @@ export function createServices(deps: AppDeps): Services {
     audit,
     parse: parseUpload,
     limits: { other: config.UPLOAD_MAX_BYTES, xlsx: config.UPLOAD_MAX_XLSX_BYTES },
-    // What follows each stored batch: the job's certificate list, then the upload risk rules (which
-    // never fail the upload). Another consumer adds its call here.
-    onStored: async (event) => {
-      await recordJobCertificates(stores.uploadJobs)(event);
-      await uploadRules.onStored(event);
-    },
-    onRefused: uploadRules.onRefused,
+    // What follows each stored batch: the job's certificate list, then the upload risk rules.
+    ...afterStoredBatch(stores, uploadRules),
+    // On the embedded registry, large files are stored on a thread with its own connection, so that
+    // lookups never wait for an upload. Only with the real clock: an injected one cannot cross threads.
+    storeThread:
+      stores.registryDir !== undefined && deps.now === undefined
+        ? {
+            file: UPLOAD_STORE_ENTRY,
+            dataDir: stores.registryDir,
+            logLevel: config.LOG_LEVEL,
+            forget: (changed) => certificates.forget(changed),
+            onRuleErrors: (counts) => {
+              const counter = metrics?.registry.getSingleMetric('upload_rule_errors_total') as
+                Counter<'rule'> | undefined;
+              for (const [rule, n] of Object.entries(counts)) counter?.inc({ rule }, n);
+            },
+          }
+        : undefined,
   });
   if (config.STORE === 'mongo' && (!config.QR_SIGNING_KEYS || !config.SCAN_HASH_SECRET)) {
     deps.logger.warn(

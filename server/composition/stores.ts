@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AuditRepository } from '../audit/audit-repository';
 import type { AuditorRepository } from '../auditors/auditor-repository';
 import { createSqliteAuditorRepository } from '../auditors/sqlite-auditor-repository';
@@ -16,6 +17,7 @@ import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-re
 import type { UploadJobRepository } from '../uploads/upload-job-repository';
 import { openMongoStores } from './mongo-stores';
 import { openSqlite, type SqliteDatabase } from '../platform/sqlite';
+import { REGISTRY_FILE } from '../platform/data-dir';
 import type { ScanRepository } from '../qr/scan-repository';
 import { createSqliteScanRepository } from '../qr/sqlite-scan-repository';
 import type { DrawRepository } from '../draws/draw-repository';
@@ -57,6 +59,11 @@ export interface Stores {
   auditors: AuditorRepository;
   /** The public statistics' aggregate counts over the other stores. */
   stats: StatsRepository;
+  /**
+   * SQLite: the directory of the registry file, for a thread that opens a connection of its own to it
+   * (an upload's storing thread); absent for an in-memory database and for MongoDB.
+   */
+  registryDir?: string;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -70,6 +77,7 @@ export function openSqliteStores(dataDir: string): Stores {
 export function sqliteStoresOn(db: SqliteDatabase): Stores {
   return {
     kind: 'sqlite',
+    registryDir: !db.memory && path.basename(db.name) === REGISTRY_FILE ? path.dirname(db.name) : undefined,
     certificates: createSqliteCertificateRepository(db),
     bodies: createSqliteBodyRepository(db),
     uploadJobs: createSqliteUploadJobRepository(db),

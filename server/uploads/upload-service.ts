@@ -4,19 +4,25 @@ import { actorOf, type AuditService } from '../audit/audit-service';
 import type { Body } from '../bodies/body-schema';
 import type { BodyService } from '../bodies/body-service';
 import type { Principal } from '../platform/auth';
-import type { CertificateRepository, UpsertResult } from '../certificates/certificate-repository';
-import type { CertificateData, StoredStatus } from '../certificates/certificate-schema';
-import { isLegalTransition, type CertificateService } from '../certificates/certificate-service';
+import type { CertificateRepository } from '../certificates/certificate-repository';
+import type { CertificateService } from '../certificates/certificate-service';
 import { AppError, isAppError } from '../platform/errors';
 import { storeUnavailable } from '../platform/store-failure';
 import { jobCertificates } from './upload-job-certificates';
 import type { UploadJobRepository } from './upload-job-repository';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
-import type { CheckedRow, RefusedRow } from './upload-rows';
 import type { RowError, UploadFormat, UploadJob, UploadMode, UploadProgress } from './upload-schema';
-import { openUploadScratch, type UploadScratch } from './upload-scratch';
+import { storeOnThread, type ChangedCertificate } from './upload-store-thread';
+import {
+  newStoringState,
+  storeUploadRows,
+  type RefusedEvent,
+  type StoredEvent,
+  type UploadStoringState,
+} from './upload-storing';
 
 export type { ParseUpload } from './upload-checker';
+export type { RefusedEvent, StoredEvent } from './upload-storing';
 
 /** The error report keeps the first this many row errors; the job says when there were more. */
 export const MAX_STORED_ERRORS = 100_000;
@@ -52,25 +58,6 @@ export interface UploadRequest {
   fileName?: string;
   /** The file's size when the client declared it (Content-Length); decides where it is parsed. */
   sizeHint?: number;
-}
-
-/** One stored batch of an upload job: what the job's `onStored` listener is told. */
-export interface StoredEvent {
-  jobId: string;
-  bodyCode: string;
-  /** In file order; `unchanged` rows included (the job still covers them). */
-  results: readonly UpsertResult[];
-  /** When they were stored (ISO timestamp). */
-  at: string;
-}
-
-/** Rows of one batch of an upload refused as outside the body's scope or approval (ROW_OUT_OF_SCOPE). */
-export interface RefusedEvent {
-  jobId: string;
-  bodyCode: string;
-  rows: readonly RefusedRow[];
-  /** When they were refused (ISO timestamp). */
-  at: string;
 }
 
 export interface UploadService {
@@ -147,26 +134,6 @@ function tooLarge(maxBytes: number): AppError {
   );
 }
 
-/**
- * The error of a row whose reported status cannot follow the stored one (revoked and withdrawn are
- * final), or undefined when the move is allowed or there is no move.
- */
-function transitionError(
-  row: number,
-  number: string,
-  reported: StoredStatus,
-  stored: StoredStatus | undefined,
-): RowError | undefined {
-  if (stored === undefined || stored === reported || isLegalTransition(stored, reported)) return undefined;
-  return {
-    row,
-    field: 'status',
-    code: 'ROW_ILLEGAL_STATUS_TRANSITION',
-    message: `certificate ${number} is ${stored} in the registry and cannot become ${reported} (revoked and withdrawn are final)`,
-    number,
-  };
-}
-
 function summaryOf(state: UploadJob['state'], p: UploadProgress, mode: UploadMode): string {
   if (state === 'rejected') {
     return `Nothing stored: ${p.rejected} of ${p.rowsRead} rows have errors, and an atomic upload stores all rows or none. Fix the rows in the error report and upload the file again.`;
@@ -201,6 +168,22 @@ export function createUploadService(deps: {
   onStored?: (event: StoredEvent) => Promise<void>;
   /** Told of each batch's rows refused as out of scope (awaited; the risk rules keep the attempt). */
   onRefused?: (event: RefusedEvent) => Promise<void>;
+  /**
+   * Stores the files parsed on a worker (large ones) on a thread of their own, with its own connection
+   * to the embedded registry, so that storing never holds this thread's event loop (upload-store-thread.ts).
+   * The thread wires its own `onStored` and `onRefused` (the same ones); absent: stored in this process.
+   */
+  storeThread?: {
+    /** The thread's module (it opens the stores and wires the listeners). */
+    file: string;
+    /** The registry's directory. */
+    dataDir: string;
+    logLevel: string;
+    /** Forgets the cached answers of certificates the thread stored (awaited in order). */
+    forget(certificates: ChangedCertificate[]): Promise<void>;
+    /** Rule failures counted on the thread, by rule. */
+    onRuleErrors?(counts: Record<string, number>): void;
+  };
   now?: () => string;
 }): UploadService {
   const { jobs, registry, certificates, bodies, audit, parse } = deps;
@@ -243,13 +226,8 @@ export function createUploadService(deps: {
   async function upload(request: UploadRequest): Promise<UploadJob> {
     const body = await bodyOf(request.principal);
     const job = await createJob(request, body);
-    const progress: UploadProgress = { ...job.progress };
-    const warnings: UploadJob['warnings'] = [];
-    let errorsStored = 0;
-    let errorsCapped = false;
+    let storing: UploadStoringState = newStoringState(job.progress);
     const meter = new ByteMeter(maxBytes(request.format));
-    // Atomic uploads keep their checked rows here until the whole file is known to be valid.
-    const spool: UploadScratch | undefined = request.mode === 'atomic' ? openUploadScratch() : undefined;
 
     // `pipe` leaves the client stream alone when the meter fails: the route can still answer on it.
     const { source } = request;
@@ -266,104 +244,66 @@ export function createUploadService(deps: {
     });
     source.pipe(meter);
 
-    async function saveProgress(): Promise<void> {
-      progress.bytes = meter.bytes;
-      await jobs.updateProgress(job.id, progress, now());
-    }
-
-    async function report(errors: RowError[]): Promise<void> {
-      if (errors.length === 0) return;
-      const room = maxStoredErrors - errorsStored;
-      const kept = errors.length <= room ? errors : errors.slice(0, Math.max(0, room));
-      if (kept.length < errors.length && !errorsCapped) {
-        errorsCapped = true;
-        warnings.push({
-          code: 'UPLOAD_ERRORS_CAPPED',
-          message: `The error report keeps the first ${maxStoredErrors} row errors; there are more. Fix these and upload again to see the rest.`,
-        });
-      }
-      if (kept.length > 0) {
-        await jobs.appendErrors(job.id, kept);
-        errorsStored += kept.length;
-      }
-    }
-
-    async function store(data: CertificateData[]): Promise<void> {
-      if (data.length === 0) return;
-      const at = now();
-      const results = await certificates.upsertMany(data, at);
-      for (const result of results) progress[result.outcome] += 1;
-      await deps.onStored?.({ jobId: job.id, bodyCode: body.code, results, at });
-    }
-
-    /** Checks one batch of checked rows against the registry; stores or spools what passes. */
-    async function processBatch(checked: CheckedRow[]): Promise<void> {
-      progress.rowsRead += checked.length;
-      const candidates = checked.filter(
-        (c): c is CheckedRow & { number: string } =>
-          c.errors.length === 0 && c.number !== undefined && (c.data !== undefined || c.json !== undefined),
-      );
-      // Status moves against what is stored, in one lookup for the batch.
-      if (candidates.length > 0) {
-        const numbers = candidates.map((c) => c.number);
-        const stored = new Map(
-          (await registry.findByNumbers(body.code, numbers)).map((cert) => [cert.number, cert.status]),
-        );
-        for (const c of candidates) {
-          const reported = c.data?.status ?? c.status ?? 'valid';
-          const error = transitionError(c.row, c.number, reported, stored.get(c.number));
-          if (error) c.errors.push(error);
-        }
-      }
-      const valid = candidates.filter((c) => c.errors.length === 0);
-      const errors: RowError[] = [];
-      for (const c of checked) errors.push(...c.errors);
-      progress.accepted += valid.length;
-      progress.rejected += checked.length - valid.length;
-      await report(errors);
-      const refused = checked.flatMap((c) => (c.refused ? [c.refused] : []));
-      if (refused.length > 0) {
-        await deps.onRefused?.({ jobId: job.id, bodyCode: body.code, rows: refused, at: now() });
-      }
-      if (request.mode === 'partial') {
-        await store(valid.map((c) => c.data ?? (JSON.parse(c.json as string) as CertificateData)));
-      } else if (progress.rejected === 0) {
-        // Atomic: rows are kept only while the file is still all valid; after the first bad row nothing
-        // will be stored, and the rest of the file is only checked (to report every error at once).
-        spool?.spool(valid.map((c) => c.json ?? JSON.stringify(c.data)));
-      }
-      await saveProgress();
-    }
-
     let failure: AppError | undefined;
     let unexpected: unknown;
     try {
-      const options: CheckOptions = {
-        format: request.format,
-        body,
-        batchSize,
-        flushMs: PROGRESS_INTERVAL_MS,
-        onWarning: (w) => warnings.push(w),
-      };
       // A file of unknown size counts as large.
       const onWorker = (request.sizeHint ?? Number.MAX_SAFE_INTEGER) >= workerMinBytes;
-      const batches = onWorker ? checkRowsInWorker(meter, parse, options) : checkRows(meter, parse, options);
-      // The parser pulls from the meter, which pulls from the client: awaiting each batch's writes
-      // before taking the next is what keeps the read from outrunning the registry.
-      for await (const batch of batches) await processBatch(batch);
-      // A parser that ended quietly after its input failed has still not read the whole file.
-      if (meter.stop) throw new Error('the read stopped before the end of the file');
-      if (progress.rowsRead === 0) {
-        throw new AppError('UPLOAD_EMPTY', 'The file has no data rows.');
-      }
-      if (request.mode === 'atomic' && progress.rejected === 0) {
-        for (const page of spool?.spooled(batchSize) ?? []) {
-          await store(page.map((json) => JSON.parse(json) as CertificateData));
-          await saveProgress();
-          // The embedded registry answers synchronously, so nothing above gives way to other requests
-          // (lookups, progress polls): let them in between batches.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
+      if (onWorker && deps.storeThread) {
+        const { file, dataDir, logLevel, forget, onRuleErrors } = deps.storeThread;
+        const result = await storeOnThread(
+          {
+            file,
+            dataDir,
+            logLevel,
+            jobId: job.id,
+            body,
+            format: request.format,
+            mode: request.mode,
+            batchSize,
+            maxStoredErrors,
+            flushMs: PROGRESS_INTERVAL_MS,
+            parseOnWorker: true,
+            state: storing,
+          },
+          meter,
+          forget,
+          onRuleErrors,
+        );
+        storing = result.state;
+        if (result.error) throw result.error;
+      } else {
+        const options: CheckOptions = {
+          format: request.format,
+          body,
+          batchSize,
+          flushMs: PROGRESS_INTERVAL_MS,
+          onWarning: (w) => storing.warnings.push(w),
+        };
+        const batches = onWorker
+          ? checkRowsInWorker(meter, parse, options)
+          : checkRows(meter, parse, options);
+        await storeUploadRows(
+          {
+            jobs,
+            registry,
+            upsertMany: (data, at) => certificates.upsertMany(data, at),
+            onStored: deps.onStored,
+            onRefused: deps.onRefused,
+            now,
+          },
+          {
+            jobId: job.id,
+            body,
+            mode: request.mode,
+            batchSize,
+            maxStoredErrors,
+            bytesRead: () => meter.bytes,
+          },
+          batches,
+          storing,
+          () => meter.stop !== undefined,
+        );
       }
     } catch (err) {
       if (meter.stop?.kind === 'too-large') failure = tooLarge(maxBytes(request.format));
@@ -374,10 +314,10 @@ export function createUploadService(deps: {
         else unexpected = err;
       }
     } finally {
-      spool?.close();
       source.unpipe(meter);
     }
 
+    const { progress, warnings, errorsStored, errorsCapped } = storing;
     progress.bytes = meter.bytes;
     const state: UploadJob['state'] =
       meter.stop?.kind === 'aborted'

@@ -561,7 +561,7 @@ describe('job ids and progress', () => {
         // The rest follows only once a poll has seen the job running.
         void (async () => {
           let job: UploadJob | undefined;
-          for (let i = 0; i < 200; i += 1) {
+          for (let i = 0; i < 4000; i += 1) {
             const res = await get(`/api/v1/uploads/${jobId}`);
             if (res.status === 200 && (res.body as UploadJob).progress.rowsRead >= 2000) {
               job = res.body as UploadJob;
@@ -581,7 +581,7 @@ describe('job ids and progress', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
-  });
+  }, 180_000);
 
   // 20,000 rows: seconds on a quiet machine, much longer beside a busy one (the test asserts no time).
   test('when an atomic upload stores its rows, then other requests are answered meanwhile', async () => {
@@ -655,14 +655,14 @@ describe('job ids and progress', () => {
       req.on('error', () => undefined);
       req.write(text.slice(0, text.lastIndexOf('\r\n', text.length / 2)));
       let job: UploadJob | undefined;
-      for (let i = 0; i < 200 && !job; i += 1) {
+      for (let i = 0; i < 4000 && !job; i += 1) {
         const res = await get(`/api/v1/uploads/${jobId}`);
         if (res.status === 200 && (res.body as UploadJob).progress.created > 0) job = res.body as UploadJob;
         else await new Promise((r) => setTimeout(r, 25));
       }
       req.destroy();
       let final: UploadJob | undefined;
-      for (let i = 0; i < 200; i += 1) {
+      for (let i = 0; i < 4000; i += 1) {
         final = (await get(`/api/v1/uploads/${jobId}`)).body as UploadJob;
         if (final.state !== 'running') break;
         await new Promise((r) => setTimeout(r, 25));
@@ -672,7 +672,7 @@ describe('job ids and progress', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
-  });
+  }, 180_000);
 });
 
 describe('authorization', () => {

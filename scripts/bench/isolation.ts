@@ -1,0 +1,363 @@
+/**
+ * Isolation benchmark (`npm run bench:isolation`): does a large upload hold up public lookups? One run
+ * measures the latency of a public lookup polled every 50 ms, first while the portal is idle, then while
+ * a body uploads a large CSV into the same embedded registry.
+ *
+ *   tsx scripts/bench/isolation.ts [--registry 100000] [--rows 300000] [--idle-seconds 15] [--interval 50]
+ *                                  [--max-minutes 20] [--quiet-wait 60] [--rebuild]
+ *
+ * - Registry: the demo registry of `--registry` certificates (support.ts, cached), copied to a fresh
+ *   directory for the run. Its first approved demo body is the uploader; its approval is widened to every
+ *   scheme, so that every row of the file is in scope.
+ * - Upload: `--rows` demo certificates re-issued by that body (new numbers, so every row is created and
+ *   goes through the risk rules), as the CNCA-style CSV, through POST /api/v1/uploads (partial) with a
+ *   body token. `--rows 1000000` for the million-row upload of issue 10.
+ * - Lookups: GET /api/v1/certificates/:publicId of random certificates of the registry, one at a time, a
+ *   new one every `--interval` ms (at once when the last took longer), over one keep-alive connection;
+ *   latency from sending to the last byte. A lookup fails when it does not answer 200 with the id asked.
+ * - Portal: `server/main.ts` as a child process on 127.0.0.1 (the embedded deployment: no Redis, no Mongo).
+ *   The run stops by itself: after the upload, or after `--max-minutes`.
+ *
+ * Targets (issue 10): during the upload, max lookup latency <= 100 ms, p99 <= 2 x the idle p99, and no
+ * failed lookup.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { CertificateData } from '../../server/certificates/certificate-schema';
+import { SCHEME_CODES } from '../../server/schemes/schemes';
+import type { UploadJob } from '../../server/uploads/upload-schema';
+import { DEMO_DATA_VERSION, demoBodies, generateCertificates } from '../demo-data';
+import {
+  CACHE_ROOT,
+  cpuBetween,
+  cpuMark,
+  ensureRegistry,
+  fmt,
+  HOST,
+  intOption,
+  openBenchServices,
+  removeAbandonedBuilds,
+  samplePublicIds,
+  startServer,
+  stopAll,
+  type BenchServer,
+} from './support';
+import { writeCsv } from './upload-csv';
+
+const TARGETS = { maxMs: 100, p99Ratio: 2 };
+/** Bump when the file written changes, so that cached files are rebuilt. */
+const FILE_VERSION = 1;
+/** A seed other than the registry's, so that the uploaded certificates are new ones. */
+const UPLOAD_SEED = 20_261_210;
+
+interface Options {
+  registry: number;
+  rows: number;
+  idleSeconds: number;
+  interval: number;
+  maxMinutes: number;
+  quietWait: number;
+  rebuild: boolean;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      registry: { type: 'string', default: '100000' },
+      rows: { type: 'string', default: '300000' },
+      'idle-seconds': { type: 'string', default: '15' },
+      interval: { type: 'string', default: '50' },
+      'max-minutes': { type: 'string', default: '20' },
+      'quiet-wait': { type: 'string', default: '60' },
+      rebuild: { type: 'boolean', default: false },
+    },
+  });
+  return {
+    registry: intOption('registry', values.registry, 1000),
+    rows: intOption('rows', values.rows, 1000),
+    idleSeconds: intOption('idle-seconds', values['idle-seconds'], 1),
+    interval: intOption('interval', values.interval, 1),
+    maxMinutes: intOption('max-minutes', values['max-minutes'], 1),
+    quietWait: intOption('quiet-wait', values['quiet-wait'], 0),
+    rebuild: values.rebuild,
+  };
+}
+
+/** Percentile of sorted values (nearest rank). */
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+interface Latencies {
+  count: number;
+  failed: number;
+  /** Lookups slower than the max target, and when the slowest started (seconds into the phase). */
+  slow: number;
+  maxAt: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function summarise(ms: number[], at: number[], failed: number): Latencies {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const worst = ms.indexOf(Math.max(...ms));
+  return {
+    count: ms.length,
+    failed,
+    slow: ms.filter((v) => v > TARGETS.maxMs).length,
+    maxAt: (at[worst] ?? NaN) / 1000,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+  };
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One lookup: latency in ms, and whether it answered 200 with the certificate asked for. */
+function lookup(port: number, publicId: string): Promise<{ ms: number; ok: boolean }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = http.get(
+      { host: HOST, port, agent, path: `/api/v1/certificates/${encodeURIComponent(publicId)}` },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const ms = performance.now() - started;
+          let ok = res.statusCode === 200;
+          try {
+            ok &&=
+              (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { publicId?: string }).publicId ===
+              publicId;
+          } catch {
+            ok = false;
+          }
+          resolve({ ms, ok });
+        });
+        res.on('error', () => resolve({ ms: performance.now() - started, ok: false }));
+      },
+    );
+    req.on('error', () => resolve({ ms: performance.now() - started, ok: false }));
+  });
+}
+
+/** Polls lookups every `interval` ms until `until` resolves (or `seconds` pass); their latencies. */
+async function poll(
+  port: number,
+  ids: string[],
+  interval: number,
+  until: Promise<unknown>,
+): Promise<Latencies> {
+  let done = false;
+  void until.finally(() => (done = true));
+  const ms: number[] = [];
+  const at: number[] = [];
+  const phaseStart = performance.now();
+  let failed = 0;
+  let i = 0;
+  while (!done) {
+    const started = performance.now();
+    const r = await lookup(port, ids[i % ids.length] as string);
+    i += 1;
+    ms.push(r.ms);
+    at.push(started - phaseStart);
+    if (!r.ok) failed += 1;
+    const wait = interval - (performance.now() - started);
+    if (wait > 0 && !done) await Promise.race([new Promise((res) => setTimeout(res, wait)), until]);
+  }
+  return summarise(ms, at, failed);
+}
+
+/** Streams `file` to the upload route (partial); the finished job and the HTTP status. */
+function postFile(port: number, token: string, file: string): Promise<{ status: number; job: UploadJob }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: HOST,
+        port,
+        method: 'POST',
+        path: `/api/v1/uploads?mode=partial&fileName=${encodeURIComponent(path.basename(file))}`,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'text/csv',
+          'Content-Length': fs.statSync(file).size,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as UploadJob & {
+              job?: UploadJob;
+            };
+            resolve({ status: res.statusCode ?? 0, job: body.job ?? body });
+          } catch (error) {
+            reject(error as Error);
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    fs.createReadStream(file).pipe(req);
+  });
+}
+
+/** The upload file: `rows` demo certificates re-issued by `bodyCode` under new numbers; cached. */
+async function uploadFile(rows: number, bodyCode: string, today: string, rebuild: boolean): Promise<string> {
+  const file = path.join(
+    CACHE_ROOT,
+    'uploads',
+    `isolation-${bodyCode}-${rows}-${today}-v${FILE_VERSION}-d${DEMO_DATA_VERSION}.csv`,
+  );
+  if (!rebuild && fs.existsSync(file)) return file;
+  function* reissued(): Generator<CertificateData[]> {
+    for (const batch of generateCertificates({ count: rows, today, seed: UPLOAD_SEED, batchSize: 10_000 })) {
+      yield batch.map((c) => ({ ...c, number: `U-${c.bodyCode}-${c.number}`, bodyCode }));
+    }
+  }
+  const started = performance.now();
+  await writeCsv(file, reissued(), (n) =>
+    process.stdout.write(`\r  writing the upload file: ${fmt(n)} rows`),
+  );
+  process.stdout.write(
+    `\r  wrote ${path.basename(file)}: ${fmt(rows)} rows in ${fmt((performance.now() - started) / 1000, 1)} s\n`,
+  );
+  return file;
+}
+
+/** Waits (at most `seconds`) until other processes use less than half a core; the load seen last. */
+async function waitForQuiet(server: BenchServer, seconds: number): Promise<number> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const a = cpuMark(server);
+    await new Promise((r) => setTimeout(r, 2000));
+    const { other } = cpuBetween(a, cpuMark(server));
+    if (other < 0.5 || Date.now() > deadline) return other;
+  }
+}
+
+async function main() {
+  const options = parseOptions();
+  removeAbandonedBuilds();
+  fs.mkdirSync(CACHE_ROOT, { recursive: true });
+  console.log(
+    `Isolation benchmark: lookups every ${options.interval} ms, idle for ${options.idleSeconds} s, then during ` +
+      `an upload of ${fmt(options.rows)} rows into a registry of ${fmt(options.registry)}; ` +
+      `${os.cpus().length} cores, node ${process.version}`,
+  );
+  const registry = await ensureRegistry(options.registry, options.rebuild);
+  const { today } = JSON.parse(fs.readFileSync(path.join(registry.dir, 'complete.json'), 'utf8')) as {
+    today: string;
+  };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'certwatch-bench-isolation-'));
+  const deadline = setTimeout(() => {
+    console.error(`stopped: the run took longer than ${options.maxMinutes} minutes`);
+    void stopAll().finally(() => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(1);
+    });
+  }, options.maxMinutes * 60_000);
+  try {
+    fs.copyFileSync(registry.file, path.join(dataDir, 'registry.sqlite'));
+    const body = demoBodies(today).find((b) => b.approvalStatus === 'approved');
+    if (!body) throw new Error('the demo data has no approved body');
+    const bench = openBenchServices(dataDir);
+    let token: string;
+    try {
+      await bench.services.bodies.upsert({ ...body, approvedSchemes: [...SCHEME_CODES] });
+      token = (
+        await bench.services.tokens.issue(
+          { role: 'body', bodyCode: body.code, label: 'isolation bench', expiresInDays: 1 },
+          undefined,
+        )
+      ).secret;
+    } finally {
+      await bench.close();
+    }
+    const ids = samplePublicIds({ ...registry, file: path.join(dataDir, 'registry.sqlite') }, 2000);
+    const file = await uploadFile(options.rows, body.code, today, options.rebuild);
+
+    const server = await startServer(
+      'portal',
+      'server/main.ts',
+      {
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        RATE_LIMIT_BODY_PER_MINUTE: '1000000',
+        UPLOAD_MAX_BYTES: String(4 * 1024 ** 3),
+      },
+      '/healthz',
+    );
+    const load = await waitForQuiet(server, options.quietWait);
+    if (load >= 0.5) console.log(`  (the machine is busy: other processes use ${fmt(load, 1)} cores)`);
+
+    // Warm-up: the lookup path compiled and the registry's pages read once.
+    await poll(server.port, ids, 5, new Promise((r) => setTimeout(r, 2000)));
+    const idleMark = cpuMark(server);
+    const idle = await poll(
+      server.port,
+      ids,
+      options.interval,
+      new Promise((r) => setTimeout(r, options.idleSeconds * 1000)),
+    );
+    const idleCpu = cpuBetween(idleMark, cpuMark(server));
+
+    const uploadMark = cpuMark(server);
+    const started = performance.now();
+    const uploading = postFile(server.port, token, file);
+    const during = await poll(server.port, ids, options.interval, uploading);
+    const { status, job } = await uploading;
+    const seconds = (performance.now() - started) / 1000;
+    const uploadCpu = cpuBetween(uploadMark, cpuMark(server));
+    if (status !== 201 || job.state !== 'succeeded' || job.progress.rowsRead !== options.rows) {
+      throw new Error(`the upload did not store every row (HTTP ${status}): ${JSON.stringify(job)}`);
+    }
+
+    const row = (name: string, l: Latencies) =>
+      `  ${name.padEnd(15)} ${fmt(l.count).padStart(7)} ${fmt(l.failed).padStart(7)} ` +
+      `${fmt(l.p50, 1).padStart(8)} ${fmt(l.p99, 1).padStart(8)} ${fmt(l.max, 1).padStart(8)} ` +
+      `${fmt(l.slow).padStart(6)}   ${fmt(l.maxAt, 1)} s`;
+    console.log(
+      `\n  upload: ${fmt(options.rows)} rows in ${fmt(seconds, 1)} s (${fmt(options.rows / seconds)} rows/s), ` +
+        `${fmt(job.progress.created)} created`,
+    );
+    console.log(
+      `\n  phase            lookups  failed  p50 ms   p99 ms   max ms  >${TARGETS.maxMs} ms  slowest at`,
+    );
+    console.log(row('idle', idle));
+    console.log(row('during upload', during));
+    console.log(
+      `\n  load: idle, server ${fmt(idleCpu.server, 2)} cores, other processes ${fmt(idleCpu.other, 1)}; ` +
+        `during the upload, server ${fmt(uploadCpu.server, 2)} cores, other processes ${fmt(uploadCpu.other, 1)}`,
+    );
+    const checks = [
+      [`max during upload ${fmt(during.max, 1)} ms <= ${TARGETS.maxMs} ms`, during.max <= TARGETS.maxMs],
+      [
+        `p99 during upload / idle p99 = ${fmt(during.p99 / idle.p99, 2)} <= ${TARGETS.p99Ratio}`,
+        during.p99 <= TARGETS.p99Ratio * idle.p99,
+      ],
+      [`failed lookups ${idle.failed + during.failed} = 0`, idle.failed + during.failed === 0],
+    ] as const;
+    for (const [text, met] of checks) console.log(`  ${text}: ${met ? 'met' : 'MISSED'}`);
+  } finally {
+    clearTimeout(deadline);
+    agent.destroy();
+    await stopAll();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await stopAll();
+  process.exit(1);
+});

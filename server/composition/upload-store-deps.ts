@@ -1,0 +1,61 @@
+/**
+ * What an upload's storing thread stores with (upload-store-entry.ts): its own connection to the registry,
+ * and what follows a stored batch wired exactly as createServices does on the main thread (the job's
+ * certificate list, then the upload risk rules, whose signals are audited on this connection: the audit
+ * log chains appends from any connection under its write lock).
+ */
+import type { Counter } from 'prom-client';
+import { createAuditService } from '../audit/audit-service';
+import { createSqliteAuditRepository } from '../audit/sqlite-audit-repository';
+import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
+import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
+import { createLogger } from '../platform/logger';
+import { createMetrics } from '../platform/metrics';
+import { openSqlite } from '../platform/sqlite';
+import { createUploadRuleRunner } from '../signals/rules/rule-engine';
+import { createSignalService } from '../signals/signal-service';
+import { createSqliteSignalRepository } from '../signals/sqlite-signal-repository';
+import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-repository';
+import type { StoreThreadStart } from '../uploads/upload-store-thread';
+import type { StoreThreadDeps } from '../uploads/upload-store-worker';
+import { afterStoredBatch } from './upload-follow-ups';
+
+export function openStoreThreadDeps(start: StoreThreadStart): StoreThreadDeps {
+  const db = openSqlite(start.dataDir);
+  const stores = {
+    certificates: createSqliteCertificateRepository(db),
+    bodies: createSqliteBodyRepository(db),
+    uploadJobs: createSqliteUploadJobRepository(db),
+    audit: createSqliteAuditRepository(db),
+    signals: createSqliteSignalRepository(db),
+  };
+  const logger = createLogger(start.logLevel).child({ thread: 'upload-store', jobId: start.jobId });
+  // The rules count their failures in a registry of this thread's; the main thread adds them to its own.
+  const metrics = createMetrics();
+  const audit = createAuditService({ audit: stores.audit });
+  const signals = createSignalService({ signals: stores.signals, audit });
+  const uploadRules = createUploadRuleRunner({
+    registry: stores.certificates,
+    bodies: stores.bodies,
+    raise: signals.raise,
+    logger,
+    metrics,
+  });
+  return {
+    jobs: stores.uploadJobs,
+    certificates: stores.certificates,
+    ...afterStoredBatch(stores, uploadRules),
+    async ruleErrors() {
+      const counter = metrics.registry.getSingleMetric('upload_rule_errors_total') as
+        Counter<'rule'> | undefined;
+      const counts: Record<string, number> = {};
+      for (const { labels, value } of (await counter?.get())?.values ?? []) {
+        if (typeof labels.rule === 'string' && value > 0) counts[labels.rule] = value;
+      }
+      return counts;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

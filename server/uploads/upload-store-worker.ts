@@ -1,0 +1,190 @@
+/**
+ * The storing thread's side of upload-store-thread.ts: the file's bytes in, the rows parsed (on a further
+ * thread for a large file) and checked, then stored through upload-storing.ts on this thread's own
+ * registry connection. What the stores and listeners are is the composition root's (it calls
+ * `serveUploadStoring` from the thread's module).
+ */
+import { Readable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CertificateRepository } from '../certificates/certificate-repository';
+import { isAppError } from '../platform/errors';
+import { storeUnavailable } from '../platform/store-failure';
+import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
+import type { UploadJobRepository } from './upload-job-repository';
+import type { CheckedRow } from './upload-rows';
+import type { FromStoreThread, PostedError, StoreThreadStart, ToStoreThread } from './upload-store-thread';
+import { storeUploadRows, type UploadStoringDeps } from './upload-storing';
+
+/** What the storing thread stores with, opened by the composition root on the thread's own connection. */
+export interface StoreThreadDeps {
+  jobs: Pick<UploadJobRepository, 'updateProgress' | 'appendErrors'>;
+  certificates: Pick<CertificateRepository, 'findByNumbers' | 'upsertMany'>;
+  onStored?: UploadStoringDeps['onStored'];
+  onRefused?: UploadStoringDeps['onRefused'];
+  /** Rule failures on this thread by rule, for the main thread's metrics (read once, at the end). */
+  ruleErrors?: () => Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+function posted(err: unknown): PostedError {
+  const known = isAppError(err) ? err : storeUnavailable(err);
+  if (known) return { code: known.code, message: known.message, details: known.details };
+  return {
+    message: err instanceof Error ? err.message : String(err),
+    stack: err instanceof Error ? err.stack : undefined,
+  };
+}
+
+/**
+ * The parsers, loaded only when this thread parses itself: they (and the XLSX reader) take a while to
+ * load, which a large file, parsed on a further thread, never waits for.
+ */
+const parseHere: ParseUpload = async function* (source, format, options) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late on purpose (see above)
+  const { parseUpload } = require('./upload-parsers') as { parseUpload: ParseUpload };
+  yield* parseUpload(source, format, options);
+};
+
+/** The batches, with the first one asked for at once (so that the parsing thread starts meanwhile). */
+function started<T>(batches: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = batches[Symbol.asyncIterator]();
+  const first = iterator.next();
+  // Handled where it is awaited; this only keeps an early failure from counting as unhandled.
+  first.catch(() => undefined);
+  let taken = false;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        if (taken) return iterator.next();
+        taken = true;
+        return first;
+      },
+      return: async (value?: unknown) => {
+        await iterator.return?.(value);
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+}
+
+/**
+ * Runs the one upload this thread was started for, then closes its stores; the thread then ends. `open`
+ * may load what it needs (dynamic imports): the parsing thread is started before it is called.
+ */
+export function serveUploadStoring(
+  open: (start: StoreThreadStart) => StoreThreadDeps | Promise<StoreThreadDeps>,
+): void {
+  const port = parentPort;
+  if (!port) throw new Error('the upload storing thread runs as a worker thread');
+  const start = workerData as StoreThreadStart;
+  const post = (message: FromStoreThread) => port.postMessage(message);
+  const { state } = start;
+
+  // The file's bytes as they arrive; each chunk is reported taken once the parser has it.
+  const queue: Buffer[] = [];
+  let ended = false;
+  let wanted = false;
+  let stopped = false;
+  let taken = 0;
+  const source = new Readable({
+    read() {
+      wanted = true;
+      feed();
+    },
+  });
+  function feed(): void {
+    while (wanted && queue.length > 0) {
+      const chunk = queue.shift() as Buffer;
+      taken += chunk.length;
+      post({ type: 'consumed', bytes: chunk.length });
+      wanted = source.push(chunk);
+    }
+    if (wanted && ended && queue.length === 0) source.push(null);
+  }
+  port.on('message', (message: ToStoreThread) => {
+    if (message.type === 'chunk') {
+      queue.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
+      feed();
+    } else if (message.type === 'end') {
+      ended = true;
+      feed();
+    } else {
+      stopped = true;
+      queue.length = 0;
+      source.destroy(new Error(message.message));
+    }
+  });
+
+  async function run(): Promise<void> {
+    const options: CheckOptions = {
+      format: start.format,
+      body: start.body,
+      batchSize: start.batchSize,
+      flushMs: start.flushMs,
+      onWarning: (warning) => state.warnings.push(warning),
+    };
+    const batches: AsyncIterable<CheckedRow[]> = started(
+      start.parseOnWorker
+        ? checkRowsInWorker(source, parseHere, options)
+        : checkRows(source, parseHere, options),
+    );
+    let deps: StoreThreadDeps;
+    try {
+      deps = await open(start);
+    } catch (error) {
+      await batches[Symbol.asyncIterator]().return?.();
+      throw error;
+    }
+    try {
+      const storing: UploadStoringDeps = {
+        jobs: {
+          appendErrors: (jobId, errors) => deps.jobs.appendErrors(jobId, errors),
+          async updateProgress(jobId, progress, at) {
+            await deps.jobs.updateProgress(jobId, progress, at);
+            post({ type: 'progress', state });
+          },
+        },
+        registry: deps.certificates,
+        async upsertMany(data, at) {
+          const results = await deps.certificates.upsertMany(data, at);
+          // Committed: the main thread forgets the cached answers before anything later is stored.
+          const certificates = results
+            .filter((r) => r.outcome !== 'unchanged')
+            .map(({ certificate: c }) => ({ publicId: c.publicId, number: c.number, bodyCode: c.bodyCode }));
+          if (certificates.length > 0) post({ type: 'changed', certificates });
+          return results;
+        },
+        onStored: deps.onStored,
+        onRefused: deps.onRefused,
+        now: () => new Date().toISOString(),
+      };
+      try {
+        await storeUploadRows(
+          storing,
+          {
+            jobId: start.jobId,
+            body: start.body,
+            mode: start.mode,
+            batchSize: start.batchSize,
+            maxStoredErrors: start.maxStoredErrors,
+            bytesRead: () => taken,
+          },
+          batches,
+          state,
+          () => stopped,
+        );
+      } finally {
+        const counts = await deps.ruleErrors?.();
+        if (counts && Object.keys(counts).length > 0) post({ type: 'ruleErrors', counts });
+      }
+    } finally {
+      await deps.close();
+    }
+  }
+
+  post({ type: 'ready' });
+  run().then(
+    () => post({ type: 'done', state }),
+    (err: unknown) => post({ type: 'failed', state, error: posted(err) }),
+  );
+}

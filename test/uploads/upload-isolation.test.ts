@@ -1,0 +1,218 @@
+/**
+ * Uploads of unknown size (and large ones) are stored on a thread of their own, with its own connection
+ * to the registry file: lookups are answered meanwhile, cached answers are forgotten batch by batch, the
+ * job's progress only grows, and the signals and audit entries written from that thread keep the audit
+ * chain whole. Correctness only: no test here depends on how fast anything is.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type { Body } from '../../server/bodies/body-schema';
+import type { UploadJob, UploadProgress } from '../../server/uploads/upload-schema';
+import { seedBody, unique } from '../helpers/factories';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+import { CONTENT_TYPES, toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
+
+let t: TestApp;
+let body: Body;
+let token: string;
+let port: number;
+let server: http.Server;
+beforeAll(async () => {
+  t = createTestApp();
+  body = await seedBody(t.services, { approvedSchemes: ['QMS', 'EMS'], approvedIndustryCodes: [] });
+  token = await t.tokenFor('body', body.code);
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await t.close();
+});
+
+const get = (path: string, as = token) => request(t.app).get(path).set('Authorization', `Bearer ${as}`);
+const newJobId = (prefix: string) =>
+  `${prefix}${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
+
+/**
+ * An upload sent in pieces over a chunked request (no Content-Length: stored on its own thread). Each
+ * next piece is sent only once `between(i)` resolves; resolves with the HTTP status and final job.
+ */
+function chunkedUpload(
+  jobId: string,
+  pieces: string[],
+  between: (sent: number) => Promise<void>,
+): Promise<{ status: number; body: UploadJob }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/v1/uploads?mode=partial',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': CONTENT_TYPES.csv,
+          'Upload-Job-Id': jobId,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as UploadJob,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    void (async () => {
+      for (let i = 0; i < pieces.length; i += 1) {
+        if (i > 0) await between(i);
+        req.write(pieces[i]);
+      }
+      req.end();
+    })().catch(reject);
+  });
+}
+
+/** Polls the job until `ready` holds for it (at most a few hundred polls); the job then. */
+async function jobWhen(jobId: string, ready: (job: UploadJob) => boolean): Promise<UploadJob> {
+  for (let i = 0; i < 4000; i += 1) {
+    const res = await get(`/api/v1/uploads/${jobId}`);
+    if (res.status === 200 && ready(res.body as UploadJob)) return res.body as UploadJob;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`job ${jobId} never reached the awaited state`);
+}
+
+/** Splits a CSV text (header first) into pieces of about `rowsPerPiece` rows, each ending at a line end. */
+function piecesOf(rows: UploadRow[], rowsPerPiece: number): string[] {
+  const text = toCsv(rows);
+  const lines = text.split('\r\n');
+  const header = lines.shift() as string;
+  const pieces: string[] = [];
+  for (let i = 0; i < rows.length; i += rowsPerPiece) {
+    const part = lines.slice(i, i + rowsPerPiece).join('\r\n');
+    pieces.push(`${i === 0 ? `${header}\r\n` : ''}${part}\r\n`);
+  }
+  return pieces;
+}
+
+async function publicLookup(publicId: string) {
+  return request(t.app).get(`/api/v1/certificates/${publicId}`);
+}
+
+test('when a lookup is issued while an upload is storing, then it answers, correct, and the certificates the upload changed are no longer answered from the cache', async () => {
+  // A certificate in the registry, looked up (so its answer is cached) before the upload changes it.
+  const existing = uploadRow();
+  const first = await request(t.app)
+    .post('/api/v1/uploads?mode=partial')
+    .set('Authorization', `Bearer ${token}`)
+    .set('Content-Type', CONTENT_TYPES.csv)
+    .send(toCsv([existing]));
+  expect(first).toMatchObject({ status: 201, body: { progress: { created: 1 } } });
+  const [stored] = (
+    await request(t.app).get('/api/v1/certificates').query({ number: existing.number, body: body.code })
+  ).body.items as { publicId: string }[];
+  const publicId = (stored as { publicId: string }).publicId;
+  await expect(publicLookup(publicId)).resolves.toMatchObject({ status: 200, body: { status: 'valid' } });
+
+  const suspended = {
+    ...existing,
+    status: 'suspended',
+    statusReason: '监督审核不合格',
+    statusDate: '2026-01-10',
+  };
+  const rows = [suspended, ...Array.from({ length: 2999 }, () => uploadRow())];
+  const jobId = newJobId('iso');
+  const uploaded = chunkedUpload(jobId, piecesOf(rows, 1500), async () => {
+    // The first piece is stored (the batch waits for no more rows past the flush interval); the upload
+    // is still running, waiting for the rest of the file.
+    const job = await jobWhen(jobId, (j) => j.progress.updated >= 1);
+    expect(job.state).toBe('running');
+    const during = await publicLookup(publicId);
+    expect(during.status).toBe(200);
+    expect(during.body.publicId).toBe(publicId);
+    // The cached "valid" answer was forgotten once the batch was committed.
+    let status = during.body.status as string;
+    for (let i = 0; i < 200 && status !== 'suspended'; i += 1) {
+      await new Promise((r) => setTimeout(r, 25));
+      status = (await publicLookup(publicId)).body.status as string;
+    }
+    expect(status).toBe('suspended');
+    expect((await get(`/api/v1/uploads/${jobId}`)).body.state).toBe('running');
+  });
+  const { status, body: job } = await uploaded;
+  expect(status).toBe(201);
+  expect(job).toMatchObject({
+    state: 'succeeded',
+    progress: { rowsRead: 3000, created: 2999, updated: 1, rejected: 0 },
+  });
+  await expect(publicLookup(publicId)).resolves.toMatchObject({
+    status: 200,
+    body: { publicId, status: 'suspended' },
+  });
+  // Every stored row is found, the last one too.
+  const last = rows[rows.length - 1] as UploadRow;
+  const found = await request(t.app)
+    .get('/api/v1/certificates')
+    .query({ number: last.number, body: body.code });
+  expect(found.body.items).toHaveLength(1);
+}, 180_000);
+
+test('when the job of an upload stored on its own thread is polled, then its progress never goes back and ends at the whole file', async () => {
+  const rows = Array.from({ length: 4000 }, () => uploadRow());
+  const jobId = newJobId('mono');
+  const seen: UploadProgress[] = [];
+  const uploaded = chunkedUpload(jobId, piecesOf(rows, 1000), async (sent) => {
+    const job = await jobWhen(jobId, (j) => j.progress.rowsRead >= sent * 1000);
+    seen.push(job.progress);
+  });
+  const { status, body: job } = await uploaded;
+  expect(status).toBe(201);
+  seen.push((await get(`/api/v1/uploads/${jobId}`)).body.progress as UploadProgress);
+  const counts: (keyof UploadProgress)[] = ['bytes', 'rowsRead', 'accepted', 'created'];
+  for (let i = 1; i < seen.length; i += 1) {
+    for (const key of counts) {
+      expect((seen[i] as UploadProgress)[key]).toBeGreaterThanOrEqual((seen[i - 1] as UploadProgress)[key]);
+    }
+  }
+  expect(job).toMatchObject({ state: 'succeeded', progress: { rowsRead: 4000, created: 4000 } });
+  expect(seen[seen.length - 1]).toMatchObject({ rowsRead: 4000, accepted: 4000, created: 4000 });
+}, 180_000);
+
+test('when an upload stored on its own thread raises signals, then they are audited and the audit chain and tree verify', async () => {
+  const before = await t.services.audit.head();
+  // Rows of a scheme the body is not approved for: refused, and kept by the out-of-scope rule as a signal.
+  const rows = [
+    ...Array.from({ length: 300 }, () => uploadRow()),
+    ...Array.from({ length: 3 }, () => uploadRow({ scheme: 'CCC' })),
+  ];
+  const jobId = newJobId('audit');
+  const { status, body: job } = await chunkedUpload(jobId, piecesOf(rows, 200), async () => undefined);
+  expect(status).toBe(201);
+  expect(job).toMatchObject({ state: 'succeeded', progress: { created: 300, rejected: 3 } });
+
+  const { items } = await t.services.signals.list(
+    { bodyCode: body.code, ruleId: 'out-of-scope-attempt' },
+    { page: 1, pageSize: 10 },
+  );
+  expect(items.length).toBeGreaterThanOrEqual(1);
+  const verified = await t.services.audit.verify();
+  expect(verified.firstBreak).toBeUndefined();
+  const head = await t.services.audit.head();
+  // The signal (written by the storing thread) and the job's finish entry (this thread) both chain on.
+  expect((head?.seq ?? 0) - (before?.seq ?? 0)).toBeGreaterThanOrEqual(2);
+  const finish = await t.services.audit.forTarget('upload', jobId, 5);
+  expect(finish.map((e) => e.action)).toEqual(['upload.finish']);
+  // The transparency log's tree covers every entry: a checkpoint of the whole log and a proof for the last.
+  const checkpoint = await t.services.transparency.checkpoint();
+  expect(checkpoint.size).toBe(head?.seq);
+  await expect(
+    t.services.transparency.inclusion(checkpoint.size - 1, checkpoint.size),
+  ).resolves.toBeDefined();
+}, 180_000);
