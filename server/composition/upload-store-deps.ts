@@ -7,6 +7,7 @@
 import type { Counter } from 'prom-client';
 import { createAuditService } from '../audit/audit-service';
 import { createSqliteAuditRepository } from '../audit/sqlite-audit-repository';
+import { createSqliteAuditorRepository } from '../auditors/sqlite-auditor-repository';
 import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
 import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
 import { createLogger } from '../platform/logger';
@@ -28,6 +29,7 @@ export function openStoreThreadDeps(start: StoreThreadStart): StoreThreadDeps {
     uploadJobs: createSqliteUploadJobRepository(db),
     audit: createSqliteAuditRepository(db),
     signals: createSqliteSignalRepository(db),
+    auditors: createSqliteAuditorRepository(db),
   };
   const logger = createLogger(start.logLevel).child({ thread: 'upload-store', jobId: start.jobId });
   // The rules count their failures in a registry of this thread's; the main thread adds them to its own.
@@ -37,6 +39,7 @@ export function openStoreThreadDeps(start: StoreThreadStart): StoreThreadDeps {
   const uploadRules = createUploadRuleRunner({
     registry: stores.certificates,
     bodies: stores.bodies,
+    auditors: stores.auditors,
     raise: signals.raise,
     logger,
     metrics,

@@ -216,3 +216,37 @@ test('when an upload stored on its own thread raises signals, then they are audi
     t.services.transparency.inclusion(checkpoint.size - 1, checkpoint.size),
   ).resolves.toBeDefined();
 }, 180_000);
+
+test('when an upload stored on its own thread names an auditor the imported register does not hold, then the register rule raises its signal there too', async () => {
+  await t.stores.auditors.upsertMany([
+    {
+      registrationNumber: '2023-N1QMS-2000001',
+      name: '王芳',
+      schemes: ['QMS'],
+      validFrom: '2023-04-01',
+      validTo: '2029-03-31',
+      importedAt: '2026-01-05T02:00:00.000Z',
+      importId: 'isolation-test',
+    },
+  ]);
+  // The audit columns (docs/upload-columns.md) after the test helper's: the first row's lead auditor is
+  // registered, the second's is not.
+  const [header, ...lines] = toCsv([uploadRow(), uploadRow()]).trimEnd().split('\r\n');
+  const team = ['王芳(2023-N1QMS-2000001)', '李强(2023-N1QMS-9999999)'];
+  const csv = [
+    `${header},审核开始日期,审核结束日期,审核人日,审核组成员`,
+    ...lines.map((line, i) => `${line},2025-02-24,2025-02-25,2,${team[i]}`),
+  ].join('\r\n');
+  const jobId = newJobId('register');
+  const { status, body: job } = await chunkedUpload(jobId, [`${csv}\r\n`], async () => undefined);
+  expect(status).toBe(201);
+  expect(job).toMatchObject({ state: 'succeeded', progress: { created: 2, rejected: 0 } });
+
+  const { items } = await t.services.signals.list(
+    { bodyCode: body.code, ruleId: 'auditor-unregistered' },
+    { page: 1, pageSize: 10 },
+  );
+  expect(items).toHaveLength(1);
+  expect(JSON.stringify(items[0]?.evidence)).toContain('2023-N1QMS-9999999');
+  expect(JSON.stringify(items[0]?.evidence)).not.toContain('2023-N1QMS-2000001');
+}, 180_000);
