@@ -3,6 +3,7 @@ import { createMongoAuditRepository } from '../audit/mongo-audit-repository';
 import { createMongoWitnessRepository } from '../audit/mongo-witness-repository';
 import { createMongoBodyRepository } from '../bodies/mongo-body-repository';
 import { createMongoTokenRepository } from '../bodies/mongo-token-repository';
+import { createMongoCommitmentRepository } from '../bodies/mongo-commitment-repository';
 import { createMongoCertificateRepository } from '../certificates/mongo-certificate-repository';
 import { createMongoUploadJobRepository } from '../uploads/mongo-upload-job-repository';
 import { createMongoScanRepository } from '../qr/mongo-scan-repository';
@@ -104,6 +105,7 @@ export async function openMongoStores(
     const tips = createMongoTipRepository(conn);
     const flags = createMongoFlagRepository(conn);
     const cases = createMongoCaseRepository(conn);
+    const commitments = createMongoCommitmentRepository(conn);
     const indexDrift = await reconcileIndexes(conn, logger);
     const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     return {
@@ -124,6 +126,7 @@ export async function openMongoStores(
       tips,
       flags,
       cases,
+      commitments,
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('MongoDB: not connected');
