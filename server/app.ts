@@ -4,6 +4,7 @@ import { auditRoutes } from './audit/audit-routes';
 import { transparencyRoutes } from './audit/transparency-routes';
 import { bodyRoutes } from './bodies/body-routes';
 import { tokenRoutes } from './bodies/token-routes';
+import { disclosureRoutes } from './bodies/disclosure-routes';
 import { certificateAdminRoutes } from './certificates/certificate-admin-routes';
 import { certificateRoutes, publicIdLookup } from './certificates/certificate-routes';
 import { pageRoutes, unknownPageRoutes } from './certificates/page-routes';
@@ -154,6 +155,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.use(certificateRoutes(services.certificates, openapi));
   api.use(certificateAdminRoutes(services, openapi));
   api.use(bodyRoutes(services, openapi));
+  api.use(disclosureRoutes(services, openapi));
   api.use(tokenRoutes(services, openapi));
   api.use(auditRoutes(services, openapi));
   api.use(transparencyRoutes(services, openapi));

@@ -13,6 +13,10 @@ import {
 } from '../audit/transparency-service';
 import { createBodyService, type BodyService } from '../bodies/body-service';
 import { createTokenService, type TokenService } from '../bodies/token-service';
+import { createReportingService, type ReportingService } from '../bodies/body-reporting';
+import { createCommitmentService, type CommitmentService } from '../bodies/commitment-service';
+import { createReportingOverdueCheck, type ReportingOverdueCheck } from '../signals/reporting-overdue';
+import { storedRows } from '../uploads/upload-schema';
 import { createCertificateService, type CertificateService } from '../certificates/certificate-service';
 import type { Config } from '../config';
 import type { Cache } from '../platform/cache';
@@ -76,6 +80,12 @@ export interface Services {
   cases: CaseService;
   /** Signed verification receipts (their own key ring): `close()` stops its timer. */
   receipts: ReceiptService;
+  /** Bodies' reporting timeliness (uploads that stored rows, confirmations). */
+  reporting: ReportingService;
+  /** Bodies' public commitments (承诺书). */
+  commitments: CommitmentService;
+  /** The reporting-overdue signal's check (main.ts schedules it). */
+  reportingOverdue: ReportingOverdueCheck;
 }
 
 /** Where the audit log's signing keys live on a single node: the key ring keeps them in its `keys` folder. */
@@ -255,7 +265,26 @@ export function createServices(deps: AppDeps): Services {
     publicBaseUrl: config.PUBLIC_BASE_URL,
     qrKids: qrKeys.list().map((k) => k.kid),
   });
+  const reporting = createReportingService({
+    // Uploads stand above bodies: their jobs are read here, for the bodies feature.
+    uploadReportTimes: async (bodyCode, since, limit) =>
+      (await stores.uploadJobs.listCreatedSince(bodyCode, since, limit))
+        .filter(storedRows)
+        .map((job) => job.finishedAt ?? job.updatedAt),
+    audit,
+    now: deps.now,
+  });
+  const commitments = createCommitmentService({ commitments: stores.commitments, audit, now: deps.now });
+  const reportingOverdue = createReportingOverdueCheck({
+    bodies: () => bodies.list(),
+    timeliness: (body) => reporting.timeliness(body),
+    raise: signals.raise,
+    logger: deps.logger,
+  });
   return {
+    reporting,
+    commitments,
+    reportingOverdue,
     audit,
     transparency,
     bodies,
