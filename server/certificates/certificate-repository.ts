@@ -191,4 +191,11 @@ export interface CertificateRepository {
 
   /** How many certificates the registry holds. */
   count(): Promise<number>;
+
+  /**
+   * How many of the body's certificates are in each effective status on `today` (YYYY-MM-DD, China):
+   * expired derived from the expiry date as effectiveStatus does; every status present, zero when none.
+   * One pass over the body's certificates (its index range): callers cache it.
+   */
+  countByStatus(bodyCode: string, today: string): Promise<Record<Status, number>>;
 }
