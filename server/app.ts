@@ -24,6 +24,7 @@ import { uploadRoutes } from './uploads/upload-routes';
 import { drawRoutes } from './draws/draw-routes';
 import { inspectorRoutes } from './inspectors/inspector-routes';
 import { dishonestyPageRoutes } from './dishonesty/dishonesty-page';
+import { bodyPageRoutes } from './certificates/body-page';
 import { inspectPageRoutes } from './cases/inspect-page';
 import { reportPageRoutes } from './tips/report-page';
 import { tipStatusPageRoutes } from './tips/tip-status-page';
@@ -194,6 +195,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   app.use(pageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
+  app.use(bodyPageRoutes(services, { logger, rateLimit: limited }));
   app.use(inspectPageRoutes({ rateLimit: limited }));
   // The report form's own budget, as strict as the tip API's (a store of its own, like tipIntake's).
   const reportLimit = publicRateLimit({
