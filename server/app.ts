@@ -26,6 +26,7 @@ import { inspectorRoutes } from './inspectors/inspector-routes';
 import { dishonestyPageRoutes } from './dishonesty/dishonesty-page';
 import { bodyPageRoutes } from './certificates/body-page';
 import { inspectPageRoutes } from './cases/inspect-page';
+import { bodyPortalPageRoutes } from './bodies/body-portal-page';
 import { reportPageRoutes } from './tips/report-page';
 import { tipStatusPageRoutes } from './tips/tip-status-page';
 import { dishonestyRoutes } from './dishonesty/dishonesty-routes';
@@ -197,6 +198,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(dishonestyPageRoutes(services, { logger, rateLimit: limited }));
   app.use(bodyPageRoutes(services, { logger, rateLimit: limited }));
   app.use(inspectPageRoutes({ rateLimit: limited }));
+  app.use(bodyPortalPageRoutes({ rateLimit: limited }));
   // The report form's own budget, as strict as the tip API's (a store of its own, like tipIntake's).
   const reportLimit = publicRateLimit({
     perMinute: config.TIP_RATE_LIMIT_PER_MINUTE,
