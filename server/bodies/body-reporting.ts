@@ -60,7 +60,8 @@ const daysBetween = (from: string, to: string): number =>
 
 /**
  * Timeliness from the body and its report times (ISO timestamps, any order), judged on `now` (ms). A body
- * that never reported owes its first report for the month of its first approval.
+ * that never reported owes its first report for the month of its first approval, or for the first month
+ * judged when it was approved before that.
  */
 export function reckonTimeliness(body: Body, reports: readonly string[], now: number): ReportingTimeliness {
   const today = todayInChina(now);
@@ -68,15 +69,16 @@ export function reckonTimeliness(body: Body, reports: readonly string[], now: nu
   const lastReportAt = [...reports, body.lastReportedAt ?? ''].reduce((a, b) => (a > b ? a : b), '');
   const firstApproval = approvalHistoryOf(body).find((c) => c.status === 'approved')?.from;
   const startMonth = firstApproval?.slice(0, 7);
-  const nextDueDate = lastReportAt
-    ? dueDateOf(chinaDateOf(lastReportAt).slice(0, 7))
-    : dueDateOf(startMonth ?? today.slice(0, 7));
-  const late = today > nextDueDate;
-
-  // The latest month whose report was due before today.
+  // The latest month whose report was due before today, and the first of the months judged.
   const thisMonth = today.slice(0, 7);
   const latestJudged =
     dueDateOf(addMonths(thisMonth, -1)) < today ? addMonths(thisMonth, -1) : addMonths(thisMonth, -2);
+  const firstJudged = addMonths(latestJudged, 1 - MONTHS_JUDGED);
+  // Never reported: the first month owed is the month of approval, or the first month judged when the
+  // approval is older (the reckoning looks back a year, not to the approval of 2002).
+  const firstOwed = startMonth !== undefined && startMonth > firstJudged ? startMonth : firstJudged;
+  const nextDueDate = lastReportAt ? dueDateOf(chinaDateOf(lastReportAt).slice(0, 7)) : dueDateOf(firstOwed);
+  const late = today > nextDueDate;
   const months: ReportingMonth[] = [];
   for (let i = MONTHS_JUDGED - 1; i >= 0; i -= 1) {
     const month = addMonths(latestJudged, -i);

@@ -43,6 +43,13 @@ describe('reporting timeliness', () => {
     expect(t.onTimeMonths).toBe(4);
   });
 
+  test('when a body approved long ago never reported, then it owes the report of the first month judged, a year back', () => {
+    const old = makeBody({ approvalNumber: 'CNCA-R-2002-001', lastReportedAt: undefined });
+    const t = reckonTimeliness(old, [], chinaNoon('2026-05-20'));
+    expect(t).toMatchObject({ nextDueDate: '2025-06-10', late: true, onTimeMonths: 0 });
+    expect(t.months).toHaveLength(12);
+  });
+
   test('when a body was approved less than a year ago, then only the months since its approval are judged', () => {
     const young = makeBody({
       approvalHistory: [{ status: 'approved', from: '2026-02-20' }],

@@ -23,6 +23,7 @@ import { seedBody, seedCertificates } from '../helpers/factories';
 import { tempDir } from '../helpers/test-app';
 import { toXlsx, uploadRow } from '../helpers/upload-files';
 
+const FIXED_NAME = '2026年11月证书（已改正）.xlsx';
 const DESK: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' };
 const { chromiumPath, maybe } = chromiumFor('test/e2e/body-portal.test.ts');
 
@@ -101,9 +102,7 @@ maybe('body portal and public body page in Chromium', () => {
     await page.setInputFiles('#upload-file', badFile);
     await page.getByRole('button', { name: '上传', exact: true }).click();
     await page.locator('#job-result[data-state="rejected"] #error-report').waitFor({ timeout: 30_000 });
-    expect(await page.locator('#upload-progress').evaluate((p) => (p as HTMLProgressElement).value)).toBe(
-      100,
-    );
+    expect(await page.evaluate("document.querySelector('#upload-progress').value")).toBe(100);
     expect(await page.locator('#upload-progress-text').textContent()).toContain('已处理 2 行');
     const report = await page.locator('#error-report tbody').textContent();
     expect(report).toContain('ROW_INVALID_CREDIT_CODE');
@@ -112,19 +111,15 @@ maybe('body portal and public body page in Chromium', () => {
     await screenshot(page, 'body-portal-error-report-1280-zh');
 
     // The fixed file, dropped on the drop zone.
-    await page.evaluate(
-      ({ bytes, name }) => {
-        const data = new DataTransfer();
-        data.items.add(new File([new Uint8Array(bytes)], name));
-        const zone = document.querySelector('#drop-zone') as HTMLElement;
-        zone.dispatchEvent(
-          new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }),
-        );
-        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-      },
-      { bytes: [...fixed], name: '2026年11月证书（已改正）.xlsx' },
-    );
-    expect(await page.locator('#chosen-file').textContent()).toBe('2026年11月证书（已改正）.xlsx');
+    // A DataTransfer made in the page carries the file, as a drag from the desktop would.
+    await page.evaluate(`(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(${JSON.stringify([...fixed])})], ${JSON.stringify(FIXED_NAME)}));
+      const zone = document.querySelector('#drop-zone');
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    })()`);
+    expect(await page.locator('#chosen-file').textContent()).toBe(FIXED_NAME);
     await page.getByRole('button', { name: '上传', exact: true }).click();
     await page.locator('#job-result[data-state="succeeded"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('#job-result').textContent()).toContain('新增 2');

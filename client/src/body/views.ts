@@ -353,7 +353,7 @@ export function uploadPanel(ctx: PortalContext): HTMLElement {
       progress.value = 100;
       show(job.progress.rowsRead);
       replaceChildren(result, await jobResult(ctx, job));
-      ctx.announce(`${t.jobHeading}: ${t.jobState[job.state]}`);
+      ctx.announce(`${t.jobHeading}${ctx.lang === 'zh' ? '：' : ': '}${t.jobState[job.state]}`);
       ctx.reported();
     },
   );
