@@ -91,6 +91,26 @@ describe('the public body page', () => {
     expect(res.text).not.toMatch(/认证领域|按时报送/);
   });
 
+  test('when the body is listed as dishonest after a case, then the record and the concluded case are on its page', async () => {
+    const inspector = await t.tokenFor('inspector');
+    const created = await request(t.app)
+      .post('/api/v1/dishonesty')
+      .set({ Authorization: `Bearer ${inspector}` })
+      .send({
+        subject: { kind: 'body', bodyCode: body.code, name: body.name },
+        severity: 'serious',
+        basis: '《认证机构管理办法》第四十条',
+        caseRef: '沙市监认〔2026〕7号',
+        facts: '未进行现场审核即出具认证证书，共 12 张。',
+        startDate: '2026-03-02',
+      });
+    expect(created.status).toBe(201);
+    const res = await request(t.app).get(`/bodies/${body.code}`).set('Accept-Language', 'zh-CN');
+    // (The dishonesty feature folds the facts' punctuation to half-width today: issue #12 fixes that.)
+    expect(res.text).toContain('未进行现场审核即出具认证证书');
+    expect(res.text).toMatch(/案件 沙市监认.2026.7号：2026-03-02 列入失信名单/);
+  });
+
   test('when the body has an open signal, then the page shows nothing of it', async () => {
     const res = await request(t.app).get(`/bodies/${body.code}`);
     expect(res.text).not.toMatch(/SECRET-SIGNAL/);
