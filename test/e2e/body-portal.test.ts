@@ -180,6 +180,25 @@ maybe('body portal and public body page in Chromium', () => {
     }
   }, 120_000);
 
+  test('when the portal is used on a phone in English, then it reads in English, fits 390 px and axe finds no serious violation', async () => {
+    const { context, page } = await newPage({ ...PHONE_390, locale: 'en-GB' });
+    await page.goto(`${app.baseUrl}/body?lang=en`);
+    await page.getByLabel('Access token').fill(token);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('#jobs-table').waitFor({ timeout: 15_000 });
+    expect(await page.locator('#reporting-heading').textContent()).toBe('Reporting');
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
+    await audit(page, 'portal 390 en');
+    await screenshot(page, 'body-portal-390-en');
+    // A refused token is said in the page language, and signs nothing in.
+    await page.locator('#sign-out').click();
+    await page.getByLabel('Access token').fill('not-a-real-token-0123456789');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.locator('.console-error').waitFor();
+    expect(await page.locator('.console-error').textContent()).not.toMatch(/[\u4e00-\u9fff]/);
+    await context.close();
+  }, 60_000);
+
   test('when JavaScript is off, then the public body page reads the same', async () => {
     const { context, page } = await newPage({ ...PHONE_390, javaScriptEnabled: false });
     await page.goto(`${app.baseUrl}/bodies/${body.code}`);
