@@ -185,7 +185,7 @@ maybe('body portal and public body page in Chromium', () => {
     await page.goto(`${app.baseUrl}/body?lang=en`);
     await page.getByLabel('Access token').fill(token);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.locator('#jobs-table').waitFor({ timeout: 15_000 });
+    await page.locator('#jobs > :is(div, p)').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('#reporting-heading').textContent()).toBe('Reporting');
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
     await audit(page, 'portal 390 en');

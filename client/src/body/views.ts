@@ -387,9 +387,9 @@ export function jobsPanel(ctx: PortalContext): { element: HTMLElement; load(page
         return el(
           'tr',
           {},
-          el('td', {}, chinaTime(job.createdAt)),
+          el('td', { class: 'nowrap' }, chinaTime(job.createdAt)),
           el('td', {}, job.fileName ?? job.format),
-          el('td', {}, t.jobState[job.state]),
+          el('td', { class: 'nowrap' }, t.jobState[job.state]),
           el('td', { class: 'num' }, String(job.progress.rowsRead)),
           el('td', {}, job.errorsStored > 0 ? show : '—'),
         );
