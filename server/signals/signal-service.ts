@@ -66,7 +66,9 @@ export function createSignalService(deps: {
 }): SignalService {
   const { signals, audit } = deps;
   const now = deps.now ?? Date.now;
-  const titles = new Map((deps.rules ?? [...UPLOAD_RULES, ...SCAN_RULES, REPORTING_OVERDUE]).map((r) => [r.id, r.title]));
+  const titles = new Map(
+    (deps.rules ?? [...UPLOAD_RULES, ...SCAN_RULES, REPORTING_OVERDUE]).map((r) => [r.id, r.title]),
+  );
 
   /** A signal with its rule's title (a rule since removed is shown by its id). */
   const view = (signal: Signal): SignalView => {
