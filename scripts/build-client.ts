@@ -2,7 +2,8 @@
  * Bundles the browser client with esbuild: client/src/main.ts → client/public/app.js and the jsQR
  * decoder worker client/src/scan-worker.ts → client/public/scan-worker.js, and the inspector console
  * client/src/inspect/main.ts → client/public/inspect.js, and the receipt page's check
- * client/src/receipt/main.ts → client/public/receipt.js (served at /assets/). All are minified IIFEs with
+ * client/src/receipt/main.ts → client/public/receipt.js, and the body portal client/src/body/main.ts →
+ * client/public/body.js (served at /assets/). All are minified IIFEs with
  * no inline code, as the CSP requires. Prints the gzipped sizes.
  *
  *   npx tsx scripts/build-client.ts            build once
@@ -15,7 +16,7 @@ import * as esbuild from 'esbuild';
 import { PROJECT_ROOT } from '../server/platform/paths';
 
 const OUT_DIR = path.join(PROJECT_ROOT, 'client', 'public');
-export const CLIENT_OUTPUTS = ['app.js', 'scan-worker.js', 'inspect.js', 'receipt.js'].map((f) =>
+export const CLIENT_OUTPUTS = ['app.js', 'scan-worker.js', 'inspect.js', 'receipt.js', 'body.js'].map((f) =>
   path.join(OUT_DIR, f),
 );
 
@@ -29,6 +30,8 @@ function options(): esbuild.BuildOptions {
       { in: 'client/src/inspect/main.ts', out: 'inspect' },
       // The receipt page's own check (/receipts), apart: the result page never loads it.
       { in: 'client/src/receipt/main.ts', out: 'receipt' },
+      // The certifying bodies' portal (/body), apart: only bodies' clerks load it.
+      { in: 'client/src/body/main.ts', out: 'body' },
     ],
     outdir: OUT_DIR,
     bundle: true,

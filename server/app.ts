@@ -6,6 +6,7 @@ import { auditorPageRoutes } from './auditors/auditor-page';
 import { transparencyRoutes } from './audit/transparency-routes';
 import { bodyRoutes } from './bodies/body-routes';
 import { tokenRoutes } from './bodies/token-routes';
+import { disclosureRoutes } from './bodies/disclosure-routes';
 import { certificateAdminRoutes } from './certificates/certificate-admin-routes';
 import { certificateRoutes, publicIdLookup } from './certificates/certificate-routes';
 import { pageRoutes, unknownPageRoutes } from './certificates/page-routes';
@@ -27,7 +28,9 @@ import { inspectorRoutes } from './inspectors/inspector-routes';
 import { dishonestyPageRoutes } from './dishonesty/dishonesty-page';
 import { drawPageRoutes } from './draws/draw-page';
 import { statsPageRoutes } from './stats/stats-page';
+import { bodyPageRoutes } from './certificates/body-page';
 import { inspectPageRoutes } from './cases/inspect-page';
+import { bodyPortalPageRoutes } from './bodies/body-portal-page';
 import { reportPageRoutes } from './tips/report-page';
 import { tipStatusPageRoutes } from './tips/tip-status-page';
 import { dishonestyRoutes } from './dishonesty/dishonesty-routes';
@@ -158,6 +161,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.use(certificateRoutes(services.certificates, openapi));
   api.use(certificateAdminRoutes(services, openapi));
   api.use(bodyRoutes(services, openapi));
+  api.use(disclosureRoutes(services, openapi));
   api.use(tokenRoutes(services, openapi));
   api.use(auditRoutes(services, openapi));
   api.use(transparencyRoutes(services, openapi));
@@ -200,7 +204,9 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(auditorPageRoutes(services, { logger, rateLimit: limited, now: deps.now }));
   app.use(drawPageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use(statsPageRoutes(services, { logger, rateLimit: limited }));
+  app.use(bodyPageRoutes(services, { logger, rateLimit: limited }));
   app.use(inspectPageRoutes({ rateLimit: limited }));
+  app.use(bodyPortalPageRoutes({ rateLimit: limited }));
   // The report form's own budget, as strict as the tip API's (a store of its own, like tipIntake's).
   const reportLimit = publicRateLimit({
     perMinute: config.TIP_RATE_LIMIT_PER_MINUTE,

@@ -81,6 +81,8 @@ async function main() {
       'CertWatch listening',
     );
   });
+  // Bodies overdue on reporting raise a low signal: checked now and hourly (each instance; deduplicated).
+  const stopOverdueCheck = services.reportingOverdue.schedule();
   server.keepAliveTimeout = 65_000;
   // A large upload streams for minutes over a slow line; Node's default (5 min for the whole request) would cut it.
   server.requestTimeout = 30 * 60_000;
@@ -90,6 +92,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining connections');
+    stopOverdueCheck();
     const force = setTimeout(() => {
       logger.warn('drain timed out; closing remaining connections');
       server.closeAllConnections();

@@ -26,7 +26,7 @@ const text = (min: number, max: number) =>
     .pipe(z.string().min(min).max(max));
 
 /** A body code as typed in a path or a request: normalised (half-width, upper-case), then checked. */
-const bodyCodeInput = z
+export const bodyCodeInput = z
   .string()
   .max(64)
   .refine((v) => !hasForbiddenCharacters(v), 'must not contain control or invisible characters')

@@ -205,4 +205,11 @@ export interface CertificateRepository {
    * assignment index, never a pass over the registry.
    */
   countAuditsOfAuditor(registrationNumber: string): Promise<AuditorAuditCount[]>;
+
+  /**
+   * How many of the body's certificates are in each effective status on `today` (YYYY-MM-DD, China):
+   * expired derived from the expiry date as effectiveStatus does; every status present, zero when none.
+   * One pass over the body's certificates (its index range): callers cache it.
+   */
+  countByStatus(bodyCode: string, today: string): Promise<Record<Status, number>>;
 }

@@ -11,7 +11,7 @@ import type {
   StatusChangeRequest,
   UpsertResult,
 } from './certificate-repository';
-import type { Certificate, CertificateData, PublicCertificate } from './certificate-schema';
+import type { Certificate, CertificateData, PublicCertificate, Status } from './certificate-schema';
 import { effectiveStatus, illegalTransition, isLegalTransition } from './certificate-status';
 import { todayInChina } from '../platform/china-time';
 import { findScheme } from '../schemes/schemes';
@@ -141,6 +141,8 @@ export interface CertificateService {
     at?: string,
     options?: { onlyForBody?: string },
   ): Promise<PublicCertificate>;
+  /** How many of the body's certificates are in each effective status today (cached for the TTL). */
+  countByStatus(bodyCode: string): Promise<Record<Status, number>>;
 }
 
 export { isLegalTransition };
@@ -178,6 +180,16 @@ export function createCertificateService(deps: {
   }
 
   return {
+    async countByStatus(bodyCode) {
+      const today = todayInChina();
+      const key = `bs:${bodyCode}:${today}`;
+      const cached = await getJson<Record<Status, number>>(cache, key);
+      if (cached !== undefined) return cached;
+      const counts = await certificates.countByStatus(bodyCode, today);
+      await cache.set(key, JSON.stringify(counts), ttlSeconds);
+      return counts;
+    },
+
     async getByPublicId(publicId) {
       const key = publicKey(publicId);
       // null: cached "not found".

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Schema, Types, type Connection, type Model, type UpdateQuery } from 'mongoose';
 import { foldName, nameBigrams } from '../platform/normalize';
-import { STORED_STATUSES, type Certificate, type CertificateData } from './certificate-schema';
+import {
+  STATUSES,
+  STORED_STATUSES,
+  type Certificate,
+  type CertificateData,
+  type Status,
+} from './certificate-schema';
 import { addDays } from '../platform/china-time';
 import {
   MAX_AUDIT_DAYS,
@@ -538,6 +544,28 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
         .limit(limit)
         .lean<CertificateDoc[]>();
       return docs.map(toCertificate);
+    },
+
+    async countByStatus(bodyCode, today) {
+      const counts = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<Status, number>;
+      // Expired as effectiveStatus derives it: revoked and withdrawn stay so; others past expiry are expired.
+      const groups = await Certificates.aggregate<{ _id: Status; n: number }>([
+        { $match: { bodyCode } },
+        {
+          $group: {
+            _id: {
+              $cond: [
+                { $in: ['$status', ['revoked', 'withdrawn']] },
+                '$status',
+                { $cond: [{ $lt: ['$expiryDate', today] }, 'expired', '$status'] },
+              ],
+            },
+            n: { $sum: 1 },
+          },
+        },
+      ]);
+      for (const { _id, n } of groups) counts[_id] += n;
+      return counts;
     },
 
     async count() {

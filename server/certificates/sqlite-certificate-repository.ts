@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from '../platform/sqlite';
 import { foldName, nameBigrams } from '../platform/normalize';
-import type { Certificate, CertificateData } from './certificate-schema';
+import { STATUSES, type Certificate, type CertificateData, type Status } from './certificate-schema';
 import {
   MAX_AUDIT_DAYS,
   type AuditAssignment,
@@ -144,6 +144,14 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     FROM audit_assignments a CROSS JOIN certificates c ON c.id = a.certificate_id
     WHERE a.registration_number = ?
     GROUP BY 1, 2 ORDER BY 2 DESC, 1`);
+  // Expired as effectiveStatus derives it: revoked and withdrawn stay so; others past expiry are expired.
+  const statusCounts = db.prepare<[string, string], { status: string; n: number }>(`
+    SELECT CASE
+        WHEN json_extract(doc, '$.status') IN ('revoked', 'withdrawn') THEN json_extract(doc, '$.status')
+        WHEN json_extract(doc, '$.expiryDate') < ? THEN 'expired'
+        ELSE json_extract(doc, '$.status') END AS status,
+      count(*) AS n
+    FROM certificates WHERE body_code = ? GROUP BY 1`);
 
   function upsertOne(data: CertificateData, at: string, audits: AuditIndexBatch): UpsertResult {
     const row = byKey.get(data.bodyCode, data.number);
@@ -282,6 +290,12 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
         limit,
       );
       return rows.map(fromRow);
+    },
+
+    async countByStatus(bodyCode, today) {
+      const counts = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<Status, number>;
+      for (const { status, n } of statusCounts.all(today, bodyCode)) counts[status as Status] += n;
+      return counts;
     },
 
     async auditVolumeByBody(fromMonth, toMonth) {

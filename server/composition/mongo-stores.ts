@@ -4,6 +4,7 @@ import { createMongoAuditorRepository } from '../auditors/mongo-auditor-reposito
 import { createMongoWitnessRepository } from '../audit/mongo-witness-repository';
 import { createMongoBodyRepository } from '../bodies/mongo-body-repository';
 import { createMongoTokenRepository } from '../bodies/mongo-token-repository';
+import { createMongoCommitmentRepository } from '../bodies/mongo-commitment-repository';
 import { createMongoCertificateRepository } from '../certificates/mongo-certificate-repository';
 import { createMongoUploadJobRepository } from '../uploads/mongo-upload-job-repository';
 import { createMongoScanRepository } from '../qr/mongo-scan-repository';
@@ -108,6 +109,7 @@ export async function openMongoStores(
     const cases = createMongoCaseRepository(conn);
     const auditors = createMongoAuditorRepository(conn);
     const stats = createMongoStatsRepository(conn);
+    const commitments = createMongoCommitmentRepository(conn);
     const indexDrift = await reconcileIndexes(conn, logger);
     const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     return {
@@ -130,6 +132,7 @@ export async function openMongoStores(
       cases,
       auditors,
       stats,
+      commitments,
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('MongoDB: not connected');

@@ -15,6 +15,10 @@ import {
 } from '../audit/transparency-service';
 import { createBodyService, type BodyService } from '../bodies/body-service';
 import { createTokenService, type TokenService } from '../bodies/token-service';
+import { createReportingService, type ReportingService } from '../bodies/body-reporting';
+import { createCommitmentService, type CommitmentService } from '../bodies/commitment-service';
+import { createReportingOverdueCheck, type ReportingOverdueCheck } from '../signals/reporting-overdue';
+import { storedRows } from '../uploads/upload-schema';
 import { createCertificateService, type CertificateService } from '../certificates/certificate-service';
 import type { Config } from '../config';
 import type { Cache } from '../platform/cache';
@@ -83,6 +87,12 @@ export interface Services {
   auditors: AuditorService;
   /** The public statistics (`/stats`), computed at most every few minutes per instance. */
   stats: StatsService;
+  /** Bodies' reporting timeliness (uploads that stored rows, confirmations). */
+  reporting: ReportingService;
+  /** Bodies' public commitments (承诺书). */
+  commitments: CommitmentService;
+  /** The reporting-overdue signal's check (main.ts schedules it). */
+  reportingOverdue: ReportingOverdueCheck;
 }
 
 /** Where the audit log's signing keys live on a single node: the key ring keeps them in its `keys` folder. */
@@ -285,8 +295,27 @@ export function createServices(deps: AppDeps): Services {
     maxBytes: config.UPLOAD_MAX_XLSX_BYTES,
     now: deps.now,
   });
+  const reporting = createReportingService({
+    // Uploads stand above bodies: their jobs are read here, for the bodies feature.
+    uploadReportTimes: async (bodyCode, since, limit) =>
+      (await stores.uploadJobs.listCreatedSince(bodyCode, since, limit))
+        .filter(storedRows)
+        .map((job) => job.finishedAt ?? job.updatedAt),
+    audit,
+    now: deps.now,
+  });
+  const commitments = createCommitmentService({ commitments: stores.commitments, audit, now: deps.now });
+  const reportingOverdue = createReportingOverdueCheck({
+    bodies: () => bodies.list(),
+    timeliness: (body) => reporting.timeliness(body),
+    raise: signals.raise,
+    logger: deps.logger,
+  });
   return {
     auditors,
+    reporting,
+    commitments,
+    reportingOverdue,
     audit,
     transparency,
     bodies,

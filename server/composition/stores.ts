@@ -9,6 +9,8 @@ import type { BodyRepository } from '../bodies/body-repository';
 import { createSqliteTokenRepository } from '../bodies/sqlite-token-repository';
 import type { TokenRepository } from '../bodies/token-repository';
 import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
+import type { CommitmentRepository } from '../bodies/commitment-repository';
+import { createSqliteCommitmentRepository } from '../bodies/sqlite-commitment-repository';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
 import type { Config } from '../config';
@@ -64,6 +66,8 @@ export interface Stores {
    * (an upload's storing thread); absent for an in-memory database and for MongoDB.
    */
   registryDir?: string;
+  /** Bodies' public commitments (承诺书), every version. */
+  commitments: CommitmentRepository;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -94,6 +98,7 @@ export function sqliteStoresOn(db: SqliteDatabase): Stores {
     cases: createSqliteCaseRepository(db),
     auditors: createSqliteAuditorRepository(db),
     stats: createSqliteStatsRepository(db),
+    commitments: createSqliteCommitmentRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

@@ -405,6 +405,15 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   INSERT INTO scan_days (day, scans) SELECT date(at, '+8 hours'), count(*) FROM scans GROUP BY 1;
   `,
+  `
+  -- Bodies' public commitments (承诺书), every version kept (server/bodies/commitment-repository.ts).
+  CREATE TABLE body_commitments (
+    body_code TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (body_code, version)
+  ) STRICT;
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

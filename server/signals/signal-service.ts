@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR, type Actor } from '../audit/audit-schema';
 import type { AuditService } from '../audit/audit-service';
 import { AppError } from '../platform/errors';
 import { SCAN_RULES, UPLOAD_RULES } from './rules';
+import { REPORTING_OVERDUE } from './reporting-overdue';
 import { signalText } from './signal-summaries';
 import type { SignalFilter, SignalRepository } from './signal-repository';
 import {
@@ -65,7 +66,9 @@ export function createSignalService(deps: {
 }): SignalService {
   const { signals, audit } = deps;
   const now = deps.now ?? Date.now;
-  const titles = new Map((deps.rules ?? [...UPLOAD_RULES, ...SCAN_RULES]).map((r) => [r.id, r.title]));
+  const titles = new Map(
+    (deps.rules ?? [...UPLOAD_RULES, ...SCAN_RULES, REPORTING_OVERDUE]).map((r) => [r.id, r.title]),
+  );
 
   /** A signal with its rule's title (a rule since removed is shown by its id). */
   const view = (signal: Signal): SignalView => {

@@ -223,6 +223,16 @@ const RENDERERS: Record<string, Renderer> = {
       en: `${f.by} certified ${holder} for ${f.scheme} on ${f.issued}, within the ban after ${f.from} ${f.status === 'revoked' ? 'revoked' : 'suspended'} its certificate on ${f.date}.`,
     };
   },
+  'reporting-overdue': (s, e) => {
+    const f = fields(e, { due: 'nextDueDate', days: 'daysLate' });
+    if (!f) return undefined;
+    const name = s.subject.label ? `${s.subject.label}（${s.subject.key}）` : s.subject.key;
+    const nameEn = s.subject.label ? `${s.subject.label} (${s.subject.key})` : s.subject.key;
+    return {
+      zh: `${name} 应于 ${f.due} 前报送证书信息或确认无变化，已逾期 ${f.days} 天。`,
+      en: `${nameEn} owed its certificate report (or a "nothing changed" confirmation) by ${f.due}; it is ${f.days} days late.`,
+    };
+  },
   'body-volume-outlier': (s, e) => {
     const f = fields(e, {
       certs: 'certificates',

@@ -187,6 +187,26 @@ export function createMongoUploadJobRepository(conn: Connection): UploadJobRepos
       return doc ? toJob(doc) : undefined;
     },
 
+    async listByBody(bodyCode, { offset, limit }) {
+      const [docs, total] = await Promise.all([
+        Jobs.find({ bodyCode })
+          .sort({ createdAt: -1, _id: -1 })
+          .skip(offset)
+          .limit(limit)
+          .lean<UploadJobDoc[]>(),
+        Jobs.countDocuments({ bodyCode }),
+      ]);
+      return { items: docs.map(toJob), total };
+    },
+
+    async listCreatedSince(bodyCode, since, limit) {
+      const docs = await Jobs.find({ bodyCode, createdAt: { $gte: since } })
+        .sort({ createdAt: 1, _id: 1 })
+        .limit(limit)
+        .lean<UploadJobDoc[]>();
+      return docs.map(toJob);
+    },
+
     async appendErrors(jobId, errors) {
       if (errors.length === 0) return;
       // ObjectIds made here, in order, in this one process: `_id` order is append order.

@@ -32,6 +32,15 @@ export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRe
      ON CONFLICT (id) DO NOTHING`,
   );
   const byId = db.prepare<[string], { doc: string }>('SELECT doc FROM upload_jobs WHERE id = ?');
+  const bodyPage = db.prepare<[string, number, number], { doc: string }>(
+    'SELECT doc FROM upload_jobs WHERE body_code = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
+  );
+  const bodyCount = db.prepare<[string], { n: number }>(
+    'SELECT count(*) AS n FROM upload_jobs WHERE body_code = ?',
+  );
+  const createdSince = db.prepare<[string, string, number], { doc: string }>(
+    'SELECT doc FROM upload_jobs WHERE body_code = ? AND created_at >= ? ORDER BY created_at, id LIMIT ?',
+  );
   const writeJob = db.prepare<[string, string, string, string]>(
     'UPDATE upload_jobs SET state = ?, updated_at = ?, doc = ? WHERE id = ?',
   );
@@ -115,6 +124,15 @@ export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRe
     async findById(id) {
       const row = byId.get(id);
       return row ? toJob(row.doc) : undefined;
+    },
+
+    async listByBody(bodyCode, { offset, limit }) {
+      const items = bodyPage.all(bodyCode, limit, offset).map((r) => toJob(r.doc));
+      return { items, total: (bodyCount.get(bodyCode) as { n: number }).n };
+    },
+
+    async listCreatedSince(bodyCode, since, limit) {
+      return createdSince.all(bodyCode, since, limit).map((r) => toJob(r.doc));
     },
 
     async appendErrors(jobId, errors) {

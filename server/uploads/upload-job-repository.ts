@@ -1,5 +1,11 @@
 import type { FinishedUploadJob, NewUploadJob, RowError, UploadJob, UploadProgress } from './upload-schema';
 
+/** One page of a body's jobs, newest first, and how many jobs the body has. */
+export interface UploadJobPage {
+  items: UploadJob[];
+  total: number;
+}
+
 /** One page of the certificates a job covers, in file order. */
 export interface JobCertificatePage {
   publicIds: string[];
@@ -35,6 +41,18 @@ export interface UploadJobRepository {
 
   /** The job with this id, or undefined. */
   findById(id: string): Promise<UploadJob | undefined>;
+
+  /**
+   * One window of the body's jobs, newest first (by createdAt, then id), with the count of all its jobs.
+   * Index-backed on (body, createdAt): another body's jobs are never read.
+   */
+  listByBody(bodyCode: string, window: { offset: number; limit: number }): Promise<UploadJobPage>;
+
+  /**
+   * The body's jobs created at or after `since` (ISO timestamp), oldest first, at most `limit`: what its
+   * reporting timeliness reads (a year of monthly uploads is a few dozen jobs).
+   */
+  listCreatedSince(bodyCode: string, since: string, limit: number): Promise<UploadJob[]>;
 
   /**
    * Appends row errors to the job's report, in one write. Errors are kept in the order appended; the

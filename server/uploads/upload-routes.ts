@@ -11,7 +11,10 @@ import type { OpenApiRegistry } from '../platform/openapi';
 import { problemResponses } from '../platform/openapi';
 import { errorReportCsv } from './upload-error-report';
 import { uploadFormatOf } from './upload-parsers';
-import { UPLOAD_MODES, uploadJobIdSchema, uploadJobSchema } from './upload-schema';
+import { bodyCodeSchema } from '../bodies/body-schema';
+import { pagingQuery } from '../platform/paging';
+import { normalizeIdentifier } from '../platform/normalize';
+import { UPLOAD_MODES, uploadJobIdSchema, uploadJobListSchema, uploadJobSchema } from './upload-schema';
 
 /** The header a client proposes its job id in, so that it can poll the job while it is still sending. */
 export const JOB_ID_HEADER = 'upload-job-id';
@@ -38,6 +41,19 @@ export const uploadQuerySchema = z.strictObject({
 });
 
 const jobParams = z.object({ jobId: uploadJobIdSchema });
+
+/** GET /uploads: a page of one body's jobs (a body token: its own; others name the body). */
+export const uploadListQuerySchema = z.strictObject({
+  body: z
+    .string()
+    .max(64)
+    .transform(normalizeIdentifier)
+    .pipe(bodyCodeSchema)
+    .optional()
+    .describe('The body whose jobs to list: required for admin and inspector tokens')
+    .meta({ errorCode: 'INVALID_BODY_CODE' }),
+  ...pagingQuery,
+});
 
 /** After this answer the connection closes: the rest of an unread upload is not worth reading. */
 function closeAfter(res: Response): void {
@@ -110,6 +126,24 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
       if (!req.complete) closeAfter(res);
       throw err;
     }
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/uploads',
+    summary: "A body's upload jobs, newest first (paged)",
+    description:
+      "A body's token lists its own body's jobs only (another `body` is 403); admin and inspector tokens name the body.",
+    tags: ['uploads'],
+    roles: ['body', 'admin', 'inspector'],
+    query: uploadListQuerySchema,
+    responses: { 200: uploadJobListSchema },
+    problems: problemResponses(400, 401, 403, 429),
+  });
+  router.get('/uploads', async (req, res) => {
+    const principal = assertRole(res, 'body', 'admin', 'inspector');
+    const { body, page, pageSize } = parseInput(uploadListQuerySchema, req.query, 'INVALID_QUERY');
+    res.json(await uploads.list(principal, body, { page, pageSize }));
   });
 
   openapi.add({

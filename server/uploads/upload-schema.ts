@@ -127,6 +127,26 @@ export const uploadJobSchema = z
   .meta({ id: 'UploadJob' });
 export type UploadJob = z.infer<typeof uploadJobSchema>;
 
+/**
+ * Whether the job stored rows in the registry (created, updated or confirmed unchanged): a report by its
+ * body, as reporting timeliness counts it. A rejected atomic upload stored nothing.
+ */
+export function storedRows(job: UploadJob): boolean {
+  if (job.state === 'running' || job.state === 'rejected') return false;
+  const { created, updated, unchanged } = job.progress;
+  return created + updated + unchanged > 0;
+}
+
+/** A page of a body's upload jobs (GET /uploads). */
+export const uploadJobListSchema = z
+  .object({
+    items: z.array(uploadJobSchema),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  })
+  .meta({ id: 'UploadJobList' });
+
 /** What a job is created with. */
 export type NewUploadJob = Pick<
   UploadJob,

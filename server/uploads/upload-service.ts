@@ -7,6 +7,7 @@ import type { Principal } from '../platform/auth';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import type { CertificateService } from '../certificates/certificate-service';
 import { AppError, isAppError } from '../platform/errors';
+import { pageWindow, type Page, type PageRequest } from '../platform/paging';
 import { storeUnavailable } from '../platform/store-failure';
 import { jobCertificates } from './upload-job-certificates';
 import type { UploadJobRepository } from './upload-job-repository';
@@ -74,6 +75,11 @@ export interface UploadService {
   upload(request: UploadRequest): Promise<UploadJob>;
   /** A job, for its own body's tokens, admins and inspectors; UPLOAD_JOB_NOT_FOUND for anyone else. */
   get(principal: Principal, jobId: string): Promise<UploadJob>;
+  /**
+   * One page of a body's jobs, newest first. A body token lists its own body's (asking for another is
+   * FORBIDDEN); admins and inspectors name the body.
+   */
+  list(principal: Principal, bodyCode: string | undefined, page: PageRequest): Promise<Page<UploadJob>>;
   /** The job (as `get`) and its error report, in row order. */
   errorReport(
     principal: Principal,
@@ -406,6 +412,20 @@ export function createUploadService(deps: {
     tooLarge: (format) => tooLarge(maxBytes(format)),
     upload,
     get,
+    async list(principal, bodyCode, page) {
+      const code = principal.role === 'body' ? principal.bodyCode : bodyCode;
+      if (
+        principal.role === 'body' &&
+        (code === undefined || (bodyCode !== undefined && bodyCode !== code))
+      ) {
+        throw new AppError('FORBIDDEN', 'A body token lists only its own body’s uploads.');
+      }
+      if (code === undefined) {
+        throw new AppError('INVALID_QUERY', 'Name the certifying body whose uploads to list (`body`).');
+      }
+      const { items, total } = await jobs.listByBody(code, pageWindow(page));
+      return { items, total, ...page };
+    },
     async errorReport(principal, jobId) {
       const job = await get(principal, jobId);
       return { job, errors: jobs.errors(job.id) };

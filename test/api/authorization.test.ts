@@ -224,6 +224,16 @@ const WRITE_ROUTES: WriteRoute[] = [
       }),
   },
   {
+    route: 'POST /api/v1/bodies/{code}/commitments',
+    roles: ['admin', 'body'],
+    bodyScoped: true,
+    send: (f, auth) =>
+      withAuth(request(f.t.app).post(`/api/v1/bodies/${f.body.code}/commitments`), auth).send({
+        text: '矩阵测试承诺书。',
+        dated: todayInChina(),
+      }),
+  },
+  {
     route: 'POST /api/v1/certificates/{publicId}/status',
     roles: ['admin', 'body'],
     bodyScoped: true,

@@ -1027,6 +1027,58 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
       });
     });
 
+    describe('countByStatus', () => {
+      test("when a body's certificates are counted by status, then expiry is judged on the day given and every status is present", async () => {
+        const body = unique('SB').slice(0, 32);
+        const cert = (expiryDate: string) =>
+          makeCertificate({ bodyCode: body, issueDate: '2024-01-10', expiryDate });
+        const stored = (
+          await repo.upsertMany(
+            [
+              cert('2030-01-01'),
+              cert('2030-01-01'),
+              cert('2030-01-01'),
+              cert('2025-01-01'),
+              cert('2025-01-01'),
+            ],
+            at(),
+          )
+        ).map((r) => r.certificate);
+        await repo.upsertMany([makeCertificate({ bodyCode: unique('SO').slice(0, 32) })], at());
+        await repo.changeStatus(
+          stored[1]!.publicId,
+          { status: 'suspended', reason: '监督审核逾期', date: '2024-06-01' },
+          at(),
+        );
+        await repo.changeStatus(
+          stored[2]!.publicId,
+          { status: 'withdrawn', reason: '企业申请注销', date: '2024-07-01' },
+          at(),
+        );
+        // Past expiry: a suspended one reads expired too, a revoked one stays revoked.
+        await repo.changeStatus(
+          stored[4]!.publicId,
+          { status: 'revoked', reason: '买证', date: '2024-08-01' },
+          at(),
+        );
+        await expect(repo.countByStatus(body, '2026-01-01')).resolves.toEqual({
+          valid: 1,
+          suspended: 1,
+          withdrawn: 1,
+          expired: 1,
+          revoked: 1,
+        });
+        await expect(repo.countByStatus(body, '2024-12-31')).resolves.toMatchObject({ valid: 2, expired: 0 });
+        await expect(repo.countByStatus(unique('SN').slice(0, 32), '2026-01-01')).resolves.toEqual({
+          valid: 0,
+          suspended: 0,
+          revoked: 0,
+          withdrawn: 0,
+          expired: 0,
+        });
+      });
+    });
+
     describe('count', () => {
       test('when certificates are created, then the count grows by that many, and not on updates', async () => {
         const before = await repo.count();

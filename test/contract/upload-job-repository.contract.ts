@@ -356,5 +356,38 @@ export function uploadJobRepositoryContract(harness: UploadJobRepositoryHarness)
         await expect(repo.findById(job.id)).resolves.toMatchObject({ state: 'running' });
       });
     });
+
+    describe("a body's jobs", () => {
+      test('when a body lists its jobs, then it gets a page of its own, newest first, with their total', async () => {
+        const bodyCode = unique('UL').slice(0, 32);
+        const jobs = [newJob({ bodyCode }), newJob({ bodyCode }), newJob({ bodyCode })];
+        for (const job of jobs) await repo.create(job);
+        await repo.create(newJob());
+        const first = await repo.listByBody(bodyCode, { offset: 0, limit: 2 });
+        expect(first.total).toBe(3);
+        expect(first.items.map((j) => j.id)).toEqual([jobs[2]?.id, jobs[1]?.id]);
+        const second = await repo.listByBody(bodyCode, { offset: 2, limit: 2 });
+        expect(second).toEqual({ total: 3, items: [await repo.findById(jobs[0]?.id as string)] });
+        await expect(repo.listByBody(unique('NONE').slice(0, 32), { offset: 0, limit: 5 })).resolves.toEqual({
+          total: 0,
+          items: [],
+        });
+      });
+
+      test('when jobs created since a time are asked for, then only those of the body come, oldest first', async () => {
+        const bodyCode = unique('US').slice(0, 32);
+        const old = newJob({ bodyCode });
+        await repo.create(old);
+        const since = at();
+        const later = [newJob({ bodyCode }), newJob({ bodyCode })];
+        for (const job of later) await repo.create(job);
+        await repo.create(newJob());
+        await repo.finish(later[0]?.id as string, outcome());
+        const found = await repo.listCreatedSince(bodyCode, since, 10);
+        expect(found.map((j) => j.id)).toEqual(later.map((j) => j.id));
+        expect(found[0]).toMatchObject({ state: 'succeeded' });
+        await expect(repo.listCreatedSince(bodyCode, since, 1)).resolves.toHaveLength(1);
+      });
+    });
   });
 }
