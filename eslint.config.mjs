@@ -11,10 +11,7 @@ export default tseslint.config(
       'test-artifacts/',
       'client/dist/',
       // Built bundles (scripts/build-client.ts), not sources.
-      'client/public/app.js',
-      'client/public/scan-worker.js',
-      'client/public/inspect.js',
-      'client/public/receipt.js',
+      'client/public/*.js',
     ],
   },
   js.configs.recommended,
