@@ -13,6 +13,7 @@ import { createMongoSignalRepository } from '../signals/mongo-signal-repository'
 import { createMongoTipRepository } from '../tips/mongo-tip-repository';
 import { createMongoFlagRepository } from '../cases/mongo-flag-repository';
 import { createMongoCaseRepository } from '../cases/mongo-case-repository';
+import { createMongoAttachmentRepository } from '../cases/mongo-attachment-repository';
 import { connectMongo, within, type MongoOptions } from '../platform/mongo';
 import type { Logger } from '../platform/logger';
 import type { Stores } from './stores';
@@ -104,6 +105,7 @@ export async function openMongoStores(
     const tips = createMongoTipRepository(conn);
     const flags = createMongoFlagRepository(conn);
     const cases = createMongoCaseRepository(conn);
+    const attachments = createMongoAttachmentRepository(conn);
     const indexDrift = await reconcileIndexes(conn, logger);
     const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     return {
@@ -124,6 +126,7 @@ export async function openMongoStores(
       tips,
       flags,
       cases,
+      attachments,
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('MongoDB: not connected');

@@ -30,6 +30,8 @@ import type { FlagRepository } from '../cases/flag-repository';
 import { createSqliteFlagRepository } from '../cases/sqlite-flag-repository';
 import type { CaseRepository } from '../cases/case-repository';
 import { createSqliteCaseRepository } from '../cases/sqlite-case-repository';
+import type { AttachmentRepository } from '../cases/attachment-repository';
+import { createSqliteAttachmentRepository } from '../cases/sqlite-attachment-repository';
 
 /** The repositories of one backend, with its health check and shutdown. */
 export interface Stores {
@@ -49,6 +51,8 @@ export interface Stores {
   tips: TipRepository;
   flags: FlagRepository;
   cases: CaseRepository;
+  /** Evidence attachments of cases (their bytes included). */
+  attachments: AttachmentRepository;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +80,7 @@ export function sqliteStoresOn(db: SqliteDatabase): Stores {
     tips: createSqliteTipRepository(db),
     flags: createSqliteFlagRepository(db),
     cases: createSqliteCaseRepository(db),
+    attachments: createSqliteAttachmentRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },
