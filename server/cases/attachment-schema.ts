@@ -6,13 +6,11 @@
 import { z } from 'zod';
 import { hasForbiddenCharacters } from '../platform/normalize';
 import { workflowIdSchema } from '../platform/text-input';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from './attachment-limits';
 
-export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
+export { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES };
 export const attachmentTypeSchema = z.enum(ATTACHMENT_TYPES);
 export type AttachmentType = z.infer<typeof attachmentTypeSchema>;
-
-/** The largest attachment accepted (a phone photo or a scanned document of a few pages). */
-export const MAX_ATTACHMENT_BYTES = 8 * 1024 * 1024;
 
 /** An attachment as stored and listed (without its bytes). */
 export const attachmentSchema = z

@@ -3,10 +3,13 @@
  * from server/platform/i18n.ts, tip categories from server/tips/tip-texts.ts: only what no
  * server page says lives here. Plain text: the DOM builder inserts it as text.
  */
+import type { AttachmentType } from '../../../server/cases/attachment-schema';
 import type { Lang } from '../../../server/platform/i18n';
+import type { ScanVerdict } from '../../../server/qr/qr-schema';
 
 export type QueueKind = 'tip' | 'signal' | 'flag';
-export type CaseEventAction = 'create' | 'assign' | 'note' | 'evidence' | 'link' | 'unlink' | 'decide';
+export type CaseEventAction =
+  'create' | 'assign' | 'note' | 'evidence' | 'attach' | 'link' | 'unlink' | 'decide';
 
 export interface InspectTexts {
   signInHeading: string;
@@ -17,7 +20,7 @@ export interface InspectTexts {
   signedOut: string;
   tokenRefused: string;
   navLabel: string;
-  nav: { queue: string; cases: string; flag: string };
+  nav: { queue: string; cases: string; flag: string; inspectors: string };
   loading: string;
   cannotShow: string;
   saved: string;
@@ -51,6 +54,7 @@ export interface InspectTexts {
     certificate: string;
     number: string;
     bodyCode: string;
+    body: string;
     scan: string;
     received: string;
     state: string;
@@ -131,7 +135,96 @@ export interface InspectTexts {
   finalConfirm: string;
   decide: string;
   records: (count: number) => string;
+  /** Punctuation of the page language: after a label, between clauses, between list items. */
+  punctuation: { colon: string; sep: string; listSep: string };
+  labelled: (label: string, value: string) => string;
+  unexpectedError: string;
+  requestFailed: (status: number) => string;
+  fixFields: string;
+  required: (label: string) => string;
+  ruleAny: string;
+  bodyAny: string;
+  directoryHeading: string;
+  directoryHint: string;
+  directoryEmpty: string;
+  directoryColumns: { name: string; unit: string; id: string };
+  noInspectors: string;
+  system: string;
+  unknownPerson: string;
+  unknownItem: string;
+  nothingLinked: string;
+  decidedAt: string;
+  statusOrdered: (certificate: string, status: string, date: string) => string;
+  dismissTip: string;
+  dismissReason: string;
+  dismissHint: string;
+  tipDismissed: string;
+  flagThis: (certificate: string) => string;
+  scanVerdict: (verdict: ScanVerdict) => string;
+  attachmentsHeading: string;
+  noAttachments: string;
+  attachmentColumns: {
+    name: string;
+    type: string;
+    size: string;
+    uploadedBy: string;
+    uploadedAt: string;
+    open: string;
+  };
+  attachmentType: Record<AttachmentType, string>;
+  fileSize: (bytes: number) => string;
+  attachedFile: (name: string, size: string) => string;
+  openAttachment: (action: string, name: string) => string;
+  download: string;
+  saveFile: (name: string) => string;
+  attachmentAlt: (name: string) => string;
+  attachHeading: string;
+  attachmentFile: string;
+  attachmentHint: string;
+  attach: string;
+  attached: string;
 }
+
+/** Bytes as a person reads them (KB and MB of 1024). */
+function size(bytes: number, units: [string, string, string]): string {
+  if (bytes < 1024) return `${bytes} ${units[0]}`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} ${units[1]}`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} ${units[2]}`;
+}
+
+const VERDICT_ZH: Record<ScanVerdict, string> = {
+  GENUINE_VALID: '真实有效',
+  GENUINE_SUSPENDED: '真实，已暂停',
+  GENUINE_REVOKED: '真实，已撤销',
+  GENUINE_WITHDRAWN: '真实，已注销',
+  GENUINE_EXPIRED: '真实，已过期',
+  REGISTRY_MISMATCH: '与登记信息不一致',
+  NOT_FOUND: '登记库中没有',
+  SIGNATURE_INVALID: '签名无效',
+  UNKNOWN_KEY: '未知签名密钥',
+  REMOVED_KEY: '签名密钥已撤除',
+  FOREIGN_HOST: '指向其他网站',
+  UNSIGNED_LINK: '链接未签名',
+  NUMBER_LOOKUP: '按编号查询',
+  NOT_CERTWATCH: '不是本平台的二维码',
+};
+
+const VERDICT_EN: Record<ScanVerdict, string> = {
+  GENUINE_VALID: 'genuine and valid',
+  GENUINE_SUSPENDED: 'genuine, suspended',
+  GENUINE_REVOKED: 'genuine, revoked',
+  GENUINE_WITHDRAWN: 'genuine, withdrawn',
+  GENUINE_EXPIRED: 'genuine, expired',
+  REGISTRY_MISMATCH: 'differs from the registry',
+  NOT_FOUND: 'not in the registry',
+  SIGNATURE_INVALID: 'signature invalid',
+  UNKNOWN_KEY: 'unknown signing key',
+  REMOVED_KEY: 'signing key removed',
+  FOREIGN_HOST: 'points to another site',
+  UNSIGNED_LINK: 'unsigned link',
+  NUMBER_LOOKUP: 'looked up by number',
+  NOT_CERTWATCH: 'not a CertWatch code',
+};
 
 const zh: InspectTexts = {
   signInHeading: '登录',
@@ -142,7 +235,7 @@ const zh: InspectTexts = {
   signedOut: '已退出。',
   tokenRefused: '令牌无效或已过期，请重新登录。',
   navLabel: '工作台',
-  nav: { queue: '待办队列', cases: '案件', flag: '标记证书' },
+  nav: { queue: '待办队列', cases: '案件', flag: '标记证书', inspectors: '检查人员名录' },
   loading: '加载中…',
   cannotShow: '无法显示',
   saved: '已保存。',
@@ -157,7 +250,7 @@ const zh: InspectTexts = {
   severityAny: '全部',
   severity: { low: '低', medium: '中', high: '高' },
   ruleLabel: '规则',
-  bodyLabel: '认证机构代码',
+  bodyLabel: '认证机构',
   applyFilters: '筛选',
   queueTotals: (tips, signals, flags) =>
     `新举报 ${tips} 条，待处理风险信号 ${signals} 条，未立案标记 ${flags} 条`,
@@ -177,6 +270,7 @@ const zh: InspectTexts = {
     certificate: '证书',
     number: '证书编号',
     bodyCode: '认证机构代码',
+    body: '认证机构',
     scan: '扫码结果',
     received: '收到时间',
     state: '状态',
@@ -238,6 +332,7 @@ const zh: InspectTexts = {
     assign: '指派',
     note: '备注',
     evidence: '证据',
+    attach: '上传附件',
     link: '关联',
     unlink: '取消关联',
     decide: '作出决定',
@@ -275,6 +370,58 @@ const zh: InspectTexts = {
   finalConfirm: '我确认：处理决定作出后不能更改。',
   decide: '作出决定',
   records: (count) => `失信记录 ${count} 条`,
+  punctuation: { colon: '：', sep: '；', listSep: '、' },
+  labelled: (label, value) => `${label}：${value}`,
+  unexpectedError: '出现意外错误，请刷新页面后重试。',
+  requestFailed: (status) => `请求未成功（状态码 ${status}），请稍后重试。`,
+  fixFields: '请先填写以下必填项：',
+  required: (label) => `请填写“${label}”。`,
+  ruleAny: '全部规则',
+  bodyAny: '全部机构',
+  directoryHeading: '检查人员名录',
+  directoryHint: '可被指派为承办人的在岗检查人员。名录由管理员维护。',
+  directoryEmpty: '名录中还没有在岗的检查人员。请联系管理员在名录中登记检查人员后再指派案件。',
+  directoryColumns: { name: '姓名', unit: '所在单位', id: '执法证号' },
+  noInspectors: '名录中没有在岗的检查人员，暂时无法指派。请联系管理员登记。',
+  system: '系统',
+  unknownPerson: '（未登记人员）',
+  unknownItem: '（已不存在的事项）',
+  nothingLinked: '本案件目前没有关联事项。',
+  decidedAt: '决定时间',
+  statusOrdered: (certificate, status, date) => `${certificate}：${status}（自 ${date} 起）`,
+  dismissTip: '驳回举报',
+  dismissReason: '驳回理由',
+  dismissHint: '说明无需立案的原因，例如重复举报或内容与证书无关。理由记入审计日志。',
+  tipDismissed: '举报已驳回。',
+  flagThis: (certificate) => `标记证书 ${certificate}`,
+  scanVerdict: (verdict) => VERDICT_ZH[verdict],
+  attachmentsHeading: '证据附件',
+  noAttachments: '还没有证据附件。',
+  attachmentColumns: {
+    name: '文件名',
+    type: '类型',
+    size: '大小',
+    uploadedBy: '上传人',
+    uploadedAt: '上传时间',
+    open: '查看',
+  },
+  attachmentType: {
+    'image/jpeg': 'JPEG 照片',
+    'image/png': 'PNG 图片',
+    'image/webp': 'WebP 图片',
+    'application/pdf': 'PDF 文件',
+  },
+  fileSize: (bytes) => size(bytes, ['字节', 'KB', 'MB']),
+  attachedFile: (name, fileSize) => `${name}（${fileSize}）`,
+  openAttachment: (action, name) => `${action}：${name}`,
+  download: '下载',
+  saveFile: (name) => `保存 ${name}`,
+  attachmentAlt: (name) => `证据照片：${name}`,
+  attachHeading: '上传证据附件',
+  attachmentFile: '选择文件',
+  attachmentHint: '照片（JPEG、PNG、WebP）或 PDF 文件，最大 8 MB。文件类型按内容核验。',
+  attach: '上传附件',
+  attached: '附件已上传。',
 };
 
 const en: InspectTexts = {
@@ -287,7 +434,7 @@ const en: InspectTexts = {
   signedOut: 'Signed out.',
   tokenRefused: 'The token was refused or has expired; sign in again.',
   navLabel: 'Console',
-  nav: { queue: 'Queue', cases: 'Cases', flag: 'Flag a certificate' },
+  nav: { queue: 'Queue', cases: 'Cases', flag: 'Flag a certificate', inspectors: 'Inspectors' },
   loading: 'Loading…',
   cannotShow: 'Cannot show this',
   saved: 'Saved.',
@@ -302,7 +449,7 @@ const en: InspectTexts = {
   severityAny: 'Any',
   severity: { low: 'low', medium: 'medium', high: 'high' },
   ruleLabel: 'Rule',
-  bodyLabel: 'Certifying body code',
+  bodyLabel: 'Certifying body',
   applyFilters: 'Filter',
   queueTotals: (tips, signals, flags) =>
     `${tips} new tips, ${signals} open risk signals, ${flags} flags not in a case`,
@@ -322,6 +469,7 @@ const en: InspectTexts = {
     certificate: 'Certificate',
     number: 'Certificate number',
     bodyCode: 'Certifying body code',
+    body: 'Certifying body',
     scan: 'Scan verdict',
     received: 'Received',
     state: 'State',
@@ -388,6 +536,7 @@ const en: InspectTexts = {
     assign: 'assigned',
     note: 'note',
     evidence: 'evidence',
+    attach: 'attached a file',
     link: 'linked',
     unlink: 'unlinked',
     decide: 'decided',
@@ -426,6 +575,61 @@ const en: InspectTexts = {
   finalConfirm: 'I understand that a decision is final.',
   decide: 'Decide',
   records: (count) => `${count} dishonesty record${count === 1 ? '' : 's'}`,
+  punctuation: { colon: ': ', sep: '; ', listSep: ', ' },
+  labelled: (label, value) => `${label}: ${value}`,
+  unexpectedError: 'Something unexpected went wrong; reload the page and try again.',
+  requestFailed: (status) => `The request did not succeed (status ${status}); try again later.`,
+  fixFields: 'Fill in these required fields first:',
+  required: (label) => `Fill in “${label}”.`,
+  ruleAny: 'Any rule',
+  bodyAny: 'Any body',
+  directoryHeading: 'Inspector directory',
+  directoryHint: 'Active inspectors who can be assigned to a case. Administrators keep the directory.',
+  directoryEmpty:
+    'The directory has no active inspector yet. Ask an administrator to register inspectors before assigning cases.',
+  directoryColumns: { name: 'Name', unit: 'Unit', id: 'Badge number' },
+  noInspectors: 'The directory has no active inspector, so nobody can be assigned yet. Ask an administrator.',
+  system: 'System',
+  unknownPerson: '(not in the directory)',
+  unknownItem: '(no longer there)',
+  nothingLinked: 'Nothing is linked to this case yet.',
+  decidedAt: 'Decided',
+  statusOrdered: (certificate, status, date) => `${certificate}: ${status} (from ${date})`,
+  dismissTip: 'Dismiss the tip',
+  dismissReason: 'Reason',
+  dismissHint:
+    'Say why no case is needed, e.g. a duplicate report or one unrelated to a certificate. The reason goes into the audit log.',
+  tipDismissed: 'The tip is dismissed.',
+  flagThis: (certificate) => `Flag certificate ${certificate}`,
+  scanVerdict: (verdict) => VERDICT_EN[verdict],
+  attachmentsHeading: 'Evidence attachments',
+  noAttachments: 'No evidence attached yet.',
+  attachmentColumns: {
+    name: 'File',
+    type: 'Type',
+    size: 'Size',
+    uploadedBy: 'Uploaded by',
+    uploadedAt: 'Uploaded',
+    open: 'Open',
+  },
+  attachmentType: {
+    'image/jpeg': 'JPEG photo',
+    'image/png': 'PNG image',
+    'image/webp': 'WebP image',
+    'application/pdf': 'PDF document',
+  },
+  fileSize: (bytes) => size(bytes, ['bytes', 'KB', 'MB']),
+  attachedFile: (name, fileSize) => `${name} (${fileSize})`,
+  openAttachment: (action, name) => `${action}: ${name}`,
+  download: 'Download',
+  saveFile: (name) => `Save ${name}`,
+  attachmentAlt: (name) => `Evidence photo: ${name}`,
+  attachHeading: 'Attach evidence',
+  attachmentFile: 'File',
+  attachmentHint:
+    'A photo (JPEG, PNG, WebP) or a PDF document, 8 MB at most. Its type is checked from its content.',
+  attach: 'Attach',
+  attached: 'The file is attached.',
 };
 
 export const INSPECT_TEXTS: Record<Lang, InspectTexts> = { zh, en };
