@@ -137,7 +137,10 @@ async function loadRows(ctx: ViewContext): Promise<{ rows: Row[]; totals: [numbe
     ...(signals.items as SignalView[]).map((s) => ({
       item: signalItem(s, ctx),
       severity: s.severity,
-      what: ctx.t.labelled(s.rule.title[ctx.lang], s.text[ctx.lang]),
+      // A signal's sentence may already start with its rule's title (a sentence no renderer wrote).
+      what: s.text[ctx.lang].startsWith(s.rule.title[ctx.lang])
+        ? s.text[ctx.lang]
+        : ctx.t.labelled(s.rule.title[ctx.lang], s.text[ctx.lang]),
       body: s.bodyCode,
       when: s.lastRaisedAt,
     })),
@@ -200,7 +203,11 @@ function rowOf(
       { class: 'what', 'data-label': c.what },
       row.item.kind === 'flag' ? what : routeLink(`#${row.item.kind}/${row.item.id}`, what),
     ),
-    el('td', { class: row.body ? '' : 'empty-cell', 'data-label': c.body }, bodyName(ctx, bodies, row.body)),
+    el(
+      'td',
+      { class: row.body ? 'nowrap' : 'empty-cell', 'data-label': c.body },
+      bodyName(ctx, bodies, row.body),
+    ),
     el('td', { class: 'nowrap', 'data-label': c.when }, chinaTime(row.when)),
   );
 }
