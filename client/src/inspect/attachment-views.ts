@@ -93,15 +93,25 @@ function attachmentList(ctx: ViewContext, k: CaseView): HTMLElement {
 /** The form that adds a photo or a PDF; too large a file is refused here before it is sent. */
 function uploadForm(ctx: ViewContext, k: CaseView): HTMLFormElement {
   const { t } = ctx;
+  // The browser's own file button speaks the browser's language: the input is hidden (still focusable)
+  // and its label is the button, with the chosen file's name beside it, in the page language.
   const file = input('attachment-file', {
     type: 'file',
+    class: 'file-input',
     required: true,
     accept: 'image/jpeg,image/png,image/webp,application/pdf,.pdf',
   });
+  const chosen = el('span', { class: 'file-chosen', id: 'attachment-chosen' }, t.noFileChosen);
+  file.addEventListener('change', () => {
+    chosen.textContent = file.files?.[0]?.name ?? t.noFileChosen;
+  });
+  const picker = field(file, t.attachmentFile, t.attachmentHint);
+  picker.classList.add('file-field');
+  picker.append(chosen);
   return actionForm(
     ctx,
     { label: t.attachHeading, heading: true, submitLabel: t.attach },
-    [field(file, t.attachmentFile, t.attachmentHint)],
+    [picker],
     async () => {
       const chosen = file.files?.[0];
       if (!chosen) return;

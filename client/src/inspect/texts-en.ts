@@ -221,7 +221,8 @@ export const en: InspectTexts = {
   saveFile: (name) => `Save ${name}`,
   attachmentAlt: (name) => `Evidence photo: ${name}`,
   attachHeading: 'Attach evidence',
-  attachmentFile: 'File',
+  noFileChosen: 'No file chosen',
+  attachmentFile: 'Choose a file',
   attachmentHint:
     'A photo (JPEG, PNG, WebP) or a PDF document, 8 MB at most. Its type is checked from its content.',
   attach: 'Attach',

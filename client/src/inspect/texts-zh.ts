@@ -212,6 +212,7 @@ export const zh: InspectTexts = {
   saveFile: (name) => `保存 ${name}`,
   attachmentAlt: (name) => `证据照片：${name}`,
   attachHeading: '上传证据附件',
+  noFileChosen: '未选择文件',
   attachmentFile: '选择文件',
   attachmentHint: '照片（JPEG、PNG、WebP）或 PDF 文件，最大 8 MB。文件类型按内容核验。',
   attach: '上传附件',

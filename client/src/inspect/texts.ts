@@ -183,6 +183,7 @@ export interface InspectTexts {
   attachmentAlt: (name: string) => string;
   attachHeading: string;
   attachmentFile: string;
+  noFileChosen: string;
   attachmentHint: string;
   attach: string;
   attached: string;
