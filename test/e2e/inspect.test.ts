@@ -335,7 +335,10 @@ maybe('report form and inspector console in Chromium', () => {
     await page.getByRole('button', { name: '标记', exact: true }).click();
     await page.locator('.flag-result', { hasText: '证书已标记。' }).waitFor();
     await page.locator('#open-case-from-flag').click();
-    await expect(page.locator('.case-items').innerText()).resolves.toContain(suspect.publicId);
+    // The flag is named by the certificate's number and holder, not its id.
+    const items = await page.locator('.case-items').innerText();
+    expect(items).toContain(`${suspect.number} · ${suspect.holder.name}`);
+    expect(items).not.toContain(suspect.publicId);
     await page.getByLabel('案件名称').fill('审核人日不足');
     await page.getByLabel('承办人').selectOption(INSPECTOR.id);
     await page.getByRole('button', { name: '立案', exact: true }).click();

@@ -221,7 +221,10 @@ export function flagView(ctx: ViewContext, publicId = ''): HTMLElement {
     ],
     async (f) => {
       const flag = await api.flag(valueOf(f, 'flag-public-id'), valueOf(f, 'flag-reason'));
-      const item = flagItem(flag, ctx);
+      // The flagged certificate by number and holder (one read; the flag names it by id only).
+      const cert = await api.certificate(flag.publicId).catch(() => undefined);
+      const name = cert ? `${cert.number} · ${cert.holder.name}` : t.field.certificate;
+      const item = flagItem(flag, ctx, cert && name);
       const openCase = el('button', { type: 'button', id: 'open-case-from-flag' }, t.openCase);
       openCase.addEventListener('click', () => {
         queueState.selected.set(itemKey(item), item);
@@ -229,7 +232,7 @@ export function flagView(ctx: ViewContext, publicId = ''): HTMLElement {
       });
       replaceChildren(
         result,
-        el('p', { role: 'status' }, t.flagged, ' ', publicLink(flag.publicId)),
+        el('p', { role: 'status' }, t.flagged, ' ', publicLink(flag.publicId, name)),
         el('p', {}, openCase),
       );
       ctx.announce(t.flagged);

@@ -47,8 +47,11 @@ export function signalItem(signal: SignalView, ctx: ViewContext): QueueItem {
   };
 }
 
-export function flagItem(flag: Flag, ctx: ViewContext): QueueItem {
-  return { kind: 'flag', id: flag.id, label: ctx.t.flagLabel(flag.publicId), publicIds: [flag.publicId] };
+/** A flag by its certificate's name (number · holder) when known, else by its reason: never by an id. */
+export function flagItem(flag: Flag, ctx: ViewContext, certificate?: string): QueueItem {
+  const reason = flag.reason.length > 40 ? `${flag.reason.slice(0, 39)}…` : flag.reason;
+  const label = certificate ? ctx.t.flagLabel(certificate) : ctx.t.labelled(ctx.t.kind.flag, reason);
+  return { kind: 'flag', id: flag.id, label, publicIds: [flag.publicId] };
 }
 
 const SEVERITY_RANK: Record<SignalView['severity'], number> = { high: 0, medium: 1, low: 2 };

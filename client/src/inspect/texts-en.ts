@@ -104,7 +104,7 @@ export const en: InspectTexts = {
   flagReason: 'Reason',
   flagSubmit: 'Flag',
   flagged: 'The certificate is flagged.',
-  flagLabel: (publicId) => `Flag of certificate ${publicId}`,
+  flagLabel: (certificate) => `Flag of certificate ${certificate}`,
   newCaseHeading: 'New case',
   caseItems: 'Items of the case',
   removeItem: (label) => `Remove: ${label}`,

@@ -98,7 +98,7 @@ export const zh: InspectTexts = {
   flagReason: '标记理由',
   flagSubmit: '标记',
   flagged: '证书已标记。',
-  flagLabel: (publicId) => `标记证书 ${publicId}`,
+  flagLabel: (certificate) => `标记证书 ${certificate}`,
   newCaseHeading: '新建案件',
   caseItems: '关联事项',
   removeItem: (label) => `移除：${label}`,

@@ -91,7 +91,7 @@ export interface InspectTexts {
   flagReason: string;
   flagSubmit: string;
   flagged: string;
-  flagLabel: (publicId: string) => string;
+  flagLabel: (certificate: string) => string;
   newCaseHeading: string;
   caseItems: string;
   removeItem: (label: string) => string;
