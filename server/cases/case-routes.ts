@@ -1,5 +1,13 @@
-import { Router } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { AppError } from '../platform/errors';
+import {
+  attachmentListSchema,
+  attachmentParamsSchema,
+  attachmentSchema,
+  attachmentUploadQuerySchema,
+  MAX_ATTACHMENT_BYTES,
+} from './attachment-schema';
 import type { CaseService } from './case-service';
 import { actorOf } from '../audit/audit-service';
 import { assertRole } from '../platform/auth';
@@ -12,10 +20,25 @@ import {
   caseListQuerySchema,
   caseListSchema,
   caseParamsSchema,
-  caseSchema,
+  caseViewSchema,
   createCaseSchema,
   type CaseActionInput,
 } from './case-schema';
+
+/** What an attachment answer may do when opened on its own: nothing but be shown (no script, no frame). */
+const ATTACHMENT_CSP = "default-src 'none'; img-src 'self'; frame-ancestors 'none'; sandbox";
+
+/** A body over the attachment limit is refused with the attachment's own code, not the generic one. */
+const attachmentTooLarge: ErrorRequestHandler = (err: { type?: string }, _req, _res, next) => {
+  next(
+    err?.type === 'entity.too.large'
+      ? new AppError('ATTACHMENT_TOO_LARGE', `An attachment may have at most ${MAX_ATTACHMENT_BYTES} bytes.`)
+      : err,
+  );
+};
+
+/** `filename*` of RFC 6266 / 8187: any name, UTF-8, percent-encoded. */
+const dispositionOf = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 /** Cases: inspectors open, work and decide them; inspectors and admins read them. */
 export function caseRoutes(services: { cases: CaseService }, openapi: OpenApiRegistry): Router {
@@ -31,13 +54,13 @@ export function caseRoutes(services: { cases: CaseService }, openapi: OpenApiReg
     tags: ['supervision'],
     roles: ['inspector'],
     body: createCaseSchema,
-    responses: { 201: caseSchema },
+    responses: { 201: caseViewSchema },
     problems: problemResponses(400, 401, 403, 404, 409, 429),
   });
   router.post('/cases', async (req, res) => {
     const principal = assertRole(res, 'inspector');
     const input = parseInput(createCaseSchema, req.body);
-    res.status(201).json(await cases.create(input, actorOf(principal)));
+    res.status(201).json(await cases.viewOf(await cases.create(input, actorOf(principal))));
   });
 
   openapi.add({
@@ -59,18 +82,20 @@ export function caseRoutes(services: { cases: CaseService }, openapi: OpenApiReg
   openapi.add({
     method: 'get',
     path: '/api/v1/cases/{id}',
-    summary: 'One case, with its events and decision',
+    summary: 'One case, with its events, decision, attachments and the names of what it holds',
+    description:
+      '`refs` names what the ids stand for: tips by reference, certificates by number and holder, signals by rule and subject, flags by certificate, people (event authors, assignees, uploaders) by name.',
     tags: ['supervision'],
     roles: ['inspector', 'admin'],
     params: caseParamsSchema,
-    responses: { 200: caseSchema },
+    responses: { 200: caseViewSchema },
     problems: problemResponses(400, 401, 403, 404, 429),
   });
   router.get('/cases/:id', async (req, res) => {
     assertRole(res, 'inspector', 'admin');
     const { id } = parseInput(caseParamsSchema, req.params);
     parseInput(z.strictObject({}), req.query, 'INVALID_QUERY');
-    res.set('Cache-Control', 'no-store').json(await cases.get(id));
+    res.set('Cache-Control', 'no-store').json(await cases.viewOf(await cases.get(id)));
   });
 
   openapi.add({
@@ -83,7 +108,7 @@ export function caseRoutes(services: { cases: CaseService }, openapi: OpenApiReg
     roles: ['inspector'],
     params: caseParamsSchema,
     body: caseActionSchema,
-    responses: { 200: caseSchema },
+    responses: { 200: caseViewSchema },
     problems: problemResponses(400, 401, 403, 404, 409, 429),
   });
   router.patch('/cases/:id', async (req, res) => {
@@ -91,7 +116,87 @@ export function caseRoutes(services: { cases: CaseService }, openapi: OpenApiReg
     const { id } = parseInput(caseParamsSchema, req.params);
     const { action } = parseInput(caseActionNameSchema, req.body);
     const input = parseInput(CASE_ACTIONS[action], req.body) as CaseActionInput;
-    res.json(await cases.act(id, input, actorOf(principal)));
+    res.json(await cases.viewOf(await cases.act(id, input, actorOf(principal))));
+  });
+
+  openapi.add({
+    method: 'post',
+    path: '/api/v1/cases/{id}/attachments',
+    summary: 'Add an evidence attachment (a photo or a PDF) to an open case',
+    description: `The body is the file's bytes (any Content-Type; at most ${MAX_ATTACHMENT_BYTES} bytes), the name in \`name\`. The type is read from the first bytes: JPEG, PNG, WebP or PDF (415 INVALID_ATTACHMENT otherwise, whatever the name or header says). Appends an \`attach\` event and is audited with the bytes' SHA-256. A decided case: 409 CASE_DECIDED.`,
+    tags: ['supervision'],
+    roles: ['inspector'],
+    params: caseParamsSchema,
+    query: attachmentUploadQuerySchema,
+    responses: { 201: attachmentSchema },
+    problems: problemResponses(400, 401, 403, 404, 409, 413, 415, 429),
+  });
+  router.post(
+    '/cases/:id/attachments',
+    express.raw({ type: () => true, limit: MAX_ATTACHMENT_BYTES }),
+    attachmentTooLarge,
+    async (req: Request, res: Response) => {
+      const principal = assertRole(res, 'inspector');
+      const { id } = parseInput(caseParamsSchema, req.params);
+      const { name } = parseInput(attachmentUploadQuerySchema, req.query, 'INVALID_ATTACHMENT_NAME');
+      // A JSON body was read by the API's JSON parser: it is no photo or PDF.
+      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (!Buffer.isBuffer(req.body) && req.body !== undefined && Object.keys(req.body).length > 0) {
+        throw new AppError('INVALID_ATTACHMENT', 'Send the file’s bytes as the body, not JSON.');
+      }
+      res.status(201).json(await cases.attach(id, { name, data }, actorOf(principal)));
+    },
+  );
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/cases/{id}/attachments',
+    summary: "A case's evidence attachments, oldest first (without their bytes)",
+    tags: ['supervision'],
+    roles: ['inspector'],
+    params: caseParamsSchema,
+    responses: { 200: attachmentListSchema },
+    problems: problemResponses(400, 401, 403, 404, 429),
+  });
+  router.get('/cases/:id/attachments', async (req, res) => {
+    assertRole(res, 'inspector');
+    const { id } = parseInput(caseParamsSchema, req.params);
+    parseInput(z.strictObject({}), req.query, 'INVALID_QUERY');
+    const { attachments } = await cases.viewOf(await cases.get(id));
+    res.set('Cache-Control', 'no-store').json({ items: attachments });
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/cases/{id}/attachments/{attachmentId}',
+    summary: 'The bytes of an evidence attachment, with the type they were checked to have',
+    description:
+      'Served as a download with `X-Content-Type-Options: nosniff` and a policy that lets nothing in it run. Needs the bearer token: fetch it and show it from a blob URL.',
+    tags: ['supervision'],
+    roles: ['inspector'],
+    params: attachmentParamsSchema,
+    responses: {
+      200: {
+        description: 'The file (image/jpeg, image/png, image/webp or application/pdf)',
+        contentType: '*/*',
+      },
+    },
+    problems: problemResponses(400, 401, 403, 404, 429),
+  });
+  router.get('/cases/:id/attachments/:attachmentId', async (req, res) => {
+    assertRole(res, 'inspector');
+    const { id, attachmentId } = parseInput(attachmentParamsSchema, req.params);
+    parseInput(z.strictObject({}), req.query, 'INVALID_QUERY');
+    const { attachment, data } = await cases.attachment(id, attachmentId);
+    res
+      .set({
+        'Content-Type': attachment.contentType,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Disposition': dispositionOf(attachment.name),
+        'Content-Security-Policy': ATTACHMENT_CSP,
+        'Cache-Control': 'private, no-store',
+      })
+      .send(data);
   });
 
   return router;

@@ -11,6 +11,7 @@ import { createRecordSchema, severitySchema, subjectInputSchema } from '../disho
 import { inspectorIdInput } from '../inspectors/inspector-schema';
 import { signalIdSchema } from '../signals/signal-schema';
 import { pageOf, pagingQuery } from '../platform/paging';
+import { attachmentSchema } from './attachment-schema';
 import { multiline, singleLine, workflowIdSchema } from '../platform/text-input';
 
 export const CASE_STATES = ['open', 'confirmed', 'dismissed'] as const;
@@ -83,6 +84,15 @@ export const caseEventSchema = z.discriminatedUnion('action', [
   z.object({ ...eventBase, action: z.literal('link'), ...linked.shape }),
   z.object({ ...eventBase, action: z.literal('unlink'), ...linked.shape }),
   z.object({ ...eventBase, action: z.literal('decide'), outcome: outcomeSchema }),
+  /** An evidence attachment was added (its bytes are in the attachment store). */
+  z.object({
+    ...eventBase,
+    action: z.literal('attach'),
+    attachmentId: z.string(),
+    name: z.string(),
+    contentType: z.string(),
+    size: z.number().int(),
+  }),
 ]);
 export type CaseEvent = z.infer<typeof caseEventSchema>;
 export type CaseAction = CaseEvent['action'];
@@ -108,6 +118,38 @@ export type CaseRecord = z.infer<typeof caseRecordSchema>;
 /** A case with its events, oldest first. */
 export const caseSchema = caseRecordSchema.extend({ events: z.array(caseEventSchema) }).meta({ id: 'Case' });
 export type Case = z.infer<typeof caseSchema>;
+
+const record = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
+
+/** What the ids of a case stand for, keyed by id: what a person reads instead of them. */
+export const caseRefsSchema = z.object({
+  tips: record(z.object({ reference: z.string() })),
+  signals: record(
+    z.object({
+      ruleId: z.string(),
+      title: z.object({ zh: z.string(), en: z.string() }).optional(),
+      label: z.string(),
+    }),
+  ),
+  flags: record(z.object({ publicId: z.string() })),
+  certificates: record(
+    z.object({
+      number: z.string(),
+      holderName: z.string(),
+      bodyCode: z.string().optional(),
+      bodyName: z.string().optional(),
+    }),
+  ),
+  /** Inspectors by directory id (assignees) and by token id (who acted), with their names. */
+  people: record(z.object({ name: z.string(), unit: z.string().optional() })),
+});
+export type CaseRefs = z.infer<typeof caseRefsSchema>;
+
+/** A case as one case's answers give it: its events, its attachments, and the names of what it holds. */
+export const caseViewSchema = caseSchema
+  .extend({ attachments: z.array(attachmentSchema), refs: caseRefsSchema })
+  .meta({ id: 'CaseView' });
+export type CaseView = z.infer<typeof caseViewSchema>;
 
 /** A list of ids of one kind: each once, in the order given. */
 const ids = (id: z.ZodString) =>

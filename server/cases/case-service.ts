@@ -5,7 +5,11 @@ import type { CertificateService } from '../certificates/certificate-service';
 import { todayInChina } from '../platform/china-time';
 import { AppError, isAppError } from '../platform/errors';
 import { createKeyedLock } from '../platform/keyed-lock';
+import type { AttachmentRepository } from './attachment-repository';
+import { sniffAttachmentType } from './attachment-content';
+import { MAX_ATTACHMENT_BYTES, type Attachment } from './attachment-schema';
 import type { CaseRepository } from './case-repository';
+import { createCaseRefs, type CaseRefSources } from './case-refs';
 import {
   LINK_KINDS,
   type Case,
@@ -14,6 +18,7 @@ import {
   type CaseEvent,
   type CaseRecord,
   type CaseState,
+  type CaseView,
   type CreateCaseInput,
   type Decision,
   type DecideInput,
@@ -26,12 +31,13 @@ import type { InspectorService } from '../inspectors/inspector-service';
 import type { Signal, SignalState } from '../signals/signal-schema';
 import type { Tip } from '../tips/tip-schema';
 import type { TipService } from '../tips/tip-service';
+import { createHash } from 'node:crypto';
 import { newWorkflowId, randomCrockford } from '../platform/ids';
 import { pageWindow, type Page, type PageRequest } from '../platform/paging';
 
 /** What the case workflow needs of the signals (the signal service answers SIGNAL_NOT_FOUND itself). */
 export interface CaseSignals {
-  get(id: string): Promise<Signal>;
+  get(id: string): Promise<Signal & { rule?: { title: { zh: string; en: string } } }>;
   setState(ids: readonly string[], state: SignalState, caseId?: string): Promise<Signal[]>;
 }
 
@@ -47,6 +53,16 @@ export interface CaseService {
    * note, evidence, link, unlink, decide. Each appends an event and is audited.
    */
   act(id: string, input: CaseActionInput, actor: Actor): Promise<Case>;
+  /** A case as its answers show it: with its attachments and the names of what it holds and who acted. */
+  viewOf(c: Case): Promise<CaseView>;
+  /**
+   * Adds an evidence attachment to an open case: at most MAX_ATTACHMENT_BYTES (ATTACHMENT_TOO_LARGE),
+   * not empty (ATTACHMENT_EMPTY), and its bytes a JPEG, PNG, WebP or PDF (INVALID_ATTACHMENT: the type
+   * comes from the bytes, never from the name). Appends an `attach` event; audited with the bytes' SHA-256.
+   */
+  attach(id: string, file: { name: string; data: Buffer }, actor: Actor): Promise<Attachment>;
+  /** An attachment of a case with its bytes; CASE_NOT_FOUND, or ATTACHMENT_NOT_FOUND (another case's too). */
+  attachment(id: string, attachmentId: string): Promise<{ attachment: Attachment; data: Buffer }>;
 }
 
 /** Attempts at a fresh id and reference when the store refuses one as taken. */
@@ -94,11 +110,14 @@ export function createCaseService(deps: {
   certificates: Pick<CertificateService, 'getByPublicId' | 'changeStatus'>;
   dishonesty: Pick<DishonestyService, 'create'>;
   inspectors: Pick<InspectorService, 'get'>;
+  attachments: AttachmentRepository;
+  /** Names of people by the ids cases use (token ids of actors, directory ids of assignees). */
+  people: CaseRefSources['people'];
   audit: AuditService;
   /** Milliseconds since the epoch: timestamps and "today" (China) come from it. */
   now?: () => number;
 }): CaseService {
-  const { cases, tips, flags, signals, certificates, dishonesty, inspectors, audit } = deps;
+  const { cases, tips, flags, signals, certificates, dishonesty, inspectors, attachments, audit } = deps;
   const now = deps.now ?? Date.now;
   // Case writes run one at a time in this process: an item cannot be claimed by two cases at once, nor
   // a case changed by two requests. (Across instances the case's version refuses the second writer.)
@@ -232,6 +251,32 @@ export function createCaseService(deps: {
     new AppError('CASE_DECIDED', `This case was decided (${c.state}); a decided case is final.`, {
       details: { state: c.state },
     });
+
+  const refsOf = createCaseRefs({
+    tip: tips.get,
+    signal: signals.get,
+    flag: flags.get,
+    certificate: certificateIfAny,
+    people: deps.people,
+  });
+
+  function checkedAttachment(data: Buffer) {
+    if (data.length === 0) throw new AppError('ATTACHMENT_EMPTY', 'The attachment has no bytes.');
+    if (data.length > MAX_ATTACHMENT_BYTES) {
+      throw new AppError(
+        'ATTACHMENT_TOO_LARGE',
+        `An attachment may have at most ${MAX_ATTACHMENT_BYTES} bytes.`,
+      );
+    }
+    const contentType = sniffAttachmentType(data);
+    if (!contentType) {
+      throw new AppError(
+        'INVALID_ATTACHMENT',
+        'An attachment is a JPEG, PNG or WebP photo or a PDF document.',
+      );
+    }
+    return contentType;
+  }
 
   const auditCase = (actor: Actor, id: string, action: CaseAction, change: unknown) =>
     audit.record(actor, `case.${action}`, { type: 'case', id }, change);
@@ -383,6 +428,54 @@ export function createCaseService(deps: {
       }),
 
     get: existing,
+
+    async viewOf(c) {
+      const listed = await attachments.listByCase(c.id);
+      return { ...c, attachments: listed, refs: await refsOf(c, listed) };
+    },
+
+    attach: (id, { name, data }, actor) =>
+      writing(async () => {
+        const current = await existing(id);
+        if (current.state !== 'open') throw decided(current);
+        const contentType = checkedAttachment(data);
+        const at = new Date(now()).toISOString();
+        const attachment: Attachment = {
+          id: newWorkflowId(),
+          caseId: id,
+          name,
+          contentType,
+          size: data.length,
+          sha256: createHash('sha256').update(data).digest('hex'),
+          uploadedAt: at,
+          uploadedBy: byOf(actor),
+        };
+        // The bytes first: an event never names an attachment that is not stored.
+        await attachments.create(attachment, data);
+        await write(
+          current,
+          {},
+          {
+            at,
+            by: byOf(actor),
+            action: 'attach',
+            attachmentId: attachment.id,
+            name,
+            contentType,
+            size: data.length,
+          },
+        );
+        const { uploadedBy: _by, ...change } = attachment;
+        await auditCase(actor, id, 'attach', change);
+        return attachment;
+      }),
+
+    async attachment(id, attachmentId) {
+      await existing(id);
+      const found = await attachments.find(id, attachmentId);
+      if (!found) throw new AppError('ATTACHMENT_NOT_FOUND', 'This case has no such attachment.');
+      return found;
+    },
 
     async list({ state, assignee, page, pageSize }) {
       const { items, total } = await cases.list({ state, assignee }, pageWindow({ page, pageSize }));

@@ -35,7 +35,37 @@ export const CASE_ERROR_TEXT = {
     zh: '该项不属于本案件，请先将其关联到案件。',
     en: 'This item is not part of the case; link it first.',
   },
+  INVALID_ATTACHMENT_ID: {
+    zh: '附件编号格式不正确（22 位字母、数字、- 或 _）。',
+    en: 'The attachment id is malformed (22 letters, digits, - or _).',
+  },
+  INVALID_ATTACHMENT_NAME: {
+    zh: '附件文件名不正确：需为 1 至 200 个字符的文件名（不含路径和控制字符）。',
+    en: 'The attachment name is invalid: a file name of 1 to 200 characters, without a path or control characters.',
+  },
+  INVALID_ATTACHMENT: {
+    zh: '附件格式不受支持：只接受 JPEG、PNG、WebP 照片或 PDF 文件（按文件内容判断，而非扩展名）。',
+    en: 'This kind of file is not accepted: only JPEG, PNG or WebP photos and PDF documents (judged by the content, not the name).',
+  },
+  ATTACHMENT_EMPTY: {
+    zh: '附件是空文件。',
+    en: 'The attachment is an empty file.',
+  },
+  ATTACHMENT_TOO_LARGE: {
+    zh: '附件过大（最大 8 MiB）。',
+    en: 'The attachment is too large (8 MiB at most).',
+  },
+  ATTACHMENT_NOT_FOUND: {
+    zh: '本案件没有这个附件。',
+    en: 'This case has no such attachment.',
+  },
 } satisfies ErrorTexts<
+  | 'INVALID_ATTACHMENT_ID'
+  | 'INVALID_ATTACHMENT_NAME'
+  | 'INVALID_ATTACHMENT'
+  | 'ATTACHMENT_EMPTY'
+  | 'ATTACHMENT_TOO_LARGE'
+  | 'ATTACHMENT_NOT_FOUND'
   | 'INVALID_FLAG_ID'
   | 'INVALID_CASE_ID'
   | 'FLAG_NOT_FOUND'

@@ -16,6 +16,7 @@ import { createMongoTipRepository } from '../tips/mongo-tip-repository';
 import { createMongoFlagRepository } from '../cases/mongo-flag-repository';
 import { createMongoCaseRepository } from '../cases/mongo-case-repository';
 import { createMongoStatsRepository } from '../stats/mongo-stats-repository';
+import { createMongoAttachmentRepository } from '../cases/mongo-attachment-repository';
 import { connectMongo, within, type MongoOptions } from '../platform/mongo';
 import type { Logger } from '../platform/logger';
 import type { Stores } from './stores';
@@ -110,6 +111,7 @@ export async function openMongoStores(
     const auditors = createMongoAuditorRepository(conn);
     const stats = createMongoStatsRepository(conn);
     const commitments = createMongoCommitmentRepository(conn);
+    const attachments = createMongoAttachmentRepository(conn);
     const indexDrift = await reconcileIndexes(conn, logger);
     const pingTimeoutMs = options.pingTimeoutMs ?? 2000;
     return {
@@ -133,6 +135,7 @@ export async function openMongoStores(
       auditors,
       stats,
       commitments,
+      attachments,
       async ping() {
         const db = conn.db;
         if (!db) throw new Error('MongoDB: not connected');

@@ -102,6 +102,27 @@ export function auditLogKeyHome(dataDir: string): string {
 
 /** The module of an upload's storing thread (TypeScript under tsx and jest, JavaScript once built). */
 const UPLOAD_STORE_ENTRY = path.join(__dirname, `upload-store-entry${path.extname(__filename)}`);
+/**
+ * The names of the people cases name: a directory id is that inspector; a token id is the inspector its
+ * label names (an admin labels an inspector's token with the inspector's directory id), else the label.
+ * Unknown ids (the system, a token since purged) are left out.
+ */
+function peopleNamed(stores: Stores) {
+  return async (ids: readonly string[]): Promise<Record<string, { name: string; unit?: string }>> => {
+    const out: Record<string, { name: string; unit?: string }> = {};
+    await Promise.all(
+      ids.map(async (id) => {
+        const inspector = await stores.inspectors.findById(id);
+        if (inspector) return void (out[id] = { name: inspector.name, unit: inspector.unit });
+        const token = await stores.tokens.findById(id);
+        if (!token) return;
+        const named = await stores.inspectors.findById(token.label.trim().toUpperCase());
+        out[id] = named ? { name: named.name, unit: named.unit } : { name: token.label };
+      }),
+    );
+    return out;
+  };
+}
 
 /** The use cases, wired to the adapters in `deps`. */
 export function createServices(deps: AppDeps): Services {
@@ -266,6 +287,8 @@ export function createServices(deps: AppDeps): Services {
     certificates,
     dishonesty,
     inspectors,
+    attachments: stores.attachments,
+    people: peopleNamed(stores),
     audit,
     now: deps.now,
   });

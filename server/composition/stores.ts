@@ -38,6 +38,8 @@ import type { CaseRepository } from '../cases/case-repository';
 import { createSqliteCaseRepository } from '../cases/sqlite-case-repository';
 import type { StatsRepository } from '../stats/stats-repository';
 import { createSqliteStatsRepository } from '../stats/sqlite-stats-repository';
+import type { AttachmentRepository } from '../cases/attachment-repository';
+import { createSqliteAttachmentRepository } from '../cases/sqlite-attachment-repository';
 
 /** The repositories of one backend, with its health check and shutdown. */
 export interface Stores {
@@ -68,6 +70,8 @@ export interface Stores {
   registryDir?: string;
   /** Bodies' public commitments (承诺书), every version. */
   commitments: CommitmentRepository;
+  /** Evidence attachments of cases (their bytes included). */
+  attachments: AttachmentRepository;
   /** Resolves when the backend answers; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -99,6 +103,7 @@ export function sqliteStoresOn(db: SqliteDatabase): Stores {
     auditors: createSqliteAuditorRepository(db),
     stats: createSqliteStatsRepository(db),
     commitments: createSqliteCommitmentRepository(db),
+    attachments: createSqliteAttachmentRepository(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },

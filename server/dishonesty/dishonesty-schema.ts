@@ -8,7 +8,12 @@ import { pageOf } from '../platform/paging';
 import { bodyCodeSchema } from '../bodies/body-schema';
 import { isValidCreditCode } from '../platform/credit-code';
 import type { ErrorCode } from '../platform/errors';
-import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
+import {
+  hasForbiddenCharacters,
+  normalizeIdentifier,
+  normalizeProse,
+  normalizeText,
+} from '../platform/normalize';
 
 /** Who a record is against: a holder organisation, a certifying body, or a named auditor of a body. */
 export const SUBJECT_KINDS = ['organisation', 'body', 'auditor'] as const;
@@ -33,8 +38,8 @@ export type RepairOutcome = (typeof REPAIR_OUTCOMES)[number];
 /** Record and repair ids: 128 random bits, base64url, like certificate public ids (nothing to count up). */
 export const dishonestyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'an id: 22 base64url characters');
 
-/** Free text: no control or invisible characters, half-width, trimmed, between min and max characters. */
-const text = (min: number, max: number) =>
+/** Text without control or invisible characters, normalised by `normalize`, between min and max characters. */
+const checkedText = (normalize: (value: string) => string) => (min: number, max: number) =>
   z
     .string()
     .max(max * 2)
@@ -42,8 +47,13 @@ const text = (min: number, max: number) =>
       message: 'must not contain control or invisible characters',
       params: { code: 'INVALID_CHARACTERS' },
     })
-    .transform(normalizeText)
+    .transform(normalize)
     .pipe(z.string().min(min).max(max));
+
+/** A subject's name: half-width like the registry's names, so that listings and searches match them. */
+const text = checkedText(normalizeText);
+/** Prose as published (facts, basis, statements): full-width Chinese punctuation kept. */
+const prose = checkedText(normalizeProse);
 
 /** An identifier as typed: normalised (half-width, upper-case, no spaces) before its own check. */
 const identifier = (max: number, code: ErrorCode = 'VALIDATION_FAILED') =>
@@ -156,21 +166,21 @@ export const createRecordSchema = z.strictObject({
   severity: severitySchema.describe(
     'minor, moderate, serious or grave: repair possible after 1, 3, 5 or 6 years',
   ),
-  basis: text(1, 1000).describe('The legal basis (articles of the rules applied)'),
-  caseRef: text(1, 64).optional().describe('The case reference, when there is one'),
-  facts: text(1, 4000).describe('Summary of the facts, as published'),
+  basis: prose(1, 1000).describe('The legal basis (articles of the rules applied)'),
+  caseRef: prose(1, 64).optional().describe('The case reference, when there is one'),
+  facts: prose(1, 4000).describe('Summary of the facts, as published'),
   startDate: isoDate.describe('When the listing takes effect (China date, not in the future)'),
 });
 export type CreateRecordInput = z.output<typeof createRecordSchema>;
 
 export const repairRequestSchema = z.strictObject({
-  statement: text(1, 4000).describe('What was done to put things right (published with the notice)'),
+  statement: prose(1, 4000).describe('What was done to put things right (published with the notice)'),
 });
 export type RepairRequestInput = z.output<typeof repairRequestSchema>;
 
 export const repairDecisionInputSchema = z.strictObject({
   outcome: z.enum(REPAIR_OUTCOMES),
-  reason: text(1, 2000).describe('Why: objections received during the notice, evidence checked'),
+  reason: prose(1, 2000).describe('Why: objections received during the notice, evidence checked'),
 });
 export type RepairDecisionInput = z.output<typeof repairDecisionInputSchema>;
 

@@ -91,6 +91,14 @@ export const ERROR_CODES = {
   INSPECTOR_CONFLICT: 409,
   INSPECTOR_INACTIVE: 409,
   PHOTO_TOO_LARGE: 413,
+  TIP_NOT_NEW: 409,
+  // Evidence attachments of cases.
+  INVALID_ATTACHMENT_ID: 400,
+  INVALID_ATTACHMENT_NAME: 400,
+  INVALID_ATTACHMENT: 415,
+  ATTACHMENT_EMPTY: 400,
+  ATTACHMENT_TOO_LARGE: 413,
+  ATTACHMENT_NOT_FOUND: 404,
   // Verification receipts.
   RECEIPT_MALFORMED: 400,
   // The audit log as a transparency log: proofs, checkpoints, witnesses.

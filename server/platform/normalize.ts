@@ -24,6 +24,18 @@ export function normalizeIdentifier(value: string): string {
   return toHalfWidth(value).trim().replace(/\s+/g, '').toUpperCase();
 }
 
+/**
+ * Prose (a tip's description, a case note, the published facts of a record): composed (NFC), trimmed,
+ * inner runs of spaces and tabs folded to one space. Nothing else changes: Chinese prose keeps its
+ * full-width punctuation (，：。；！？（）) and ideographic spaces, unlike identifiers and search keys.
+ */
+export function normalizeProse(value: string): string {
+  return value
+    .normalize('NFC')
+    .trim()
+    .replace(/[ \t\u00a0]+/g, ' ');
+}
+
 /** Free text (organisation names, search queries): half-width, trimmed, inner runs of space folded. */
 export function normalizeText(value: string): string {
   return toHalfWidth(value).trim().replace(/\s+/g, ' ');

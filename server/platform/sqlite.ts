@@ -414,6 +414,22 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (body_code, version)
   ) STRICT;
   `,
+  `
+  -- Evidence attachments of cases (photos, PDF): what is known of each in \`doc\`, its bytes in \`data\`.
+  -- Written once, never changed or deleted (like tip photos).
+  CREATE TABLE case_attachments (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    data BLOB NOT NULL
+  ) STRICT;
+  CREATE INDEX case_attachments_case ON case_attachments (case_id, uploaded_at, id);
+  CREATE TRIGGER case_attachments_never_changed BEFORE UPDATE ON case_attachments
+  BEGIN SELECT RAISE(ABORT, 'case attachments are never changed'); END;
+  CREATE TRIGGER case_attachments_never_deleted BEFORE DELETE ON case_attachments
+  BEGIN SELECT RAISE(ABORT, 'case attachments are never deleted'); END;
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

@@ -4,7 +4,7 @@
  * the schemas built on it (new ids and references: ids.ts).
  */
 import { z } from 'zod';
-import { hasForbiddenCharacters, normalizeText, toHalfWidth } from './normalize';
+import { hasForbiddenCharacters, normalizeProse } from './normalize';
 
 /** Record ids: 128 random bits, base64url, like certificate public ids (nothing to count up in a URL). */
 export const workflowIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'an id: 22 base64url characters');
@@ -14,21 +14,25 @@ const controlMessage = {
   params: { code: 'INVALID_CHARACTERS' },
 } as const;
 
-/** One line of free text: no control or invisible characters, half-width, trimmed, spaces folded. */
+/**
+ * One line of prose: no control or invisible characters, composed (NFC), trimmed, spaces folded. Its
+ * punctuation is kept as typed (full-width Chinese punctuation stays full-width): only identifiers are
+ * normalised to half-width (platform/normalize.ts).
+ */
 export const singleLine = (min: number, max: number) =>
   z
     .string()
     .max(max * 2)
     .refine((v) => !hasForbiddenCharacters(v), controlMessage)
-    .transform(normalizeText)
+    .transform(normalizeProse)
     .pipe(z.string().min(min).max(max));
 
 /** Line breaks are what a form's text area sends; tabs become spaces. Every other control is refused. */
 const LINE_BREAKS = /\r\n?/g;
 
 /**
- * Free text of several lines (a description, a note): line breaks kept (at most one empty line in a
- * row), each line half-width with its spaces folded; otherwise as strict as `singleLine`.
+ * Prose of several lines (a description, a note): line breaks kept (at most one empty line in a row),
+ * each line normalised as `singleLine` (punctuation kept); otherwise as strict as `singleLine`.
  */
 export const multiline = (min: number, max: number) =>
   z
@@ -37,9 +41,9 @@ export const multiline = (min: number, max: number) =>
     .transform((v) => v.replace(LINE_BREAKS, '\n').replace(/\t/g, ' '))
     .refine((v) => v.split('\n').every((line) => !hasForbiddenCharacters(line)), controlMessage)
     .transform((v) =>
-      toHalfWidth(v)
+      v
         .split('\n')
-        .map((line) => line.replace(/\s+/g, ' ').trim())
+        .map(normalizeProse)
         .join('\n')
         .replace(/\n{3,}/g, '\n\n')
         .trim(),

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { SignalService } from './signal-service';
 import { actorOf } from '../audit/audit-service';
 import { assertRole } from '../platform/auth';
@@ -6,6 +7,7 @@ import { parseInput } from '../platform/http';
 import { problemResponses, type OpenApiRegistry } from '../platform/openapi';
 import { MAX_PAGE_SIZE } from '../platform/paging';
 import {
+  ruleListSchema,
   signalListQuerySchema,
   signalListSchema,
   signalParamsSchema,
@@ -40,6 +42,21 @@ export function signalRoutes(services: { signals: SignalService }, openapi: Open
       'INVALID_QUERY',
     );
     res.json(await signals.list({ ...filter, certificatePublicId: publicId }, { page, pageSize }));
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/signals/rules',
+    summary: 'The risk rules that raise signals, with their titles in Chinese and English',
+    tags: ['supervision'],
+    roles: ['inspector', 'admin'],
+    responses: { 200: ruleListSchema },
+    problems: problemResponses(400, 401, 403, 429),
+  });
+  router.get('/signals/rules', (req, res) => {
+    assertRole(res, 'inspector', 'admin');
+    parseInput(z.strictObject({}), req.query, 'INVALID_QUERY');
+    res.json({ items: signals.rules() });
   });
 
   openapi.add({

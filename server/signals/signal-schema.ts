@@ -85,6 +85,13 @@ export type SignalView = z.infer<typeof signalViewSchema>;
 
 export const signalListSchema = pageOf(signalViewSchema).meta({ id: 'SignalList' });
 
+/** GET /signals/rules: every rule that raises signals (the queue's rule filter offers these). */
+export const ruleListSchema = z
+  .object({
+    items: z.array(z.object({ id: z.string(), title: z.object({ zh: z.string(), en: z.string() }) })),
+  })
+  .meta({ id: 'RuleList' });
+
 export const signalParamsSchema = z.strictObject({
   id: signalIdSchema.meta({ errorCode: 'INVALID_SIGNAL_ID' }),
 });

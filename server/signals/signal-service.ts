@@ -34,6 +34,8 @@ export interface SignalService {
   raise(drafts: SignalDraft[]): Promise<Signal[]>;
   /** One page of the queue, most recently raised first, with each signal's rule title. */
   list(filter: SignalFilter, page: PageRequest): Promise<SignalPage>;
+  /** The rules that raise signals, with their titles in both languages, in registration order. */
+  rules(): RuleTitle[];
   /** One signal; SIGNAL_NOT_FOUND when there is none. */
   get(id: string): Promise<SignalView>;
   /**
@@ -66,9 +68,13 @@ export function createSignalService(deps: {
 }): SignalService {
   const { signals, audit } = deps;
   const now = deps.now ?? Date.now;
-  const titles = new Map(
-    (deps.rules ?? [...UPLOAD_RULES, ...SCAN_RULES, REPORTING_OVERDUE]).map((r) => [r.id, r.title]),
+  const known: RuleTitle[] = (deps.rules ?? [...UPLOAD_RULES, ...SCAN_RULES, REPORTING_OVERDUE]).map(
+    ({ id, title }) => ({
+      id,
+      title,
+    }),
   );
+  const titles = new Map(known.map((r) => [r.id, r.title]));
 
   /** A signal with its rule's title (a rule since removed is shown by its id). */
   const view = (signal: Signal): SignalView => {
@@ -104,6 +110,8 @@ export function createSignalService(deps: {
       const { items, total } = await signals.list(filter, pageWindow({ page, pageSize }));
       return { items: items.map(view), total, page, pageSize };
     },
+
+    rules: () => known.map((r) => ({ ...r })),
 
     get,
 

@@ -10,6 +10,11 @@ const MAGIC: Record<PhotoType, (bytes: Buffer) => boolean> = {
     b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
 };
 
+/** The image type the bytes start as (JPEG, PNG or WebP), whatever anyone declared; undefined otherwise. */
+export function sniffImageType(bytes: Buffer): PhotoType | undefined {
+  return (Object.keys(MAGIC) as PhotoType[]).find((type) => MAGIC[type](bytes));
+}
+
 /**
  * A tip's photo, decoded and checked: at most MAX_PHOTO_BYTES, and its bytes are the type it declares
  * (the photo is served back to inspectors with that type: an HTML page or a script posing as an image

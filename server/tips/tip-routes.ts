@@ -8,7 +8,9 @@ import { parseInput } from '../platform/http';
 import type { Logger } from '../platform/logger';
 import { problemResponses, type OpenApiRegistry } from '../platform/openapi';
 import { publicRateLimit } from '../platform/rate-limit';
+import { actorOf } from '../audit/audit-service';
 import {
+  dismissTipSchema,
   MAX_PHOTO_BYTES,
   submitTipSchema,
   tipListQuerySchema,
@@ -124,6 +126,26 @@ export function tipRoutes(services: { tips: TipService }, openapi: OpenApiRegist
     const { id } = parseInput(tipParamsSchema, req.params);
     parseInput(z.strictObject({}), req.query, 'INVALID_QUERY');
     res.set('Cache-Control', 'no-store').json(await tips.get(id));
+  });
+
+  openapi.add({
+    method: 'post',
+    path: '/api/v1/tips/{id}/dismissal',
+    summary: 'Dismiss a new tip with a reason (nothing in it to take up)',
+    description:
+      'The tip moves to dismissed; the change and its reason go into the audit log (`tip.dismiss`). A tip in a case, or dismissed already, is 409 TIP_NOT_NEW.',
+    tags: ['supervision'],
+    roles: ['inspector'],
+    params: tipParamsSchema,
+    body: dismissTipSchema,
+    responses: { 200: tipSchema },
+    problems: problemResponses(400, 401, 403, 404, 409, 429),
+  });
+  router.post('/tips/:id/dismissal', async (req, res) => {
+    const principal = assertRole(res, 'inspector');
+    const { id } = parseInput(tipParamsSchema, req.params);
+    const { reason } = parseInput(dismissTipSchema, req.body);
+    res.set('Cache-Control', 'no-store').json(await tips.dismiss(id, reason, actorOf(principal)));
   });
 
   openapi.add({

@@ -169,6 +169,12 @@ export const tipParamsSchema = z.strictObject({
   id: workflowIdSchema.meta({ errorCode: 'INVALID_TIP_ID' }),
 });
 
+/** POST /tips/{id}/dismissal: why there is nothing to take up (kept in the audit log with the change). */
+export const dismissTipSchema = z
+  .strictObject({ reason: multiline(1, 1000).describe('Why the tip needs no case') })
+  .meta({ id: 'TipDismissal' });
+export type DismissTipInput = z.output<typeof dismissTipSchema>;
+
 export const tipListQuerySchema = z.strictObject({
   state: tipStateSchema.optional(),
   ...pagingQuery,

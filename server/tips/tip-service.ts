@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR } from '../audit/audit-schema';
+import { SYSTEM_ACTOR, type Actor } from '../audit/audit-schema';
 import type { AuditService } from '../audit/audit-service';
 import type { PublicCertificate } from '../certificates/certificate-schema';
 import type { CertificateService } from '../certificates/certificate-service';
@@ -39,6 +39,12 @@ export interface TipService {
   list(query: { state?: TipState } & PageRequest): Promise<Page<Tip>>;
   /** The photo of a tip; TIP_NOT_FOUND or TIP_PHOTO_NOT_FOUND. */
   photo(id: string): Promise<{ contentType: string; data: Buffer }>;
+  /**
+   * An inspector dismisses a new tip with a reason: nothing in it to take up (audited as `tip.dismiss`,
+   * the reason with it). A tip in a case is the case's to decide, and one dismissed already stays so:
+   * TIP_NOT_NEW.
+   */
+  dismiss(id: string, reason: string, actor: Actor): Promise<Tip>;
   /** Moves tips to a state (the case workflow): `caseId` with `in-case`. */
   setState(ids: readonly string[], state: TipState, caseId?: string): Promise<Tip[]>;
 }
@@ -187,6 +193,24 @@ export function createTipService(deps: {
       const photo = tip.hasPhoto ? await tips.findPhoto(id) : undefined;
       if (!photo) throw new AppError('TIP_PHOTO_NOT_FOUND', 'This tip has no photo.');
       return photo;
+    },
+
+    async dismiss(id, reason, actor) {
+      const tip = await tips.findById(id);
+      if (!tip) throw new AppError('TIP_NOT_FOUND', 'No tip has this id.');
+      if (tip.state !== 'new') {
+        throw new AppError('TIP_NOT_NEW', `This tip is ${tip.state}: only a new tip can be dismissed.`, {
+          details: { state: tip.state },
+        });
+      }
+      const [moved] = await tips.setState([id], 'dismissed');
+      await audit.record(
+        actor,
+        'tip.dismiss',
+        { type: 'tip', id },
+        { reference: tip.reference, from: 'new', to: 'dismissed', reason },
+      );
+      return moved ?? { ...tip, state: 'dismissed' };
     },
 
     setState: (ids, state, caseId) => tips.setState(ids, state, caseId),

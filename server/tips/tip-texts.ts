@@ -188,7 +188,12 @@ export const TIP_ERROR_TEXT = {
     zh: '没有这个受理编号的举报。请核对编号是否抄写正确。',
     en: 'No report has this reference. Check that it was copied correctly.',
   },
+  TIP_NOT_NEW: {
+    zh: '只有新举报可以驳回：这条举报已并入案件或已被驳回。',
+    en: 'Only a new tip can be dismissed: this one is in a case or dismissed already.',
+  },
 } satisfies ErrorTexts<
+  | 'TIP_NOT_NEW'
   | 'INVALID_TIP_ID'
   | 'INVALID_PHOTO'
   | 'TIP_NOT_FOUND'

@@ -448,6 +448,36 @@ const WRITE_ROUTES: WriteRoute[] = [
         });
     },
   },
+  {
+    route: 'POST /api/v1/cases/{id}/attachments',
+    roles: ['inspector'],
+    bodyScoped: false,
+    setup: async (f) => {
+      const opened = await f.t.services.cases.create(
+        createCaseSchema.parse({ title: '矩阵测试案件', publicIds: [f.certificate.publicId] }),
+        SYSTEM_ACTOR,
+      );
+      return (auth) =>
+        withAuth(request(f.t.app).post(`/api/v1/cases/${opened.id}/attachments?name=a.pdf`), auth)
+          .set('Content-Type', 'application/pdf')
+          .send(Buffer.from('%PDF-1.7 矩阵测试'));
+    },
+  },
+  {
+    route: 'POST /api/v1/tips/{id}/dismissal',
+    roles: ['inspector'],
+    bodyScoped: false,
+    setup: async (f) => {
+      await f.t.services.tips.submit(
+        { category: 'other', description: '矩阵测试：一条待驳回的举报。' },
+        { clientAddress: '127.0.0.1' },
+      );
+      const { items } = await f.t.services.tips.list({ state: 'new', page: 1, pageSize: 1 });
+      const id = items[0]?.id as string;
+      return (auth) =>
+        withAuth(request(f.t.app).post(`/api/v1/tips/${id}/dismissal`), auth).send({ reason: '矩阵测试' });
+    },
+  },
 ];
 
 /**

@@ -210,8 +210,8 @@ describe('risk signals API', () => {
       const entries = await t.services.audit.forTarget('signal', id, 10);
       expect(entries.map((e) => [e.action, e.change])).toEqual([
         ['signal.reopen', { from: 'dismissed', to: 'open', note: '发现新的线索' }],
-        // Kept as normalised: half-width punctuation.
-        ['signal.dismiss', { from: 'open', to: 'dismissed', note: '经核实,审核记录完整。' }],
+        // Prose keeps its full-width punctuation.
+        ['signal.dismiss', { from: 'open', to: 'dismissed', note: '经核实，审核记录完整。' }],
         ['signal.raise', expect.objectContaining({ ruleId: 'issued-before-audit-end' })],
       ]);
       expect(entries[0]?.actor).toMatchObject({ type: 'token', role: 'inspector' });

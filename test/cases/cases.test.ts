@@ -805,7 +805,9 @@ describe('bad input: 4xx with stable codes, nothing stored', () => {
     const mine = await openCase({ publicIds: [cert.publicId], assignee });
     const res = await get(`/api/v1/cases?state=open&assignee=${assignee}`, tokens.admin);
     expect(res).toMatchObject({ status: 200, body: { total: 1, page: 1, pageSize: 20 } });
-    expect(res.body.items).toEqual([mine]);
+    // A list gives the cases themselves; one case's answers add its attachments and names (refs).
+    const { attachments: _attachments, refs: _refs, ...listed } = mine as Case & Record<string, unknown>;
+    expect(res.body.items).toEqual([listed]);
     // Made later than any other flag of the run: the first of the list.
     clock = START + 86_400_000;
     const flag = await flagOn(cert);

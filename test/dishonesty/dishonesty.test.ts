@@ -135,8 +135,8 @@ describe('the whole path: listing, public list, partner query, lookup and result
       severity: 'serious',
       basis: '《中华人民共和国认证认可条例》第七十一条',
       caseRef: '渝沙市监处罚〔2020〕7号',
-      // Free text is stored half-width, as everywhere in the registry (the comma included).
-      facts: '伪造认证证书,用于政府采购投标。',
+      // Published prose keeps its full-width punctuation (the comma included).
+      facts: '伪造认证证书，用于政府采购投标。',
       startDate: '2020-01-10',
       earliestRepairDate: '2025-01-10',
     });

@@ -15,6 +15,7 @@ import {
   chromiumFor,
   launchChromium,
   PHONE,
+  PHONE_390,
   screenshot,
   waitForExpression,
   watchPageProblems,
@@ -24,6 +25,11 @@ import { creditCode, seedBody, seedCertificate } from '../helpers/factories';
 const DESK: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'zh-CN' };
 const INSPECTOR = { id: 'CQ-SPB-0012', name: '张明检', unit: '沙坪坝区市场监督管理局' };
 const TOKEN_KEY = 'certwatch.inspect.token';
+/** A 1×1 PNG: the photo an inspector attaches as evidence. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 const { chromiumPath, maybe } = chromiumFor('test/e2e/inspect.test.ts');
 
@@ -59,7 +65,13 @@ maybe('report form and inspector console in Chromium', () => {
       nameEn: 'China Quality Certification Centre',
     });
     await app.t.services.inspectors.create({ ...INSPECTOR, active: true, conflicts: [] }, SYSTEM_ACTOR);
-    token = await app.t.tokenFor('inspector');
+    // The admin labels an inspector's token with the inspector's directory id: events name the inspector.
+    token = (
+      await app.t.services.tokens.issue(
+        { role: 'inspector', label: INSPECTOR.id, expiresInDays: 1 },
+        undefined,
+      )
+    ).secret;
     browser = await launchChromium(chromiumPath);
   }, 60_000);
 
@@ -143,6 +155,39 @@ maybe('report form and inspector console in Chromium', () => {
     await desk.locator('.events li[data-action="note"]', { hasText: '已电话联系举报人' }).waitFor();
     // The polite status line says it was saved.
     await desk.locator('#console-status', { hasText: '已保存。' }).waitFor();
+
+    // A required field left empty is named in the page's language, by the console, not the browser.
+    await desk.getByRole('button', { name: '添加备注' }).click();
+    await desk.locator('.console-error', { hasText: '请填写“备注”。' }).waitFor();
+
+    // A photo as evidence: listed with its name, type, size and who uploaded it, and shown on request.
+    await desk
+      .locator('#attachment-file')
+      .setInputFiles({ name: '现场照片.png', mimeType: 'image/png', buffer: PNG });
+    await desk.getByRole('button', { name: '上传附件' }).click();
+    const attached = desk.locator('#attachments tr', { hasText: '现场照片.png' });
+    await attached.waitFor();
+    const attachedText = await attached.innerText();
+    expect(attachedText).toContain('PNG 图片');
+    expect(attachedText).toContain(INSPECTOR.name);
+    expect(attachedText).toContain(`${PNG.length} 字节`);
+    await attached.getByRole('button', { name: '显示照片：现场照片.png' }).click();
+    await attached.locator('img[alt="证据照片：现场照片.png"]').waitFor();
+    await desk.locator('.events li[data-action="attach"]', { hasText: '现场照片.png' }).waitFor();
+
+    // Numbers, names and references, never raw ids: the tip by its reference, the certificate by its
+    // number and holder, every step by the inspector's name.
+    const tipId = (await app.t.services.tips.list({ state: 'in-case', page: 1, pageSize: 100 })).items.find(
+      (item) => item.reference === reference,
+    )?.id as string;
+    const caseText = await desk.locator('main').innerText();
+    expect(await desk.locator('#linked-items').innerText()).toContain(reference);
+    expect(caseText).toContain(`${cert.number} · ${holder.name}`);
+    expect(await desk.locator('.events li[data-action="create"] .event-by').innerText()).toBe(INSPECTOR.name);
+    expect(await desk.locator('.events li[data-action="assign"]').innerText()).toContain(
+      `承办人：${INSPECTOR.name}`,
+    );
+    for (const raw of [caseId, tipId, cert.publicId, INSPECTOR.id]) expect(caseText).not.toContain(raw);
     await audit(desk, 'case view');
     await screenshot(desk, 'inspect-04-case');
 
@@ -166,6 +211,8 @@ maybe('report form and inspector console in Chromium', () => {
     const decided = await desk.locator('main').innerText();
     expect(decided).toContain('认定违法');
     expect(decided).toContain('失信记录 1 条');
+    expect(decided).toContain(`${cert.number} · ${holder.name}：撤销（自 `);
+    expect(decided).not.toContain(cert.publicId);
     // A decided case offers no more actions.
     await expect(desk.getByRole('button', { name: '作出决定' }).count()).resolves.toBe(0);
     await screenshot(desk, 'inspect-06-decided');
@@ -205,7 +252,7 @@ maybe('report form and inspector console in Chromium', () => {
         subject: { kind: 'certificate', key: scanned.publicId, label: scanned.number },
         dedupKey: `non-valid-scanned:${scanned.publicId}:e2e`,
         summary: `Revoked certificate ${scanned.number} was scanned.`,
-        evidence: { status: 'revoked', scans: 3 },
+        evidence: { status: 'revoked', day: '2026-01-05', scans: 3 },
         certificatePublicIds: [scanned.publicId],
         bodyCode: 'CQC',
       },
@@ -240,23 +287,26 @@ maybe('report form and inspector console in Chromium', () => {
     await expect(page.locator('tr[data-kind="tip"]').count()).resolves.toBe(0);
 
     // Rule and body, server-side.
+    // Rule and body, server-side: chosen from the known rules and bodies, by their names.
     await page.getByLabel('风险等级').selectOption('');
-    await page.getByLabel('规则').fill('issued-before-audit-end');
-    await page.getByLabel('认证机构代码').fill('cqc');
+    await page.getByLabel('规则').selectOption({ label: '颁证日期早于、等于或紧接审核结束日期' });
+    await page.getByLabel('认证机构').selectOption({ label: '中国质量认证中心（CQC）' });
     await applyFilters();
     await expect(rowOf(high!.id).count()).resolves.toBe(0);
     await expect(rowOf(medium!.id).count()).resolves.toBe(1);
-    await page.getByLabel('规则').fill('');
-    await page.getByLabel('认证机构代码').fill('');
+    expect(await rowOf(medium!.id).innerText()).toContain('中国质量认证中心');
+    await page.getByLabel('规则').selectOption('');
+    await page.getByLabel('认证机构').selectOption('');
     await applyFilters();
 
     // The signal, opened: its rule, evidence and certificate; dismissed with a note.
     await rowOf(high!.id).getByRole('link').click();
     await page.getByRole('heading', { name: '风险信号：无效证书被扫码' }).waitFor();
     const text = await page.locator('main').innerText();
-    expect(text).toContain(`Revoked certificate ${scanned.number} was scanned.`);
-    expect(text).toContain('scans');
-    expect(text).toContain(scanned.publicId);
+    // Its sentence in the page language, its certificate by number.
+    expect(text).toContain(`撤销状态的证书 ${scanned.number} 的二维码于 2026-01-05 被扫描。`);
+    expect(text).not.toContain('Revoked certificate');
+    expect(text).not.toContain(scanned.publicId);
     await audit(page, 'signal view');
     await screenshot(page, 'inspect-09-signal');
     await page.getByLabel('备注').fill('已核实：扫码来自持证组织自查，不构成冒用。');
@@ -285,7 +335,10 @@ maybe('report form and inspector console in Chromium', () => {
     await page.getByRole('button', { name: '标记', exact: true }).click();
     await page.locator('.flag-result', { hasText: '证书已标记。' }).waitFor();
     await page.locator('#open-case-from-flag').click();
-    await expect(page.locator('.case-items').innerText()).resolves.toContain(suspect.publicId);
+    // The flag is named by the certificate's number and holder, not its id.
+    const items = await page.locator('.case-items').innerText();
+    expect(items).toContain(`${suspect.number} · ${suspect.holder.name}`);
+    expect(items).not.toContain(suspect.publicId);
     await page.getByLabel('案件名称').fill('审核人日不足');
     await page.getByLabel('承办人').selectOption(INSPECTOR.id);
     await page.getByRole('button', { name: '立案', exact: true }).click();
@@ -320,10 +373,136 @@ maybe('report form and inspector console in Chromium', () => {
     await context.close();
   }, 30_000);
 
+  test('when the console is shown on a 390 px phone and a 1280 px desk in Chinese and English, then tables fit, headers stay on one line, words are not split, and axe finds nothing serious', async () => {
+    const cert = await seedCertificate(app.t.services, {
+      bodyCode: 'CQC',
+      holder: { name: '重庆屏幕测试股份有限公司', creditCode: creditCode() },
+    });
+    const submit = (description: string) =>
+      app.t.services.tips.submit(
+        { category: 'misused', publicId: cert.publicId, description, place: '沙坪坝区三峡广场' },
+        { clientAddress: '192.0.2.7' },
+      );
+    const forCase = await submit('该证书已被撤销，但商场仍在展示，疑似冒用认证证书。');
+    // One more that stays in the queue.
+    await submit('商场另一家店铺展示同一张证书，编号与登记库不符，请一并核查。');
+    const { items } = await app.t.services.tips.list({ state: 'new', page: 1, pageSize: 100 });
+    const tip = items.find((item) => item.reference === forCase.reference)!;
+    const [inspectorToken] = [token];
+    const caseRes = await fetch(`${app.baseUrl}/api/v1/cases`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${inspectorToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: '屏幕适配检查案件', tipIds: [tip.id], assignee: INSPECTOR.id }),
+    });
+    const opened = (await caseRes.json()) as { id: string };
+    await fetch(
+      `${app.baseUrl}/api/v1/cases/${opened.id}/attachments?name=${encodeURIComponent('展台照片.png')}`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${inspectorToken}`, 'Content-Type': 'application/octet-stream' },
+        body: PNG,
+      },
+    );
+
+    for (const lang of ['zh', 'en'] as const) {
+      for (const [size, options] of [
+        ['390', { ...PHONE_390, locale: lang === 'zh' ? 'zh-CN' : 'en-GB' }],
+        ['1280', { ...DESK, locale: lang === 'zh' ? 'zh-CN' : 'en-GB' }],
+      ] as const) {
+        const { context, page } = await newPage(options);
+        await page.goto(`${app.baseUrl}/inspect?lang=${lang}`);
+        await page.locator('#token').fill(token);
+        await page.locator('#token').press('Enter');
+        await page.locator('#queue tr[data-kind="tip"]').first().waitFor();
+        const label = `${lang} ${size}`;
+        // Nothing wider than the screen; on the phone each row is a card, on the desk headers keep one line.
+        await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(
+          Number(size),
+        );
+        // Lines of text a cell holds: the distinct tops of its text's line boxes (padding and row height aside).
+        const shape = (await page.evaluate(`(() => {
+          const lines = (node) => {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+          };
+          const cell = document.querySelector('#queue tbody td.what');
+          const th = [...document.querySelectorAll('#queue th')];
+          const bodies = [...document.querySelectorAll('#queue tbody td:nth-child(5):not(.empty-cell)')];
+          return {
+            display: getComputedStyle(cell).display,
+            headerLines: Math.max(...th.map(lines)),
+            // The body's name (中国质量认证中心（CQC）) on one line: never split mid-word.
+            bodyLines: Math.max(...bodies.map(lines)),
+            whatWidth: cell.getBoundingClientRect().width,
+          };
+        })()`)) as { display: string; headerLines: number; bodyLines: number; whatWidth: number };
+        if (size === '390') {
+          expect(shape.display).toBe('block');
+          // A card's text runs the card's width, not a sliver of a column.
+          expect(shape.whatWidth).toBeGreaterThan(250);
+        } else {
+          expect(shape.display).toBe('table-cell');
+          expect(shape.headerLines).toBe(1);
+          expect(shape.bodyLines).toBe(1);
+        }
+        await audit(page, `queue ${label}`);
+        await screenshot(page, `inspect-10-queue-${lang}-${size}`);
+
+        await page.goto(`${app.baseUrl}/inspect?lang=${lang}#case/${opened.id}`);
+        await page.locator('#attachments tr', { hasText: '展台照片.png' }).waitFor();
+        const text = await page.locator('main').innerText();
+        expect(text).toContain(tip.reference);
+        expect(text).toContain(cert.number);
+        expect(text).toContain(INSPECTOR.name);
+        for (const raw of [opened.id, tip.id, cert.publicId]) expect(text).not.toContain(raw);
+        await expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(
+          Number(size),
+        );
+        await audit(page, `case ${label}`);
+        await screenshot(page, `inspect-11-case-${lang}-${size}`);
+
+        await page.getByRole('link', { name: lang === 'zh' ? '检查人员名录' : 'Inspectors' }).click();
+        await page.locator('#directory', { hasText: INSPECTOR.name }).waitFor();
+        await audit(page, `directory ${label}`);
+        await screenshot(page, `inspect-12-directory-${lang}-${size}`);
+        await context.close();
+      }
+    }
+  }, 120_000);
+
+  test('when an inspector dismisses a tip with a reason, then it leaves the queue and its page says so', async () => {
+    await app.t.services.tips.submit(
+      { category: 'other', description: '重复举报：与此前提交的内容完全相同。' },
+      { clientAddress: '192.0.2.8' },
+    );
+    const { items } = await app.t.services.tips.list({ state: 'new', page: 1, pageSize: 1 });
+    const tip = items[0]!;
+    const { context, page } = await newPage(DESK);
+    await signIn(page, token);
+    await page.locator(`tr[data-kind="tip"][data-id="${tip.id}"]`).getByRole('link').click();
+    await page.getByRole('heading', { name: `举报 ${tip.reference}` }).waitFor();
+    // Without a reason the console says what is missing, in Chinese.
+    await page.getByRole('button', { name: '驳回举报' }).click();
+    await page.locator('.console-error', { hasText: '请填写“驳回理由”。' }).waitFor();
+    await page.getByLabel('驳回理由').fill('重复举报，已在前一条举报中立案处理。');
+    await page.getByRole('button', { name: '驳回举报' }).click();
+    await page.locator('#console-status', { hasText: '举报已驳回。' }).waitFor();
+    expect(await page.locator('main').innerText()).toContain('已驳回');
+    await expect(app.t.services.tips.get(tip.id)).resolves.toMatchObject({ state: 'dismissed' });
+    await page.getByRole('link', { name: '待办队列' }).click();
+    await page.locator('.queue-results[aria-busy="false"]').waitFor();
+    await expect(page.locator(`tr[data-id="${tip.id}"]`).count()).resolves.toBe(0);
+    await context.close();
+  }, 30_000);
+
   test('when a wrong token is pasted, then the console says so and keeps nothing; sign-out forgets a good one', async () => {
     const { context, page } = await newPage(DESK);
     await signIn(page, 'not-a-real-token-0123456789');
-    await expect(page.locator('[role="alert"]').innerText()).resolves.toContain('需要有效的访问令牌');
+    const refusal = await page.locator('[role="alert"]').innerText();
+    expect(refusal).toContain('需要有效的访问令牌');
+    // One language: no English detail from the server in a Chinese page.
+    expect(refusal).not.toMatch(/[A-Za-z]{3,}/);
     await expect(page.evaluate(`sessionStorage.getItem(${JSON.stringify(TOKEN_KEY)})`)).resolves.toBeNull();
     await expect(page.locator('#sign-out').count()).resolves.toBe(0);
 

@@ -119,8 +119,8 @@ describe('POST /api/v1/tips: a public report', () => {
         holderCreditCode: cert.holder.creditCode,
         status: 'valid',
       },
-      // Line breaks kept (CRLF as LF), text half-width.
-      description: '该公司在投标时出示此证书,\n但现场生产的产品不在认证范围内。',
+      // Line breaks kept (CRLF as LF), the prose's full-width punctuation too.
+      description: '该公司在投标时出示此证书，\n但现场生产的产品不在认证范围内。',
       place: '重庆市沙坪坝区公共资源交易中心',
       contact: '王先生 138 0000 0000',
       hasPhoto: true,

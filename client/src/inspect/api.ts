@@ -4,7 +4,18 @@
  */
 import type { PublicCertificate } from '../../../server/certificates/certificate-schema';
 import type { Inspector } from '../../../server/inspectors/inspector-schema';
-import type { Case, CaseAction, Flag, Page, SignalView, Tip } from './types';
+import type {
+  Attachment,
+  Body,
+  Case,
+  CaseAction,
+  CaseView,
+  Flag,
+  Page,
+  RuleTitle,
+  SignalView,
+  Tip,
+} from './types';
 
 const TOKEN_KEY = 'certwatch.inspect.token';
 
@@ -36,13 +47,15 @@ async function call(method: string, path: string, body?: unknown): Promise<Respo
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A file goes as its bytes (the server reads its type from them); anything else as JSON.
+  const file = body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = file ? 'application/octet-stream' : 'application/json';
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : file ? body : JSON.stringify(body),
       cache: 'no-store',
       credentials: 'omit',
     });
@@ -83,6 +96,10 @@ export const api = {
   tips: (state: string) => json<Page<Tip>>('GET', `/tips${query({ state, pageSize: QUEUE_PAGE_SIZE })}`),
   tip: (tipId: string) => json<Tip>('GET', `/tips/${id(tipId)}`),
   tipPhoto: async (tipId: string) => (await call('GET', `/tips/${id(tipId)}/photo`)).blob(),
+  dismissTip: (tipId: string, reason: string) =>
+    json<Tip>('POST', `/tips/${id(tipId)}/dismissal`, { reason }),
+  rules: () => json<{ items: RuleTitle[] }>('GET', '/signals/rules'),
+  bodies: () => json<{ items: Body[] }>('GET', '/bodies'),
   signals: (filter: { state: string; severity?: string; ruleId?: string; bodyCode?: string }) =>
     json<Page<SignalView>>('GET', `/signals${query({ ...filter, pageSize: QUEUE_PAGE_SIZE })}`),
   signal: (signalId: string) => json<SignalView>('GET', `/signals/${id(signalId)}`),
@@ -91,7 +108,7 @@ export const api = {
   flags: (state: string) => json<Page<Flag>>('GET', `/flags${query({ state, pageSize: QUEUE_PAGE_SIZE })}`),
   flag: (publicId: string, reason: string) => json<Flag>('POST', '/flags', { publicId, reason }),
   cases: (state: string) => json<Page<Case>>('GET', `/cases${query({ state, pageSize: QUEUE_PAGE_SIZE })}`),
-  case: (caseId: string) => json<Case>('GET', `/cases/${id(caseId)}`),
+  case: (caseId: string) => json<CaseView>('GET', `/cases/${id(caseId)}`),
   openCase: (input: {
     title: string;
     summary?: string;
@@ -100,8 +117,12 @@ export const api = {
     signalIds: string[];
     flagIds: string[];
     publicIds: string[];
-  }) => json<Case>('POST', '/cases', input),
-  act: (caseId: string, action: CaseAction) => json<Case>('PATCH', `/cases/${id(caseId)}`, action),
+  }) => json<CaseView>('POST', '/cases', input),
+  act: (caseId: string, action: CaseAction) => json<CaseView>('PATCH', `/cases/${id(caseId)}`, action),
+  attach: (caseId: string, file: File) =>
+    json<Attachment>('POST', `/cases/${id(caseId)}/attachments${query({ name: file.name })}`, file),
+  attachment: async (caseId: string, attachmentId: string) =>
+    (await call('GET', `/cases/${id(caseId)}/attachments/${id(attachmentId)}`)).blob(),
   /** The public record of a certificate (no token needed; sent anyway, harmlessly). */
   certificate: (publicId: string) => json<PublicCertificate>('GET', `/certificates/${id(publicId)}`),
 };

@@ -3,9 +3,11 @@ import { messagesFor } from '../../../server/certificates/certificate-texts';
 import type { Inspector } from '../../../server/inspectors/inspector-schema';
 import { el, replaceChildren, type Child } from '../dom';
 import { api } from './api';
+import { attachmentsSection } from './attachment-views';
 import { decideForm } from './decide-form';
+import { inspectors } from './directory';
 import { itemKey, queueState } from './queue-view';
-import type { Case, CaseAction, CaseEvent } from './types';
+import type { Case, CaseAction, CaseEvent, CaseRefs, CaseView } from './types';
 import {
   actionForm,
   chinaTime,
@@ -22,34 +24,53 @@ import {
   type ViewContext,
 } from './ui';
 
-let directory: Promise<Inspector[]> | undefined;
-
-/** The active inspectors (read once per sign-in; a failed read is tried again next time). */
-function inspectors(): Promise<Inspector[]> {
-  directory ??= api.inspectors().then(
-    (list) => list.items,
-    (error: unknown) => {
-      directory = undefined;
-      throw error;
-    },
-  );
-  return directory;
-}
-
-/** Forgets what the last inspector's session read. */
-export function forgetDirectory(): void {
-  directory = undefined;
-}
+export { forgetDirectory } from './directory';
 
 function inspectorOptions(list: Inspector[], none?: string): [string, string][] {
-  const options = list.map((i): [string, string] => [i.id, `${i.name} (${i.id}) · ${i.unit}`]);
+  const options = list.map((i): [string, string] => [i.id, `${i.name} · ${i.unit}`]);
   return none === undefined ? options : [['', none], ...options];
+}
+
+/** The assignee field: the directory's active inspectors, or a hint saying why there is no one to choose. */
+function assigneeField(ctx: ViewContext, control: HTMLSelectElement, list: Inspector[]): HTMLElement {
+  const { t } = ctx;
+  if (list.length > 0) return field(control, t.assignee);
+  control.disabled = true;
+  const wrapper = field(control, t.assignee, t.noInspectors);
+  wrapper.append(el('p', {}, routeLink('#inspectors', t.nav.inspectors)));
+  return wrapper;
 }
 
 function inspectorName(list: Inspector[], id: string | undefined, fallback: string): string {
   if (!id) return fallback;
-  const found = list.find((i) => i.id === id);
-  return found ? `${found.name} (${id})` : id;
+  return list.find((i) => i.id === id)?.name ?? id;
+}
+
+/** A person as the case names them: by name from the case's refs, else the directory, else "unknown". */
+function personName(ctx: ViewContext, refs: CaseRefs, list: Inspector[], id: string | undefined): string {
+  if (!id) return ctx.t.unassigned;
+  if (id === 'system') return ctx.t.system;
+  return refs.people[id]?.name ?? list.find((i) => i.id === id)?.name ?? ctx.t.unknownPerson;
+}
+
+/** A certificate as the case names it: number · holder (its public id only when the registry lacks it). */
+function certificateName(refs: CaseRefs, publicId: string): string {
+  const c = refs.certificates[publicId];
+  return c ? `${c.number} · ${c.holderName}` : publicId;
+}
+
+function tipName(ctx: ViewContext, refs: CaseRefs, id: string): string {
+  return refs.tips[id]?.reference ?? ctx.t.unknownItem;
+}
+
+function signalName(ctx: ViewContext, refs: CaseRefs, id: string): string {
+  const s = refs.signals[id];
+  return s ? `${s.title?.[ctx.lang] ?? s.ruleId} · ${s.label}` : ctx.t.unknownItem;
+}
+
+function flagName(ctx: ViewContext, refs: CaseRefs, id: string): string {
+  const f = refs.flags[id];
+  return f ? ctx.t.flagLabel(certificateName(refs, f.publicId)) : ctx.t.unknownItem;
 }
 
 export async function newCaseView(ctx: ViewContext): Promise<HTMLElement> {
@@ -87,7 +108,7 @@ export async function newCaseView(ctx: ViewContext): Promise<HTMLElement> {
       itemList,
       field(input('case-title', { required: true, maxlength: '200' }), t.caseTitle),
       field(textarea('case-summary', { maxlength: '4000' }), t.caseSummary),
-      field(select('case-assignee', inspectorOptions(list, t.noAssignee)), t.assignee),
+      assigneeField(ctx, select('case-assignee', inspectorOptions(list, t.noAssignee)), list),
     ],
     async (f) => {
       const chosen = [...queueState.selected.values()];
@@ -131,7 +152,7 @@ export async function casesView(ctx: ViewContext): Promise<HTMLElement> {
         results,
         el(
           'table',
-          { class: 'queue' },
+          { class: 'queue cards', id: 'cases' },
           el('caption', { class: 'visually-hidden' }, t.casesHeading),
           el(
             'thead',
@@ -151,11 +172,15 @@ export async function casesView(ctx: ViewContext): Promise<HTMLElement> {
               el(
                 'tr',
                 {},
-                el('td', { class: 'code' }, routeLink(`#case/${k.id}`, k.reference)),
-                el('td', {}, k.title),
-                el('td', {}, t.caseState[k.state]),
-                el('td', {}, inspectorName(list, k.assignee, t.unassigned)),
-                el('td', {}, chinaTime(k.updatedAt)),
+                el(
+                  'td',
+                  { class: 'code nowrap', 'data-label': c.reference },
+                  routeLink(`#case/${k.id}`, k.reference),
+                ),
+                el('td', { 'data-label': c.title }, k.title),
+                el('td', { class: 'nowrap', 'data-label': c.state }, t.caseState[k.state]),
+                el('td', { 'data-label': c.assignee }, inspectorName(list, k.assignee, t.unassigned)),
+                el('td', { class: 'nowrap', 'data-label': c.updated }, chinaTime(k.updatedAt)),
               ),
             ),
           ),
@@ -180,60 +205,89 @@ export async function casesView(ctx: ViewContext): Promise<HTMLElement> {
   return view(t.casesHeading, filter, results);
 }
 
-/** One line of the history: when, who, what (with the text of a note or evidence). */
-function eventLine(ctx: ViewContext, event: CaseEvent, list: Inspector[]): HTMLElement {
+/** One line of the history: when, who (by name), what (with the names of what it linked). */
+function eventLine(ctx: ViewContext, event: CaseEvent, k: CaseView, list: Inspector[]): HTMLElement {
   const { t } = ctx;
-  const { colon } = messagesFor(ctx.lang);
-  const action = (t.eventAction as Record<string, string>)[event.action] ?? event.action;
-  // The details each kind of step carries, named; lists of linked ids by their kind, empty ones left out.
-  const names: Record<string, string> = {
-    publicIds: t.field.certificates,
-    tipIds: t.kind.tip,
-    signalIds: t.kind.signal,
-    flagIds: t.kind.flag,
-    assignee: t.assignee,
-    reference: t.evidenceReference,
-    outcome: t.outcomeLegend,
+  const { refs } = k;
+  const { colon, sep, listSep } = t.punctuation;
+  const action = t.eventAction[event.action];
+  const details: string[] = [];
+  const named = (label: string, values: string[]) => {
+    if (values.length > 0) details.push(t.labelled(label, values.join(listSep)));
   };
-  const details = Object.entries(event)
-    .filter(
-      ([key, value]) =>
-        !['at', 'by', 'action', 'previous'].includes(key) && !(Array.isArray(value) && value.length === 0),
-    )
-    .map(([key, value]) => {
-      const text =
-        key === 'assignee'
-          ? inspectorName(list, String(value), '')
-          : key === 'outcome'
-            ? ((t.outcome as Record<string, string>)[String(value)] ?? String(value))
-            : Array.isArray(value)
-              ? value.join(', ')
-              : String(value);
-      return names[key] ? `${names[key]}${colon}${text}` : text;
-    });
+  switch (event.action) {
+    case 'create':
+    case 'link':
+    case 'unlink':
+      named(
+        t.kind.tip,
+        event.tipIds.map((id) => tipName(ctx, refs, id)),
+      );
+      named(
+        t.kind.signal,
+        event.signalIds.map((id) => signalName(ctx, refs, id)),
+      );
+      named(
+        t.kind.flag,
+        event.flagIds.map((id) => flagName(ctx, refs, id)),
+      );
+      named(
+        t.field.certificates,
+        event.publicIds.map((id) => certificateName(refs, id)),
+      );
+      if (event.action === 'create' && event.assignee) {
+        named(t.assignee, [personName(ctx, refs, list, event.assignee)]);
+      }
+      break;
+    case 'assign':
+      named(t.assignee, [personName(ctx, refs, list, event.assignee)]);
+      break;
+    case 'note':
+      details.push(event.text);
+      break;
+    case 'evidence':
+      details.push(event.description);
+      if (event.reference) named(t.evidenceReference, [event.reference]);
+      break;
+    case 'attach':
+      details.push(t.attachedFile(event.name, t.fileSize(event.size)));
+      break;
+    case 'decide':
+      details.push(t.outcome[event.outcome]);
+      break;
+  }
   return el(
     'li',
     { 'data-action': event.action },
-    el('span', { class: 'muted' }, `${chinaTime(event.at)} · ${event.by} · `),
+    el('span', { class: 'muted' }, `${chinaTime(event.at)} · `),
+    el('span', { class: 'event-by' }, personName(ctx, refs, list, event.by)),
+    el('span', { class: 'muted' }, ' · '),
     el('strong', {}, action),
-    details.length > 0 ? el('span', { class: 'pre-line' }, `${colon}${details.join('; ')}`) : null,
+    details.length > 0 ? el('span', { class: 'pre-line' }, `${colon}${details.join(sep)}`) : null,
   );
 }
 
-function linkedItems(ctx: ViewContext, k: Case): HTMLElement {
+function linkedItems(ctx: ViewContext, k: CaseView): HTMLElement {
   const { t } = ctx;
+  const { refs } = k;
   const links: Child[] = [
-    ...k.tipIds.map((id) => routeLink(`#tip/${id}`, `${t.kind.tip} ${id}`)),
-    ...k.signalIds.map((id) => routeLink(`#signal/${id}`, `${t.kind.signal} ${id}`)),
-    ...k.flagIds.map((id) => `${t.kind.flag} ${id}`),
-    ...k.publicIds.map((id) => el('span', {}, `${t.field.certificate} `, publicLink(id))),
+    ...k.tipIds.map((id) => routeLink(`#tip/${id}`, `${t.kind.tip} ${tipName(ctx, refs, id)}`)),
+    ...k.signalIds.map((id) =>
+      routeLink(`#signal/${id}`, t.labelled(t.kind.signal, signalName(ctx, refs, id))),
+    ),
+    ...k.flagIds.map((id) => flagName(ctx, refs, id)),
+    ...k.publicIds.map((id) =>
+      el('span', {}, `${t.field.certificate} `, publicLink(id, certificateName(refs, id))),
+    ),
   ];
-  return el('ul', { class: 'plain' }, ...links.map((l) => el('li', {}, l)));
+  if (links.length === 0) return el('p', { class: 'muted' }, t.nothingLinked);
+  return el('ul', { class: 'plain', id: 'linked-items' }, ...links.map((l) => el('li', {}, l)));
 }
 
 export async function caseView(ctx: ViewContext, id: string): Promise<HTMLElement> {
   const { t } = ctx;
   const [k, list] = await Promise.all([api.case(id), inspectors()]);
+  const person = (who: string | undefined) => personName(ctx, k.refs, list, who);
   /** One action on the case; the view then shows the case as the server answered it. */
   const act = async (action: CaseAction) => {
     await api.act(k.id, action);
@@ -245,8 +299,8 @@ export async function caseView(ctx: ViewContext, id: string): Promise<HTMLElemen
       [t.caseColumns.reference, el('span', { class: 'code', id: 'case-reference' }, k.reference)],
       [t.caseStateLabel, el('span', { id: 'case-state', 'data-state': k.state }, t.caseState[k.state])],
       [t.caseSummary, k.summary ? el('span', { class: 'pre-line' }, k.summary) : undefined],
-      [t.assignee, el('span', { id: 'case-assignee' }, inspectorName(list, k.assignee, t.unassigned))],
-      [t.field.created, `${chinaTime(k.createdAt)} · ${k.createdBy}`],
+      [t.assignee, el('span', { id: 'case-assignee' }, person(k.assignee))],
+      [t.field.created, `${chinaTime(k.createdAt)} · ${person(k.createdBy)}`],
       [t.caseColumns.updated, chinaTime(k.updatedAt)],
     ]),
     el('h3', {}, t.linked),
@@ -260,11 +314,15 @@ export async function caseView(ctx: ViewContext, id: string): Promise<HTMLElemen
             [t.outcomeLegend, t.outcome[decision.outcome]],
             [t.basis, decision.basis],
             [t.facts, el('span', { class: 'pre-line' }, decision.facts)],
-            [t.field.created, `${chinaTime(decision.decidedAt)} · ${decision.decidedBy}`],
+            [t.decidedAt, `${chinaTime(decision.decidedAt)} · ${person(decision.decidedBy)}`],
             [
               t.statusChangeLegend,
               decision.statusChange
-                ? `${decision.statusChange.publicId}: ${decision.statusChange.status} (${decision.statusChange.date})`
+                ? t.statusOrdered(
+                    certificateName(k.refs, decision.statusChange.publicId),
+                    messagesFor(ctx.lang).status[decision.statusChange.status].badge,
+                    decision.statusChange.date,
+                  )
                 : undefined,
             ],
             [
@@ -275,10 +333,12 @@ export async function caseView(ctx: ViewContext, id: string): Promise<HTMLElemen
         )
       : null,
     el('h3', {}, t.events),
-    el('ol', { class: 'events' }, ...k.events.map((e) => eventLine(ctx, e, list))),
+    el('ol', { class: 'events' }, ...k.events.map((e) => eventLine(ctx, e, k, list))),
+    attachmentsSection(ctx, k),
   ];
   if (k.state === 'open') {
     const assignee = select('assign-to', inspectorOptions(list), k.assignee);
+    assignee.required = true;
     sections.push(
       el(
         'div',
@@ -286,7 +346,7 @@ export async function caseView(ctx: ViewContext, id: string): Promise<HTMLElemen
         actionForm(
           ctx,
           { label: t.assignHeading, heading: true, submitLabel: t.assign },
-          [field(assignee, t.assignee)],
+          [assigneeField(ctx, assignee, list)],
           (f) => act({ action: 'assign', assignee: valueOf(f, 'assign-to') }),
         ),
         actionForm(

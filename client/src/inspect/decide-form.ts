@@ -99,7 +99,7 @@ export async function decideForm(
   };
   const labels: Record<string, string> = {
     creditCode: t.creditCode,
-    bodyCode: t.bodyLabel,
+    bodyCode: t.field.bodyCode,
     registrationNumber: t.registrationNumber,
     name: t.name,
   };

@@ -7,6 +7,7 @@ import { el, replaceChildren } from '../dom';
 import { pageLang } from '../page-lang';
 import { api, session, whenUnauthenticated } from './api';
 import { caseView, casesView, forgetDirectory, newCaseView } from './case-views';
+import { inspectorsView } from './directory';
 import { flagView, signalView, tipView } from './item-views';
 import { queueState, queueView } from './queue-view';
 import { INSPECT_TEXTS } from './texts';
@@ -25,6 +26,7 @@ function viewFor(ctx: ViewContext, hash: string): Promise<HTMLElement> | HTMLEle
   if (name === 'case' && withId) return caseView(ctx, id);
   if (name === 'cases') return casesView(ctx);
   if (name === 'new-case') return newCaseView(ctx);
+  if (name === 'inspectors') return inspectorsView(ctx);
   if (name === 'flag') return flagView(ctx, withId ? id : '');
   return queueView(ctx);
 }
@@ -100,6 +102,7 @@ function mount(root: HTMLElement): void {
       link('#queue', t.nav.queue),
       link('#cases', t.nav.cases),
       link('#flag', t.nav.flag),
+      link('#inspectors', t.nav.inspectors),
       out,
     );
     signedIn = true;

@@ -5,9 +5,10 @@
 import { reportTextsFor } from '../../../server/tips/tip-texts';
 import { el, replaceChildren } from '../dom';
 import { api } from './api';
+import { bodiesByCode, bodyName, knownRules } from './directory';
 import type { QueueKind } from './texts';
-import type { Flag, SignalView, Tip } from './types';
-import { chinaTime, errorBox, field, input, routeLink, select, view, type ViewContext } from './ui';
+import type { Body, Flag, RuleTitle, SignalView, Tip } from './types';
+import { chinaTime, errorBox, field, routeLink, select, view, type ViewContext } from './ui';
 
 /** An item of the queue as a case takes it: what it is, and the certificates it concerns. */
 export interface QueueItem {
@@ -29,8 +30,6 @@ export const queueState = {
   filters: { kind: '', severity: '', ruleId: '', bodyCode: '' } as Filters,
   /** Items chosen for a new case, by `kind:id`. */
   selected: new Map<string, QueueItem>(),
-  /** Rule ids seen in signals, offered as suggestions for the rule filter. */
-  rules: new Map<string, string>(),
 };
 
 export const itemKey = (item: Pick<QueueItem, 'kind' | 'id'>) => `${item.kind}:${item.id}`;
@@ -48,8 +47,11 @@ export function signalItem(signal: SignalView, ctx: ViewContext): QueueItem {
   };
 }
 
-export function flagItem(flag: Flag, ctx: ViewContext): QueueItem {
-  return { kind: 'flag', id: flag.id, label: ctx.t.flagLabel(flag.publicId), publicIds: [flag.publicId] };
+/** A flag by its certificate's name (number · holder) when known, else by its reason: never by an id. */
+export function flagItem(flag: Flag, ctx: ViewContext, certificate?: string): QueueItem {
+  const reason = flag.reason.length > 40 ? `${flag.reason.slice(0, 39)}…` : flag.reason;
+  const label = certificate ? ctx.t.flagLabel(certificate) : ctx.t.labelled(ctx.t.kind.flag, reason);
+  return { kind: 'flag', id: flag.id, label, publicIds: [flag.publicId] };
 }
 
 const SEVERITY_RANK: Record<SignalView['severity'], number> = { high: 0, medium: 1, low: 2 };
@@ -62,7 +64,12 @@ interface Row {
   when: string;
 }
 
-function filtersForm(ctx: ViewContext, onApply: () => void): HTMLFormElement {
+function filtersForm(
+  ctx: ViewContext,
+  onApply: () => void,
+  rules: readonly RuleTitle[],
+  bodies: Map<string, Body>,
+): HTMLFormElement {
   const { t } = ctx;
   const f = queueState.filters;
   const kind = select(
@@ -75,12 +82,16 @@ function filtersForm(ctx: ViewContext, onApply: () => void): HTMLFormElement {
     [['', t.severityAny], ...(['high', 'medium', 'low'] as const).map((s) => [s, t.severity[s]] as const)],
     f.severity,
   );
-  const rule = input('filter-rule', { value: f.ruleId, list: 'known-rules', spellcheck: 'false' });
-  const body = input('filter-body', { value: f.bodyCode, autocapitalize: 'characters', spellcheck: 'false' });
-  const rules = el(
-    'datalist',
-    { id: 'known-rules' },
-    ...[...queueState.rules].map(([id, title]) => el('option', { value: id }, title)),
+  // The known rules, by title: a rule is chosen, never typed.
+  const rule = select(
+    'filter-rule',
+    [['', t.ruleAny], ...rules.map((r) => [r.id, r.title[ctx.lang]] as const)],
+    f.ruleId,
+  );
+  const body = select(
+    'filter-body',
+    [['', t.bodyAny], ...[...bodies.values()].map((b) => [b.code, bodyName(ctx, bodies, b.code)] as const)],
+    f.bodyCode,
   );
   const form = el(
     'form',
@@ -88,7 +99,6 @@ function filtersForm(ctx: ViewContext, onApply: () => void): HTMLFormElement {
     field(kind, t.kindLabel),
     field(severity, t.severityLabel),
     field(rule, t.ruleLabel),
-    rules,
     field(body, t.bodyLabel),
     el('button', { type: 'submit' }, t.applyFilters),
   );
@@ -97,8 +107,8 @@ function filtersForm(ctx: ViewContext, onApply: () => void): HTMLFormElement {
     queueState.filters = {
       kind: kind.value as Filters['kind'],
       severity: severity.value as Filters['severity'],
-      ruleId: rule.value.trim().toLowerCase(),
-      bodyCode: body.value.trim().toUpperCase(),
+      ruleId: rule.value,
+      bodyCode: body.value,
     };
     onApply();
   });
@@ -126,12 +136,14 @@ async function loadRows(ctx: ViewContext): Promise<{ rows: Row[]; totals: [numbe
     want('flag') && filters.bodyCode === '' ? api.flags('open') : none,
   ]);
   const categories = reportTextsFor(ctx.lang).category;
-  for (const s of signals.items as SignalView[]) queueState.rules.set(s.rule.id, s.rule.title[ctx.lang]);
   const rows: Row[] = [
     ...(signals.items as SignalView[]).map((s) => ({
       item: signalItem(s, ctx),
       severity: s.severity,
-      what: `${s.rule.title[ctx.lang]}: ${s.summary}`,
+      // A signal's sentence may already start with its rule's title (a sentence no renderer wrote).
+      what: s.text[ctx.lang].startsWith(s.rule.title[ctx.lang])
+        ? s.text[ctx.lang]
+        : ctx.t.labelled(s.rule.title[ctx.lang], s.text[ctx.lang]),
       body: s.bodyCode,
       when: s.lastRaisedAt,
     })),
@@ -139,13 +151,13 @@ async function loadRows(ctx: ViewContext): Promise<{ rows: Row[]; totals: [numbe
       .filter((tip) => filters.bodyCode === '' || tip.bodyCode === filters.bodyCode)
       .map((tip) => ({
         item: tipItem(tip),
-        what: `${tip.reference} · ${categories[tip.category]}: ${tip.description}`,
+        what: `${tip.reference} · ${ctx.t.labelled(categories[tip.category], tip.description)}`,
         body: tip.bodyCode ?? tip.certificate?.bodyCode,
         when: tip.receivedAt,
       })),
     ...(flags.items as Flag[]).map((flag) => ({
       item: flagItem(flag, ctx),
-      what: `${ctx.t.flagLabel(flag.publicId)}: ${flag.reason}`,
+      what: ctx.t.labelled(ctx.t.kind.flag, flag.reason),
       when: flag.createdAt,
     })),
   ];
@@ -155,7 +167,12 @@ async function loadRows(ctx: ViewContext): Promise<{ rows: Row[]; totals: [numbe
   return { rows, totals: [tips.total, signals.total, flags.total] };
 }
 
-function rowOf(ctx: ViewContext, row: Row, onSelect: () => void): HTMLTableRowElement {
+function rowOf(
+  ctx: ViewContext,
+  row: Row,
+  bodies: Map<string, Body>,
+  onSelect: () => void,
+): HTMLTableRowElement {
   const { t } = ctx;
   const key = itemKey(row.item);
   const box = el('input', {
@@ -170,21 +187,31 @@ function rowOf(ctx: ViewContext, row: Row, onSelect: () => void): HTMLTableRowEl
     onSelect();
   });
   const what = row.what.length > 140 ? `${row.what.slice(0, 139)}…` : row.what;
+  const c = t.columns;
+  // `data-label` names each cell where a phone shows the row as a card (site.css).
   return el(
     'tr',
     { 'data-kind': row.item.kind, 'data-id': row.item.id },
-    el('td', {}, box),
-    el('td', {}, t.kind[row.item.kind]),
+    el('td', { class: 'select-cell', 'data-label': c.select }, box),
+    el('td', { class: 'nowrap', 'data-label': c.kind }, t.kind[row.item.kind]),
     el(
       'td',
-      {},
+      { class: row.severity ? 'nowrap' : 'nowrap empty-cell', 'data-label': c.severity },
       row.severity
         ? el('span', { class: `severity severity-${row.severity}` }, t.severity[row.severity])
         : '',
     ),
-    el('td', {}, row.item.kind === 'flag' ? what : routeLink(`#${row.item.kind}/${row.item.id}`, what)),
-    el('td', { class: 'code' }, row.body ?? ''),
-    el('td', {}, chinaTime(row.when)),
+    el(
+      'td',
+      { class: 'what', 'data-label': c.what },
+      row.item.kind === 'flag' ? what : routeLink(`#${row.item.kind}/${row.item.id}`, what),
+    ),
+    el(
+      'td',
+      { class: row.body ? 'nowrap' : 'empty-cell', 'data-label': c.body },
+      bodyName(ctx, bodies, row.body),
+    ),
+    el('td', { class: 'nowrap', 'data-label': c.when }, chinaTime(row.when)),
   );
 }
 
@@ -200,6 +227,11 @@ export async function queueView(ctx: ViewContext): Promise<HTMLElement> {
   updateSelection();
 
   /** Reads the queue; after a change of filters, the status line says what it now holds. */
+  const [rules, bodies] = await Promise.all([
+    knownRules().catch(() => [] as RuleTitle[]),
+    bodiesByCode().catch(() => new Map<string, Body>()),
+  ]);
+
   async function load(announce = false): Promise<void> {
     results.setAttribute('aria-busy', 'true');
     replaceChildren(results, el('p', { class: 'muted' }, t.loading));
@@ -209,7 +241,7 @@ export async function queueView(ctx: ViewContext): Promise<HTMLElement> {
       if (announce) ctx.announce(caption);
       const table = el(
         'table',
-        { class: 'queue' },
+        { class: 'queue cards', id: 'queue' },
         el('caption', {}, caption),
         el(
           'thead',
@@ -227,7 +259,7 @@ export async function queueView(ctx: ViewContext): Promise<HTMLElement> {
             ].map((c) => el('th', { scope: 'col' }, c)),
           ),
         ),
-        el('tbody', {}, ...rows.map((r) => rowOf(ctx, r, updateSelection))),
+        el('tbody', {}, ...rows.map((r) => rowOf(ctx, r, bodies, updateSelection))),
       );
       replaceChildren(
         results,
@@ -242,7 +274,7 @@ export async function queueView(ctx: ViewContext): Promise<HTMLElement> {
   await load();
   return view(
     t.queueHeading,
-    filtersForm(ctx, () => void load(true)),
+    filtersForm(ctx, () => void load(true), rules, bodies),
     el('p', {}, openCase),
     results,
   );

@@ -35,22 +35,26 @@ export function chinaToday(): string {
   return new Date(Date.now() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** The message of a refused call in the page language, with the server's own detail. */
+/**
+ * The message of a refused call in the page language only: the code's own text (the server's detail,
+ * which is English, is added on English pages alone), or a sentence of the console's own.
+ */
 export function errorMessage(error: unknown, lang: Lang, t: InspectTexts): string {
-  if (!(error instanceof ApiError)) return String(error);
+  if (!(error instanceof ApiError)) return t.unexpectedError;
   if (error.status === 0) return t.networkError;
   let text: string | undefined;
   try {
     text = error.code ? errorText(error.code as ErrorCode, lang) : undefined;
   } catch {
-    // A code newer than this bundle: the server's detail says it.
+    // A code newer than this bundle: said in the console's own words below.
   }
-  return text ? t.apiError(text, error.message) : error.message;
+  if (!text) return lang === 'en' && error.message ? error.message : t.requestFailed(error.status);
+  return lang === 'en' && error.message && error.message !== text ? t.apiError(text, error.message) : text;
 }
 
-/** An alert box for a refused call, listing the fields the server named. */
+/** An alert box for a refused call; on English pages, the fields the server named too (its words are English). */
 export function errorBox(error: unknown, ctx: ViewContext): HTMLElement {
-  const fields = error instanceof ApiError ? error.fields : [];
+  const fields = error instanceof ApiError && ctx.lang === 'en' ? error.fields : [];
   return el(
     'div',
     { class: 'console-error', role: 'alert' },
@@ -59,6 +63,48 @@ export function errorBox(error: unknown, ctx: ViewContext): HTMLElement {
       ? el('ul', {}, ...fields.map((f) => el('li', {}, f.field ? `${f.field}: ${f.message}` : f.message)))
       : null,
   );
+}
+
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+/** The words a person reads for a control: its label, or its group's legend for a radio button. */
+function labelOf(control: Control): string {
+  if (control instanceof HTMLInputElement && control.type === 'radio') {
+    return control.closest('fieldset')?.querySelector('legend')?.textContent?.trim() ?? control.name;
+  }
+  const label = control.id ? control.form?.querySelector(`label[for="${CSS.escape(control.id)}"]`) : null;
+  return label?.textContent?.trim() ?? control.name;
+}
+
+function isEmpty(control: Control): boolean {
+  if (control instanceof HTMLInputElement) {
+    if (control.type === 'checkbox') return !control.checked;
+    if (control.type === 'radio') {
+      return !control.form?.querySelector(`input[type="radio"][name="${CSS.escape(control.name)}"]:checked`);
+    }
+    if (control.type === 'file') return (control.files?.length ?? 0) === 0;
+  }
+  return control.value.trim() === '';
+}
+
+/**
+ * The required controls of a form left empty (disabled ones, and those in a disabled fieldset, are not
+ * asked for), each radio group once: the console says so in the page language, not the browser's.
+ */
+export function missingFields(form: HTMLFormElement): { control: Control; message: string }[] {
+  const seen = new Set<string>();
+  const missing: { control: Control; message: string }[] = [];
+  for (const element of Array.from(form.elements)) {
+    const control = element as Control;
+    if (!('required' in control) || !control.required || control.matches(':disabled')) continue;
+    control.removeAttribute('aria-invalid');
+    const key =
+      control instanceof HTMLInputElement && control.type === 'radio' ? `radio:${control.name}` : '';
+    if (key && seen.has(key)) continue;
+    if (key) seen.add(key);
+    if (isEmpty(control)) missing.push({ control, message: labelOf(control) });
+  }
+  return missing;
 }
 
 /** A view's heading: focused after navigation, so screen readers announce the new view. */
@@ -157,11 +203,26 @@ export function actionForm(
     errors,
     button,
   );
+  // The console checks required fields itself, in the page language (see missingFields).
+  form.noValidate = true;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (button.disabled) return;
-    button.disabled = true;
     replaceChildren(errors);
+    const missing = missingFields(form);
+    if (missing.length > 0) {
+      for (const { control } of missing) control.setAttribute('aria-invalid', 'true');
+      const box = el(
+        'div',
+        { class: 'console-error', role: 'alert', tabindex: '-1' },
+        el('p', {}, ctx.t.fixFields),
+        el('ul', {}, ...missing.map(({ message }) => el('li', {}, ctx.t.required(message)))),
+      );
+      replaceChildren(errors, box);
+      missing[0]?.control.focus();
+      return;
+    }
+    button.disabled = true;
     submit(form)
       .catch((error: unknown) => {
         const box = errorBox(error, ctx);
