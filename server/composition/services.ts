@@ -254,6 +254,7 @@ export function createServices(deps: AppDeps): Services {
     registry: stores.certificates,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     qrKids: qrKeys.list().map((k) => k.kid),
+    log: transparency,
   });
   return {
     audit,
