@@ -15,6 +15,7 @@ import { TIP_ERROR_TEXT } from './tips/tip-texts';
 import { CASE_ERROR_TEXT } from './cases/case-texts';
 import { RECEIPT_ERROR_TEXT } from './receipts/receipt-texts';
 import { AUDIT_ERROR_TEXT } from './audit/audit-texts';
+import { OPEN_DATA_ERROR_TEXT } from './opendata/opendata-texts';
 import type { ErrorCode } from './platform/errors';
 import { PLATFORM_ERROR_TEXT, type Lang } from './platform/i18n';
 
@@ -32,6 +33,7 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
   ...CASE_ERROR_TEXT,
   ...RECEIPT_ERROR_TEXT,
   ...AUDIT_ERROR_TEXT,
+  ...OPEN_DATA_ERROR_TEXT,
 };
 
 export function errorText(code: ErrorCode, lang: Lang): string {

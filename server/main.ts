@@ -81,6 +81,13 @@ async function main() {
       'CertWatch listening',
     );
   });
+  // The open data: checked every hour, exported when the served files are not of today (China date).
+  const exportIfDue = () => {
+    services.openData.exportIfDue().catch((err: unknown) => logger.error({ err }, 'open data export failed'));
+  };
+  const openDataTimers = config.OPEN_DATA_DAILY
+    ? [setTimeout(exportIfDue, 60_000).unref(), setInterval(exportIfDue, 3_600_000).unref()]
+    : [];
   server.keepAliveTimeout = 65_000;
   // A large upload streams for minutes over a slow line; Node's default (5 min for the whole request) would cut it.
   server.requestTimeout = 30 * 60_000;
@@ -90,6 +97,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining connections');
+    for (const timer of openDataTimers) clearTimeout(timer);
     const force = setTimeout(() => {
       logger.warn('drain timed out; closing remaining connections');
       server.closeAllConnections();

@@ -191,4 +191,11 @@ export interface CertificateRepository {
 
   /** How many certificates the registry holds. */
   count(): Promise<number>;
+
+  /**
+   * One page of the whole registry in public-id order (keyset paging): the certificates whose public id
+   * sorts after `afterPublicId` (from the start when absent), at most `limit`. A walk over every page reads
+   * each certificate once with flat memory, never holding a read open between pages.
+   */
+  pageByPublicId(afterPublicId: string | undefined, limit: number): Promise<Certificate[]>;
 }

@@ -101,6 +101,8 @@ export const ERROR_CODES = {
   WITNESS_NOT_FOUND: 404,
   WITNESS_EXISTS: 409,
   CHECKPOINT_NOT_IN_LOG: 409,
+  OPEN_DATA_EXPORT_RUNNING: 409,
+  OPEN_DATA_FILE_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
