@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import type { Manifest } from '../../server/opendata/opendata-schema';
+import { todayInChina } from '../../server/platform/china-time';
 import { REGISTRY_FILE } from '../../server/platform/data-dir';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { creditCode, seedBody, seedCertificates, unique } from '../helpers/factories';
@@ -19,6 +20,7 @@ let admin: string;
 let inspector: string;
 const CONTACT = `手机 139${String(crypto.randomInt(1e7, 1e8))}`;
 const secrets: string[] = [];
+let drawTargets = 0;
 
 beforeAll(async () => {
   t = createTestApp({ env: { PUBLIC_BASE_URL: 'https://certwatch.example.gov.cn' } });
@@ -67,6 +69,32 @@ beforeAll(async () => {
       startDate: '2026-01-10',
     });
   expect(listed.status).toBe(201);
+  // An executed draw with one published outcome, drawn by inspectors who are never named by id.
+  for (const id of ['OD-INS-1', 'OD-INS-2', 'OD-INS-3']) {
+    const res = await request(t.app)
+      .post('/api/v1/inspectors')
+      .set(auth)
+      .send({ id, name: `检查员${id.slice(-1)}`, unit: '沙坪坝区市场监管局', conflicts: [] });
+    expect({ status: res.status, body: res.body }).toMatchObject({ status: 201 });
+  }
+  const plan = await request(t.app)
+    .post('/api/v1/draws')
+    .set(auth)
+    .send({
+      title: '开放数据抽查',
+      population: { kind: 'bodies' },
+      rates: { A: 100, B: 100, C: 100, D: 100 },
+    });
+  expect({ status: plan.status, body: plan.body }).toMatchObject({ status: 201 });
+  const executed = await request(t.app).post(`/api/v1/draws/${plan.body.id}/execution`).set(auth);
+  expect(executed.status).toBe(200);
+  drawTargets = executed.body.execution.targets.length;
+  const first = executed.body.execution.targets[0].id as string;
+  const result = await request(t.app)
+    .post(`/api/v1/draws/${plan.body.id}/results`)
+    .set(auth)
+    .send({ targetId: first, outcome: 'no_problem', summary: '未发现问题', inspectedOn: todayInChina() });
+  expect({ status: result.status, body: result.body }).toMatchObject({ status: 201 });
   await t.services.qr.close().catch(() => undefined);
 });
 afterAll(() => t.close());
@@ -98,8 +126,9 @@ describe('open data export', () => {
       registry: await t.stores.certificates.count(),
       bodies: (await t.services.bodies.list()).length,
       dishonesty: (await t.services.dishonesty.listPublic({ page: 1, pageSize: 100 })).total,
-      'draw-results': 0,
+      'draw-results': drawTargets,
     };
+    expect(drawTargets).toBeGreaterThan(0);
     expect(manifest.datasets.map((d) => d.name)).toEqual([
       'registry',
       'bodies',
@@ -167,6 +196,7 @@ describe('open data export', () => {
       'tip reference': column('SELECT reference FROM tips'),
       'dishonesty record id': column('SELECT id FROM dishonesty_records'),
       'audit entry hash': column('SELECT hash FROM audit_log'),
+      'inspector id': ['OD-INS-1', 'OD-INS-2', 'OD-INS-3'],
     };
     db.close();
     expect(forbidden['network hash'].length).toBeGreaterThan(0);
