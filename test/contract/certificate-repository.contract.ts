@@ -1045,8 +1045,8 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
         const seen: string[] = [];
         let after: string | undefined;
         for (;;) {
-          const page = await repo.pageByPublicId(after, 2);
-          expect(page.length).toBeLessThanOrEqual(2);
+          const page = await repo.pageByPublicId(after, 250);
+          expect(page.length).toBeLessThanOrEqual(250);
           if (page.length === 0) break;
           seen.push(...page.map((c) => c.publicId));
           for (const c of page) {
@@ -1059,6 +1059,12 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
         expect(new Set(seen).size).toBe(seen.length);
         expect(seen.length).toBe(await repo.count());
         for (const m of mine) expect(seen).toContain(m.certificate.publicId);
+        // Small pages go on where the last one ended.
+        const [first, second] = [
+          await repo.pageByPublicId(undefined, 2),
+          await repo.pageByPublicId(seen[1], 2),
+        ];
+        expect([...first, ...second].map((c) => c.publicId)).toEqual(seen.slice(0, 4));
         // A cursor past the last id ends the walk.
         await expect(repo.pageByPublicId(seen[seen.length - 1], 5)).resolves.toEqual([]);
       });
