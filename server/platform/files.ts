@@ -48,8 +48,14 @@ export function createHashedFile(file: string): HashedFileWriter {
       bytes += chunk.length;
       if (!stream.write(chunk)) {
         await new Promise<void>((resolve, reject) => {
-          stream.once('drain', resolve);
-          stream.once('error', reject);
+          const done = (err?: Error) => {
+            stream.off('drain', done);
+            stream.off('error', done);
+            if (err) reject(err);
+            else resolve();
+          };
+          stream.on('drain', done);
+          stream.on('error', done);
         });
       }
     },
