@@ -193,7 +193,7 @@ function logSection(
 <dl class="facts">${facts}</dl>
 <div data-slot="log-check" aria-live="polite"></div>`;
   }
-  return `<section class="card-section receipt-log" aria-labelledby="receipt-log-title">
+  return `<section class="card-section receipt-log${log?.proof ? '' : ' receipt-log-none'}" aria-labelledby="receipt-log-title">
 <h2 id="receipt-log-title">${escapeHtml(r.logHeading)}</h2>
 ${body}
 <p class="muted">${escapeHtml(r.logHelp)} <a href="/api/v1/audit/checkpoint">${escapeHtml(r.logCheckpointLink)}</a> · <a href="/api/v1/audit/log-key">${escapeHtml(r.logKeyLink)}</a></p>
