@@ -25,7 +25,8 @@ COPY --from=build --chown=node:node /app/client/public ./client/public
 COPY --chown=node:node package.json tsconfig.json ./
 COPY --chown=node:node server ./server
 COPY --chown=node:node scripts ./scripts
-RUN mkdir -p /data && chown node:node /data
+# /data/open-data: the open-data files, a volume the replicas share in compose (owned by node when new).
+RUN mkdir -p /data/open-data && chown node:node /data /data/open-data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000

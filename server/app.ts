@@ -41,6 +41,8 @@ import { tipIntake, tipRoutes } from './tips/tip-routes';
 import { createServices, type AppDeps, type Services } from './composition/services';
 import { receiptJwksRoutes, receiptRoutes } from './receipts/receipt-routes';
 import { receiptPageRoutes } from './receipts/receipt-page';
+import { openDataFileRoutes, openDataRoutes } from './opendata/opendata-routes';
+import { openDataPageRoutes } from './opendata/opendata-page';
 
 const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
@@ -176,6 +178,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   api.use(caseRoutes(services, openapi));
   api.use(receiptRoutes(services, openapi));
   api.use(auditorRoutes(services, openapi));
+  api.use(openDataRoutes(services, openapi, { logger }));
   openapi.add({
     method: 'get',
     path: '/api/v1/openapi.json',
@@ -216,6 +219,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(reportPageRoutes(services, { logger, rateLimit: limited, submitLimit: reportLimit }));
   app.use(tipStatusPageRoutes(services, { logger, rateLimit: limited, lookupLimit: reportLimit }));
   app.use(receiptPageRoutes(services, { logger, rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
+  app.use(openDataPageRoutes(services, { rateLimit: limited }));
+  app.use(openDataFileRoutes(services, { rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
 
   app.use(unknownPageRoutes({ logger, rateLimit: limited }));
   app.use(errorHandler(logger));

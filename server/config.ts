@@ -63,6 +63,13 @@ export const configSchema = z
     /** The audit log's checkpoint signing keys, in QR_SIGNING_KEYS's form. Absent: DATA_DIR/audit-log/keys. */
     AUDIT_LOG_SIGNING_KEYS: z.string().min(1).optional(),
     /**
+     * Where the daily open-data files are written and served from. Absent: DATA_DIR/open-data. In cluster
+     * mode a directory every replica shares (a volume): one replica at a time exports into it.
+     */
+    OPEN_DATA_DIR: z.string().min(1).optional(),
+    /** Export the open data once a day from this instance's timer (off: only `npm run export` or the API). */
+    OPEN_DATA_DAILY: booleanish.default(true),
+    /**
      * Receipt signing keys (cluster mode), as QR_SIGNING_KEYS but never the same keys. Absent: keys live
      * under DATA_DIR/receipt-keys.
      */

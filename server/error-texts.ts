@@ -16,6 +16,7 @@ import { CASE_ERROR_TEXT } from './cases/case-texts';
 import { RECEIPT_ERROR_TEXT } from './receipts/receipt-texts';
 import { AUDIT_ERROR_TEXT } from './audit/audit-texts';
 import { AUDITOR_ERROR_TEXT } from './auditors/auditor-texts';
+import { OPEN_DATA_ERROR_TEXT } from './opendata/opendata-texts';
 import type { ErrorCode } from './platform/errors';
 import { PLATFORM_ERROR_TEXT, type Lang } from './platform/i18n';
 
@@ -34,6 +35,7 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
   ...RECEIPT_ERROR_TEXT,
   ...AUDIT_ERROR_TEXT,
   ...AUDITOR_ERROR_TEXT,
+  ...OPEN_DATA_ERROR_TEXT,
 };
 
 export function errorText(code: ErrorCode, lang: Lang): string {

@@ -83,6 +83,13 @@ async function main() {
   });
   // Bodies overdue on reporting raise a low signal: checked now and hourly (each instance; deduplicated).
   const stopOverdueCheck = services.reportingOverdue.schedule();
+  // The open data: checked every hour, exported when the served files are not of today (China date).
+  const exportIfDue = () => {
+    services.openData.exportIfDue().catch((err: unknown) => logger.error({ err }, 'open data export failed'));
+  };
+  const openDataTimers = config.OPEN_DATA_DAILY
+    ? [setTimeout(exportIfDue, 60_000).unref(), setInterval(exportIfDue, 3_600_000).unref()]
+    : [];
   server.keepAliveTimeout = 65_000;
   // A large upload streams for minutes over a slow line; Node's default (5 min for the whole request) would cut it.
   server.requestTimeout = 30 * 60_000;
@@ -93,6 +100,7 @@ async function main() {
     stopping = true;
     logger.info({ signal }, 'shutting down: draining connections');
     stopOverdueCheck();
+    for (const timer of openDataTimers) clearTimeout(timer);
     const force = setTimeout(() => {
       logger.warn('drain timed out; closing remaining connections');
       server.closeAllConnections();

@@ -21,9 +21,9 @@ import {
   verifyCosignature,
   type NoteSignature,
 } from './checkpoint';
-import { consistencyProof, inclusionProof, rootAt, type NodeReader } from './merkle';
+import { consistencyProof, inclusionProof, rootAt, verifyInclusion, type NodeReader } from './merkle';
 import type { WitnessRepository } from './witness-repository';
-import type { Cosignature, Witness } from './witness-schema';
+import type { Cosignature, EntryProof, EntryProofVerdict, Witness } from './witness-schema';
 
 /**
  * The log's Ed25519 key ring (the QR key ring's machinery, on keys of its own): one active key signs,
@@ -96,6 +96,19 @@ export interface TransparencyService {
    * the checkpoint is this log's tree at that size, and each registered witness's cosignature; keeps those.
    */
   cosign(note: string): Promise<{ size: number; rootHash: string; accepted: string[]; seenBy: number }>;
+  /**
+   * The newest entry about `target` whose action is one of `actions` (among its latest 50 entries), with its
+   * inclusion proof in the tree of the current signed checkpoint; undefined when there is none.
+   */
+  entryProof(
+    target: { type: string; id: string },
+    actions: readonly string[],
+  ): Promise<EntryProof | undefined>;
+  /**
+   * Checks a proof as a receipt carries it, with nothing but the proof and the log's public keys:
+   * PROVEN when the checkpoint is signed by a key of this log and the proof leads from the leaf to its root.
+   */
+  checkEntryProof(proof: EntryProof): EntryProofVerdict;
 }
 
 /** A schema-less URL naming the log: the portal's host and path, then `/audit-log`. */
@@ -159,7 +172,7 @@ export function createTransparencyService(deps: {
     };
   }
 
-  return {
+  const service: TransparencyService = {
     origin,
 
     async checkpoint() {
@@ -336,5 +349,56 @@ export function createTransparencyService(deps: {
       const seenBy = (await witnesses.cosignaturesOf(cp.size, rootHash)).length;
       return { size: cp.size, rootHash, accepted, seenBy };
     },
+    async entryProof(target, actions) {
+      const entry = (await log.forTarget(target.type, target.id, 50)).find((e) => actions.includes(e.action));
+      if (!entry) return undefined;
+      const cp = await service.checkpoint();
+      // The tree of a MongoDB log may trail its newest entries by a moment: no proof until it includes them.
+      if (cp.size < entry.seq) return undefined;
+      const proof = await service.inclusion(entry.seq - 1, cp.size);
+      return {
+        entry: { seq: entry.seq, action: entry.action, at: entry.at },
+        index: proof.index,
+        size: proof.size,
+        leafHash: proof.leafHash,
+        hashes: proof.hashes,
+        checkpoint: cp.note,
+      };
+    },
+
+    checkEntryProof(proof) {
+      let note;
+      let cp;
+      try {
+        note = parseNote(proof.checkpoint);
+        cp = parseCheckpointText(note.text);
+      } catch (err) {
+        if (err instanceof NoteFormatError) return 'CHECKPOINT_INVALID';
+        throw err;
+      }
+      const body = Buffer.from(note.text, 'utf8');
+      const ours = noteKeys();
+      const signed = note.signatures.some((s) => {
+        const key = s.name === origin ? ours.find((k) => k.keyId.equals(s.keyId)) : undefined;
+        return key !== undefined && keys.verify(key.kid, body, s.signature) === 'valid';
+      });
+      if (cp.origin !== origin || !signed) return 'CHECKPOINT_INVALID';
+      const decode = (b64: string) => {
+        const raw = Buffer.from(b64, 'base64');
+        return raw.length === 32 && raw.toString('base64') === b64 ? raw : undefined;
+      };
+      const leaf = decode(proof.leafHash);
+      const hashes = proof.hashes.map(decode);
+      if (
+        cp.size !== proof.size ||
+        proof.index !== proof.entry.seq - 1 ||
+        !leaf ||
+        hashes.some((h) => h === undefined) ||
+        !verifyInclusion(proof.index, proof.size, leaf, hashes as Buffer[], cp.rootHash)
+      )
+        return 'PROOF_INVALID';
+      return 'PROVEN';
+    },
   };
+  return service;
 }

@@ -83,3 +83,31 @@ export const cosignatureResultSchema = z
     seenBy: z.number().int(),
   })
   .meta({ id: 'CosignatureResult' });
+
+/**
+ * The proof that one audit entry is in the log, as a receipt carries it: the entry's position (leaf
+ * `index` = seq − 1), its RFC 9162 inclusion proof in the tree of `size` leaves, and the signed checkpoint
+ * of that very tree. The entry's bytes stay private (they name the acting token): the leaf hash commits to
+ * them, and `entry` says what the entry is.
+ */
+export const entryProofSchema = z
+  .strictObject({
+    entry: z.strictObject({
+      seq: z.number().int().min(1),
+      action: z.string().max(64),
+      at: z.string().max(40),
+    }),
+    index: z.number().int().min(0),
+    size: z.number().int().min(1),
+    leafHash: z.string().max(64).describe('Base64 SHA-256(0x00 ‖ entry bytes)'),
+    hashes: z.array(z.string().max(64)).max(64).describe('Base64 node hashes, bottom up (RFC 9162 §2.1.3)'),
+    checkpoint: z
+      .string()
+      .max(4096)
+      .describe('The signed checkpoint (C2SP signed note) of the tree of `size`'),
+  })
+  .meta({ id: 'EntryProof' });
+export type EntryProof = z.infer<typeof entryProofSchema>;
+
+export const ENTRY_PROOF_VERDICTS = ['PROVEN', 'CHECKPOINT_INVALID', 'PROOF_INVALID'] as const;
+export type EntryProofVerdict = (typeof ENTRY_PROOF_VERDICTS)[number];

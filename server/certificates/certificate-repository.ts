@@ -212,4 +212,11 @@ export interface CertificateRepository {
    * One pass over the body's certificates (its index range): callers cache it.
    */
   countByStatus(bodyCode: string, today: string): Promise<Record<Status, number>>;
+
+  /**
+   * One page of the whole registry in public-id order (keyset paging): the certificates whose public id
+   * sorts after `afterPublicId` (from the start when absent), at most `limit`. A walk over every page reads
+   * each certificate once with flat memory, never holding a read open between pages.
+   */
+  pageByPublicId(afterPublicId: string | undefined, limit: number): Promise<Certificate[]>;
 }

@@ -573,5 +573,15 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
       // after an unclean shutdown and counts orphans on a sharded cluster.
       return Certificates.countDocuments({});
     },
+
+    async pageByPublicId(afterPublicId, limit) {
+      const docs = await Certificates.find(
+        afterPublicId === undefined ? {} : { publicId: { $gt: afterPublicId } },
+      )
+        .sort({ publicId: 1 })
+        .limit(Math.max(1, Math.floor(limit)))
+        .lean<CertificateDoc[]>();
+      return docs.map(toCertificate);
+    },
   };
 }

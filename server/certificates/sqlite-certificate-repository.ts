@@ -57,6 +57,9 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     'SELECT id, doc FROM certificates WHERE body_code = ? AND number = ?',
   );
   const byPublicId = db.prepare<[string], Row>('SELECT id, doc FROM certificates WHERE public_id = ?');
+  const byPublicIdPage = db.prepare<[string, number], Row>(
+    'SELECT id, doc FROM certificates WHERE public_id > ? ORDER BY public_id LIMIT ?',
+  );
   const byNumber = db.prepare<[string, number], Row>(
     'SELECT id, doc FROM certificates WHERE number = ? ORDER BY id LIMIT ?',
   );
@@ -271,6 +274,10 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     },
     async countAuditsOfAuditor(registrationNumber) {
       return auditsOfAuditor.all(registrationNumber);
+    },
+    async pageByPublicId(afterPublicId, limit) {
+      // The UNIQUE(public_id) index drives the order and the start of each page.
+      return byPublicIdPage.all(afterPublicId ?? '', Math.max(1, Math.floor(limit))).map(fromRow);
     },
     async findAuditAssignments(windows, limit) {
       if (windows.length === 0) return [];

@@ -45,6 +45,8 @@ import { createFlagService, type FlagService } from '../cases/flag-service';
 import { createTipService, type TipService } from '../tips/tip-service';
 import { createReceiptService, receiptKeyPurpose, type ReceiptService } from '../receipts/receipt-service';
 import { createStatsService, type StatsService } from '../stats/stats-service';
+import { datasetSources } from '../opendata/opendata-datasets';
+import { createOpenDataService, type OpenDataService } from '../opendata/opendata-service';
 
 /** What the app is built from: the opened stores and cache, config, logging, and the clock of tests. */
 export interface AppDeps {
@@ -93,6 +95,13 @@ export interface Services {
   commitments: CommitmentService;
   /** The reporting-overdue signal's check (main.ts schedules it). */
   reportingOverdue: ReportingOverdueCheck;
+  /** The daily open-data files (datasets, checksums, the day's checkpoint). */
+  openData: OpenDataService;
+}
+
+/** Where the open-data files live: OPEN_DATA_DIR, or DATA_DIR/open-data. */
+export function openDataDir(config: Pick<Config, 'DATA_DIR' | 'OPEN_DATA_DIR'>): string {
+  return config.OPEN_DATA_DIR ?? path.join(config.DATA_DIR, 'open-data');
 }
 
 /** Where the audit log's signing keys live on a single node: the key ring keeps them in its `keys` folder. */
@@ -309,6 +318,17 @@ export function createServices(deps: AppDeps): Services {
     registry: stores.certificates,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     qrKids: qrKeys.list().map((k) => k.kid),
+    log: transparency,
+  });
+  const openData = createOpenDataService({
+    dir: openDataDir(config),
+    sources: datasetSources({ certificates: stores.certificates, bodies, dishonesty, draws, now: deps.now }),
+    checkpoint: async () => {
+      const cp = await transparency.checkpoint();
+      return { note: cp.note, size: cp.size };
+    },
+    logger: deps.logger,
+    now: deps.now,
   });
   const auditors = createAuditorService({
     auditors: stores.auditors,
@@ -339,6 +359,7 @@ export function createServices(deps: AppDeps): Services {
     reporting,
     commitments,
     reportingOverdue,
+    openData,
     audit,
     transparency,
     bodies,

@@ -53,6 +53,11 @@ ${fact(d.basis, record.basis)}
 ${fact(d.facts, record.facts)}
 ${record.caseRef ? fact(d.caseRef, record.caseRef, ' class="code"') : ''}
 ${fact(d.earliestRepair, record.earliestRepairDate)}
+${
+  record.logEntry
+    ? `<dt>${escapeHtml(d.logEntry)}</dt><dd>${escapeHtml(d.logEntryValue(record.logEntry.seq))} · <a href="${escapeHtml(record.logEntry.inclusionProof)}" data-log-proof="${record.logEntry.index}">${escapeHtml(d.logProofLink)}</a> · <a href="/api/v1/audit/checkpoint">${escapeHtml(d.logCheckpointLink)}</a></dd>`
+    : ''
+}
 </dl>
 ${notice}
 </li>`;

@@ -219,6 +219,17 @@ export const publicRecordSchema = z
     earliestRepairDate: isoDate,
     /** A repair under public notice (anyone may object until its end date). */
     repairNotice: repairNoticeSchema.optional(),
+    logEntry: z
+      .object({
+        seq: z.number().int().describe('The `dishonesty.create` entry of this record in the audit log'),
+        index: z.number().int().describe('Its Merkle leaf index (seq − 1)'),
+        size: z.number().int().describe('The log’s size when this answer was made'),
+        inclusionProof: z
+          .string()
+          .describe('GET this for the RFC 9162 inclusion proof; verify against GET /api/v1/audit/checkpoint'),
+      })
+      .optional()
+      .describe('Where the record was written into the transparency log, and the link to its proof'),
   })
   .meta({ id: 'PublicDishonestyRecord' });
 export type PublicRecord = z.infer<typeof publicRecordSchema>;

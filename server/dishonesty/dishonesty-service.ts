@@ -138,6 +138,34 @@ export function createDishonestyService(deps: {
   // Requests and decisions on one record run one at a time in this process (the store keeps the
   // one-open-repair rule across instances).
   const lock = createKeyedLock();
+
+  /**
+   * Each published record with the audit-log entry that created it and the link to its inclusion proof
+   * (a few indexed reads per page: the public list is short). The size is the log's as read now; a
+   * verifier asks for the proof at the size of the checkpoint it holds.
+   */
+  async function withLogEntries(list: PublicRecord[]): Promise<PublicRecord[]> {
+    if (list.length === 0) return list;
+    const { seq: size } = await audit.head();
+    return Promise.all(
+      list.map(async (record) => {
+        const entry = (await audit.forTarget('dishonesty', record.id, 20)).find(
+          (e) => e.action === 'dishonesty.create',
+        );
+        if (!entry || entry.seq > size) return record;
+        const index = entry.seq - 1;
+        return {
+          ...record,
+          logEntry: {
+            seq: entry.seq,
+            index,
+            size,
+            inclusionProof: `/api/v1/audit/proofs/inclusion?index=${index}&size=${size}`,
+          },
+        };
+      }),
+    );
+  }
   const count = (result: 'hit' | 'miss') => metrics?.cacheLookups.inc({ kind: 'listing', result });
 
   async function existing(id: string): Promise<DishonestyRecord> {
@@ -198,7 +226,8 @@ export function createDishonestyService(deps: {
         throw new AppError('DISHONESTY_RECORD_NOT_FOUND', 'No listed dishonesty record has this id.');
       }
       const [open] = await records.findOpenRepairs([record.id]);
-      return toPublicRecord(record, open);
+      const [published] = await withLogEntries([toPublicRecord(record, open)]);
+      return published as PublicRecord;
     },
 
     async listPublic({ kind, q, page, pageSize }) {
@@ -210,7 +239,8 @@ export function createDishonestyService(deps: {
       const open = new Map(
         (await records.findOpenRepairs(items.map((r) => r.id))).map((r) => [r.recordId, r] as const),
       );
-      return { items: items.map((r) => toPublicRecord(r, open.get(r.id))), page, pageSize, total };
+      const published = await withLogEntries(items.map((r) => toPublicRecord(r, open.get(r.id))));
+      return { items: published, page, pageSize, total };
     },
 
     requestRepair: (id, input, actor, options = {}) =>

@@ -17,6 +17,11 @@ export interface DishonestyMessages {
   facts: string;
   caseRef: string;
   earliestRepair: string;
+  /** The record's entry in the audit log and the link to its inclusion proof. */
+  logEntry: string;
+  logEntryValue: (seq: number) => string;
+  logProofLink: string;
+  logCheckpointLink: string;
   auditorBody: string;
   /** A repair under public notice: anyone may object until the end date. */
   repairNotice: (start: string, end: string) => string;
@@ -56,6 +61,10 @@ export const DISHONESTY_TEXTS: Record<Lang, DishonestyMessages> = {
     facts: '主要失信事实',
     caseRef: '案件编号',
     earliestRepair: '最早可申请信用修复日期',
+    logEntry: '审计日志',
+    logEntryValue: (seq) => `第 ${seq} 条`,
+    logProofLink: '包含证明',
+    logCheckpointLink: '签名检查点',
     auditorBody: '所在认证机构',
     repairNotice: (start, end) =>
       `信用修复公示中：${start} 至 ${end}（5 个工作日）。公示期内如有异议，请向当地市场监管部门反映。`,
@@ -90,6 +99,10 @@ export const DISHONESTY_TEXTS: Record<Lang, DishonestyMessages> = {
     facts: 'Facts',
     caseRef: 'Case reference',
     earliestRepair: 'Credit repair possible from',
+    logEntry: 'Audit log',
+    logEntryValue: (seq) => `entry ${seq}`,
+    logProofLink: 'inclusion proof',
+    logCheckpointLink: 'signed checkpoint',
     auditorBody: 'Certifying body',
     repairNotice: (start, end) =>
       `Credit repair under public notice from ${start} to ${end} (5 working days). Objections go to the local market regulation bureau.`,

@@ -117,3 +117,28 @@ export function parseCompact(compact: string): CompactParse {
   if (canonicalJson(object) !== json) return { ok: false, why: 'not-canonical' };
   return { ok: true, parts: { kid, data, sig }, bytes, signature, json, object };
 }
+
+/** The version tag of a log proof in a link (`p=` beside the receipt's `r=`). */
+export const LOG_PROOF_TAG = 'p1';
+
+/**
+ * A receipt's log proof (the envelope's `log`) for a link: `p1.{base64url of its canonical JSON}`. Kept out
+ * of the receipt's QR code (a proof is 20 hashes at a million entries): the page's address carries it.
+ */
+export function logProofParam(log: unknown): string {
+  return `${LOG_PROOF_TAG}.${base64UrlEncode(new TextEncoder().encode(canonicalJson(log)))}`;
+}
+
+/** The object a `p1.` parameter holds, or undefined when it is not one (its shape is checked by the reader). */
+export function parseLogProofParam(text: string): unknown {
+  const [tag, data, ...rest] = text.trim().split('.');
+  if (tag !== LOG_PROOF_TAG || !data || rest.length > 0 || !/^[A-Za-z0-9_-]+$/.test(data)) return undefined;
+  try {
+    const object: unknown = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(base64UrlDecode(data)),
+    );
+    return typeof object === 'object' && object !== null && !Array.isArray(object) ? object : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -15,9 +15,17 @@ import { asLang, pickLang } from '../platform/i18n';
 import type { Logger } from '../platform/logger';
 import { href, layout, type PageContext } from '../platform/page-frame';
 import { findScheme } from '../schemes/schemes';
-import { compactIn, MAX_RECEIPT_TEXT, RECEIPT_JWKS_PATH, RECEIPT_PAGE_PATH } from './receipt-codec';
+import { entryProofSchema, type EntryProof } from '../audit/witness-schema';
+import {
+  compactIn,
+  logProofParam,
+  MAX_RECEIPT_TEXT,
+  parseLogProofParam,
+  RECEIPT_JWKS_PATH,
+  RECEIPT_PAGE_PATH,
+} from './receipt-codec';
 import type { Receipt, ReceiptVerdict } from './receipt-schema';
-import type { ReceiptService } from './receipt-service';
+import type { ReceiptLogCheck, ReceiptService } from './receipt-service';
 import { receiptTextsFor } from './receipt-texts';
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -26,7 +34,15 @@ const CHINA_OFFSET_MS = 8 * 3_600_000;
 export type ReceiptPageState =
   | { kind: 'form' }
   | { kind: 'malformed'; text: string }
-  | { kind: 'verdict'; verdict: ReceiptVerdict; compact: string; receipt?: Receipt; kid: string };
+  | {
+      kind: 'verdict';
+      verdict: ReceiptVerdict;
+      compact: string;
+      receipt?: Receipt;
+      kid: string;
+      /** The log proof the page's address carried (`p=`), and the server's check of it. */
+      log?: { proof?: EntryProof; check: ReceiptLogCheck | { verdict: 'MALFORMED' } };
+    };
 
 function chinaTime(iso: string): string {
   const t = Date.parse(iso);
@@ -151,6 +167,39 @@ ${fact(r.signature, signature, ' class="code receipt-signature"')}
 </section>`;
 }
 
+/** The audit-log proof of the receipt's status entry: the server's verdict, and a slot for the browser's. */
+function logSection(
+  ctx: PageContext,
+  receipt: Receipt,
+  log: NonNullable<Extract<ReceiptPageState, { kind: 'verdict' }>['log']> | undefined,
+): string {
+  const r = receiptTextsFor(ctx.lang);
+  const entry = receipt.registry.statusEntry;
+  let body: string;
+  if (!entry) body = `<p class="muted">${escapeHtml(r.logNoEntry)}</p>`;
+  else if (!log) body = `<p class="muted">${escapeHtml(r.logNotGiven(entry.seq))}</p>`;
+  else {
+    const { verdict } = log.check;
+    const ok = verdict === 'PROVEN';
+    const facts = log.proof
+      ? fact(
+          r.logEntry,
+          r.logEntryValue(log.proof.entry.seq, log.proof.entry.action, chinaTime(log.proof.entry.at)),
+        ) +
+        fact(r.logCheckpoint, r.logCheckpointValue(log.proof.size)) +
+        fact(r.logLeafHash, log.proof.leafHash, ' class="code"')
+      : '';
+    body = `<p class="${ok ? 'signature-ok' : 'signature-bad'}" data-log-verdict="${verdict}">${ok ? '✓' : '✗'} ${escapeHtml(r.logVerdict[verdict])}</p>
+<dl class="facts">${facts}</dl>
+<div data-slot="log-check" aria-live="polite"></div>`;
+  }
+  return `<section class="card-section receipt-log${log?.proof ? '' : ' receipt-log-none'}" aria-labelledby="receipt-log-title">
+<h2 id="receipt-log-title">${escapeHtml(r.logHeading)}</h2>
+${body}
+<p class="muted">${escapeHtml(r.logHelp)} <a href="/api/v1/audit/checkpoint">${escapeHtml(r.logCheckpointLink)}</a> · <a href="/api/v1/audit/log-key">${escapeHtml(r.logKeyLink)}</a></p>
+</section>`;
+}
+
 function verifyForm(ctx: PageContext, value = ''): string {
   const r = receiptTextsFor(ctx.lang);
   return `<section class="panel receipt-form" aria-labelledby="receipt-form-title">
@@ -196,6 +245,7 @@ ${receiptBody(ctx, state.receipt)}
 ${qrBlock}
 </section>
 ${proofSection(ctx, { kid: state.kid, compact: state.compact, receipt: state.receipt })}
+${logSection(ctx, state.receipt, state.log)}
 </article>
 ${verifyForm(ctx)}`;
   }
@@ -264,7 +314,9 @@ export function receiptPageRoutes(
       res
         .status(303)
         .set('Cache-Control', 'no-store')
-        .location(`${RECEIPT_PAGE_PATH}?r=${issued.compact}${lang ? `&lang=${lang}` : ''}`)
+        .location(
+          `${RECEIPT_PAGE_PATH}?r=${issued.compact}${issued.log ? `&p=${logProofParam(issued.log)}` : ''}${lang ? `&lang=${lang}` : ''}`,
+        )
         .end();
     }) as RequestHandler<{ publicId: string }>,
     onError,
@@ -295,7 +347,14 @@ export function receiptPageRoutes(
         throw error;
       }
       const compact = compactIn(text) ?? '';
-      const state: ReceiptPageState = { kind: 'verdict', ...verification, compact };
+      const { log: _log, ...verified } = verification;
+      const state: Extract<ReceiptPageState, { kind: 'verdict' }> = { kind: 'verdict', ...verified, compact };
+      if (typeof req.query.p === 'string' && verification.receipt) {
+        const parsed = entryProofSchema.safeParse(parseLogProofParam(req.query.p.slice(0, MAX_RECEIPT_TEXT)));
+        state.log = parsed.success
+          ? { proof: parsed.data, check: receipts.checkLog(verification.receipt, parsed.data) }
+          : { check: { verdict: 'MALFORMED' } };
+      }
       sendPage(res, 200, await renderReceiptPage(ctx, state, `${base}${RECEIPT_PAGE_PATH}?r=${compact}`));
     }) as RequestHandler,
     onError,

@@ -4,6 +4,7 @@
  * carries the key id, the signature and the compact form, and (later) the transparency-log proof.
  */
 import { z } from 'zod';
+import { ENTRY_PROOF_VERDICTS, entryProofSchema } from '../audit/witness-schema';
 import { approvalStatusSchema } from '../bodies/body-schema';
 import { publicIdSchema, statusSchema } from '../certificates/certificate-schema';
 import { severitySchema } from '../dishonesty/dishonesty-schema';
@@ -65,6 +66,16 @@ export const receiptSchema = z
           }),
         )
         .describe('Dishonesty-list entries of the holder and the body at that moment'),
+      statusEntry: z
+        .strictObject({
+          seq: z.number().int().min(1),
+          leafHash: z.string().describe('Base64 Merkle leaf hash of that audit entry'),
+        })
+        .optional()
+        .describe(
+          "The certificate's latest status entry in the audit log (absent when it has none: a certificate only " +
+            'ever reported in bulk uploads); the envelope’s `log` proves it is in a signed checkpoint',
+        ),
     }),
     truncated: z
       .array(z.enum(['scope', 'statusReason']))
@@ -82,13 +93,12 @@ export const issuedReceiptSchema = z
     signature: z.string().describe('base64url Ed25519 signature over the JCS bytes of `receipt`'),
     compact: z.string().describe('r1.{kid}.{base64url of the signed bytes}.{signature}'),
     verifyUrl: z.string().describe('The printable page that verifies this receipt (its QR code carries it)'),
-    log: z
-      .object({})
-      .loose()
+    log: entryProofSchema
       .optional()
       .describe(
-        'Reserved, absent for now: the inclusion proof of this receipt in the transparency log (issue 13). ' +
-          'Outside `receipt`: a proof is obtained after signing, so it is never part of the signed bytes.',
+        'The inclusion proof of `receipt.registry.statusEntry` in the audit log and the signed checkpoint it ' +
+          'is proven against. Outside `receipt`: the checkpoint is signed by the log key, not the receipt key. ' +
+          'Absent when the certificate has no status entry.',
       ),
   })
   .meta({ id: 'IssuedReceipt' });
@@ -112,6 +122,10 @@ export const verifyReceiptRequestSchema = z
       .describe('The receipt object, with kid and signature'),
     kid: z.string().max(64).optional(),
     signature: z.string().max(128).optional(),
+    log: entryProofSchema
+      .optional()
+      .meta({ errorCode: 'RECEIPT_MALFORMED' })
+      .describe('The envelope’s `log`: checked against the receipt’s status entry and the log’s keys'),
   })
   .refine((b) => (b.compact !== undefined) !== (b.receipt !== undefined), {
     message: 'give either `compact`, or `receipt` with `kid` and `signature`',
@@ -137,6 +151,20 @@ export const receiptVerificationSchema = z
     valid: z.boolean(),
     kid: z.string(),
     receipt: receiptSchema.optional().describe('The verified receipt (VALID only)'),
+    log: z
+      .object({
+        verdict: z
+          .enum(ENTRY_PROOF_VERDICTS)
+          .describe(
+            'PROVEN: the checkpoint is signed by the audit log’s key and the proof leads from the receipt’s ' +
+              'status entry to its root. CHECKPOINT_INVALID: not a checkpoint this log signed. PROOF_INVALID: ' +
+              'the proof does not lead to the root, or is not of this receipt’s status entry',
+          ),
+        seq: z.number().int().optional(),
+        size: z.number().int().optional(),
+      })
+      .optional()
+      .describe('With `log` in the request, for a VALID receipt'),
   })
   .meta({ id: 'ReceiptVerification' });
 export type ReceiptVerification = z.infer<typeof receiptVerificationSchema>;

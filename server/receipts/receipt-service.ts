@@ -5,6 +5,8 @@
  */
 import crypto from 'node:crypto';
 import path from 'node:path';
+import type { TransparencyService } from '../audit/transparency-service';
+import type { EntryProof } from '../audit/witness-schema';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import type { PublicCertificate } from '../certificates/certificate-schema';
 import type { CertificateService } from '../certificates/certificate-service';
@@ -13,6 +15,7 @@ import type { Jwks, KeyRing } from '../qr/signing-keys';
 import {
   compactIn,
   compactOf,
+  logProofParam,
   MAX_RECEIPT_TEXT,
   parseCompact,
   RECEIPT_PAGE_PATH,
@@ -40,6 +43,11 @@ export interface ReceiptService {
    * signature. RECEIPT_MALFORMED when it is not a receipt at all; else a verdict.
    */
   verify(input: VerifyReceiptRequest): ReceiptVerification;
+  /**
+   * Checks a log proof (a receipt envelope's `log`) for a verified receipt: that it is of the receipt's
+   * status entry, that its checkpoint is signed by the audit log's key, and that it leads to its root.
+   */
+  checkLog(receipt: Receipt, log: EntryProof): ReceiptLogCheck;
   /** The public receipt keys (active and retired). */
   jwks(): Jwks;
   /** Stops the key ring's timer. */
@@ -54,6 +62,11 @@ export function receiptKeyPurpose(dataDir: string): { keyDir: string; envName: s
   return { keyDir: path.join(dataDir, 'receipt-keys'), envName: 'RECEIPT_SIGNING_KEYS', name: 'receipt' };
 }
 
+/** The audit actions that set a certificate's status: its latest such entry is what a receipt proves. */
+const STATUS_ACTIONS = ['certificate.status'] as const;
+
+export type ReceiptLogCheck = NonNullable<ReceiptVerification['log']>;
+
 /** `text` cut at `limit` code points, ending with `…`; whether it was cut. */
 function cut(text: string, limit = RECEIPT_TEXT_LIMIT): [string, boolean] {
   const chars = [...text];
@@ -63,7 +76,7 @@ function cut(text: string, limit = RECEIPT_TEXT_LIMIT): [string, boolean] {
 /** The receipt object of a certificate as the lookup answers it, at `checkedAt`. */
 export function receiptOf(
   cert: PublicCertificate,
-  meta: { id: string; issuer: string; checkedAt: string; bodyCode: string },
+  meta: { id: string; issuer: string; checkedAt: string; bodyCode: string; log?: EntryProof },
 ): Receipt {
   const [scope, scopeCut] = cut(cert.scope);
   const [reason, reasonCut] = cert.statusReason ? cut(cert.statusReason) : [undefined, false];
@@ -109,6 +122,7 @@ export function receiptOf(
         severity: l.severity,
         startDate: l.startDate,
       })),
+      statusEntry: meta.log && { seq: meta.log.entry.seq, leafHash: meta.log.leafHash },
     },
     truncated: truncated.length > 0 ? truncated : undefined,
   };
@@ -128,6 +142,8 @@ export function createReceiptService(deps: {
   now?: () => number;
   /** Kids of the QR keys: a receipt key that is also a QR key is refused at start. */
   qrKids?: string[];
+  /** The audit log: receipts carry the proof of the certificate's latest status entry when it has one. */
+  log?: Pick<TransparencyService, 'entryProof' | 'checkEntryProof'>;
 }): ReceiptService {
   const { keys, certificates } = deps;
   const now = deps.now ?? Date.now;
@@ -160,12 +176,14 @@ export function createReceiptService(deps: {
       if (!bodyCode)
         throw new AppError('CERTIFICATE_NOT_FOUND', 'No certificate in the registry has this id.');
       const checkedAt = new Date(Math.floor(now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      const log = await deps.log?.entryProof({ type: 'certificate', id: publicId }, STATUS_ACTIONS);
       const receipt = plain(
         receiptOf(cert, {
           id: crypto.randomBytes(16).toString('base64url'),
           issuer,
           checkedAt,
           bodyCode,
+          log,
         }),
       );
       const bytes = receiptBytes(receipt);
@@ -176,47 +194,65 @@ export function createReceiptService(deps: {
         kid,
         signature: Buffer.from(signature).toString('base64url'),
         compact,
-        verifyUrl: `${issuer}${RECEIPT_PAGE_PATH}?r=${compact}`,
+        verifyUrl: `${issuer}${RECEIPT_PAGE_PATH}?r=${compact}${log ? `&p=${logProofParam(log)}` : ''}`,
+        ...(log ? { log } : {}),
       };
     },
 
     verify(input) {
-      if (input.compact !== undefined) {
-        const compact = compactIn(input.compact);
-        if (!compact) {
-          throw new AppError(
-            'RECEIPT_MALFORMED',
-            'Not a receipt: expected r1.{kid}.{data}.{sig} or a link to one.',
-          );
-        }
-        const parsed = parseCompact(compact);
-        if (!parsed.ok) {
-          throw new AppError('RECEIPT_MALFORMED', `Not a well-formed receipt (${parsed.why}).`, {
-            details: { why: parsed.why },
-          });
-        }
-        return verifyParsed(parsed.parts.kid, parsed.bytes, parsed.signature, parsed.object);
-      }
-      const { receipt, kid, signature } = input as Required<VerifyReceiptRequest>;
-      let sig: Buffer;
-      // Strict base64url: a lenient decoder would let a changed last character pass.
-      if (
-        !/^[A-Za-z0-9_-]{86}$/.test(signature) ||
-        (sig = Buffer.from(signature, 'base64url')).toString('base64url') !== signature
-      ) {
-        throw new AppError('RECEIPT_MALFORMED', 'signature: 86 base64url characters (64 bytes).');
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = receiptBytes(receipt);
-      } catch {
-        throw new AppError('RECEIPT_MALFORMED', 'receipt: not canonicalisable JSON.');
-      }
-      if (bytes.length > MAX_RECEIPT_TEXT) throw new AppError('RECEIPT_MALFORMED', 'receipt: too large.');
-      return verifyParsed(kid, bytes, sig, receipt);
+      const verification = verifyReceipt(input);
+      if (!input.log || !verification.receipt) return verification;
+      return { ...verification, log: checkLog(verification.receipt, input.log) };
     },
+
+    checkLog,
 
     jwks: () => keys.jwks(),
     close: () => keys.close(),
   };
+
+  function checkLog(receipt: Receipt, log: EntryProof): ReceiptLogCheck {
+    const entry = receipt.registry.statusEntry;
+    const verdict =
+      !deps.log || !entry || entry.seq !== log.entry.seq || entry.leafHash !== log.leafHash
+        ? ('PROOF_INVALID' as const)
+        : deps.log.checkEntryProof(log);
+    return { verdict, seq: log.entry.seq, size: log.size };
+  }
+
+  function verifyReceipt(input: VerifyReceiptRequest): ReceiptVerification {
+    if (input.compact !== undefined) {
+      const compact = compactIn(input.compact);
+      if (!compact) {
+        throw new AppError(
+          'RECEIPT_MALFORMED',
+          'Not a receipt: expected r1.{kid}.{data}.{sig} or a link to one.',
+        );
+      }
+      const parsed = parseCompact(compact);
+      if (!parsed.ok) {
+        throw new AppError('RECEIPT_MALFORMED', `Not a well-formed receipt (${parsed.why}).`, {
+          details: { why: parsed.why },
+        });
+      }
+      return verifyParsed(parsed.parts.kid, parsed.bytes, parsed.signature, parsed.object);
+    }
+    const { receipt, kid, signature } = input as Required<VerifyReceiptRequest>;
+    let sig: Buffer;
+    // Strict base64url: a lenient decoder would let a changed last character pass.
+    if (
+      !/^[A-Za-z0-9_-]{86}$/.test(signature) ||
+      (sig = Buffer.from(signature, 'base64url')).toString('base64url') !== signature
+    ) {
+      throw new AppError('RECEIPT_MALFORMED', 'signature: 86 base64url characters (64 bytes).');
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = receiptBytes(receipt);
+    } catch {
+      throw new AppError('RECEIPT_MALFORMED', 'receipt: not canonicalisable JSON.');
+    }
+    if (bytes.length > MAX_RECEIPT_TEXT) throw new AppError('RECEIPT_MALFORMED', 'receipt: too large.');
+    return verifyParsed(kid, bytes, sig, receipt);
+  }
 }

@@ -49,6 +49,21 @@ export interface ReceiptTexts {
   issuer: string;
   proofHelp: string;
   keysLink: string;
+  /** The audit-log proof of the receipt's status entry. */
+  logHeading: string;
+  logNoEntry: string;
+  logNotGiven: (seq: number) => string;
+  logEntry: string;
+  logEntryValue: (seq: number, action: string, at: string) => string;
+  logCheckpoint: string;
+  logCheckpointValue: (size: number) => string;
+  logLeafHash: string;
+  logVerdict: Record<'PROVEN' | 'CHECKPOINT_INVALID' | 'PROOF_INVALID' | 'MALFORMED', string>;
+  logHelp: string;
+  logCheckpointLink: string;
+  logKeyLink: string;
+  browserLogChecking: string;
+  browserLog: Record<'proven' | 'bad-signature' | 'bad-proof' | 'no-keys' | 'unsupported', string>;
   formHeading: string;
   formLabel: string;
   formHint: string;
@@ -111,6 +126,32 @@ const zh: ReceiptTexts = {
   issuer: '签发平台',
   proofHelp: '公钥公布于下方地址；任何人都可按公开的回执格式说明自行核对签名。',
   keysLink: '回执公钥（JWKS）',
+  logHeading: '审计日志证明',
+  logNoEntry: '该证书在审计日志中没有单独的状态变更记录（仅经批量报送），本回执不附日志证明。',
+  logNotGiven: (seq) => `本回执记载的状态记录为审计日志第 ${seq} 条；本页地址未附其证明。`,
+  logEntry: '状态记录',
+  logEntryValue: (seq, action, at) => `审计日志第 ${seq} 条（${action}，${at} 北京时间）`,
+  logCheckpoint: '检查点',
+  logCheckpointValue: (size) => `日志共 ${size} 条时的签名检查点`,
+  logLeafHash: '叶子哈希',
+  logVerdict: {
+    PROVEN: '服务器核对：该状态记录包含在审计日志签名检查点中。',
+    CHECKPOINT_INVALID: '服务器核对：检查点不是本平台审计日志签署的。',
+    PROOF_INVALID: '服务器核对：证明不成立，或不是本回执所载的状态记录。',
+    MALFORMED: '服务器核对：本页地址中的日志证明不完整。',
+  },
+  logHelp:
+    '审计日志是只增不改的默克尔树（RFC 9162），检查点由日志密钥签名并经合作部门见证；凭此证明，任何人都可核实平台当时的记录此后未被改写。',
+  logCheckpointLink: '当前检查点',
+  logKeyLink: '日志公钥',
+  browserLogChecking: '正在本机核对日志证明…',
+  browserLog: {
+    proven: '本机核对日志证明：成立（检查点签名有效，证明通向其根哈希）。',
+    'bad-signature': '本机核对日志证明：检查点签名不符。',
+    'bad-proof': '本机核对日志证明：不成立。',
+    'no-keys': '本机没有保存过日志公钥，联网后才能核对日志证明。',
+    unsupported: '此浏览器无法核对日志证明，请以服务器核对结果为准。',
+  },
   formHeading: '核验一份回执',
   formLabel: '回执链接或回执码',
   formHint: '粘贴回执二维码中的链接，或以 r1. 开头的回执码。',
@@ -178,6 +219,36 @@ const en: ReceiptTexts = {
   proofHelp:
     'The public keys are published at the address below; anyone can check the signature by the published receipt format.',
   keysLink: 'Receipt keys (JWKS)',
+  logHeading: 'Proof in the audit log',
+  logNoEntry:
+    'This certificate has no status entry of its own in the audit log (it was only reported in bulk uploads), so this receipt carries no log proof.',
+  logNotGiven: (seq) =>
+    `The status entry this receipt names is entry ${seq} of the audit log; this page's address carries no proof of it.`,
+  logEntry: 'Status entry',
+  logEntryValue: (seq, action, at) => `Audit log entry ${seq} (${action}, ${at} China time)`,
+  logCheckpoint: 'Checkpoint',
+  logCheckpointValue: (size) => `The signed checkpoint of the log at ${size} entries`,
+  logLeafHash: 'Leaf hash',
+  logVerdict: {
+    PROVEN: 'Checked on the server: this status entry is in the signed checkpoint of the audit log.',
+    CHECKPOINT_INVALID: 'Checked on the server: the checkpoint was not signed by this portal’s audit log.',
+    PROOF_INVALID:
+      'Checked on the server: the proof fails, or is not of the status entry this receipt names.',
+    MALFORMED: 'Checked on the server: the log proof in this page’s address is not whole.',
+  },
+  logHelp:
+    'The audit log is an append-only Merkle tree (RFC 9162); its checkpoints are signed by the log key and cosigned by witnesses. With this proof anyone can check that what the registry said then was not rewritten since.',
+  logCheckpointLink: 'Current checkpoint',
+  logKeyLink: 'Log key',
+  browserLogChecking: 'Checking the log proof in this browser…',
+  browserLog: {
+    proven:
+      'Log proof checked in this browser: it holds (the checkpoint is signed, the proof leads to its root).',
+    'bad-signature': 'Log proof checked in this browser: the checkpoint signature does not match.',
+    'bad-proof': 'Log proof checked in this browser: it fails.',
+    'no-keys': 'No log key is saved on this device: go online once to check the log proof.',
+    unsupported: 'This browser cannot check the log proof; rely on the server’s check.',
+  },
   formHeading: 'Verify a receipt',
   formLabel: 'Receipt link or code',
   formHint: 'Paste the link in a receipt’s QR code, or the receipt code starting with r1.',

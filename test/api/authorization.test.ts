@@ -151,6 +151,14 @@ async function listBody(
 /** Every write route of the API that needs a token (public writes: PUBLIC_WRITES). A new one adds its row. */
 const WRITE_ROUTES: WriteRoute[] = [
   {
+    route: 'POST /api/v1/open-data/exports',
+    roles: ['admin'],
+    bodyScoped: false,
+    // It writes files under OPEN_DATA_DIR, never the registry.
+    readOnly: true,
+    send: (f, auth) => withAuth(request(f.t.app).post('/api/v1/open-data/exports'), auth),
+  },
+  {
     route: 'POST /api/v1/audit/witnesses',
     roles: ['admin'],
     bodyScoped: false,

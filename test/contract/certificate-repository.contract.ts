@@ -1090,5 +1090,36 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
         await expect(repo.count()).resolves.toBe(before + 2);
       });
     });
+
+    describe('pageByPublicId', () => {
+      test('when the registry is walked in pages, then each certificate comes once, in public-id order, whole', async () => {
+        const mine = await repo.upsertMany([makeCertificate(), makeCertificate(), makeCertificate()], at());
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await repo.pageByPublicId(after, 250);
+          expect(page.length).toBeLessThanOrEqual(250);
+          if (page.length === 0) break;
+          seen.push(...page.map((c) => c.publicId));
+          for (const c of page) {
+            const own = mine.find((m) => m.certificate.publicId === c.publicId);
+            if (own) expect(c).toEqual(own.certificate);
+          }
+          after = page[page.length - 1]?.publicId;
+        }
+        expect(seen).toEqual([...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(seen.length).toBe(await repo.count());
+        for (const m of mine) expect(seen).toContain(m.certificate.publicId);
+        // Small pages go on where the last one ended.
+        const [first, second] = [
+          await repo.pageByPublicId(undefined, 2),
+          await repo.pageByPublicId(seen[1], 2),
+        ];
+        expect([...first, ...second].map((c) => c.publicId)).toEqual(seen.slice(0, 4));
+        // A cursor past the last id ends the walk.
+        await expect(repo.pageByPublicId(seen[seen.length - 1], 5)).resolves.toEqual([]);
+      });
+    });
   });
 }

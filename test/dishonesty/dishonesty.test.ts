@@ -139,6 +139,13 @@ describe('the whole path: listing, public list, partner query, lookup and result
       facts: '伪造认证证书，用于政府采购投标。',
       startDate: '2020-01-10',
       earliestRepairDate: '2025-01-10',
+      // Where the record entered the transparency log, and its proof (issue 13).
+      logEntry: {
+        seq: expect.any(Number),
+        index: expect.any(Number),
+        size: expect.any(Number),
+        inclusionProof: expect.stringMatching(/^\/api\/v1\/audit\/proofs\/inclusion\?index=\d+&size=\d+$/),
+      },
     });
 
     const partner = await post('/api/v1/partner/credit-queries', { creditCodes: [holder] }, tokens.partner);

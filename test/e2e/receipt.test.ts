@@ -156,6 +156,57 @@ maybe('receipt pages in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  test('when the receipt of a suspended certificate is opened, then its audit-log proof holds in the browser too, and a changed one fails', async () => {
+    const suspended = await seedCertificate(app.t.services, {
+      holder: { name: '重庆沙坪坝日志证明有限公司', creditCode: creditCode() },
+    });
+    const admin = await app.t.tokenFor('admin');
+    const res = await fetch(`${app.baseUrl}/api/v1/certificates/${suspended.publicId}/status`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'suspended', reason: '监督审核逾期', effectiveDate: '2026-11-01' }),
+    });
+    expect(res.status).toBe(200);
+    const { context, page } = await newPage();
+    await page.goto(`${app.baseUrl}/v/${suspended.publicId}/receipt`);
+    await page.waitForURL(/\/receipts\?r=r1\..*&p=p1\./);
+    await expect(page.locator('[data-log-verdict]').getAttribute('data-log-verdict')).resolves.toBe('PROVEN');
+    await page.locator('[data-slot="log-check"] [data-log-check="proven"]').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'receipt-05-log-proof');
+    await noSeriousViolations(page, 'receipt page with log proof');
+    // Printed with its proof, it still fits one A4 page.
+    await page.emulateMedia({ media: 'print' });
+    const pdf = (await page.pdf({ format: 'A4', preferCSSPageSize: true })).toString('latin1');
+    expect(pdf.match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+    await page.emulateMedia({ media: 'screen' });
+
+    // One hash of the proof changed in the address: the server and the browser both refuse it.
+    const url = new URL(page.url());
+    const proof = JSON.parse(
+      Buffer.from((url.searchParams.get('p') as string).slice(3), 'base64url').toString('utf8'),
+    ) as { hashes: string[] };
+    const first = Buffer.from(proof.hashes[0] as string, 'base64');
+    first[0] = (first[0] as number) ^ 1;
+    proof.hashes[0] = first.toString('base64');
+    const keys = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(keys)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, keys((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    url.searchParams.set('p', `p1.${Buffer.from(JSON.stringify(keys(proof))).toString('base64url')}`);
+    await page.goto(url.toString());
+    await expect(page.locator('[data-log-verdict]').getAttribute('data-log-verdict')).resolves.toBe(
+      'PROOF_INVALID',
+    );
+    await page.locator('[data-slot="log-check"] [data-log-check="bad-proof"]').waitFor({ timeout: 15_000 });
+    await context.close();
+  }, 60_000);
+
   test('when the English receipt and the empty verify page are checked by axe, then there is no serious violation', async () => {
     const { context, page } = await newPage({ locale: 'en-GB' });
     await page.goto(`${app.baseUrl}/v/${cert.publicId}/receipt?lang=en`);

@@ -7,9 +7,11 @@
 import { pageLang } from '../page-lang';
 import { el, replaceChildren } from '../dom';
 import { keyLoader, verifyEd25519, type KeySet } from '../signature';
+import { checkLogProof } from './log-proof';
 import {
   compactIn,
   parseCompact,
+  parseLogProofParam,
   RECEIPT_JWKS_PATH,
   RECEIPT_TYPE,
 } from '../../../server/receipts/receipt-codec';
@@ -120,6 +122,24 @@ function start(): void {
     show(slot, t, check, again ? () => void run(text, true) : undefined);
   };
   if (fromUrl) void run(fromUrl, true);
+
+  // The audit-log proof the address carries (p=), checked here as well, offline with the saved log key.
+  const logSlot = document.querySelector<HTMLElement>('[data-slot="log-check"]');
+  const proof = parseLogProofParam(new URLSearchParams(location.search).get('p') ?? '');
+  if (logSlot && proof) {
+    replaceChildren(logSlot, el('p', { 'data-log-check': 'checking' }, t.browserLogChecking));
+    void checkLogProof(proof).then((state) => {
+      const ok = state === 'proven';
+      replaceChildren(
+        logSlot,
+        el(
+          'p',
+          { class: ok ? 'signature-ok' : 'signature-bad', 'data-log-check': state },
+          `${ok ? '✓' : '✗'} ${t.browserLog[state]}`,
+        ),
+      );
+    });
+  }
 
   // Offline, the form cannot reach the server: check the pasted receipt here instead.
   const form = document.querySelector<HTMLFormElement>('[data-slot="receipt-form"]');
