@@ -379,6 +379,12 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX audit_cosignatures_size ON audit_cosignatures (size, root_hash);
   `,
+  `
+  -- Upload row errors in both languages, with the column as the file names it: message stays the
+  -- English, message_zh is the Chinese, header the header cell as written (NULL in older reports).
+  ALTER TABLE upload_errors ADD COLUMN message_zh TEXT;
+  ALTER TABLE upload_errors ADD COLUMN header TEXT;
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

@@ -5,11 +5,23 @@ import type { Body } from '../bodies/body-schema';
 import type { BodyService } from '../bodies/body-service';
 import type { Principal } from '../platform/auth';
 import type { CertificateRepository, UpsertResult } from '../certificates/certificate-repository';
-import type { CertificateData, StoredStatus } from '../certificates/certificate-schema';
-import { isLegalTransition, type CertificateService } from '../certificates/certificate-service';
+import type { Certificate, CertificateData, StoredStatus } from '../certificates/certificate-schema';
+import {
+  isLegalTransition,
+  lastStatusChangeDate,
+  type CertificateService,
+} from '../certificates/certificate-service';
 import { AppError, isAppError } from '../platform/errors';
 import { storeUnavailable } from '../platform/store-failure';
 import { jobCertificates } from './upload-job-certificates';
+import {
+  aboutColumn,
+  ROW_TEXT,
+  rowError,
+  summaryText,
+  WARNING_TEXT,
+  type Bilingual,
+} from './upload-row-texts';
 import type { UploadJobRepository } from './upload-job-repository';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
 import type { CheckedRow, RefusedRow } from './upload-rows';
@@ -148,36 +160,47 @@ function tooLarge(maxBytes: number): AppError {
 }
 
 /**
- * The error of a row whose reported status cannot follow the stored one (revoked and withdrawn are
- * final), or undefined when the move is allowed or there is no move.
+ * The error of a row whose reported status cannot follow the stored one: revoked and withdrawn are final,
+ * and a change takes effect no earlier than the last one. Undefined when the move is allowed or there is
+ * no move.
  */
 function transitionError(
-  row: number,
-  number: string,
+  c: CheckedRow & { number: string },
   reported: StoredStatus,
-  stored: StoredStatus | undefined,
+  stored: Certificate | undefined,
 ): RowError | undefined {
-  if (stored === undefined || stored === reported || isLegalTransition(stored, reported)) return undefined;
-  return {
-    row,
-    field: 'status',
-    code: 'ROW_ILLEGAL_STATUS_TRANSITION',
-    message: `certificate ${number} is ${stored} in the registry and cannot become ${reported} (revoked and withdrawn are final)`,
-    number,
-  };
+  if (stored === undefined || stored.status === reported) return undefined;
+  const { row, number } = c;
+  const header = (field: string) => ({ header: c.headers?.get(field), number });
+  const column = (field: string, template: Bilingual) => c.headers?.get(field) ?? template;
+  if (!isLegalTransition(stored.status, reported)) {
+    return rowError(
+      row,
+      'status',
+      'ROW_ILLEGAL_STATUS_TRANSITION',
+      aboutColumn(
+        column('status', STATUS_COLUMN),
+        ROW_TEXT.illegalTransition(number, stored.status, reported),
+      ),
+      header('status'),
+    );
+  }
+  const date = c.data?.statusDate ?? c.statusDate;
+  const last = lastStatusChangeDate(stored);
+  if (date !== undefined && last !== undefined && date < last) {
+    return rowError(
+      row,
+      'statusDate',
+      'ROW_STATUS_DATE_BEFORE_LAST_CHANGE',
+      aboutColumn(column('statusDate', STATUS_DATE_COLUMN), ROW_TEXT.statusDateBeforeLastChange(date, last)),
+      header('statusDate'),
+    );
+  }
+  return undefined;
 }
 
-function summaryOf(state: UploadJob['state'], p: UploadProgress, mode: UploadMode): string {
-  if (state === 'rejected') {
-    return `Nothing stored: ${p.rejected} of ${p.rowsRead} rows have errors, and an atomic upload stores all rows or none. Fix the rows in the error report and upload the file again.`;
-  }
-  if (p.created === 0 && p.updated === 0 && p.rejected === 0) {
-    return `No changes: all ${p.rowsRead} rows are already in the registry exactly so.`;
-  }
-  const stored = `${p.rowsRead} rows read: ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged`;
-  if (p.rejected === 0) return `${stored}.`;
-  return `${stored}, ${p.rejected} rejected (see the error report)${mode === 'partial' ? '; the other rows are stored' : ''}.`;
-}
+const STATUS_COLUMN: Bilingual = { zh: '证书状态', en: 'Status' };
+const STATUS_DATE_COLUMN: Bilingual = { zh: '状态变更日期', en: 'Status date' };
 
 export function createUploadService(deps: {
   jobs: UploadJobRepository;
@@ -279,7 +302,7 @@ export function createUploadService(deps: {
         errorsCapped = true;
         warnings.push({
           code: 'UPLOAD_ERRORS_CAPPED',
-          message: `The error report keeps the first ${maxStoredErrors} row errors; there are more. Fix these and upload again to see the rest.`,
+          message: WARNING_TEXT.UPLOAD_ERRORS_CAPPED(maxStoredErrors).en,
         });
       }
       if (kept.length > 0) {
@@ -307,11 +330,11 @@ export function createUploadService(deps: {
       if (candidates.length > 0) {
         const numbers = candidates.map((c) => c.number);
         const stored = new Map(
-          (await registry.findByNumbers(body.code, numbers)).map((cert) => [cert.number, cert.status]),
+          (await registry.findByNumbers(body.code, numbers)).map((cert) => [cert.number, cert]),
         );
         for (const c of candidates) {
           const reported = c.data?.status ?? c.status ?? 'valid';
-          const error = transitionError(c.row, c.number, reported, stored.get(c.number));
+          const error = transitionError(c, reported, stored.get(c.number));
           if (error) c.errors.push(error);
         }
       }
@@ -406,7 +429,7 @@ export function createUploadService(deps: {
         progress: { ...progress },
         summary:
           state === 'succeeded' || state === 'rejected'
-            ? summaryOf(state, progress, request.mode)
+            ? summaryText(state, progress, request.mode).en
             : undefined,
         warnings,
         errorsStored,
