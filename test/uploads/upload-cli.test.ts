@@ -39,7 +39,7 @@ function csvFile(rows: UploadRow[]): string {
 
 /** Runs the CLI until it exits; CERTWATCH_TOKEN only when given in `env`; an English locale unless `env` says. */
 function cli(args: string[], env: Record<string, string> = {}) {
-  const base = { ...process.env, LANG: 'C.UTF-8' };
+  const base: NodeJS.ProcessEnv = { ...process.env, LANG: 'C.UTF-8' };
   delete base.CERTWATCH_TOKEN;
   delete base.CERTWATCH_URL;
   delete base.LC_ALL;

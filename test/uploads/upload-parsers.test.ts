@@ -10,6 +10,7 @@ import { AppError } from '../../server/platform/errors';
 import { excelSerialToIsoDate, parseAuditors, parseDateValue } from '../../server/uploads/upload-cells';
 import { normalizeHeader, UPLOAD_COLUMNS } from '../../server/uploads/upload-columns';
 import { flattenCell } from '../../server/uploads/xlsx-parser';
+import { retypeErrorCells } from '../../server/uploads/xlsx-reader';
 import { parseUpload, uploadFormatOf, type ParseUploadOptions } from '../../server/uploads/upload-parsers';
 import type { ParsedRow, UploadFormat, UploadWarning } from '../../server/uploads/upload-schema';
 import { templateCsv, templateXlsx } from '../../scripts/make-upload-template';
@@ -1448,6 +1449,24 @@ describe('templates and docs', () => {
     for (const column of UPLOAD_COLUMNS) {
       expect(doc).toContain(`\`${column.field}\``);
       for (const alias of [...column.zh, ...column.en]) expect(doc).toContain(alias);
+    }
+  });
+});
+
+describe('XLSX error cells', () => {
+  test('when a sheet is read in pieces cut anywhere, then every error cell is retyped as text and nothing else changes', async () => {
+    const xml =
+      '<row r="3"><c r="A3" t="s"><v>0</v></c><c r="B3" t="e"><f>VLOOKUP(A3,B:B,2,0)</f><v>#N/A</v></c>' +
+      '<c r=\'C3\' s="2" t=\'e\'><v>#REF!</v></c><c r="D3"><v>20240301</v></c><c r="E3" t="inlineStr"><is><t>中文 t="e"</t></is></c></row>';
+    const expected = xml
+      .replace('r="B3" t="e"', 'r="B3" t="str"')
+      .replace('s="2" t=\'e\'', 's="2" t=\'str\'');
+    const bytes = Buffer.from(xml);
+    for (let cut = 1; cut < bytes.length; cut += 1) {
+      const pieces = [bytes.subarray(0, cut), bytes.subarray(cut)];
+      const out: Buffer[] = [];
+      for await (const chunk of retypeErrorCells(Readable.from(pieces))) out.push(chunk);
+      expect(Buffer.concat(out).toString('utf8')).toBe(expected);
     }
   });
 });
