@@ -4,14 +4,14 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { UploadService } from './upload-service';
 import { assertRole } from '../platform/auth';
-import { AppError } from '../platform/errors';
+import { AppError, isAppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
 import { LANGS, pickLang, type Lang } from '../platform/i18n';
 import { hasForbiddenCharacters } from '../platform/normalize';
 import type { OpenApiRegistry } from '../platform/openapi';
 import { problemResponses } from '../platform/openapi';
 import { errorReportCsv } from './upload-error-report';
-import { jobIn } from './upload-row-texts';
+import { jobIn, uploadErrorIn } from './upload-row-texts';
 import { uploadFormatOf } from './upload-parsers';
 import { UPLOAD_MODES, uploadJobIdSchema, uploadJobSchema } from './upload-schema';
 
@@ -93,13 +93,14 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
     problems: problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
   });
   router.post('/uploads', async (req, res) => {
+    let lang: Lang | undefined;
     try {
       const principal = assertRole(res, 'body');
       const query = parseInput(uploadQuerySchema, req.query, 'INVALID_QUERY');
       const jobId = req.get(JOB_ID_HEADER);
       if (jobId !== undefined) assertJobId(jobId);
       const { mode, fileName } = query;
-      const lang = langOf(req, query);
+      lang = langOf(req, query);
       const format = uploadFormatOf({ format: query.format, contentType: req.get('content-type'), fileName });
       const length = req.get('content-length');
       const sizeHint = length === undefined ? undefined : Number(length);
@@ -122,7 +123,7 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
       // Refused before or part-way through the file (no token, too large, malformed): what is left of
       // it is not worth reading, so the connection closes after the answer instead of draining it.
       if (!req.complete) closeAfter(res);
-      throw err;
+      throw lang && isAppError(err) ? uploadErrorIn(err, lang) : err;
     }
   });
 

@@ -4,6 +4,7 @@
  * answer in the language the request asks for. Values quoted from the file stay as written.
  */
 import { PLATFORM_ERROR_TEXT, type Lang } from '../platform/i18n';
+import { AppError } from '../platform/errors';
 import type { RowError, RowErrorCode, UploadJob, UploadMode, UploadProgress } from './upload-schema';
 import { UPLOAD_ERROR_TEXT } from './upload-texts';
 
@@ -259,4 +260,21 @@ export function jobIn(job: UploadJob, lang: Lang, maxStoredErrors?: number): Upl
   // The stored English message has the particulars (a line number, a limit); Chinese has the general text.
   const failure = job.failure && known && lang === 'zh' ? { ...job.failure, message: known.zh } : job.failure;
   return { ...job, summary, warnings, ...(failure ? { failure } : {}) };
+}
+
+/**
+ * A failed upload's error as a reader of `lang` gets it: in Chinese, the code's text (with the missing
+ * columns, when that is the trouble) instead of the English particulars; the job in `details` likewise.
+ * English keeps the particulars (a line number, a limit) as they are.
+ */
+export function uploadErrorIn(error: AppError, lang: Lang): AppError {
+  const job = error.details?.job as UploadJob | undefined;
+  const details = job ? { ...error.details, job: jobIn(job, lang) } : error.details;
+  // UPLOAD_REJECTED already carries the job's summary in the reader's language.
+  const known = error.code === 'UPLOAD_REJECTED' ? undefined : failureText(error.code);
+  if (lang === 'en' || !known)
+    return job ? new AppError(error.code, error.message, { cause: error, details }) : error;
+  const missing = Array.isArray(error.details?.missing) ? (error.details.missing as string[]) : [];
+  const message = missing.length > 0 ? `${known.zh}缺少：${missing.join('；')}。` : known.zh;
+  return new AppError(error.code, message, { cause: error, details });
 }

@@ -393,3 +393,30 @@ describe('the templates', () => {
     },
   );
 });
+
+describe('a file refused whole', () => {
+  test('when a clerk’s sheet lacks a required column, then the 400 says so in Chinese by default and in English on request', async () => {
+    const file = await workbook([row().slice(0, 6)], HEADERS.slice(0, 6));
+
+    const zh = await upload(file);
+    expect(zh).toMatchObject({
+      status: 400,
+      body: {
+        code: 'UPLOAD_MISSING_COLUMNS',
+        detail: expect.stringMatching(/^文件缺少必填列.*缺少：证书到期日期 \(Expiry date\)。$/),
+        job: {
+          state: 'failed',
+          failure: { code: 'UPLOAD_MISSING_COLUMNS', message: expect.stringMatching(/^文件缺少必填列/) },
+        },
+      },
+    });
+    const en = await upload(file, { lang: 'en' });
+    expect(en).toMatchObject({
+      status: 400,
+      body: {
+        code: 'UPLOAD_MISSING_COLUMNS',
+        detail: expect.stringMatching(/^Required columns are missing: 证书到期日期/),
+      },
+    });
+  });
+});
