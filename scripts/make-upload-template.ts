@@ -42,7 +42,7 @@ export function exampleRows(lang: 'zh' | 'en'): Record<string, string>[] {
       issueDate: '2024-03-05',
       expiryDate: '2027-03-04',
       status: zh ? '有效' : 'valid',
-      industryCodes: '18.05.00;19.09.00',
+      industryCodes: '18.05.07;19.09.00',
       sites: '重庆市沙坪坝区示例路1号；重庆市璧山区示例工业园2号',
       'audit.startDate': '2024-02-26',
       'audit.endDate': '2024-02-28',
@@ -86,7 +86,7 @@ export function templateCsv(lang: 'zh' | 'en'): string {
 const KIND_HINT: Readonly<Record<UploadColumn['kind'], string>> = {
   text: '文本',
   identifier: '文本（字母大写，不含空格）',
-  date: '日期：2024-03-05、2024/3/5、2024年3月5日 或 Excel 日期',
+  date: '日期：2024-03-05、2024/3/5、2024年3月5日、20240305 或 Excel 日期',
   dateRange: '日期范围：2024-03-01至2024-03-03',
   status: '有效 / 暂停 / 撤销 / 注销（过期按到期日期自动判断）',
   scheme: '认证项目名称或代码，如 质量管理体系认证、QMS、ISO 9001',

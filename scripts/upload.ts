@@ -2,7 +2,7 @@
  * Uploads a file of certificate reports to CertWatch, with a progress bar, and prints the job's summary.
  *
  *   CERTWATCH_TOKEN=cw.… npm run upload -- FILE [--mode atomic|partial] [--format csv|xlsx|ndjson]
- *                                            [--url URL] [--token-file PATH] [--errors PATH]
+ *                                            [--url URL] [--token-file PATH] [--errors PATH] [--lang zh|en]
  *
  *   FILE          a .csv (UTF-8 or GBK), .xlsx or .ndjson file in the upload template's columns
  *   --mode        atomic (default): nothing is stored unless every row is valid; partial: valid rows are stored
@@ -11,6 +11,8 @@
  *                 http://localhost:3000)
  *   --token-file  a file holding the body token (else $CERTWATCH_TOKEN)
  *   --errors      where to save the error report (CSV) when some rows were rejected
+ *   --lang        zh or en: what it prints, and the language of the server's summary and error report
+ *                 (default: the system locale, LC_ALL / LC_MESSAGES / LANG: zh_CN.UTF-8 is Chinese)
  *
  * The token is never taken from the command line: npm echoes command lines into terminals and CI logs,
  * and `ps` shows them to every user of the machine. `--token` is refused with a message saying so.
@@ -28,6 +30,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLI_TEXTS, cliLang } from '../server/uploads/upload-cli-texts';
 
 interface Progress {
   bytes: number;
@@ -58,13 +61,25 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const POLL_MS = 500;
 
+/** `--lang` as given (looked for before the rest is parsed, so that even a usage error speaks it). */
+function langFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === '--lang') return argv[i + 1] ?? '';
+    if (arg.startsWith('--lang=')) return arg.slice('--lang='.length);
+  }
+  return undefined;
+}
+
+const chosenLang = cliLang(langFlag(process.argv.slice(2)), process.env);
+// A --lang naming neither language is refused below, in the locale's language.
+const lang = chosenLang ?? cliLang(undefined, process.env) ?? 'en';
+const T = CLI_TEXTS[lang];
+const stateOf = (state: string) => T.states[state] ?? state;
+const modeOf = (mode: string) => T.modes[mode] ?? mode;
+
 function usage(message: string): never {
-  console.error(
-    `${message}\n\nUsage: CERTWATCH_TOKEN=<body token> npm run upload -- FILE [--mode atomic|partial] ` +
-      '[--format csv|xlsx|ndjson] [--url URL] [--token-file PATH] [--errors PATH]\n' +
-      '  --url         the portal, e.g. https://verify.example.gov.cn (default $CERTWATCH_URL, else http://localhost:3000)\n' +
-      '  --token-file  a file holding the token, instead of CERTWATCH_TOKEN',
-  );
+  console.error(`${message}\n\n${T.usage}`);
   process.exit(2);
 }
 
@@ -80,6 +95,7 @@ function parseCommandLine() {
         token: { type: 'string' },
         'token-file': { type: 'string' },
         errors: { type: 'string' },
+        lang: { type: 'string' },
       },
     });
   } catch (error) {
@@ -94,45 +110,39 @@ function readToken(tokenFile: string | undefined): string {
     try {
       text = fs.readFileSync(tokenFile, 'utf8');
     } catch (error) {
-      usage(
-        `Cannot read --token-file ${tokenFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      );
+      usage(T.cannotReadTokenFile(tokenFile, (error as NodeJS.ErrnoException).code ?? String(error)));
     }
     const token = text.trim();
-    if (!token) usage(`--token-file ${tokenFile} is empty.`);
+    if (!token) usage(T.tokenFileEmpty(tokenFile));
     return token;
   }
   const token = process.env.CERTWATCH_TOKEN?.trim();
-  if (!token) usage('No token: set CERTWATCH_TOKEN to a body token, or give --token-file PATH.');
+  if (!token) usage(T.noToken);
   return token;
 }
 
 function options() {
   const { values, positionals } = parseCommandLine();
-  if (values.token !== undefined) {
-    usage(
-      '--token is refused: a token on the command line is echoed by npm into terminals and CI logs and shown by `ps`. ' +
-        'Set CERTWATCH_TOKEN, or give --token-file PATH.',
-    );
-  }
+  if (values.token !== undefined) usage(T.tokenRefused);
+  if (chosenLang === undefined) usage(T.badLang);
   const file = positionals[0];
-  if (!file || positionals.length > 1) usage('Give exactly one file to upload.');
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) usage(`No such file: ${file}`);
-  if (values.mode !== 'atomic' && values.mode !== 'partial') usage('--mode is atomic or partial.');
+  if (!file || positionals.length > 1) usage(T.oneFile);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) usage(T.noSuchFile(file));
+  if (values.mode !== 'atomic' && values.mode !== 'partial') usage(T.badMode);
   const format = values.format ?? path.extname(file).slice(1).toLowerCase().replace('jsonl', 'ndjson');
-  if (!CONTENT_TYPES[format]) usage(`Cannot tell the format of ${file}: give --format csv, xlsx or ndjson.`);
+  if (!CONTENT_TYPES[format]) usage(T.unknownFormat(file));
   const token = readToken(values['token-file']);
   let base: URL;
   try {
     base = new URL(values.url);
   } catch {
-    usage(`--url is not a URL: ${values.url}`);
+    usage(T.badUrl(values.url));
   }
   return { file, format, mode: values.mode, base, token, errors: values.errors };
 }
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
-const n = (value: number) => value.toLocaleString('en');
+const n = (value: number) => value.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en');
 
 /** One line of progress: a bar of what the server has read, then rows and outcomes. */
 function progressLine(sent: number, total: number, job: Job | undefined): string {
@@ -143,14 +153,14 @@ function progressLine(sent: number, total: number, job: Job | undefined): string
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
   const p = job?.progress;
   const rows = p
-    ? ` rows ${n(p.rowsRead)} (ok ${n(p.accepted)}, rejected ${n(p.rejected)}; stored ${n(p.created + p.updated + p.unchanged)})`
+    ? T.rows(n(p.rowsRead), n(p.accepted), n(p.rejected), n(p.created + p.updated + p.unchanged))
     : '';
-  return `${bar} ${(share * 100).toFixed(0).padStart(3)}% read ${mb(read)} / ${mb(total)}, sent ${mb(sent)}${rows}`;
+  return `${bar} ${(share * 100).toFixed(0).padStart(3)}% ${T.progress(mb(read), mb(total), mb(sent))}${rows}`;
 }
 
 async function fetchJob(base: URL, token: string, id: string): Promise<Job | undefined> {
   try {
-    const res = await fetch(new URL(`/api/v1/uploads/${id}`, base), {
+    const res = await fetch(new URL(`/api/v1/uploads/${id}?lang=${lang}`, base), {
       headers: { Authorization: `Bearer ${token}` },
     });
     if (!res.ok) {
@@ -174,6 +184,7 @@ function send(
   url.searchParams.set('mode', o.mode);
   url.searchParams.set('format', o.format);
   url.searchParams.set('fileName', path.basename(o.file));
+  url.searchParams.set('lang', lang);
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(
@@ -214,33 +225,36 @@ function send(
 
 function printSummary(job: Job, base: URL): void {
   const p = job.progress;
-  console.log(`\nJob ${job.id}: ${job.state} (${job.mode})`);
+  console.log(`\n${T.job(job.id, stateOf(job.state), modeOf(job.mode))}`);
   console.log(
-    `  rows read ${n(p.rowsRead)}: accepted ${n(p.accepted)} (created ${n(p.created)}, updated ${n(p.updated)}, ` +
-      `unchanged ${n(p.unchanged)}), rejected ${n(p.rejected)}`,
+    T.counts({
+      rowsRead: n(p.rowsRead),
+      accepted: n(p.accepted),
+      created: n(p.created),
+      updated: n(p.updated),
+      unchanged: n(p.unchanged),
+      rejected: n(p.rejected),
+    }),
   );
   if (job.summary) console.log(`  ${job.summary}`);
-  if (job.failure) console.log(`  ${job.failure.code}: ${job.failure.message}`);
-  for (const w of job.warnings) console.log(`  warning ${w.code}: ${w.message}`);
+  if (job.failure) console.log(`  ${job.failure.code}${lang === 'zh' ? '：' : ': '}${job.failure.message}`);
+  for (const w of job.warnings) console.log(T.warning(w.code, w.message));
   if (job.errorsStored > 0) {
-    const report = new URL(`/api/v1/uploads/${job.id}/errors.csv`, base);
-    console.log(
-      `  error report (${n(job.errorsStored)} row errors${job.errorsCapped ? ', capped' : ''}): ${report.href}\n` +
-        `    curl -H "Authorization: Bearer $CERTWATCH_TOKEN" -o errors.csv '${report.href}'`,
-    );
+    const report = new URL(`/api/v1/uploads/${job.id}/errors.csv?lang=${lang}`, base);
+    console.log(T.errorReport(n(job.errorsStored), job.errorsCapped, report.href));
   }
 }
 
 async function saveErrors(base: URL, token: string, job: Job, target: string): Promise<void> {
-  const res = await fetch(new URL(`/api/v1/uploads/${job.id}/errors.csv`, base), {
+  const res = await fetch(new URL(`/api/v1/uploads/${job.id}/errors.csv?lang=${lang}`, base), {
     headers: { Authorization: `Bearer ${token}` },
   });
   if (!res.ok) {
-    console.error(`  could not fetch the error report: HTTP ${res.status}`);
+    console.error(T.reportNotFetched(res.status));
     return;
   }
   fs.writeFileSync(target, Buffer.from(await res.arrayBuffer()));
-  console.log(`  error report saved to ${target}`);
+  console.log(T.reportSaved(target));
 }
 
 async function main() {
@@ -259,9 +273,7 @@ async function main() {
       console.log(line);
     }
   };
-  console.log(
-    `Uploading ${o.file} (${mb(total)}, ${o.format}, ${o.mode}) to ${o.base.origin} as job ${jobId}`,
-  );
+  console.log(T.uploading(o.file, mb(total), o.format, modeOf(o.mode), o.base.origin, jobId));
   let done = false;
   const poller = (async () => {
     while (!done) {
@@ -284,18 +296,16 @@ async function main() {
   if (tty) process.stdout.write('\n');
 
   if (!finished) {
-    console.error(
-      `\nUpload refused: HTTP ${answer.status} ${String(body.code ?? '')}: ${String(body.detail ?? '')}`,
-    );
+    console.error(`\n${T.refused(answer.status, String(body.code ?? ''), String(body.detail ?? ''))}`);
     process.exit(1);
   }
   printSummary(finished, o.base);
-  if (answer.status >= 400) console.log(`  HTTP ${answer.status} ${String(body.code ?? '')}`);
+  if (answer.status >= 400) console.log(T.httpStatus(answer.status, String(body.code ?? '')));
   if (o.errors && finished.errorsStored > 0) await saveErrors(o.base, o.token, finished, o.errors);
   process.exit(finished.state === 'succeeded' ? 0 : 1);
 }
 
 main().catch((error: unknown) => {
-  console.error('upload failed:', error instanceof Error ? error.message : error);
+  console.error(T.failed(error instanceof Error ? error.message : String(error)));
   process.exit(1);
 });

@@ -55,7 +55,7 @@ export function certificateAdminRoutes(
     path: '/api/v1/certificates/{publicId}/status',
     summary: 'Suspend, reinstate, revoke or withdraw one certificate',
     description:
-      "A body token may change only its own body's certificates (403 for another body's; 404 for an id no certificate has). Revoked and withdrawn are final: any other move from them is 409. The next lookup shows the new status.",
+      "A body token may change only its own body's certificates (403 for another body's; 404 for an id no certificate has). Revoked and withdrawn are final: any other move from them is 409. An effective date before the issue date (STATUS_DATE_BEFORE_ISSUE) or before the last status change (STATUS_DATE_BEFORE_LAST_CHANGE) is 409 too. The next lookup shows the new status.",
     tags: ['certificates'],
     roles: ['admin', 'body'],
     params: z.object({ publicId: publicIdSchema }),

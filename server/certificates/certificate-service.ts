@@ -12,7 +12,13 @@ import type {
   UpsertResult,
 } from './certificate-repository';
 import type { Certificate, CertificateData, PublicCertificate, Status } from './certificate-schema';
-import { effectiveStatus, illegalTransition, isLegalTransition } from './certificate-status';
+import {
+  effectiveStatus,
+  illegalTransition,
+  isLegalTransition,
+  lastStatusChangeDate,
+  statusDateConflict,
+} from './certificate-status';
 import { todayInChina } from '../platform/china-time';
 import { findScheme } from '../schemes/schemes';
 import { createKeyedLock } from '../platform/keyed-lock';
@@ -131,7 +137,9 @@ export interface CertificateService {
    */
   forget(certs: readonly Pick<Certificate, 'publicId' | 'number' | 'bodyCode'>[]): Promise<void>;
   /**
-   * Changes a certificate's status (legal transitions only) and invalidates its cached answers. With
+   * Changes a certificate's status (legal transitions only, effective no earlier than the issue date and
+   * the last status change: STATUS_DATE_BEFORE_ISSUE, STATUS_DATE_BEFORE_LAST_CHANGE) and invalidates its
+   * cached answers. With
    * `onlyForBody`, a certificate of another body is FORBIDDEN (checked on the stored record, not a cached
    * one). Changes to one certificate run one at a time in this process, so two cannot both pass the check.
    */
@@ -145,7 +153,7 @@ export interface CertificateService {
   countByStatus(bodyCode: string): Promise<Record<Status, number>>;
 }
 
-export { isLegalTransition };
+export { isLegalTransition, lastStatusChangeDate };
 
 export function createCertificateService(deps: {
   certificates: CertificateRepository;
@@ -321,6 +329,8 @@ export function createCertificateService(deps: {
         if (!isLegalTransition(current.status, change.status)) {
           throw illegalTransition(current.status, change.status);
         }
+        const dateConflict = statusDateConflict(current, change.date);
+        if (dateConflict) throw dateConflict;
         // The store checks the transition again against what it holds when it writes: another instance
         // (or an upload) may have changed the status since the read above.
         const updated = await certificates.changeStatus(publicId, change, at);

@@ -47,3 +47,42 @@ export function illegalTransition(
     { details: { from, to, ...(number === undefined ? {} : { number }) } },
   );
 }
+
+/**
+ * The day of a certificate's last status change: the latest date of its status history (the first entry
+ * is the report at issue) and of its current status. Undefined for a certificate with neither.
+ */
+export function lastStatusChangeDate(
+  cert: Pick<Certificate, 'statusDate' | 'statusHistory'>,
+): string | undefined {
+  let last = cert.statusDate;
+  for (const change of cert.statusHistory ?? [])
+    if (last === undefined || change.date > last) last = change.date;
+  return last;
+}
+
+/**
+ * The 409 for an effective date that comes before the certificate was issued or before its last status
+ * change (a history must read in order), or undefined when the date is fine.
+ */
+export function statusDateConflict(
+  cert: Pick<Certificate, 'issueDate' | 'statusDate' | 'statusHistory'>,
+  date: string,
+): AppError | undefined {
+  if (date < cert.issueDate) {
+    return new AppError(
+      'STATUS_DATE_BEFORE_ISSUE',
+      `The effective date ${date} is before the certificate was issued (${cert.issueDate}).`,
+      { details: { effectiveDate: date, issueDate: cert.issueDate } },
+    );
+  }
+  const last = lastStatusChangeDate(cert);
+  if (last !== undefined && date < last) {
+    return new AppError(
+      'STATUS_DATE_BEFORE_LAST_CHANGE',
+      `The effective date ${date} is before the certificate's last status change (${last}).`,
+      { details: { effectiveDate: date, lastChangeDate: last } },
+    );
+  }
+  return undefined;
+}

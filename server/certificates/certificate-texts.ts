@@ -393,6 +393,14 @@ export const CERTIFICATE_ERROR_TEXT = {
     zh: '不允许此状态变更（撤销和注销是最终状态）。',
     en: 'This status change is not allowed (revoked and withdrawn are final).',
   },
+  STATUS_DATE_BEFORE_ISSUE: {
+    zh: '生效日期早于证书的颁证日期。',
+    en: 'The effective date is before the certificate was issued.',
+  },
+  STATUS_DATE_BEFORE_LAST_CHANGE: {
+    zh: '生效日期早于该证书上一次状态变更的日期。',
+    en: "The effective date is before the certificate's last status change.",
+  },
 } satisfies ErrorTexts<
   | 'INVALID_PUBLIC_ID'
   | 'INVALID_CERTIFICATE_NUMBER'
@@ -402,6 +410,8 @@ export const CERTIFICATE_ERROR_TEXT = {
   | 'CERTIFICATE_NOT_FOUND'
   | 'DUPLICATE_CERTIFICATE'
   | 'ILLEGAL_STATUS_TRANSITION'
+  | 'STATUS_DATE_BEFORE_ISSUE'
+  | 'STATUS_DATE_BEFORE_LAST_CHANGE'
 >;
 
 /** CNCA's national certification information service: every certificate issued in China. */

@@ -430,6 +430,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER case_attachments_never_deleted BEFORE DELETE ON case_attachments
   BEGIN SELECT RAISE(ABORT, 'case attachments are never deleted'); END;
   `,
+  `
+  -- Upload row errors in both languages, with the column as the file names it: message stays the
+  -- English, message_zh is the Chinese, header the header cell as written (NULL in older reports).
+  ALTER TABLE upload_errors ADD COLUMN message_zh TEXT;
+  ALTER TABLE upload_errors ADD COLUMN header TEXT;
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

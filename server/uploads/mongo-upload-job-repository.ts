@@ -57,7 +57,15 @@ const uploadJobSchema = new Schema<UploadJobDoc>(
     summary: String,
     warnings: {
       type: [
-        new Schema({ code: String, message: String, columns: { type: [String], default: undefined } }, sub),
+        new Schema(
+          {
+            code: String,
+            message: String,
+            columns: { type: [String], default: undefined },
+            rows: { type: [Number], default: undefined },
+          },
+          sub,
+        ),
       ],
       required: true,
     },
@@ -81,6 +89,8 @@ const uploadErrorSchema = new Schema<UploadErrorDoc>(
     field: { type: String, required: true },
     code: { type: String, enum: ROW_ERROR_CODES, required: true },
     message: { type: String, required: true },
+    messageZh: String,
+    header: String,
     number: String,
   },
   { collection: 'upload_errors', versionKey: false, strict: 'throw', id: false },

@@ -4,6 +4,7 @@ import { AppError } from '../platform/errors';
 import type { CellValue } from './upload-cells';
 import { matchColumn } from './upload-columns';
 import { mapRow, type RowEntry } from './upload-row-mapping';
+import { ROW_TEXT, rowError } from './upload-row-texts';
 import type { ParsedRow } from './upload-schema';
 import type { Settings } from './upload-table';
 import { decodedText } from './upload-text';
@@ -62,20 +63,13 @@ function ndjsonRow(text: string, line: number, unknownKeys: Set<string>): Parsed
   } catch (error) {
     return {
       row: line,
-      errors: [
-        {
-          row: line,
-          field: '',
-          code: 'ROW_MALFORMED',
-          message: `Not valid JSON: ${(error as Error).message}`,
-        },
-      ],
+      errors: [rowError(line, '', 'ROW_MALFORMED', ROW_TEXT.notJson((error as Error).message))],
     };
   }
   if (!isPlainObject(value)) {
     return {
       row: line,
-      errors: [{ row: line, field: '', code: 'ROW_MALFORMED', message: 'Each line must be one JSON object' }],
+      errors: [rowError(line, '', 'ROW_MALFORMED', ROW_TEXT.notJsonObject())],
     };
   }
   const entries: RowEntry[] = [];

@@ -17,6 +17,8 @@ interface ErrorRow {
   field: string;
   code: string;
   message: string;
+  message_zh: string | null;
+  header: string | null;
   number: string | null;
 }
 
@@ -47,12 +49,15 @@ export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRe
   const runningBefore = db.prepare<[string], { doc: string }>(
     "SELECT doc FROM upload_jobs WHERE state = 'running' AND updated_at < ? ORDER BY created_at",
   );
-  const insertError = db.prepare<[string, number, string, string, string, string | null]>(
-    'INSERT INTO upload_errors (job_id, row, field, code, message, number) VALUES (?, ?, ?, ?, ?, ?)',
+  const insertError = db.prepare<
+    [string, number, string, string, string, string | null, string | null, string | null]
+  >(
+    `INSERT INTO upload_errors (job_id, row, field, code, message, message_zh, header, number)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // Keyset paging over the (job_id, row) index, whose entries for one row are in rowid order: no sort.
   const errorPage = db.prepare<[string, number, number, number], ErrorRow>(
-    `SELECT rowid AS seq, row, field, code, message, number FROM upload_errors
+    `SELECT rowid AS seq, row, field, code, message, message_zh, header, number FROM upload_errors
      WHERE job_id = ? AND (row, rowid) > (?, ?) ORDER BY row, rowid LIMIT ?`,
   );
 
@@ -70,7 +75,18 @@ export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRe
   );
 
   const appendAll = db.transaction((jobId: string, errors: readonly RowError[]) => {
-    for (const e of errors) insertError.run(jobId, e.row, e.field, e.code, e.message, e.number ?? null);
+    for (const e of errors) {
+      insertError.run(
+        jobId,
+        e.row,
+        e.field,
+        e.code,
+        e.message,
+        e.messageZh ?? null,
+        e.header ?? null,
+        e.number ?? null,
+      );
+    }
   });
 
   const lastSeq = db.prepare<[string], { seq: number }>(
@@ -150,6 +166,8 @@ export function createSqliteUploadJobRepository(db: SqliteDatabase): UploadJobRe
             code: e.code as RowErrorCode,
             message: e.message,
           };
+          if (e.message_zh !== null) error.messageZh = e.message_zh;
+          if (e.header !== null) error.header = e.header;
           if (e.number !== null) error.number = e.number;
           yield error;
         }

@@ -7,7 +7,9 @@ import { toHalfWidth } from '../platform/normalize';
 /** A cell as the format readers hand it over (XLSX rich text, formulas and links already flattened). */
 export type CellValue = string | number | boolean | Date | null | undefined;
 
-export const EXCEL_ERROR = /^#(N\/A|VALUE!|REF!|DIV\/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|GETTING_DATA)$/;
+/** The error values an Excel cell (or a formula's result) can show. */
+export const EXCEL_ERROR =
+  /^#(N\/A|VALUE!|REF!|DIV\/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!|EXTERNAL!)$/;
 const MAX_SERIAL = 2958465; // 9999-12-31, the last day Excel can show
 const DAY_MS = 86_400_000;
 
@@ -57,7 +59,13 @@ const DATE_FORMS = [
 /** A date in any form Excel produces, as YYYY-MM-DD; undefined when it is none. */
 export function parseDateValue(value: CellValue, date1904 = false): string | undefined {
   if (value instanceof Date) return isoDateOfDate(value);
-  if (typeof value === 'number') return excelSerialToIsoDate(value, date1904);
+  if (typeof value === 'number') {
+    // 20240301 typed into a General cell: Excel keeps the digits as a number, far past any serial.
+    if (Number.isInteger(value) && value > MAX_SERIAL) {
+      return isoOf(Math.floor(value / 10000), Math.floor(value / 100) % 100, value % 100);
+    }
+    return excelSerialToIsoDate(value, date1904);
+  }
   if (typeof value !== 'string') return undefined;
   const text = toHalfWidth(value).trim();
   for (const form of DATE_FORMS) {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Body } from '../bodies/body-schema';
 import { AppError, type ErrorCode } from '../platform/errors';
+import { ROW_TEXT, rowError } from './upload-row-texts';
 import { checkRow, type CheckedRow } from './upload-rows';
 import type { ParsedRow, UploadFormat, UploadWarning } from './upload-schema';
 import { openUploadScratch } from './upload-scratch';
@@ -45,13 +46,12 @@ export async function* checkRows(
       numbered.forEach((c, i) => {
         const first = earlier[i];
         if (first === undefined) return;
-        c.errors.push({
-          row: c.row,
-          field: 'number',
-          code: 'ROW_DUPLICATE_NUMBER',
-          message: `certificate number ${c.number} is already on row ${first} of this file`,
-          number: c.number,
-        });
+        c.errors.push(
+          rowError(c.row, 'number', 'ROW_DUPLICATE_NUMBER', ROW_TEXT.duplicateNumber(c.number, first), {
+            header: c.headers?.get('number'),
+            number: c.number,
+          }),
+        );
         delete c.data;
       });
       const full = batch;

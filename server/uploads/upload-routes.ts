@@ -1,15 +1,17 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { UploadService } from './upload-service';
 import { assertRole } from '../platform/auth';
-import { AppError } from '../platform/errors';
+import { AppError, isAppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
+import { LANGS, pickLang, type Lang } from '../platform/i18n';
 import { hasForbiddenCharacters } from '../platform/normalize';
 import type { OpenApiRegistry } from '../platform/openapi';
 import { problemResponses } from '../platform/openapi';
 import { errorReportCsv } from './upload-error-report';
+import { jobIn, uploadErrorIn } from './upload-row-texts';
 import { uploadFormatOf } from './upload-parsers';
 import { bodyCodeSchema } from '../bodies/body-schema';
 import { pagingQuery } from '../platform/paging';
@@ -18,6 +20,9 @@ import { UPLOAD_MODES, uploadJobIdSchema, uploadJobListSchema, uploadJobSchema }
 
 /** The header a client proposes its job id in, so that it can poll the job while it is still sending. */
 export const JOB_ID_HEADER = 'upload-job-id';
+
+const LANG_DESCRIPTION =
+  'zh or en: the language of the summary, notices and row error messages (else Accept-Language, else zh)';
 
 export const uploadQuerySchema = z.strictObject({
   mode: z
@@ -38,8 +43,10 @@ export const uploadQuerySchema = z.strictObject({
     .refine((v) => !hasForbiddenCharacters(v), 'must not contain control or invisible characters')
     .optional()
     .describe('The name of the file, kept with the job'),
+  lang: z.enum(LANGS).optional().describe(LANG_DESCRIPTION),
 });
 
+const langQuery = z.strictObject({ lang: z.enum(LANGS).optional().describe(LANG_DESCRIPTION) });
 const jobParams = z.object({ jobId: uploadJobIdSchema });
 
 /** GET /uploads: a page of one body's jobs (a body token: its own; others name the body). */
@@ -54,6 +61,10 @@ export const uploadListQuerySchema = z.strictObject({
     .meta({ errorCode: 'INVALID_BODY_CODE' }),
   ...pagingQuery,
 });
+/** The language of the answer: `?lang=`, then Accept-Language, then Chinese. */
+function langOf(req: Request, query: { lang?: Lang }): Lang {
+  return pickLang(query.lang, req.get('accept-language'));
+}
 
 /** After this answer the connection closes: the rest of an unread upload is not worth reading. */
 function closeAfter(res: Response): void {
@@ -97,12 +108,14 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
     problems: problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
   });
   router.post('/uploads', async (req, res) => {
+    let lang: Lang | undefined;
     try {
       const principal = assertRole(res, 'body');
       const query = parseInput(uploadQuerySchema, req.query, 'INVALID_QUERY');
       const jobId = req.get(JOB_ID_HEADER);
       if (jobId !== undefined) assertJobId(jobId);
       const { mode, fileName } = query;
+      lang = langOf(req, query);
       const format = uploadFormatOf({ format: query.format, contentType: req.get('content-type'), fileName });
       const length = req.get('content-length');
       const sizeHint = length === undefined ? undefined : Number(length);
@@ -115,16 +128,17 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
         req.socket.destroy();
         return;
       }
+      const shown = jobIn(job, lang);
       if (job.state === 'rejected') {
-        const detail = job.summary ?? 'Nothing stored: the file has rows with errors.';
-        throw new AppError('UPLOAD_REJECTED', detail, { details: { job } });
+        const detail = shown.summary ?? 'Nothing stored: the file has rows with errors.';
+        throw new AppError('UPLOAD_REJECTED', detail, { details: { job: shown } });
       }
-      res.status(201).location(`/api/v1/uploads/${job.id}`).json(job);
+      res.status(201).location(`/api/v1/uploads/${job.id}`).json(shown);
     } catch (err) {
       // Refused before or part-way through the file (no token, too large, malformed): what is left of
       // it is not worth reading, so the connection closes after the answer instead of draining it.
       if (!req.complete) closeAfter(res);
-      throw err;
+      throw lang && isAppError(err) ? uploadErrorIn(err, lang) : err;
     }
   });
 
@@ -155,37 +169,45 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
     tags: ['uploads'],
     roles: ['body', 'admin', 'inspector'],
     params: jobParams,
+    query: langQuery,
     responses: { 200: uploadJobSchema },
     problems: problemResponses(400, 401, 403, 404, 429),
   });
   router.get('/uploads/:jobId', async (req, res) => {
     const principal = assertRole(res, 'body', 'admin', 'inspector');
     assertJobId(req.params.jobId);
-    res.json(await uploads.get(principal, req.params.jobId));
+    const lang = langOf(req, parseInput(langQuery, req.query, 'INVALID_QUERY'));
+    res.json(jobIn(await uploads.get(principal, req.params.jobId), lang));
   });
 
   openapi.add({
     method: 'get',
     path: '/api/v1/uploads/{jobId}/errors.csv',
-    summary: "An upload job's error report: one line per row error (row, field, code, message, number)",
+    summary:
+      "An upload job's error report: one line per row error (row, column as the file's header writes it, code, message, number, field)",
     description:
+      'In the language asked for (?lang=zh|en, else Accept-Language, else Chinese): the header line and the messages. ' +
       'UTF-8 with a BOM (Excel shows Chinese right); a cell that a spreadsheet would read as a formula is prefixed with an apostrophe.',
     tags: ['uploads'],
     roles: ['body', 'admin', 'inspector'],
     params: jobParams,
+    query: langQuery,
     responses: { 200: { description: 'The error report', contentType: 'text/csv; charset=utf-8' } },
     problems: problemResponses(400, 401, 403, 404, 429),
   });
   router.get('/uploads/:jobId/errors.csv', async (req, res) => {
     const principal = assertRole(res, 'body', 'admin', 'inspector');
     assertJobId(req.params.jobId);
+    const lang = langOf(req, parseInput(langQuery, req.query, 'INVALID_QUERY'));
     const { job, errors } = await uploads.errorReport(principal, req.params.jobId);
     res
       .status(200)
       .type('text/csv; charset=utf-8')
       .set('Content-Disposition', `attachment; filename="upload-${job.id}-errors.csv"`)
-      .set('Cache-Control', 'no-store');
-    await pipeline(Readable.from(errorReportCsv(errors)), res);
+      .set('Cache-Control', 'no-store')
+      .set('Content-Language', lang === 'zh' ? 'zh-CN' : 'en')
+      .set('Vary', 'Accept-Language');
+    await pipeline(Readable.from(errorReportCsv(errors, lang)), res);
   });
 
   return router;

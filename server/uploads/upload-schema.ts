@@ -24,6 +24,9 @@ export const ROW_ERROR_CODES = [
   'ROW_OUT_OF_SCOPE',
   'ROW_ILLEGAL_STATUS_TRANSITION',
   'ROW_MALFORMED',
+  'ROW_EXCEL_ERROR',
+  'ROW_STATUS_DATE_BEFORE_ISSUE',
+  'ROW_STATUS_DATE_BEFORE_LAST_CHANGE',
 ] as const;
 export const rowErrorCodeSchema = z.enum(ROW_ERROR_CODES);
 export type RowErrorCode = z.infer<typeof rowErrorCodeSchema>;
@@ -34,10 +37,18 @@ export interface RowError {
   /** The field (canonical name, e.g. `holder.creditCode`), or '' for the whole row. */
   field: string;
   code: RowErrorCode;
+  /** What is wrong, in English. */
   message: string;
+  /** What is wrong, in Chinese (absent only in reports written before it was kept). */
+  messageZh?: string;
+  /** The column's header as the file writes it (absent when the file has no such column). */
+  header?: string;
   /** The certificate number as given, when the row has one (helps find the row in the body's system). */
   number?: string;
 }
+
+/** Most errors one row reports: a row of empty cells or shifted columns would otherwise give dozens. */
+export const MAX_ERRORS_PER_ROW = 10;
 
 /**
  * A row as the parser hands it on: its number in the file and the certificate report it maps to (the
@@ -45,8 +56,11 @@ export interface RowError {
  */
 export interface ParsedRow {
   row: number;
+  /** What could be read of the row (also when it has errors, so that later checks find the rest). */
   input?: Record<string, unknown>;
   errors: RowError[];
+  /** Each field's header as the file writes it (for messages naming the column). */
+  headers?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -108,7 +122,13 @@ export const uploadJobSchema = z
     summary: z.string().optional(),
     /** Things the uploader should know that did not reject a row (ignored columns, a capped report). */
     warnings: z.array(
-      z.object({ code: z.string(), message: z.string(), columns: z.array(z.string()).optional() }),
+      z.object({
+        code: z.string(),
+        message: z.string(),
+        columns: z.array(z.string()).optional(),
+        /** The rows concerned (UPLOAD_TOTAL_ROW_SKIPPED). */
+        rows: z.array(z.number().int()).optional(),
+      }),
     ),
     /** Rows of the error report stored (one per row error). */
     errorsStored: z.number().int().nonnegative(),
@@ -173,8 +193,10 @@ export const INTERRUPTED_BY_RESTART = Object.freeze({
  * (shown with the job's summary): columns nobody reads, a column given twice.
  */
 export interface UploadWarning {
-  code: 'UPLOAD_UNKNOWN_COLUMNS' | 'UPLOAD_DUPLICATE_COLUMNS';
+  code: 'UPLOAD_UNKNOWN_COLUMNS' | 'UPLOAD_DUPLICATE_COLUMNS' | 'UPLOAD_TOTAL_ROW_SKIPPED';
   message: string;
   /** The header texts concerned, as written in the file. */
   columns: string[];
+  /** The rows concerned: a total row (合计, Total) that was skipped. */
+  rows?: number[];
 }

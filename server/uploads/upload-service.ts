@@ -10,6 +10,7 @@ import { AppError, isAppError } from '../platform/errors';
 import { pageWindow, type Page, type PageRequest } from '../platform/paging';
 import { storeUnavailable } from '../platform/store-failure';
 import { jobCertificates } from './upload-job-certificates';
+import { summaryText } from './upload-row-texts';
 import type { UploadJobRepository } from './upload-job-repository';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
 import type { RowError, UploadFormat, UploadJob, UploadMode, UploadProgress } from './upload-schema';
@@ -138,18 +139,6 @@ function tooLarge(maxBytes: number): AppError {
     `The file is larger than ${limit}, the most one upload of its format takes; split it into several uploads.`,
     { details: { maxBytes } },
   );
-}
-
-function summaryOf(state: UploadJob['state'], p: UploadProgress, mode: UploadMode): string {
-  if (state === 'rejected') {
-    return `Nothing stored: ${p.rejected} of ${p.rowsRead} rows have errors, and an atomic upload stores all rows or none. Fix the rows in the error report and upload the file again.`;
-  }
-  if (p.created === 0 && p.updated === 0 && p.rejected === 0) {
-    return `No changes: all ${p.rowsRead} rows are already in the registry exactly so.`;
-  }
-  const stored = `${p.rowsRead} rows read: ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged`;
-  if (p.rejected === 0) return `${stored}.`;
-  return `${stored}, ${p.rejected} rejected (see the error report)${mode === 'partial' ? '; the other rows are stored' : ''}.`;
 }
 
 export function createUploadService(deps: {
@@ -352,7 +341,7 @@ export function createUploadService(deps: {
         progress: { ...progress },
         summary:
           state === 'succeeded' || state === 'rejected'
-            ? summaryOf(state, progress, request.mode)
+            ? summaryText(state, progress, request.mode).en
             : undefined,
         warnings,
         errorsStored,

@@ -7,10 +7,11 @@
  */
 import type { Body } from '../bodies/body-schema';
 import type { CertificateRepository, UpsertResult } from '../certificates/certificate-repository';
-import type { CertificateData, StoredStatus } from '../certificates/certificate-schema';
-import { isLegalTransition } from '../certificates/certificate-service';
+import type { Certificate, CertificateData, StoredStatus } from '../certificates/certificate-schema';
+import { isLegalTransition, lastStatusChangeDate } from '../certificates/certificate-service';
 import { AppError } from '../platform/errors';
 import type { UploadJobRepository } from './upload-job-repository';
+import { aboutColumn, ROW_TEXT, rowError, WARNING_TEXT, type Bilingual } from './upload-row-texts';
 import type { CheckedRow, RefusedRow } from './upload-rows';
 import {
   EMPTY_PROGRESS,
@@ -74,24 +75,47 @@ export interface UploadStoringState {
 }
 
 /**
- * The error of a row whose reported status cannot follow the stored one (revoked and withdrawn are
- * final), or undefined when the move is allowed or there is no move.
+ * The error of a row whose reported status cannot follow the stored one: revoked and withdrawn are final,
+ * and a change takes effect no earlier than the last one. Undefined when the move is allowed or there is
+ * no move.
  */
 function transitionError(
-  row: number,
-  number: string,
+  c: CheckedRow & { number: string },
   reported: StoredStatus,
-  stored: StoredStatus | undefined,
+  stored: Certificate | undefined,
 ): RowError | undefined {
-  if (stored === undefined || stored === reported || isLegalTransition(stored, reported)) return undefined;
-  return {
-    row,
-    field: 'status',
-    code: 'ROW_ILLEGAL_STATUS_TRANSITION',
-    message: `certificate ${number} is ${stored} in the registry and cannot become ${reported} (revoked and withdrawn are final)`,
-    number,
-  };
+  if (stored === undefined || stored.status === reported) return undefined;
+  const { row, number } = c;
+  const header = (field: string) => ({ header: c.headers?.get(field), number });
+  const column = (field: string, template: Bilingual) => c.headers?.get(field) ?? template;
+  if (!isLegalTransition(stored.status, reported)) {
+    return rowError(
+      row,
+      'status',
+      'ROW_ILLEGAL_STATUS_TRANSITION',
+      aboutColumn(
+        column('status', STATUS_COLUMN),
+        ROW_TEXT.illegalTransition(number, stored.status, reported),
+      ),
+      header('status'),
+    );
+  }
+  const date = c.data?.statusDate ?? c.statusDate;
+  const last = lastStatusChangeDate(stored);
+  if (date !== undefined && last !== undefined && date < last) {
+    return rowError(
+      row,
+      'statusDate',
+      'ROW_STATUS_DATE_BEFORE_LAST_CHANGE',
+      aboutColumn(column('statusDate', STATUS_DATE_COLUMN), ROW_TEXT.statusDateBeforeLastChange(date, last)),
+      header('statusDate'),
+    );
+  }
+  return undefined;
 }
+
+const STATUS_COLUMN: Bilingual = { zh: '证书状态', en: 'Status' };
+const STATUS_DATE_COLUMN: Bilingual = { zh: '状态变更日期', en: 'Status date' };
 
 /**
  * Stores the checked batches of one upload: each batch checked against the registry, its errors reported,
@@ -126,7 +150,7 @@ export async function storeUploadRows(
       state.errorsCapped = true;
       warnings.push({
         code: 'UPLOAD_ERRORS_CAPPED',
-        message: `The error report keeps the first ${job.maxStoredErrors} row errors; there are more. Fix these and upload again to see the rest.`,
+        message: WARNING_TEXT.UPLOAD_ERRORS_CAPPED(job.maxStoredErrors).en,
       });
     }
     if (kept.length > 0) {
@@ -154,11 +178,11 @@ export async function storeUploadRows(
     if (candidates.length > 0) {
       const numbers = candidates.map((c) => c.number);
       const stored = new Map(
-        (await registry.findByNumbers(bodyCode, numbers)).map((cert) => [cert.number, cert.status]),
+        (await registry.findByNumbers(bodyCode, numbers)).map((cert) => [cert.number, cert]),
       );
       for (const c of candidates) {
         const reported = c.data?.status ?? c.status ?? 'valid';
-        const error = transitionError(c.row, c.number, reported, stored.get(c.number));
+        const error = transitionError(c, reported, stored.get(c.number));
         if (error) c.errors.push(error);
       }
     }

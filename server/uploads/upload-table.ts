@@ -3,13 +3,32 @@
  * (a CSV file, an XLSX sheet) that finds its header and maps its rows through the column table.
  */
 import { AppError } from '../platform/errors';
+import { toHalfWidth } from '../platform/normalize';
 import type { CellValue } from './upload-cells';
 import { mapHeader, type HeaderMapping } from './upload-columns';
 import { isBlankRow, mapRow, type RowContext, type RowEntry } from './upload-row-mapping';
+import { ROW_TEXT, rowError, WARNING_TEXT } from './upload-row-texts';
 import type { ParsedRow, UploadWarning } from './upload-schema';
 
 /** Rows above the header that a sheet may have (a title, a reporting period, a note). */
 export const MAX_TITLE_ROWS = 10;
+
+/** Total rows named in notices; more are skipped without one (a file of subtotals says enough by then). */
+const MAX_TOTAL_ROW_NOTICES = 20;
+
+/** The words a total row starts with: 合计, 总计, 共计, 小计, Total, Grand total, Sum. */
+const TOTAL_WORD = /^(?:合计|总计|共计|小计|总数|(?:grand\s*)?total|sum)(?:$|[\s:：(（,，\d])/i;
+
+/**
+ * A total row: its first filled cell is text starting with 合计/总计/Total (the sum a clerk puts under the
+ * last certificate). A certificate number never is such a word followed by a space, colon or digit.
+ */
+export function isTotalRow(cells: readonly CellValue[]): boolean {
+  const first = cells.find(
+    (c) => !(c === null || c === undefined || (typeof c === 'string' && c.trim() === '')),
+  );
+  return typeof first === 'string' && TOTAL_WORD.test(toHalfWidth(first).trim());
+}
 
 export interface Settings {
   maxRowBytes: number;
@@ -100,6 +119,8 @@ export class TableReader implements RowTable<ParsedRow> {
   private best: HeaderMapping | undefined;
   private bestCells: string[] | undefined;
   private dataRows = 0;
+  private totalRows = 0;
+  private headers: ReadonlyMap<string, string> | undefined;
 
   /**
    * @param strictWidth CSV: a row with non-empty cells beyond the header is rejected, since an unquoted
@@ -120,6 +141,7 @@ export class TableReader implements RowTable<ParsedRow> {
       const candidate = mapHeader(texts);
       if (candidate.missing.length === 0) {
         this.mapping = candidate;
+        this.headers = new Map(candidate.columns.map((c) => [c.column.field, c.header]));
         for (const warning of candidate.warnings) this.settings.warn(warning);
       } else {
         if (!this.best || candidate.columns.length > this.best.columns.length) {
@@ -130,18 +152,21 @@ export class TableReader implements RowTable<ParsedRow> {
       }
       return undefined;
     }
+    if (isTotalRow(cells)) {
+      // A sum under the last certificate (合计 …): a notice, not a row of errors.
+      if (this.totalRows < MAX_TOTAL_ROW_NOTICES) {
+        this.totalRows += 1;
+        const rows = [row];
+        const text = WARNING_TEXT.UPLOAD_TOTAL_ROW_SKIPPED({ rows });
+        this.settings.warn({ code: 'UPLOAD_TOTAL_ROW_SKIPPED', message: text.en, columns: [], rows });
+      }
+      return undefined;
+    }
     this.dataRows += 1;
     if (this.context.strictWidth && cells.length > mapping.width && !isBlankRow(cells.slice(mapping.width))) {
       return {
         row,
-        errors: [
-          {
-            row,
-            field: '',
-            code: 'ROW_MALFORMED',
-            message: `The row has more cells than the header (${mapping.width}): a value with a comma must be in double quotes`,
-          },
-        ],
+        errors: [rowError(row, '', 'ROW_MALFORMED', ROW_TEXT.widerThanHeader(mapping.width))],
       };
     }
     const entries: RowEntry[] = mapping.columns.map(({ index, column, header }) => ({
@@ -149,7 +174,7 @@ export class TableReader implements RowTable<ParsedRow> {
       value: cells[index],
       label: header,
     }));
-    return mapRow(row, entries, this.context);
+    return mapRow(row, entries, { ...this.context, headers: this.headers });
   }
 
   /** Whether any non-blank row was seen. */

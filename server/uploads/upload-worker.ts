@@ -60,7 +60,7 @@ async function run(): Promise<void> {
   });
   for await (const batch of rows) {
     const wire = batch.map(({ data, ...row }) =>
-      data ? { ...row, json: JSON.stringify(data), status: data.status } : row,
+      data ? { ...row, json: JSON.stringify(data), status: data.status, statusDate: data.statusDate } : row,
     );
     post({ type: 'batch', rows: wire });
     unacked += 1;

@@ -46,6 +46,28 @@ interface Internals {
 
 const SHEET_PATH = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 
+/** The type attribute of an error cell, inside a `<c …>` start tag. */
+const ERROR_CELL_TYPE = /(<c\b[^>]*?\st=)(["'])e\2/g;
+
+/**
+ * A sheet's XML with every error cell (`t="e"`) retyped as a string cell (`t="str"`). exceljs reads the
+ * cached result of a formula whose result is an error (`#N/A` from a VLOOKUP) as parseFloat('#N/A') and
+ * then drops the NaN: the cell would look empty. As a string, the error text reaches the row mapper,
+ * which reports it by name. Bytes are handled as latin1 (one character per byte, so nothing is re-encoded),
+ * and a start tag cut by a chunk boundary is held back until its end has arrived.
+ */
+export async function* retypeErrorCells(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let carry = '';
+  for await (const chunk of chunks) {
+    const text = carry + (typeof chunk === 'string' ? Buffer.from(chunk) : chunk).toString('latin1');
+    const open = text.lastIndexOf('<');
+    const cut = open >= 0 && text.indexOf('>', open) < 0 ? open : text.length;
+    carry = text.slice(cut);
+    if (cut > 0) yield Buffer.from(text.slice(0, cut).replace(ERROR_CELL_TYPE, '$1$2str$2'), 'latin1');
+  }
+  if (carry !== '') yield Buffer.from(carry.replace(ERROR_CELL_TYPE, '$1$2str$2'), 'latin1');
+}
+
 /**
  * Opens the workbook in `file` and reads what every sheet needs. Rejects when the file is not a
  * readable ZIP (no central directory: cut short, or not a ZIP) or has no xl/workbook.xml.
@@ -99,7 +121,9 @@ export async function openXlsx(file: string): Promise<XlsxWorkbook> {
       async *sheets() {
         for (const [path, sheetNo] of sheetPaths) {
           // Opened only when the sheet's rows are asked for.
-          const chunks = { [Symbol.asyncIterator]: () => (part(path) as Readable)[Symbol.asyncIterator]() };
+          const chunks = {
+            [Symbol.asyncIterator]: () => retypeErrorCells(part(path) as Readable)[Symbol.asyncIterator](),
+          };
           for (const event of reader._parseWorksheet(chunks, sheetNo as string)) {
             if (event.eventType === 'worksheet') yield event.value;
           }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Body } from '../../server/bodies/body-schema';
 import type { Certificate } from '../../server/certificates/certificate-schema';
 import { createCertificateService } from '../../server/certificates/certificate-service';
+import { errorText } from '../../server/error-texts';
 import { todayInChina } from '../../server/platform/china-time';
 import { addDays, seedBody, seedCertificate } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -130,6 +131,68 @@ describe('changing the status of one certificate', () => {
     const cert = await seedCertificate(t.services, { bodyCode: body.code });
     const res = await changeStatus(cert, { status: 'valid', effectiveDate: today() });
     expect(res).toMatchObject({ status: 409, body: { code: 'ILLEGAL_STATUS_TRANSITION' } });
+  });
+
+  test('when the effective date is before the issue date, then 409 STATUS_DATE_BEFORE_ISSUE, nothing changes and nothing is audited', async () => {
+    const cert = await seedCertificate(t.services, { bodyCode: body.code, issueDate: '2025-01-10' });
+
+    const res = await changeStatus(cert, {
+      status: 'suspended',
+      reason: '未按期接受监督审核',
+      effectiveDate: '2021-06-01',
+    });
+
+    expect(res).toMatchObject({
+      status: 409,
+      body: { code: 'STATUS_DATE_BEFORE_ISSUE', effectiveDate: '2021-06-01', issueDate: '2025-01-10' },
+    });
+    expect(await stored(cert)).toMatchObject({ status: 'valid', updatedAt: cert.updatedAt });
+    expect((await stored(cert))?.statusHistory).toHaveLength(cert.statusHistory.length);
+    expect(await statusAudit(cert)).toEqual([]);
+    // The issue date itself is a valid effective date.
+    const same = await changeStatus(cert, {
+      status: 'suspended',
+      reason: '暂停',
+      effectiveDate: '2025-01-10',
+    });
+    expect(same).toMatchObject({ status: 200, body: { status: 'suspended', statusDate: '2025-01-10' } });
+  });
+
+  test('when the effective date is before the last status change, then 409 STATUS_DATE_BEFORE_LAST_CHANGE and the history stays in order', async () => {
+    const cert = await seedCertificate(t.services, { bodyCode: body.code, issueDate: '2025-01-10' });
+    await changeStatus(cert, { status: 'suspended', reason: '暂停', effectiveDate: '2025-09-01' }).expect(
+      200,
+    );
+
+    const res = await changeStatus(cert, {
+      status: 'revoked',
+      reason: '伪造审核记录',
+      effectiveDate: '2025-08-01',
+    });
+
+    expect(res).toMatchObject({
+      status: 409,
+      body: {
+        code: 'STATUS_DATE_BEFORE_LAST_CHANGE',
+        effectiveDate: '2025-08-01',
+        lastChangeDate: '2025-09-01',
+      },
+    });
+    expect(await stored(cert)).toMatchObject({ status: 'suspended', statusDate: '2025-09-01' });
+    expect(await statusAudit(cert)).toHaveLength(1);
+    const later = await changeStatus(cert, {
+      status: 'revoked',
+      reason: '伪造审核记录',
+      effectiveDate: '2025-09-01',
+    });
+    expect(later).toMatchObject({ status: 200, body: { status: 'revoked', statusDate: '2025-09-01' } });
+  });
+
+  test('when the date refusals are looked up in the error texts, then each has Chinese and English', () => {
+    for (const code of ['STATUS_DATE_BEFORE_ISSUE', 'STATUS_DATE_BEFORE_LAST_CHANGE'] as const) {
+      expect(errorText(code, 'zh')).toMatch(/日期/);
+      expect(errorText(code, 'en')).toMatch(/date/);
+    }
   });
 
   test('when two final changes race on one certificate, then exactly one wins and the other is 409', async () => {

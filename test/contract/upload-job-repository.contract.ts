@@ -45,6 +45,7 @@ function outcome(overrides: Partial<FinishedUploadJob> = {}): FinishedUploadJob 
     warnings: [
       { code: 'UPLOAD_UNKNOWN_COLUMNS', message: 'Columns ignored: 备注', columns: ['备注'] },
       { code: 'UPLOAD_ERRORS_CAPPED', message: 'Only the first errors are kept.' },
+      { code: 'UPLOAD_TOTAL_ROW_SKIPPED', message: 'Row 12 is a total row.', columns: [], rows: [12] },
     ],
     errorsStored: 3,
     errorsCapped: false,
@@ -193,6 +194,20 @@ export function uploadJobRepositoryContract(harness: UploadJobRepositoryHarness)
           rowError(3, 'ROW_INVALID_DATE', { field: 'issueDate', number: 'N-3' }),
           rowError(5, 'ROW_UNKNOWN_SCHEME', { field: 'scheme' }),
         ]);
+      });
+
+      test('when an error has its Chinese message and the header as written, then both come back', async () => {
+        const input = newJob();
+        await repo.create(input);
+        const error = rowError(4, 'ROW_EXCEL_ERROR', {
+          field: 'holder.name',
+          message: 'Organisation: the cell shows the Excel error #N/A',
+          messageZh: '组织名称：单元格显示 Excel 错误 #N/A，公式没有得出结果',
+          header: '组织名称（全称）',
+          number: 'N-4',
+        });
+        await repo.appendErrors(input.id, [error]);
+        await expect(collect(repo.errors(input.id))).resolves.toEqual([error]);
       });
 
       test("when two jobs have errors, then each report holds only its own job's", async () => {

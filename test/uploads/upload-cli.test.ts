@@ -37,11 +37,13 @@ function csvFile(rows: UploadRow[]): string {
   return file;
 }
 
-/** Runs the CLI until it exits; CERTWATCH_TOKEN only when given in `env`. */
+/** Runs the CLI until it exits; CERTWATCH_TOKEN only when given in `env`; an English locale unless `env` says. */
 function cli(args: string[], env: Record<string, string> = {}) {
-  const base = { ...process.env };
+  const base: NodeJS.ProcessEnv = { ...process.env, LANG: 'C.UTF-8' };
   delete base.CERTWATCH_TOKEN;
   delete base.CERTWATCH_URL;
+  delete base.LC_ALL;
+  delete base.LC_MESSAGES;
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/upload.ts', ...args], {
     cwd: ROOT,
     env: { ...base, ...env },
@@ -120,6 +122,47 @@ test(
 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/No token: set CERTWATCH_TOKEN .* or give --token-file PATH/);
+  },
+  SLOW,
+);
+
+test(
+  'when the system locale is Chinese, then the CLI and the job it reports speak Chinese; --lang en overrides it',
+  async () => {
+    const bad = uploadRow({ issueDate: '2025-02-30' });
+    const file = csvFile([uploadRow(), bad]);
+
+    const zh = await cli([file, '--url', portal.baseUrl, '--mode', 'partial'], {
+      CERTWATCH_TOKEN: token,
+      LANG: 'zh_CN.UTF-8',
+    });
+
+    expect(zh.code).toBe(0);
+    expect(zh.stdout).toMatch(/正在上传 .*，任务 \S+/);
+    expect(zh.stdout).toMatch(/任务 \S+：成功（部分模式）/);
+    expect(zh.stdout).toContain('读取 2 行：新增 1，更新 0，未变 0，拒绝 1（见错误报告）；其他行已保存。');
+    expect(zh.stdout).toMatch(/错误报告（1 条行错误）：\S+errors\.csv\?lang=zh/);
+    expect(zh.stdout).not.toMatch(/\b(rows read|Job|error report|warning)\b/);
+
+    const en = await cli([csvFile([uploadRow()]), '--url', portal.baseUrl, '--lang', 'en'], {
+      CERTWATCH_TOKEN: token,
+      LC_ALL: 'zh_CN.UTF-8',
+    });
+    expect(en).toMatchObject({ code: 0, stdout: expect.stringMatching(/Job \S+: succeeded \(atomic\)/) });
+  },
+  SLOW,
+);
+
+test(
+  "when --lang names neither language, then a usage error in the locale's language",
+  async () => {
+    const result = await cli([csvFile([uploadRow()]), '--lang', 'fr'], { LANG: 'zh_CN.UTF-8' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--lang 只能是 zh 或 en。');
+
+    const zh = await cli(['no-such-file.csv'], { LANG: 'zh_CN.UTF-8', CERTWATCH_TOKEN: token });
+    expect(zh).toMatchObject({ code: 2, stderr: expect.stringContaining('找不到文件：no-such-file.csv') });
+    expect(zh.stderr).toContain('用法：');
   },
   SLOW,
 );

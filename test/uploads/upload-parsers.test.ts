@@ -10,6 +10,7 @@ import { AppError } from '../../server/platform/errors';
 import { excelSerialToIsoDate, parseAuditors, parseDateValue } from '../../server/uploads/upload-cells';
 import { normalizeHeader, UPLOAD_COLUMNS } from '../../server/uploads/upload-columns';
 import { flattenCell } from '../../server/uploads/xlsx-parser';
+import { retypeErrorCells } from '../../server/uploads/xlsx-reader';
 import { parseUpload, uploadFormatOf, type ParseUploadOptions } from '../../server/uploads/upload-parsers';
 import type { ParsedRow, UploadFormat, UploadWarning } from '../../server/uploads/upload-schema';
 import { templateCsv, templateXlsx } from '../../scripts/make-upload-template';
@@ -42,7 +43,11 @@ async function parseAll(
 ): Promise<Parsed> {
   const upload = parseUpload(source instanceof Readable ? source : chunked(source), format, options);
   const rows: ParsedRow[] = [];
-  for await (const row of upload) rows.push(row);
+  // What these tests compare: a row's report, or its errors. The headers map (one per file) and what a
+  // row with errors could still read are checked by tests of their own.
+  for await (const { headers: _headers, ...row } of upload) {
+    rows.push(row.errors.length > 0 ? { row: row.row, errors: row.errors } : row);
+  }
   return { rows, warnings: upload.warnings };
 }
 
@@ -426,14 +431,18 @@ describe('CSV uploads', () => {
             row: 2,
             field: 'holder.creditCode',
             code: 'ROW_MISSING_FIELD',
-            message: expect.any(String),
+            message: '统一社会信用代码: is required but empty',
+            messageZh: '统一社会信用代码：必填，但为空',
+            header: '统一社会信用代码',
             number: 'C-9',
           },
           {
             row: 2,
             field: 'issueDate',
             code: 'ROW_MISSING_FIELD',
-            message: expect.any(String),
+            message: '颁证日期: is required but empty',
+            messageZh: '颁证日期：必填，但为空',
+            header: '颁证日期',
             number: 'C-9',
           },
         ],
@@ -441,10 +450,18 @@ describe('CSV uploads', () => {
     ]);
   });
 
-  test('when a cell shows an Excel error such as #N/A, then that cell is rejected', async () => {
+  test('when a cell shows an Excel error such as #N/A, then that cell is rejected as ROW_EXCEL_ERROR naming it', async () => {
     const row = await oneRow(['组织地址'], ['#N/A']);
 
-    expect(row.errors).toMatchObject([{ field: 'holder.address', code: 'ROW_INVALID_VALUE' }]);
+    expect(row.errors).toMatchObject([
+      {
+        field: 'holder.address',
+        code: 'ROW_EXCEL_ERROR',
+        header: '组织地址',
+        message: expect.stringContaining('#N/A'),
+        messageZh: expect.stringContaining('#N/A'),
+      },
+    ]);
   });
 });
 
@@ -658,6 +675,8 @@ describe('cell values', () => {
           field: 'statusDate',
           code: 'ROW_INVALID_DATE',
           message: expect.stringContaining(written),
+          messageZh: expect.stringMatching(/^状态变更日期：.*不是日期/),
+          header: '状态变更日期',
           number: 'C-1',
         },
       ]);
@@ -1430,6 +1449,24 @@ describe('templates and docs', () => {
     for (const column of UPLOAD_COLUMNS) {
       expect(doc).toContain(`\`${column.field}\``);
       for (const alias of [...column.zh, ...column.en]) expect(doc).toContain(alias);
+    }
+  });
+});
+
+describe('XLSX error cells', () => {
+  test('when a sheet is read in pieces cut anywhere, then every error cell is retyped as text and nothing else changes', async () => {
+    const xml =
+      '<row r="3"><c r="A3" t="s"><v>0</v></c><c r="B3" t="e"><f>VLOOKUP(A3,B:B,2,0)</f><v>#N/A</v></c>' +
+      '<c r=\'C3\' s="2" t=\'e\'><v>#REF!</v></c><c r="D3"><v>20240301</v></c><c r="E3" t="inlineStr"><is><t>中文 t="e"</t></is></c></row>';
+    const expected = xml
+      .replace('r="B3" t="e"', 'r="B3" t="str"')
+      .replace('s="2" t=\'e\'', 's="2" t=\'str\'');
+    const bytes = Buffer.from(xml);
+    for (let cut = 1; cut < bytes.length; cut += 1) {
+      const pieces = [bytes.subarray(0, cut), bytes.subarray(cut)];
+      const out: Buffer[] = [];
+      for await (const chunk of retypeErrorCells(Readable.from(pieces))) out.push(chunk);
+      expect(Buffer.concat(out).toString('utf8')).toBe(expected);
     }
   });
 });
