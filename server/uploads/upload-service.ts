@@ -13,7 +13,7 @@ import { jobCertificates } from './upload-job-certificates';
 import { summaryText } from './upload-row-texts';
 import type { UploadJobRepository } from './upload-job-repository';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
-import type { RowError, UploadFormat, UploadJob, UploadMode, UploadProgress } from './upload-schema';
+import type { RowError, UploadFormat, UploadJob, UploadMode } from './upload-schema';
 import { storeOnThread, type ChangedCertificate } from './upload-store-thread';
 import {
   newStoringState,
