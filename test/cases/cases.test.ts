@@ -276,6 +276,10 @@ describe('the whole path: tip and signal, case, decision, dishonesty record, pub
       facts: '该公司伪造认证证书用于政府采购投标。',
       startDate: TODAY,
       earliestRepairDate: '2027-03-02',
+      // Where the record's audit entry is proven in the transparency log.
+      logEntry: expect.objectContaining({
+        inclusionProof: expect.stringContaining('/api/v1/audit/proofs/inclusion?'),
+      }),
     });
     // The partner departments' query.
     const partner = await post('/api/v1/partner/credit-queries', { creditCodes: [holder] }, tokens.partner);
