@@ -378,6 +378,20 @@ export function createServices(deps: AppDeps): Services {
     flags,
     cases,
     receipts,
-    stats: createStatsService({ stats: stores.stats, scans: stores.scans, now: deps.now }),
+    stats: createStatsService({
+      stats: stores.stats,
+      scans: stores.scans,
+      // Approved bodies, as the overdue signal judges them; a few dozen reads, once per computation.
+      bodiesReporting: async () =>
+        Promise.all(
+          (await bodies.list())
+            .filter((b) => b.approvalStatus === 'approved')
+            .map(async (b) => {
+              const { late, onTimeMonths, months } = await reporting.timeliness(b);
+              return { late, onTimeMonths, monthsJudged: months.length };
+            }),
+        ),
+      now: deps.now,
+    }),
   };
 }

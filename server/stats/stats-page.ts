@@ -204,6 +204,30 @@ ${months}
 </section>`;
 }
 
+function reportingSection(ctx: PageContext, stats: PublicStats): string {
+  const t = STATS_TEXTS[ctx.lang];
+  const { bodies, late, onTime } = stats.reporting;
+  const chart: ChartText = {
+    id: 'chart-reporting',
+    title: t.onTimeTitle,
+    description: t.onTimeDesc(bodies, late),
+  };
+  const rows = onTime.map((b, i) => ({ label: t.onTimeBucket[b.bucket], value: b.bodies, colour: i }));
+  return `<section aria-labelledby="reporting-title">
+<h2 id="reporting-title">${escapeHtml(t.reportingTitle)}</h2>
+${figure(
+  ctx,
+  chart,
+  barChart(chart, rows),
+  numbersTable(
+    t.onTimeTitle,
+    [t.onTimeColumn, t.bodiesCount],
+    [...rows.map((r) => [r.label, r.value]), [t.total, bodies]],
+  ),
+)}
+</section>`;
+}
+
 function scanSection(ctx: PageContext, stats: PublicStats): string {
   const t = STATS_TEXTS[ctx.lang];
   const total = sum(stats.scans.map((d) => d.scans));
@@ -246,6 +270,7 @@ export function renderStatsPage(ctx: PageContext, stats: PublicStats, ttlSeconds
 ${certificateSection(ctx, stats)}
 ${supervisionSection(ctx, stats)}
 ${recordSection(ctx, stats)}
+${reportingSection(ctx, stats)}
 ${scanSection(ctx, stats)}`,
   });
 }

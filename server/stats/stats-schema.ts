@@ -4,6 +4,17 @@ import type { CaseState } from '../cases/case-schema';
 import type { SubjectKind } from '../dishonesty/dishonesty-schema';
 import type { TipState } from '../tips/tip-schema';
 
+/** Buckets of the share of months a body reported on time: all of them, most, about half, few. */
+export const ON_TIME_BUCKETS = ['all', 'most', 'half', 'few'] as const;
+export type OnTimeBucket = (typeof ON_TIME_BUCKETS)[number];
+
+/** The bucket of a body that reported on time in `onTime` of `judged` months (none judged: all). */
+export function onTimeBucket(onTime: number, judged: number): OnTimeBucket {
+  if (judged === 0 || onTime >= judged) return 'all';
+  const share = onTime / judged;
+  return share >= 0.75 ? 'most' : share >= 0.4 ? 'half' : 'few';
+}
+
 export interface PublicStats {
   /** When these figures were computed (ISO timestamp). */
   generatedAt: string;
@@ -30,6 +41,11 @@ export interface PublicStats {
     /** Records starting in each month (listed or since repaired), by subject kind. */
     byMonth: { month: string; byKind: Record<SubjectKind, number> }[];
   };
+  /**
+   * Approved bodies' reporting timeliness today: how many are late, and how many reported on time in how
+   * many of the months judged (the past twelve, or fewer for a body approved since), best first.
+   */
+  reporting: { bodies: number; late: number; onTime: { bucket: OnTimeBucket; bodies: number }[] };
   /** Scans of certificate QR codes per China date, the last 30 days, oldest first (zero where none). */
   scans: { day: string; scans: number }[];
 }

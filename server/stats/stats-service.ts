@@ -4,7 +4,7 @@ import { SUBJECT_KINDS, type SubjectKind } from '../dishonesty/dishonesty-schema
 import { addDays, todayInChina } from '../platform/china-time';
 import type { ScanRepository } from '../qr/scan-repository';
 import { TIP_STATES, type TipState } from '../tips/tip-schema';
-import type { PublicStats } from './stats-schema';
+import { ON_TIME_BUCKETS, onTimeBucket, type PublicStats } from './stats-schema';
 import type { CertificateTally, MonthTally, StatsRepository } from './stats-repository';
 
 /** How long one computation of the figures is served, by default: a few minutes per instance. */
@@ -26,6 +26,8 @@ export interface StatsService {
 export interface StatsServiceDeps {
   stats: StatsRepository;
   scans: Pick<ScanRepository, 'countsByDay'>;
+  /** Each approved body's reporting today (wired over the bodies feature); without it none is counted. */
+  bodiesReporting?: () => Promise<readonly { late: boolean; onTimeMonths: number; monthsJudged: number }[]>;
   ttlSeconds?: number;
   /** ms since the epoch (tests move it). */
   now?: () => number;
@@ -115,14 +117,17 @@ export function createStatsService(deps: StatsServiceDeps): StatsService {
     // Midnight China time of the first day of the first month, as an ISO timestamp (UTC).
     const since = new Date(Date.parse(`${months[0]}-01T00:00:00+08:00`)).toISOString();
     const firstDay = addDays(today, -(SCAN_DAYS - 1));
-    const [all, expired, tips, cases, records, scanDays] = await Promise.all([
+    const [all, expired, tips, cases, records, scanDays, bodies] = await Promise.all([
       deps.stats.certificateTallies(),
       deps.stats.certificateTallies(today),
       deps.stats.tipsByMonth(since),
       deps.stats.casesByMonth(since),
       deps.stats.recordsByMonth(),
       deps.scans.countsByDay(firstDay, today),
+      deps.bodiesReporting?.() ?? [],
     ]);
+    const onTime = zeros(ON_TIME_BUCKETS);
+    for (const b of bodies) onTime[onTimeBucket(b.onTimeMonths, b.monthsJudged)] += 1;
 
     const listedByKind = zeros(SUBJECT_KINDS);
     const recordMonths = new Map(months.map((m) => [m, zeros(SUBJECT_KINDS)]));
@@ -150,6 +155,11 @@ export function createStatsService(deps: StatsServiceDeps): StatsService {
           month,
           byKind: recordMonths.get(month) as Record<SubjectKind, number>,
         })),
+      },
+      reporting: {
+        bodies: bodies.length,
+        late: bodies.filter((b) => b.late).length,
+        onTime: ON_TIME_BUCKETS.map((bucket) => ({ bucket, bodies: onTime[bucket] })),
       },
       scans: Array.from({ length: SCAN_DAYS }, (_, i) => {
         const day = addDays(firstDay, i);

@@ -2,6 +2,7 @@
 import type { CaseState } from '../cases/case-schema';
 import type { Lang } from '../platform/i18n';
 import type { TipState } from '../tips/tip-schema';
+import type { OnTimeBucket } from './stats-schema';
 
 export interface StatsTexts {
   title: string;
@@ -45,6 +46,13 @@ export interface StatsTexts {
   repairedLine: (n: number) => string;
   recordsByMonthTitle: string;
   recordsByMonthDesc: (total: number) => string;
+
+  reportingTitle: string;
+  onTimeTitle: string;
+  onTimeDesc: (bodies: number, late: number) => string;
+  onTimeBucket: Record<OnTimeBucket, string>;
+  onTimeColumn: string;
+  bodiesCount: string;
 
   scansSection: string;
   scansTitle: string;
@@ -99,6 +107,17 @@ export const STATS_TEXTS: Record<Lang, StatsTexts> = {
     recordsByMonthTitle: '每月新列入的失信记录',
     recordsByMonthDesc: (total) => `近 12 个月新列入 ${total} 条。`,
 
+    reportingTitle: '认证机构报送',
+    onTimeTitle: '认证机构按时报送情况（近 12 个月）',
+    onTimeDesc: (bodies, late) => `已批准的认证机构 ${bodies} 家，其中 ${late} 家当前逾期未报送。`,
+    onTimeBucket: {
+      all: '每月按时',
+      most: '多数月份按时',
+      half: '约半数月份按时',
+      few: '少数月份按时',
+    },
+    onTimeColumn: '报送情况',
+    bodiesCount: '机构数',
     scansSection: '扫码查验',
     scansTitle: '近 30 天每日扫码查验次数',
     scansDesc: (total, busiest, most) =>
@@ -151,6 +170,17 @@ export const STATS_TEXTS: Record<Lang, StatsTexts> = {
     recordsByMonthTitle: 'New dishonesty records per month',
     recordsByMonthDesc: (total) => `${total} records started in the past 12 months.`,
 
+    reportingTitle: 'Reporting by certifying bodies',
+    onTimeTitle: 'Certifying bodies reporting on time (past 12 months)',
+    onTimeDesc: (bodies, late) => `${bodies} approved bodies; ${late} late on their report today.`,
+    onTimeBucket: {
+      all: 'On time every month',
+      most: 'On time most months',
+      half: 'On time about half the months',
+      few: 'On time in few months',
+    },
+    onTimeColumn: 'Reporting',
+    bodiesCount: 'Bodies',
     scansSection: 'Scans',
     scansTitle: 'QR code scans per day, past 30 days',
     scansDesc: (total, busiest, most) =>

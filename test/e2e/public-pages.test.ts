@@ -153,7 +153,7 @@ maybe('public draw and statistics pages in Chromium', () => {
     );
 
     await page.goto(`${app.baseUrl}/stats?lang=zh`);
-    await expect(page.locator('svg.chart-svg').count()).resolves.toBe(8);
+    await expect(page.locator('svg.chart-svg').count()).resolves.toBe(9);
     const details = page.locator('#chart-status-h ~ details');
     await details.locator('summary').click();
     await expect(details.locator('table').isVisible()).resolves.toBe(true);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/audit-schema';
+import type { Body } from '../../server/bodies/body-schema';
 import { todayInChina } from '../../server/platform/china-time';
 import { addDays, creditCode, seedBody, seedCertificates } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -22,12 +23,13 @@ function rowOf(table: string, header: string): string[] {
 
 describe('GET /stats: the registry and supervision at a glance', () => {
   let t: TestApp;
+  let body: Body;
   const today = todayInChina();
   const thisMonth = today.slice(0, 7);
 
   beforeAll(async () => {
     t = createTestApp();
-    const body = await seedBody(t.services, { approvedSchemes: ['QMS', 'EMS', 'CCC'] });
+    body = await seedBody(t.services, { approvedSchemes: ['QMS', 'EMS', 'CCC'] });
     const far = addDays(today, 900);
     await seedCertificates(t.services, [
       ...Array.from({ length: 3 }, () => ({
@@ -136,6 +138,16 @@ describe('GET /stats: the registry and supervision at a glance', () => {
     // valid, suspended, revoked, withdrawn, expired, total: this month's five certificates.
     expect(rowOf(issued, monthLabel)).toEqual(['4', '1', '0', '0', '0', '5']);
 
+    // The one approved body never reported: on time in none of its months (late or not as its
+    // timeliness says today).
+    const timeliness = await t.services.reporting.timeliness(body);
+    expect(timeliness.onTimeMonths).toBe(0);
+    const reporting = tableOf(html, 'chart-reporting');
+    expect(reporting).toContain(`已批准的认证机构 1 家，其中 ${timeliness.late ? 1 : 0} 家当前逾期未报送。`);
+    expect(rowOf(reporting, '每月按时')).toEqual(['0']);
+    expect(rowOf(reporting, '少数月份按时')).toEqual(['1']);
+    expect(rowOf(reporting, '合计')).toEqual(['1']);
+
     // Tips: one dismissed with its case, one taken into the open case, one new.
     expect(rowOf(tableOf(html, 'chart-tips'), monthLabel)).toEqual(['1', '1', '1', '3']);
     // Cases: open, confirmed, dismissed.
@@ -147,7 +159,7 @@ describe('GET /stats: the registry and supervision at a glance', () => {
     expect(rowOf(tableOf(html, 'chart-scans'), '合计')).toEqual(['2']);
 
     // Charts are inline SVG images with a title; no script anywhere: readable with JavaScript off.
-    expect(html.match(/<svg class="chart-svg"[^>]*role="img"/g)).toHaveLength(8);
+    expect(html.match(/<svg class="chart-svg"[^>]*role="img"/g)).toHaveLength(9);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/\sstyle=/i);
     // Nothing about anyone: no name of a listed party, no tip text.
