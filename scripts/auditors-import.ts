@@ -19,10 +19,9 @@
  * portal refused the file, 2 for a usage error.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { postFile } from './post-file';
 
 const CONTENT_TYPES: Record<string, string> = {
   csv: 'text/csv',
@@ -110,45 +109,11 @@ function send(
   o: ReturnType<typeof options>,
   onSent: (bytes: number) => void,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const size = fs.statSync(o.file).size;
   const url = new URL('/api/v1/auditors/imports', o.base);
   url.searchParams.set('format', o.format);
   url.searchParams.set('fileName', path.basename(o.file));
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request(
-      url,
-      {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${o.token}`,
-          'Content-Type': CONTENT_TYPES[o.format] as string,
-          'Content-Length': size,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
-          } catch {
-            resolve({ status: res.statusCode ?? 0, body: { detail: text.slice(0, 500) } });
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    // A portal that refuses the file part-way answers, then closes while we are still sending.
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
-    });
-    const stream = fs.createReadStream(o.file);
-    stream.on('data', () => onSent(stream.bytesRead));
-    stream.on('error', reject);
-    stream.pipe(req);
-  });
+  const headers = { Authorization: `Bearer ${o.token}`, 'Content-Type': CONTENT_TYPES[o.format] as string };
+  return postFile(url, o.file, headers, onSent);
 }
 
 async function main() {

@@ -26,10 +26,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { postFile } from './post-file';
 import { CLI_TEXTS, cliLang } from '../server/uploads/upload-cli-texts';
 
 interface Progress {
@@ -179,48 +178,17 @@ function send(
   jobId: string,
   onSent: (bytes: number) => void,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const size = fs.statSync(o.file).size;
   const url = new URL('/api/v1/uploads', o.base);
   url.searchParams.set('mode', o.mode);
   url.searchParams.set('format', o.format);
   url.searchParams.set('fileName', path.basename(o.file));
   url.searchParams.set('lang', lang);
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request(
-      url,
-      {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${o.token}`,
-          'Content-Type': CONTENT_TYPES[o.format] as string,
-          'Content-Length': size,
-          'Upload-Job-Id': jobId,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
-          } catch {
-            resolve({ status: res.statusCode ?? 0, body: { detail: text.slice(0, 500) } });
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    // A server that refuses the file part-way answers, then closes while we are still sending.
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
-    });
-    const stream = fs.createReadStream(o.file);
-    stream.on('data', () => onSent(stream.bytesRead));
-    stream.on('error', reject);
-    stream.pipe(req);
-  });
+  const headers = {
+    Authorization: `Bearer ${o.token}`,
+    'Content-Type': CONTENT_TYPES[o.format] as string,
+    'Upload-Job-Id': jobId,
+  };
+  return postFile(url, o.file, headers, onSent);
 }
 
 function printSummary(job: Job, base: URL): void {
