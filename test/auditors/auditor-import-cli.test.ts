@@ -3,13 +3,12 @@
  * comes from CERTWATCH_TOKEN or --token-file, never from the command line. Each run is a TypeScript
  * process (a few seconds), hence the long timeout; nothing here is timed.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import { tempDir } from '../helpers/test-app';
+import { runCli } from '../helpers/cli';
 
-const ROOT = path.resolve(__dirname, '../..');
 const SLOW = 90_000;
 
 let portal: E2eApp;
@@ -35,23 +34,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function cli(args: string[], env: Record<string, string> = {}) {
-  const base = { ...process.env };
-  delete base.CERTWATCH_TOKEN;
-  delete base.CERTWATCH_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/auditors-import.ts', ...args], {
-    cwd: ROOT,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli('scripts/auditors-import.ts', args, env);
 
 test(
   'when an admin token is in CERTWATCH_TOKEN, then the register is imported and refused rows are printed with their reasons',

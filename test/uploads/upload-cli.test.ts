@@ -3,7 +3,6 @@
  * CERTWATCH_TOKEN or --token-file, never from the command line. Each run is a TypeScript process (a few
  * seconds), hence the long per-test timeout; nothing here is timed.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -12,8 +11,8 @@ import { seedBody } from '../helpers/factories';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import { tempDir } from '../helpers/test-app';
 import { toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
+import { runCli } from '../helpers/cli';
 
-const ROOT = path.resolve(__dirname, '../..');
 const SLOW = 90_000;
 
 let portal: E2eApp;
@@ -37,26 +36,7 @@ function csvFile(rows: UploadRow[]): string {
   return file;
 }
 
-/** Runs the CLI until it exits; CERTWATCH_TOKEN only when given in `env`; an English locale unless `env` says. */
-function cli(args: string[], env: Record<string, string> = {}) {
-  const base: NodeJS.ProcessEnv = { ...process.env, LANG: 'C.UTF-8' };
-  delete base.CERTWATCH_TOKEN;
-  delete base.CERTWATCH_URL;
-  delete base.LC_ALL;
-  delete base.LC_MESSAGES;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/upload.ts', ...args], {
-    cwd: ROOT,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli('scripts/upload.ts', args, env);
 
 async function stored(number: string): Promise<unknown[]> {
   const res = await request(portal.t.app).get('/api/v1/certificates').query({ number, body: body.code });
