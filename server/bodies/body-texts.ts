@@ -19,4 +19,10 @@ export const BODY_ERROR_TEXT = {
     zh: '已有使用该代码的认证机构。',
     en: 'A certifying body with this code already exists.',
   },
-} satisfies ErrorTexts<'INVALID_BODY_CODE' | 'TOKEN_NOT_FOUND' | 'BODY_NOT_FOUND' | 'BODY_EXISTS'>;
+  INSPECTOR_LINK_NOT_ALLOWED: {
+    zh: '只有检查人员令牌可以关联检查人员（inspectorId 仅用于 inspector 角色）。',
+    en: 'Only an inspector token can be linked to an inspector (inspectorId goes with role inspector only).',
+  },
+} satisfies ErrorTexts<
+  'INVALID_BODY_CODE' | 'TOKEN_NOT_FOUND' | 'BODY_NOT_FOUND' | 'BODY_EXISTS' | 'INSPECTOR_LINK_NOT_ALLOWED'
+>;

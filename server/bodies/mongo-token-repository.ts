@@ -14,6 +14,8 @@ const mongoTokenSchema = new Schema<TokenDoc>(
     id: { type: String, required: true },
     role: { type: String, enum: ROLES, required: true },
     bodyCode: String,
+    // The inspector an inspector token belongs to (directory id); absent on tokens issued before it.
+    inspectorId: String,
     label: { type: String, required: true },
     secretHash: { type: String, required: true },
     // ISO strings, as in the SQLite adapter: they sort as text in time order and round-trip unchanged.

@@ -57,7 +57,9 @@ export function tokenRoutes(services: { tokens: TokenService }, openapi: OpenApi
     path: '/api/v1/tokens',
     summary: 'Issue an access token; the answer carries its secret, this once',
     description:
-      'A `body` token needs `bodyCode` of an existing body; other roles must not have one. Only the SHA-256 of the secret is stored.',
+      'A `body` token needs `bodyCode` of an existing body; other roles must not have one. An `inspector` token takes `inspectorId`, ' +
+      'the directory id of the inspector who holds it (404 INSPECTOR_NOT_FOUND when the directory has none): cases then name who acted ' +
+      'by that inspector, not by the label. `inspectorId` with another role is 400 INSPECTOR_LINK_NOT_ALLOWED. Only the SHA-256 of the secret is stored.',
     tags: ['tokens'],
     roles: ['admin'],
     body: issueTokenSchema,

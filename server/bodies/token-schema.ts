@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../platform/auth';
+import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
 import { bodyCodeSchema } from './body-schema';
+
+/**
+ * An inspector's directory id, as inspectors/inspector-schema.ts checks it (restated: the directory
+ * depends on bodies, not the other way round), normalised as typed (half-width, upper-case).
+ */
+const inspectorIdInput = z
+  .string()
+  .max(64)
+  .refine((v) => !hasForbiddenCharacters(v), 'must not contain control or invisible characters')
+  .transform(normalizeIdentifier)
+  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'inspector id: 2-32 of A-Z, 0-9, -'))
+  .meta({ errorCode: 'INVALID_INSPECTOR_ID' });
 
 export const roleSchema = z.enum(ROLES);
 
@@ -11,6 +24,11 @@ export interface ApiToken {
   role: Role;
   /** The one body a `body` token acts for; absent for other roles. */
   bodyCode?: string;
+  /**
+   * The directory id of the inspector an `inspector` token belongs to: who acted, as cases name them.
+   * Absent for other roles, and on inspector tokens issued before the link (their label is all there is).
+   */
+  inspectorId?: string;
   label: string;
   /** SHA-256 (hex) of the secret part. The secret has 256 random bits, so a fast hash is enough. */
   secretHash: string;
@@ -28,6 +46,8 @@ export const issueTokenSchema = z
   .strictObject({
     role: roleSchema,
     bodyCode: bodyCodeSchema.optional(),
+    /** For role `inspector`: the directory id of the inspector who holds the token (INSPECTOR_NOT_FOUND). */
+    inspectorId: inspectorIdInput.optional(),
     label: z.string().trim().min(1).max(100),
     /** Days until expiry; tokens never live longer than two years. */
     expiresInDays: z.number().int().min(1).max(730).default(365),
@@ -35,6 +55,11 @@ export const issueTokenSchema = z
   .refine((t) => (t.role === 'body') === (t.bodyCode !== undefined), {
     message: 'bodyCode is required for a body token and not allowed for other roles',
     path: ['bodyCode'],
+  })
+  .refine((t) => t.role === 'inspector' || t.inspectorId === undefined, {
+    message: 'inspectorId goes with role inspector only',
+    path: ['inspectorId'],
+    params: { code: 'INSPECTOR_LINK_NOT_ALLOWED' },
   });
 export type IssueTokenRequest = z.infer<typeof issueTokenSchema>;
 
@@ -43,6 +68,7 @@ export const tokenViewSchema = z
     id: z.string(),
     role: roleSchema,
     bodyCode: z.string().optional(),
+    inspectorId: z.string().optional(),
     label: z.string(),
     createdAt: z.string(),
     expiresAt: z.string().optional(),

@@ -40,7 +40,8 @@ export interface IssuedToken {
 export interface TokenService {
   /**
    * Issues a token for `request`, on behalf of `issuer` (undefined: the system, e.g. the CLI). A body
-   * token needs an existing body (BODY_NOT_FOUND). Audited as `token.issue` without secret or hash.
+   * token needs an existing body (BODY_NOT_FOUND), an inspector token linked to an inspector an inspector
+   * of the directory (INSPECTOR_NOT_FOUND). Audited as `token.issue` without secret or hash.
    */
   issue(request: IssueTokenRequest, issuer: Principal | undefined): Promise<IssuedToken>;
   /** The principal of a presented bearer value; UNAUTHENTICATED (one generic message) for anything else. */
@@ -66,6 +67,8 @@ export function createTokenService(deps: {
   tokens: TokenRepository;
   bodies: BodyService;
   audit: AuditService;
+  /** Whether the directory has this inspector (wired to the inspector store); without it, no links. */
+  inspectorExists?: (id: string) => Promise<boolean>;
   now?: () => Date;
 }): TokenService {
   const { tokens, bodies, audit } = deps;
@@ -78,6 +81,10 @@ export function createTokenService(deps: {
       if (request.bodyCode !== undefined && (await bodies.getPublicBody(request.bodyCode)) === null) {
         throw new AppError('BODY_NOT_FOUND', `No certifying body has the code ${request.bodyCode}.`);
       }
+      const { inspectorId } = request;
+      if (inspectorId !== undefined && !(await deps.inspectorExists?.(inspectorId))) {
+        throw new AppError('INSPECTOR_NOT_FOUND', `No inspector of the directory has the id ${inspectorId}.`);
+      }
       const issuedAt = now();
       const id = randomBytes(12).toString('base64url');
       const secret = randomBytes(32).toString('base64url');
@@ -85,6 +92,7 @@ export function createTokenService(deps: {
         id,
         role: request.role,
         ...(request.bodyCode !== undefined ? { bodyCode: request.bodyCode } : {}),
+        ...(inspectorId !== undefined ? { inspectorId } : {}),
         label: request.label,
         secretHash: hashSecret(secret),
         createdAt: issuedAt.toISOString(),

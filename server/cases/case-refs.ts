@@ -1,12 +1,13 @@
 /**
  * What a person reads instead of the ids a case holds: each tip's reference, each certificate's number
  * and holder, each signal's rule and subject, each flag's certificate, and the names of the inspectors
- * who acted (event authors are token ids, assignees directory ids). Resolved on the server in one answer,
+ * who acted (event authors are token ids, named through the inspector the token is linked to; assignees
+ * directory ids). Resolved on the server in one answer,
  * so that the console never asks once per id.
  */
 import { isAppError } from '../platform/errors';
 import type { Attachment } from './attachment-schema';
-import type { Case, CaseRefs } from './case-schema';
+import type { Case, CaseRefs, PersonRef } from './case-schema';
 
 /** The look-ups the names come from; each answers undefined (or throws a *_NOT_FOUND) for an unknown id. */
 export interface CaseRefSources {
@@ -22,8 +23,11 @@ export interface CaseRefSources {
   ): Promise<
     { number: string; holder: { name: string }; body?: { code: string; name: string } | null } | undefined
   >;
-  /** Names of people by the ids events and cases name them with (token ids and directory ids). */
-  people(ids: readonly string[]): Promise<Record<string, { name: string; unit?: string }>>;
+  /**
+   * Names of people by the ids events and cases name them with (token ids and directory ids): a token
+   * by its linked inspector, else by its label (`fromLabel`).
+   */
+  people(ids: readonly string[]): Promise<Record<string, PersonRef>>;
 }
 
 /** Every id a case and its events name, by kind (items since unlinked included: its log shows them). */

@@ -50,7 +50,8 @@ export function caseRoutes(services: { cases: CaseService }, openapi: OpenApiReg
     path: '/api/v1/cases',
     summary: 'Open a case from tips, risk signals, flags and certificates',
     description:
-      'The tips, signals and flags move to in-case (one case each: 409 ITEM_IN_OTHER_CASE otherwise); the certificates they concern join the case. An assignee with a declared conflict of interest with a holder or body of the case is refused (409 INSPECTOR_CONFLICT).',
+      'The tips, signals and flags move to in-case (one case each: 409 ITEM_IN_OTHER_CASE otherwise); the certificates they concern join the case. ' +
+      'Tips are taken first, each only from new: a dismissed tip is 409 TIP_NOT_NEW, one dismissed or taken meanwhile 409 TIP_CHANGED, and when the case cannot be written its tips go back to new. An assignee with a declared conflict of interest with a holder or body of the case is refused (409 INSPECTOR_CONFLICT).',
     tags: ['supervision'],
     roles: ['inspector'],
     body: createCaseSchema,

@@ -121,6 +121,14 @@ export type Case = z.infer<typeof caseSchema>;
 
 const record = <T extends z.ZodType>(value: T) => z.record(z.string(), value);
 
+/** A person as a case names them: a directory name, or (`fromLabel`) the label of an unlinked token. */
+export const personRefSchema = z.object({
+  name: z.string(),
+  unit: z.string().optional(),
+  fromLabel: z.literal(true).optional(),
+});
+export type PersonRef = z.infer<typeof personRefSchema>;
+
 /** What the ids of a case stand for, keyed by id: what a person reads instead of them. */
 export const caseRefsSchema = z.object({
   tips: record(z.object({ reference: z.string() })),
@@ -140,8 +148,11 @@ export const caseRefsSchema = z.object({
       bodyName: z.string().optional(),
     }),
   ),
-  /** Inspectors by directory id (assignees) and by token id (who acted), with their names. */
-  people: record(z.object({ name: z.string(), unit: z.string().optional() })),
+  /**
+   * Inspectors by directory id (assignees) and by token id (who acted: the inspector the token is linked
+   * to), with their names. `fromLabel`: a token with no inspector linked, named by its label instead.
+   */
+  people: record(personRefSchema),
 });
 export type CaseRefs = z.infer<typeof caseRefsSchema>;
 

@@ -104,7 +104,7 @@ function conflictKeys(g: Concerned): Set<string> {
 
 export function createCaseService(deps: {
   cases: CaseRepository;
-  tips: Pick<TipService, 'get' | 'setState'>;
+  tips: Pick<TipService, 'get' | 'setState' | 'take' | 'release'>;
   flags: Pick<FlagService, 'get' | 'setState'>;
   signals: CaseSignals;
   certificates: Pick<CertificateService, 'getByPublicId' | 'changeStatus'>;
@@ -159,6 +159,11 @@ export function createCaseService(deps: {
     for (const id of request.tipIds ?? []) {
       const tip = await tips.get(id);
       assertFree('tip', tip, caseId);
+      if (tip.state === 'dismissed') {
+        throw new AppError('TIP_NOT_NEW', `The tip ${id} was dismissed: it goes into no case.`, {
+          details: { id, state: tip.state },
+        });
+      }
       found.tips.push(tip);
       if (tip.certificate) implied.push(tip.certificate.publicId);
     }
@@ -229,9 +234,11 @@ export function createCaseService(deps: {
     }
   }
 
-  /** Moves what a case took up to in-case (again, if an earlier attempt stopped half-way). */
+  /** The gathered tips a case has yet to take (compare-and-set, before the case is written). */
+  const untaken = (caseId: string, g: Gathered) => idsOf(g.tips.filter((t) => t.caseId !== caseId));
+
+  /** Moves the flags and signals a case took up to in-case (again, if an earlier attempt stopped half-way). */
   async function claim(caseId: string, g: Gathered): Promise<void> {
-    await tips.setState(idsOf(g.tips), 'in-case', caseId);
     await flags.setState(idsOf(g.flags), 'in-case', caseId);
     await signals.setState(idsOf(g.signals), 'in-case', caseId);
   }
@@ -287,7 +294,15 @@ export function createCaseService(deps: {
     const merged = Object.fromEntries(
       LINK_KINDS.map((kind) => [kind, [...current[kind], ...g.added[kind]]]),
     ) as Linked;
-    const stored = await write(current, merged, { at, by: byOf(actor), action: 'link', ...g.added });
+    const taking = untaken(current.id, g);
+    await tips.take(taking, current.id);
+    let stored: Case;
+    try {
+      stored = await write(current, merged, { at, by: byOf(actor), action: 'link', ...g.added });
+    } catch (err) {
+      await tips.release(taking);
+      throw err;
+    }
     await claim(current.id, g);
     return stored;
   }
@@ -307,7 +322,7 @@ export function createCaseService(deps: {
     ) as Linked;
     const stored = await write(current, kept, { at, by: byOf(actor), action: 'unlink', ...removed });
     // Back to the queue, to be triaged again.
-    await tips.setState(removed.tipIds, 'new');
+    await tips.setState(removed.tipIds, 'new', { onlyFrom: 'in-case' });
     await flags.setState(removed.flagIds, 'open');
     await signals.setState(removed.signalIds, 'open');
     return stored;
@@ -381,7 +396,7 @@ export function createCaseService(deps: {
     );
     if (input.outcome === 'dismissed') {
       // Nothing in them: their queues need not show them again. Flags stay with the case that took them up.
-      await tips.setState(current.tipIds, 'dismissed');
+      await tips.setState(current.tipIds, 'dismissed', { onlyFrom: 'in-case' });
       await signals.setState(current.signalIds, 'dismissed');
     }
     return stored;
@@ -408,6 +423,10 @@ export function createCaseService(deps: {
             updatedAt: at,
             version: 1,
           };
+          // The tips first, each a compare-and-set from new: a tip dismissed meanwhile (or taken by
+          // another case) stops the case here (TIP_CHANGED); should the case not be written, they go back.
+          const taking = untaken(id, g);
+          await tips.take(taking, id);
           let stored: Case;
           try {
             stored = await cases.create(record, {
@@ -418,7 +437,9 @@ export function createCaseService(deps: {
               assignee: input.assignee,
             });
           } catch (err) {
-            if (attempt < CREATE_ATTEMPTS && (await cases.findById(id)) === undefined) continue;
+            if (await cases.findById(id).then(Boolean, () => false)) throw err;
+            await tips.release(taking);
+            if (attempt < CREATE_ATTEMPTS) continue;
             throw err;
           }
           await claim(id, g);

@@ -42,6 +42,7 @@ import { clonedQrTally, createScanRuleRunner, type ScanRuleRunner } from '../sig
 import { createSignalService, type SignalService } from '../signals/signal-service';
 import { createCaseService, type CaseService } from '../cases/case-service';
 import { createFlagService, type FlagService } from '../cases/flag-service';
+import type { PersonRef } from '../cases/case-schema';
 import { createTipService, type TipService } from '../tips/tip-service';
 import { createReceiptService, receiptKeyPurpose, type ReceiptService } from '../receipts/receipt-service';
 import { createStatsService, type StatsService } from '../stats/stats-service';
@@ -112,21 +113,22 @@ export function auditLogKeyHome(dataDir: string): string {
 /** The module of an upload's storing thread (TypeScript under tsx and jest, JavaScript once built). */
 const UPLOAD_STORE_ENTRY = path.join(__dirname, `upload-store-entry${path.extname(__filename)}`);
 /**
- * The names of the people cases name: a directory id is that inspector; a token id is the inspector its
- * label names (an admin labels an inspector's token with the inspector's directory id), else the label.
+ * The names of the people cases name: a directory id is that inspector; a token id is the inspector the
+ * token is linked to (`inspectorId`). A token without a link (issued before it, or not an inspector's)
+ * is named by its label, marked `fromLabel`: a label is what the issuer typed, not a directory name.
  * Unknown ids (the system, a token since purged) are left out.
  */
 function peopleNamed(stores: Stores) {
-  return async (ids: readonly string[]): Promise<Record<string, { name: string; unit?: string }>> => {
-    const out: Record<string, { name: string; unit?: string }> = {};
+  return async (ids: readonly string[]): Promise<Record<string, PersonRef>> => {
+    const out: Record<string, PersonRef> = {};
     await Promise.all(
       ids.map(async (id) => {
         const inspector = await stores.inspectors.findById(id);
         if (inspector) return void (out[id] = { name: inspector.name, unit: inspector.unit });
         const token = await stores.tokens.findById(id);
         if (!token) return;
-        const named = await stores.inspectors.findById(token.label.trim().toUpperCase());
-        out[id] = named ? { name: named.name, unit: named.unit } : { name: token.label };
+        const linked = token.inspectorId && (await stores.inspectors.findById(token.inspectorId));
+        out[id] = linked ? { name: linked.name, unit: linked.unit } : { name: token.label, fromLabel: true };
       }),
     );
     return out;
@@ -193,7 +195,12 @@ export function createServices(deps: AppDeps): Services {
     negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
     listings: dishonesty,
   });
-  const tokens = createTokenService({ tokens: stores.tokens, bodies, audit });
+  const tokens = createTokenService({
+    tokens: stores.tokens,
+    bodies,
+    audit,
+    inspectorExists: async (id) => (await stores.inspectors.findById(id)) !== undefined,
+  });
   const uploads = createUploadService({
     jobs: stores.uploadJobs,
     registry: stores.certificates,

@@ -436,6 +436,11 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE upload_errors ADD COLUMN message_zh TEXT;
   ALTER TABLE upload_errors ADD COLUMN header TEXT;
   `,
+  `
+  -- The inspector an inspector token belongs to (directory id), the link cases name who acted by. NULL
+  -- for other roles and for tokens issued before it (server/bodies/sqlite-token-repository.ts).
+  ALTER TABLE tokens ADD COLUMN inspector_id TEXT;
+  `,
 ];
 
 /** Applies the migrations this file has not seen yet, each in its own transaction. */

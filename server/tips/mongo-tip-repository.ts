@@ -138,17 +138,19 @@ export function createMongoTipRepository(conn: Connection): TipRepository {
       return { contentType: photoTypeSchema.parse(doc.contentType), data };
     },
 
-    async setState(ids, state, caseId) {
-      if (ids.length === 0) return [];
-      const filter = { _id: { $in: [...ids] } };
-      await Tips.updateMany(
-        filter,
+    async setState(ids, state, { caseId, onlyFrom } = {}) {
+      const update =
         state === 'in-case' && caseId !== undefined
           ? { $set: { state, caseId } }
-          : { $set: { state }, $unset: { caseId: 1 } },
-      );
-      const docs = await Tips.find(filter).lean<TipDoc[]>();
-      return docs.map(toTip);
+          : { $set: { state }, $unset: { caseId: 1 } };
+      const moved: Tip[] = [];
+      for (const id of new Set(ids)) {
+        // One compare-and-set per tip: the state it must be in is part of the filter of its write.
+        const filter = onlyFrom === undefined ? { _id: id } : { _id: id, state: onlyFrom };
+        const doc = await Tips.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<TipDoc>();
+        if (doc) moved.push(toTip(doc));
+      }
+      return moved;
     },
   };
 }

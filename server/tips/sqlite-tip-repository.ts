@@ -37,11 +37,14 @@ export function createSqliteTipRepository(db: SqliteDatabase): TipRepository {
     'SELECT content_type, data FROM tip_photos WHERE tip_id = ?',
   );
   // The ids come as one JSON array parameter: any number of them, one statement, no string building.
-  const move = db.prepare<[string, string | null, string]>(
-    'UPDATE tips SET state = ?, case_id = ? WHERE id IN (SELECT value FROM json_each(?))',
+  // One statement each: the state a tip must be in is checked in the write that moves it, and RETURNING
+  // answers exactly the rows it moved.
+  const move = db.prepare<[string, string | null, string], TipRow>(
+    `UPDATE tips SET state = ?, case_id = ? WHERE id IN (SELECT value FROM json_each(?)) RETURNING ${COLUMNS}`,
   );
-  const byIds = db.prepare<[string], TipRow>(
-    `SELECT ${COLUMNS} FROM tips WHERE id IN (SELECT value FROM json_each(?))`,
+  const moveFrom = db.prepare<[string, string | null, string, string], TipRow>(
+    `UPDATE tips SET state = ?, case_id = ? WHERE id IN (SELECT value FROM json_each(?)) AND state = ?
+     RETURNING ${COLUMNS}`,
   );
 
   // Checked on the way out: a damaged row fails loudly instead of reaching an inspector half-read.
@@ -86,11 +89,15 @@ export function createSqliteTipRepository(db: SqliteDatabase): TipRepository {
       return row ? { contentType: photoTypeSchema.parse(row.content_type), data: row.data } : undefined;
     },
 
-    async setState(ids, state, caseId) {
+    async setState(ids, state, { caseId, onlyFrom } = {}) {
       if (ids.length === 0) return [];
       const json = JSON.stringify(ids);
-      move.run(state, state === 'in-case' ? (caseId ?? null) : null, json);
-      return byIds.all(json).map(toTip);
+      const nextCase = state === 'in-case' ? (caseId ?? null) : null;
+      const rows =
+        onlyFrom === undefined
+          ? move.all(state, nextCase, json)
+          : moveFrom.all(state, nextCase, json, onlyFrom);
+      return rows.map(toTip);
     },
   };
 }

@@ -1,5 +1,16 @@
 import type { PhotoType, Tip, TipState } from './tip-schema';
 
+/** How a tip moves: its case (with `in-case`), and the state it must be in now to move at all. */
+export interface TipMove {
+  /** Set with `in-case`; the case is removed with any other state. */
+  caseId?: string;
+  /**
+   * Compare-and-set: only a tip now in this state moves, checked in the same write that moves it, so
+   * two concurrent moves of one tip never both succeed (two dismissals, a dismissal and a case).
+   */
+  onlyFrom?: TipState;
+}
+
 /** A tip's photo: its checked type and its bytes. */
 export interface TipPhoto {
   contentType: PhotoType;
@@ -34,7 +45,7 @@ export interface TipRepository {
 
   /**
    * Moves tips to a state: `caseId` is set with `in-case` and removed otherwise. Unknown ids are
-   * ignored. Answers the tips as they now are.
+   * ignored; with `onlyFrom`, so are tips in any other state. Answers the tips it moved, as they now are.
    */
-  setState(ids: readonly string[], state: TipState, caseId?: string): Promise<Tip[]>;
+  setState(ids: readonly string[], state: TipState, move?: TipMove): Promise<Tip[]>;
 }

@@ -133,7 +133,7 @@ export function tipRoutes(services: { tips: TipService }, openapi: OpenApiRegist
     path: '/api/v1/tips/{id}/dismissal',
     summary: 'Dismiss a new tip with a reason (nothing in it to take up)',
     description:
-      'The tip moves to dismissed; the change and its reason go into the audit log (`tip.dismiss`). A tip in a case, or dismissed already, is 409 TIP_NOT_NEW.',
+      'The tip moves to dismissed; the change and its reason go into the audit log (`tip.dismiss`). A tip in a case, or dismissed already, is 409 TIP_NOT_NEW, also when another dismissal or a case took it first (the move is a compare-and-set from new).',
     tags: ['supervision'],
     roles: ['inspector'],
     params: tipParamsSchema,

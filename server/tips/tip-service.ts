@@ -7,7 +7,7 @@ import { AppError, isAppError } from '../platform/errors';
 import type { QrService } from '../qr/qr-service';
 import { networkHash } from '../qr/scan-recorder';
 import { decodePhoto } from './tip-photo';
-import type { TipRepository } from './tip-repository';
+import type { TipMove, TipRepository } from './tip-repository';
 import {
   normalizeTipReference,
   type SubmitTipInput,
@@ -42,12 +42,22 @@ export interface TipService {
   /**
    * An inspector dismisses a new tip with a reason: nothing in it to take up (audited as `tip.dismiss`,
    * the reason with it). A tip in a case is the case's to decide, and one dismissed already stays so:
-   * TIP_NOT_NEW.
+   * TIP_NOT_NEW, also when another inspector's dismissal or case took it first (compare-and-set).
    */
   dismiss(id: string, reason: string, actor: Actor): Promise<Tip>;
-  /** Moves tips to a state (the case workflow): `caseId` with `in-case`. */
-  setState(ids: readonly string[], state: TipState, caseId?: string): Promise<Tip[]>;
+  /**
+   * Takes new tips into a case, each a compare-and-set from `new`: all or none. When one is no longer
+   * new (dismissed, or taken by another case since it was read), those taken are put back and the
+   * answer is TIP_CHANGED, naming the tip and its state now.
+   */
+  take(ids: readonly string[], caseId: string): Promise<Tip[]>;
+  /** Puts back to `new` the tips a case took, when the case could not be written (only those in a case). */
+  release(ids: readonly string[]): Promise<void>;
+  /** Moves tips to a state (the case workflow): `caseId` with `in-case`; `onlyFrom` as a compare-and-set. */
+  setState(ids: readonly string[], state: TipState, move?: TipMove): Promise<Tip[]>;
 }
+
+const idsOf = (items: readonly { id: string }[]) => items.map((item) => item.id);
 
 /** Attempts at a fresh id and reference when the store refuses one as taken (40 random bits a day: rare). */
 const CREATE_ATTEMPTS = 3;
@@ -203,16 +213,39 @@ export function createTipService(deps: {
           details: { state: tip.state },
         });
       }
-      const [moved] = await tips.setState([id], 'dismissed');
+      const [moved] = await tips.setState([id], 'dismissed', { onlyFrom: 'new' });
+      if (!moved) {
+        // Another dismissal or a case took it between the read and this write: that one stands.
+        const latest = await tips.findById(id);
+        throw new AppError('TIP_NOT_NEW', 'This tip changed meanwhile: only a new tip can be dismissed.', {
+          details: { state: latest?.state },
+        });
+      }
       await audit.record(
         actor,
         'tip.dismiss',
         { type: 'tip', id },
         { reference: tip.reference, from: 'new', to: 'dismissed', reason },
       );
-      return moved ?? { ...tip, state: 'dismissed' };
+      return moved;
     },
 
-    setState: (ids, state, caseId) => tips.setState(ids, state, caseId),
+    async take(ids, caseId) {
+      const unique = [...new Set(ids)];
+      const taken = await tips.setState(unique, 'in-case', { caseId, onlyFrom: 'new' });
+      if (taken.length === unique.length) return taken;
+      await tips.setState(idsOf(taken), 'new', { onlyFrom: 'in-case' });
+      const missed = unique.find((id) => !taken.some((t) => t.id === id)) as string;
+      const latest = await tips.findById(missed);
+      throw new AppError('TIP_CHANGED', `The tip ${missed} changed while the case was being written.`, {
+        details: { id: missed, state: latest?.state },
+      });
+    },
+
+    async release(ids) {
+      await tips.setState(ids, 'new', { onlyFrom: 'in-case' });
+    },
+
+    setState: (ids, state, move) => tips.setState(ids, state, move),
   };
 }

@@ -189,11 +189,16 @@ export const TIP_ERROR_TEXT = {
     en: 'No report has this reference. Check that it was copied correctly.',
   },
   TIP_NOT_NEW: {
-    zh: '只有新举报可以驳回：这条举报已并入案件或已被驳回。',
-    en: 'Only a new tip can be dismissed: this one is in a case or dismissed already.',
+    zh: '只有新举报可以驳回或并入案件：这条举报已并入案件或已被驳回。',
+    en: 'Only a new tip can be dismissed or taken into a case: this one is in a case or dismissed already.',
+  },
+  TIP_CHANGED: {
+    zh: '在您处理期间，这条举报已被他人驳回或并入其他案件，请刷新后重试。',
+    en: 'The tip changed while you were working on it: it was dismissed or taken into another case meanwhile. Reload and try again.',
   },
 } satisfies ErrorTexts<
   | 'TIP_NOT_NEW'
+  | 'TIP_CHANGED'
   | 'INVALID_TIP_ID'
   | 'INVALID_PHOTO'
   | 'TIP_NOT_FOUND'

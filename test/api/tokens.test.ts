@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
+import { SYSTEM_ACTOR } from '../../server/audit/audit-schema';
 import type { Body } from '../../server/bodies/body-schema';
 import { createTokenService, hashSecret } from '../../server/bodies/token-service';
 import { seedBody } from '../helpers/factories';
@@ -350,6 +351,37 @@ describe('scripts/create-token.ts', () => {
     expect(createToken('--role', 'root')).toMatchObject({ status: 2, stdout: '' });
     expect(await t.stores.tokens.count()).toBe(before);
   }, 180_000);
+
+  test('when the CLI is given --inspector, then the inspector token is linked to that inspector, and --help says so in both languages', async () => {
+    const inspectorId = `CQ-CLI-${Date.now().toString(36).toUpperCase()}`;
+    await t.services.inspectors.create(
+      { id: inspectorId, name: '赵检查', unit: '江北区市场监督管理局', active: true, conflicts: [] },
+      SYSTEM_ACTOR,
+    );
+    const run = createToken('--role', 'inspector', '--inspector', inspectorId.toLowerCase(), '--label', '赵');
+    expect(run.status).toBe(0);
+    const id = run.stdout.trim().split('.')[1] as string;
+    expect(run.stderr).toContain(`for inspector ${inspectorId}`);
+    await expect(t.stores.tokens.findById(id)).resolves.toMatchObject({ role: 'inspector', inspectorId });
+
+    const before = await t.stores.tokens.count();
+    expect(createToken('--role', 'inspector', '--inspector', 'CQ-NOBODY-9')).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: expect.stringContaining('INSPECTOR_NOT_FOUND'),
+    });
+    const wrongRole = createToken('--role', 'admin', '--inspector', inspectorId);
+    expect(wrongRole).toMatchObject({ status: 2, stdout: '' });
+    expect(wrongRole.stderr).toContain('仅用于 inspector 角色');
+    expect(wrongRole.stderr).toContain('goes with --role inspector only');
+    expect(await t.stores.tokens.count()).toBe(before);
+
+    const help = createToken('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--inspector ID');
+    expect(help.stdout).toContain('检查人员的名录编号');
+    expect(help.stdout).toContain('the directory id of the inspector');
+  }, 240_000);
 
   test('when the CLI issues a body token, then it is bound to that body', async () => {
     const run = createToken('--role', 'body', '--body', body.code.toLowerCase());

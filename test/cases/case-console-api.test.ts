@@ -19,7 +19,7 @@ const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(300, 1)]);
 let t: TestApp;
 let cert: Certificate;
 let inspectorId: string;
-/** An inspector's token labelled with the directory id: events name the inspector. */
+/** An inspector's token linked to the directory's inspector: events name the inspector. */
 let named: string;
 /** An inspector's token with a free label. */
 let other: string;
@@ -38,7 +38,10 @@ beforeAll(async () => {
     SYSTEM_ACTOR,
   );
   named = (
-    await t.services.tokens.issue({ role: 'inspector', label: inspectorId, expiresInDays: 1 }, undefined)
+    await t.services.tokens.issue(
+      { role: 'inspector', inspectorId, label: '李检查的令牌', expiresInDays: 1 },
+      undefined,
+    )
   ).secret;
   other = await t.tokenFor('inspector');
   admin = await t.tokenFor('admin');
@@ -106,8 +109,8 @@ describe('names instead of ids', () => {
           people: {
             [inspectorId]: { name: '李检查', unit: '沙坪坝区市场监督管理局' },
             [namedBy]: { name: '李检查' },
-            // A token whose label names no inspector is named by its label.
-            [otherBy]: { name: 'test inspector' },
+            // A token linked to no inspector is named by its label, said to be one.
+            [otherBy]: { name: 'test inspector', fromLabel: true },
           },
         },
       },

@@ -37,6 +37,33 @@ describe('SQLite token repository', () => {
     }
   });
 
+  test('when a token was stored before tokens had an inspector column, then it reads back without a link', async () => {
+    const dir = tempDir();
+    const db = openSqlite(dir);
+    try {
+      const token = {
+        id: 'CCCCCCCCCCCCCCCC',
+        role: 'inspector' as const,
+        label: 'CQ-SPB-0012',
+        secretHash: 'c'.repeat(64),
+        createdAt: '2026-03-01T08:00:00.000Z',
+        createdBy: 'system',
+      };
+      // As the adapter wrote rows before the migration: no inspector_id given.
+      db.prepare('INSERT INTO tokens (id, body_code, created_at, doc) VALUES (?, NULL, ?, ?)').run(
+        token.id,
+        token.createdAt,
+        JSON.stringify(token),
+      );
+      const found = await createSqliteTokenRepository(db).findById(token.id);
+      expect(found).toEqual(token);
+      expect(found).not.toHaveProperty('inspectorId');
+    } finally {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('when a stored row is damaged, then reading it fails loudly instead of returning a half token', async () => {
     const dir = tempDir();
     const db = openSqlite(dir);

@@ -110,7 +110,7 @@ export function tipRepositoryContract(harness: TipRepositoryHarness): void {
       await repo.create(tip);
       await repo.create(other);
       await expect(repo.findByReference(tip.reference)).resolves.toEqual(tip);
-      await repo.setState([tip.id], 'in-case', 'case-1');
+      await repo.setState([tip.id], 'in-case', { caseId: 'case-1' });
       await expect(repo.findByReference(tip.reference)).resolves.toEqual({
         ...tip,
         state: 'in-case',
@@ -146,7 +146,7 @@ export function tipRepositoryContract(harness: TipRepositoryHarness): void {
       for (const t of [a, b, untouched]) await repo.create(t);
       const caseId = newId();
 
-      const moved = await repo.setState([a.id, b.id, newId()], 'in-case', caseId);
+      const moved = await repo.setState([a.id, b.id, newId()], 'in-case', { caseId });
       expect(moved.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
         [
           { ...a, state: 'in-case', caseId },
@@ -162,6 +162,51 @@ export function tipRepositoryContract(harness: TipRepositoryHarness): void {
       await expect(repo.setState([], 'dismissed')).resolves.toEqual([]);
     });
 
+    test('when a move is only from a state, then only tips now in it move, and only they are answered', async () => {
+      const fresh = makeTip();
+      const inCase = makeTip();
+      const dismissed = makeTip();
+      for (const t of [fresh, inCase, dismissed]) await repo.create(t);
+      await repo.setState([inCase.id], 'in-case', { caseId: 'case-2' });
+      await repo.setState([dismissed.id], 'dismissed');
+
+      const moved = await repo.setState([fresh.id, inCase.id, dismissed.id, newId()], 'in-case', {
+        caseId: 'case-3',
+        onlyFrom: 'new',
+      });
+      expect(moved).toEqual([{ ...fresh, state: 'in-case', caseId: 'case-3' }]);
+      await expect(repo.findById(inCase.id)).resolves.toEqual({
+        ...inCase,
+        state: 'in-case',
+        caseId: 'case-2',
+      });
+      await expect(repo.findById(dismissed.id)).resolves.toEqual({ ...dismissed, state: 'dismissed' });
+
+      // Back from the case: only what is in a case goes back to new.
+      await expect(repo.setState([fresh.id, dismissed.id], 'new', { onlyFrom: 'in-case' })).resolves.toEqual([
+        fresh,
+      ]);
+      await expect(repo.findById(dismissed.id)).resolves.toEqual({ ...dismissed, state: 'dismissed' });
+    });
+
+    test('when two moves from new race for one tip, then exactly one moves it and the tip shows that one', async () => {
+      const tip = makeTip();
+      await repo.create(tip);
+      const [dismissal, taking] = await Promise.all([
+        repo.setState([tip.id], 'dismissed', { onlyFrom: 'new' }),
+        repo.setState([tip.id], 'in-case', { caseId: 'case-4', onlyFrom: 'new' }),
+      ]);
+      expect(dismissal.length + taking.length).toBe(1);
+      const stored = await repo.findById(tip.id);
+      expect(stored).toEqual(
+        dismissal.length === 1
+          ? { ...tip, state: 'dismissed' }
+          : { ...tip, state: 'in-case', caseId: 'case-4' },
+      );
+      // The loser, tried again, still finds it moved.
+      await expect(repo.setState([tip.id], 'dismissed', { onlyFrom: 'new' })).resolves.toEqual([]);
+    });
+
     test('when tips are listed, then newest received first, by state, with totals and pages', async () => {
       // A store of its own: the list is global, so other tests' tips must not be in it.
       const own = await harness.open();
@@ -172,7 +217,7 @@ export function tipRepositoryContract(harness: TipRepositoryHarness): void {
         const t3 = makeTip({ receivedAt: at(3) });
         const t4 = makeTip({ receivedAt: at(4) });
         for (const t of [t2, t4, t1, t3]) await own.repo.create(t);
-        const [t3InCase] = await own.repo.setState([t3.id], 'in-case', newId());
+        const [t3InCase] = await own.repo.setState([t3.id], 'in-case', { caseId: newId() });
 
         await expect(own.repo.list({}, { offset: 0, limit: 10 })).resolves.toEqual({
           items: [t4, t3InCase, t2, t1],

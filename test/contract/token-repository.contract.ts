@@ -57,6 +57,24 @@ export function tokenRepositoryContract(harness: TokenRepositoryHarness): void {
       expect(found).not.toHaveProperty('revokedAt');
     });
 
+    test('when an inspector token carries its inspector, then the link reads back on find, list and revoke', async () => {
+      const token = makeToken({ role: 'inspector', inspectorId: 'CQ-SPB-0012', label: '李检查的令牌' });
+      await expect(repo.create(token)).resolves.toEqual(token);
+      await expect(repo.findById(token.id)).resolves.toEqual(token);
+      expect((await repo.list({})).find((t) => t.id === token.id)).toEqual(token);
+      const revoked = { ...token, revokedAt: '2026-03-05T09:30:00.000Z' };
+      await expect(repo.revoke(token.id, '2026-03-05T09:30:00.000Z')).resolves.toEqual(revoked);
+      await expect(repo.findById(token.id)).resolves.toEqual(revoked);
+    });
+
+    test('when an inspector token has no inspector, then none appears on it', async () => {
+      const token = makeToken({ role: 'inspector', label: 'CQ-SPB-0012' });
+      await repo.create(token);
+      const found = await repo.findById(token.id);
+      expect(found).toEqual(token);
+      expect(found).not.toHaveProperty('inspectorId');
+    });
+
     test('when a token id is taken, then a second token with it is refused and the first is kept', async () => {
       const first = makeToken();
       await repo.create(first);

@@ -65,10 +65,10 @@ maybe('report form and inspector console in Chromium', () => {
       nameEn: 'China Quality Certification Centre',
     });
     await app.t.services.inspectors.create({ ...INSPECTOR, active: true, conflicts: [] }, SYSTEM_ACTOR);
-    // The admin labels an inspector's token with the inspector's directory id: events name the inspector.
+    // The admin links an inspector's token to the inspector of the directory: events name the inspector.
     token = (
       await app.t.services.tokens.issue(
-        { role: 'inspector', label: INSPECTOR.id, expiresInDays: 1 },
+        { role: 'inspector', inspectorId: INSPECTOR.id, label: '办公室电脑', expiresInDays: 1 },
         undefined,
       )
     ).secret;
@@ -160,6 +160,17 @@ maybe('report form and inspector console in Chromium', () => {
     await desk.getByRole('button', { name: '添加备注' }).click();
     await desk.locator('.console-error', { hasText: '请填写“备注”。' }).waitFor();
 
+    // A note by a token linked to no inspector (issued before links): named by its label, said to be one.
+    const unlinked = await app.t.services.tokens.issue(
+      { role: 'inspector', label: '旧平板', expiresInDays: 1 },
+      undefined,
+    );
+    await app.t.services.cases.act(
+      caseId,
+      { action: 'note', text: '旧令牌补充的备注。' },
+      { type: 'token', id: unlinked.token.id, role: 'inspector' },
+    );
+
     // A photo as evidence: listed with its name, type, size and who uploaded it, and shown on request.
     await desk
       .locator('#attachment-file')
@@ -174,6 +185,12 @@ maybe('report form and inspector console in Chromium', () => {
     await attached.getByRole('button', { name: '显示照片：现场照片.png' }).click();
     await attached.locator('img[alt="证据照片：现场照片.png"]').waitFor();
     await desk.locator('.events li[data-action="attach"]', { hasText: '现场照片.png' }).waitFor();
+    expect(
+      await desk
+        .locator('.events li[data-action="note"]', { hasText: '旧令牌补充' })
+        .locator('.event-by')
+        .innerText(),
+    ).toBe('标签：旧平板');
 
     // Numbers, names and references, never raw ids: the tip by its reference, the certificate by its
     // number and holder, every step by the inspector's name.

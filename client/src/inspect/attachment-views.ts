@@ -7,7 +7,7 @@ import { MAX_ATTACHMENT_BYTES } from '../../../server/cases/attachment-limits';
 import { el, replaceChildren } from '../dom';
 import { api, ApiError } from './api';
 import type { Attachment, CaseView } from './types';
-import { actionForm, chinaTime, errorBox, field, input, type ViewContext } from './ui';
+import { actionForm, chinaTime, errorBox, field, input, refPersonName, type ViewContext } from './ui';
 
 /** The type as a person names it. */
 function typeName(ctx: ViewContext, type: Attachment['contentType']): string {
@@ -81,7 +81,7 @@ function attachmentList(ctx: ViewContext, k: CaseView): HTMLElement {
           cell(c.name, a.name),
           cell(c.type, typeName(ctx, a.contentType), 'nowrap'),
           cell(c.size, t.fileSize(a.size), 'nowrap'),
-          cell(c.uploadedBy, k.refs.people[a.uploadedBy]?.name ?? t.unknownPerson),
+          cell(c.uploadedBy, refPersonName(t, k.refs, a.uploadedBy) ?? t.unknownPerson),
           cell(c.uploadedAt, chinaTime(a.uploadedAt), 'nowrap'),
           el('td', { 'data-label': c.open }, openButton(ctx, k, a, shown), shown),
         );

@@ -16,6 +16,7 @@ import {
   field,
   input,
   publicLink,
+  refPersonName,
   routeLink,
   select,
   textarea,
@@ -50,7 +51,7 @@ function inspectorName(list: Inspector[], id: string | undefined, fallback: stri
 function personName(ctx: ViewContext, refs: CaseRefs, list: Inspector[], id: string | undefined): string {
   if (!id) return ctx.t.unassigned;
   if (id === 'system') return ctx.t.system;
-  return refs.people[id]?.name ?? list.find((i) => i.id === id)?.name ?? ctx.t.unknownPerson;
+  return refPersonName(ctx.t, refs, id) ?? list.find((i) => i.id === id)?.name ?? ctx.t.unknownPerson;
 }
 
 /** A certificate as the case names it: number · holder (its public id only when the registry lacks it). */

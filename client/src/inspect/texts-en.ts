@@ -187,6 +187,7 @@ export const en: InspectTexts = {
   noInspectors: 'The directory has no active inspector, so nobody can be assigned yet. Ask an administrator.',
   system: 'System',
   unknownPerson: '(not in the directory)',
+  labelName: (label) => `label: ${label}`,
   unknownItem: '(no longer there)',
   nothingLinked: 'Nothing is linked to this case yet.',
   decidedAt: 'Decided',

@@ -179,6 +179,7 @@ export const zh: InspectTexts = {
   noInspectors: '名录中没有在岗的检查人员，暂时无法指派。请联系管理员登记。',
   system: '系统',
   unknownPerson: '（未登记人员）',
+  labelName: (label) => `标签：${label}`,
   unknownItem: '（已不存在的事项）',
   nothingLinked: '本案件目前没有关联事项。',
   decidedAt: '决定时间',

@@ -154,6 +154,8 @@ export interface InspectTexts {
   noInspectors: string;
   system: string;
   unknownPerson: string;
+  /** Who acted with a token not linked to an inspector: its label, shown as a label, not as a name. */
+  labelName: (label: string) => string;
   unknownItem: string;
   nothingLinked: string;
   decidedAt: string;

@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../../server/platform/errors';
 import { el, replaceChildren, type Child } from '../dom';
 import { ApiError } from './api';
 import type { InspectTexts } from './texts';
+import type { CaseRefs } from './types';
 
 /** What every view gets: the language, its texts, navigation and the status line. */
 export interface ViewContext {
@@ -262,4 +263,14 @@ export function routeLink(hash: string, text: string): HTMLAnchorElement {
 /** A link to the public result page of a certificate, in a new tab (the console keeps its state). */
 export function publicLink(publicId: string, text = publicId): HTMLAnchorElement {
   return el('a', { href: `/v/${encodeURIComponent(publicId)}`, target: '_blank', rel: 'noopener' }, text);
+}
+
+/**
+ * A person a case's refs name: the directory name as it is; a token with no inspector linked by its
+ * label, said to be a label (it is what the issuer typed, not a name from the directory).
+ */
+export function refPersonName(t: InspectTexts, refs: CaseRefs, id: string): string | undefined {
+  const person = refs.people[id];
+  if (!person) return undefined;
+  return person.fromLabel ? t.labelName(person.name) : person.name;
 }
