@@ -40,9 +40,16 @@ export function errorMessage(error: unknown, ctx: Pick<PortalContext, 'lang' | '
   } catch {
     // A code newer than this bundle: the server's detail says it.
   }
-  const fields = error.fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
-  const detail = fields ? `${error.message} ${fields}` : error.message;
-  return text ? ctx.t.apiError(text, detail) : detail;
+  // The server's detail is in the page language (the call says it); the fields' own messages are the
+  // schema's English, so Chinese pages name the fields alone.
+  const fields = error.fields
+    .map((f) => (ctx.lang === 'en' ? (f.field ? `${f.field}: ${f.message}` : f.message) : f.field))
+    .filter(Boolean)
+    .join(ctx.lang === 'en' ? '; ' : '、');
+  const said = error.message === text ? '' : error.message;
+  const detail = [said, fields].filter(Boolean).join(' ');
+  if (!text) return detail;
+  return detail ? ctx.t.apiError(text, detail) : text;
 }
 
 export function errorBox(error: unknown, ctx: Pick<PortalContext, 'lang' | 't'>): HTMLElement {

@@ -36,8 +36,8 @@ export function chinaToday(): string {
 }
 
 /**
- * The message of a refused call in the page language only: the code's own text (the server's detail,
- * which is English, is added on English pages alone), or a sentence of the console's own.
+ * The message of a refused call in the page language only: the code's own text, with the server's
+ * detail when it says more (the call asks for the page language), or a sentence of the console's own.
  */
 export function errorMessage(error: unknown, lang: Lang, t: InspectTexts): string {
   if (!(error instanceof ApiError)) return t.unexpectedError;
@@ -49,7 +49,7 @@ export function errorMessage(error: unknown, lang: Lang, t: InspectTexts): strin
     // A code newer than this bundle: said in the console's own words below.
   }
   if (!text) return lang === 'en' && error.message ? error.message : t.requestFailed(error.status);
-  return lang === 'en' && error.message && error.message !== text ? t.apiError(text, error.message) : text;
+  return error.message && error.message !== text ? t.apiError(text, error.message) : text;
 }
 
 /** An alert box for a refused call; on English pages, the fields the server named too (its words are English). */
