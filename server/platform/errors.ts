@@ -133,11 +133,18 @@ export class AppError extends Error {
    * upload's summary). A problem answer in another language says the code's own text instead.
    */
   readonly lang: Lang;
+  /** Members of `details` as a reader of another language gets them (e.g. each field's issue in Chinese). */
+  readonly detailsIn: Partial<Record<Lang, Record<string, unknown>>> | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; details?: Record<string, unknown>; lang?: Lang } = {},
+    options: {
+      cause?: unknown;
+      details?: Record<string, unknown>;
+      lang?: Lang;
+      detailsIn?: Partial<Record<Lang, Record<string, unknown>>>;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
@@ -145,6 +152,7 @@ export class AppError extends Error {
     this.status = ERROR_CODES[code];
     this.details = options.details;
     this.lang = options.lang ?? 'en';
+    this.detailsIn = options.detailsIn;
   }
 }
 

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { principalOf } from './auth';
 import { AppError, isAppError, type ErrorCode } from './errors';
-import { asLang, pickLang, type Lang } from './i18n';
+import { asLang, fieldIssueZh, pickLang, type FieldIssue, type Lang } from './i18n';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from './store-failure';
@@ -40,6 +40,7 @@ export function problemOf(error: AppError, lang: Lang = error.lang, detailOf = o
     code: error.code,
     detail: detailOf(error, lang),
     ...error.details,
+    ...error.detailsIn?.[lang],
   };
 }
 
@@ -92,9 +93,28 @@ export function parseInput<S extends z.ZodObject>(
       : repeated
         ? `${field}: given more than once`
         : `${field || 'input'}: ${first?.message ?? 'invalid'}`;
+  const fieldOf = (i: z.core.$ZodIssue) => i.path.map(String).join('.');
   throw new AppError(code, message, {
-    details: { errors: issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) },
+    details: { errors: issues.map((i) => ({ field: fieldOf(i), message: i.message })) },
+    detailsIn: {
+      zh: { errors: issues.map((i) => ({ field: fieldOf(i), message: fieldIssueZh(fieldIssue(i)) })) },
+    },
   });
+}
+
+/** What fieldIssueZh needs of a schema issue. */
+function fieldIssue(issue: z.core.$ZodIssue): FieldIssue {
+  const i = issue as z.core.$ZodIssue & Omit<FieldIssue, 'code' | 'missing' | 'errorCode'>;
+  return {
+    code: issue.code,
+    origin: i.origin,
+    minimum: i.minimum,
+    maximum: i.maximum,
+    keys: i.keys,
+    values: i.values,
+    missing: issue.code === 'invalid_type' && issue.message.endsWith('received undefined'),
+    errorCode: (issue as { params?: { code?: string } }).params?.code,
+  };
 }
 
 /**

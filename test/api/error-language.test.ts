@@ -126,13 +126,37 @@ describe('problem answers in the reader language: ?lang=, then Accept-Language, 
     expect(en.body).toMatchObject({ code: 'ROUTE_NOT_FOUND', detail: 'No API route GET /api/v1/nowhere.' });
   });
 
-  test('when a validation fails in Chinese, then the field stays named in the structured errors, never in an English detail', async () => {
+  test('when a validation fails in Chinese, then the fields are named in the structured errors with Chinese words, never an English sentence', async () => {
     const res = await CASES[2]!.send().set('Accept-Language', 'zh');
     expect(res.body.detail).toBe(ERROR_TEXT.VALIDATION_FAILED.zh);
-    expect(res.body.errors).toEqual([expect.objectContaining({ field: 'unit' })]);
+    expect(res.body.errors).toEqual([{ field: 'unit', message: '必须填写。' }]);
     const en = await CASES[2]!.send().set('Accept-Language', 'en');
     expect(en.body.detail).toMatch(/^unit: /);
-    expect(en.body.errors).toEqual(res.body.errors);
+    expect(en.body.errors).toEqual([{ field: 'unit', message: expect.stringMatching(/^[\x20-\x7e]+$/) }]);
+  });
+
+  test('when several fields fail in Chinese, then each says what its check wants, in full-width punctuation', async () => {
+    const res = await request(t.app)
+      .post('/api/v1/inspectors')
+      .set('Authorization', admin)
+      .set('Accept-Language', 'zh-CN')
+      .send({ id: 'LANG-3', name: '', unit: '单'.repeat(201), active: 'yes', role: 'admin' });
+    expect(res).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const byField = Object.fromEntries(
+      (res.body.errors as { field: string; message: string }[]).map((e) => [e.field, e.message]),
+    );
+    expect(byField).toEqual({
+      '': '不支持的参数或字段：role。',
+      name: '不能为空。',
+      unit: '最多 200 个字符。',
+      active: '类型不正确。',
+    });
+    const query = await request(t.app).get('/api/v1/draws?pageSize=500').set('Accept-Language', 'zh-CN');
+    expect(query.body).toMatchObject({
+      code: 'INVALID_PAGE',
+      detail: ERROR_TEXT.INVALID_PAGE.zh,
+      errors: [{ field: 'pageSize', message: '不能大于 100。' }],
+    });
   });
 
   test('when ?lang= is given to routes whose query is strict, then it names the language and is not refused', async () => {

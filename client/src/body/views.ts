@@ -40,12 +40,11 @@ export function errorMessage(error: unknown, ctx: Pick<PortalContext, 'lang' | '
   } catch {
     // A code newer than this bundle: the server's detail says it.
   }
-  // The server's detail is in the page language (the call says it); the fields' own messages are the
-  // schema's English, so Chinese pages name the fields alone.
+  // The server's detail and its fields' messages are in the page language (the call asks for it).
+  const [colon, separator] = ctx.lang === 'zh' ? ['：', ''] : [': ', '; '];
   const fields = error.fields
-    .map((f) => (ctx.lang === 'en' ? (f.field ? `${f.field}: ${f.message}` : f.message) : f.field))
-    .filter(Boolean)
-    .join(ctx.lang === 'en' ? '; ' : '、');
+    .map((f) => (f.field ? `${f.field}${colon}${f.message}` : f.message))
+    .join(separator);
   const said = error.message === text ? '' : error.message;
   const detail = [said, fields].filter(Boolean).join(' ');
   if (!text) return detail;

@@ -52,15 +52,20 @@ export function errorMessage(error: unknown, lang: Lang, t: InspectTexts): strin
   return error.message && error.message !== text ? t.apiError(text, error.message) : text;
 }
 
-/** An alert box for a refused call; on English pages, the fields the server named too (its words are English). */
+/** An alert box for a refused call, with the fields the server named (in the page language, as asked). */
 export function errorBox(error: unknown, ctx: ViewContext): HTMLElement {
-  const fields = error instanceof ApiError && ctx.lang === 'en' ? error.fields : [];
+  const fields = error instanceof ApiError ? error.fields : [];
+  const colon = ctx.lang === 'zh' ? '：' : ': ';
   return el(
     'div',
     { class: 'console-error', role: 'alert' },
     el('p', {}, errorMessage(error, ctx.lang, ctx.t)),
     fields.length > 0
-      ? el('ul', {}, ...fields.map((f) => el('li', {}, f.field ? `${f.field}: ${f.message}` : f.message)))
+      ? el(
+          'ul',
+          {},
+          ...fields.map((f) => el('li', {}, f.field ? `${f.field}${colon}${f.message}` : f.message)),
+        )
       : null,
   );
 }
