@@ -112,7 +112,12 @@ function send(
   const url = new URL('/api/v1/auditors/imports', o.base);
   url.searchParams.set('format', o.format);
   url.searchParams.set('fileName', path.basename(o.file));
-  const headers = { Authorization: `Bearer ${o.token}`, 'Content-Type': CONTENT_TYPES[o.format] as string };
+  const headers = {
+    Authorization: `Bearer ${o.token}`,
+    'Content-Type': CONTENT_TYPES[o.format] as string,
+    // A refusal's detail in the language of the rows' reasons.
+    'Accept-Language': o.lang,
+  };
   return postFile(url, o.file, headers, onSent);
 }
 

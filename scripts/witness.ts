@@ -197,7 +197,8 @@ async function main(): Promise<number> {
     const body = formatNote(parsed.text, [...own, cosignature]);
     const res = await fetch(`${base}/api/v1/audit/cosignatures`, {
       method: 'POST',
-      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+      // This tool speaks English: so does a refusal's detail.
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Accept-Language': 'en' },
       body,
       signal: AbortSignal.timeout(15_000),
     });

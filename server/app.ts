@@ -39,6 +39,7 @@ import { caseRoutes } from './cases/case-routes';
 import { flagRoutes } from './cases/flag-routes';
 import { tipIntake, tipRoutes } from './tips/tip-routes';
 import { createServices, type AppDeps, type Services } from './composition/services';
+import { problemDetail } from './error-texts';
 import { receiptJwksRoutes, receiptRoutes } from './receipts/receipt-routes';
 import { receiptPageRoutes } from './receipts/receipt-page';
 import { openDataFileRoutes, openDataRoutes } from './opendata/opendata-routes';
@@ -192,7 +193,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   });
   api.use(apiNotFound);
   // Answered inside the router: leaving it resets req.baseUrl, and the metrics label would lose `/api/v1`.
-  api.use(errorHandler(logger));
+  api.use(errorHandler(logger, problemDetail));
   app.use('/api/v1', api);
   app.get('/api/docs', (_req, res) => {
     res.type('html').send(renderDocsPage(openapi.document()));
@@ -223,6 +224,6 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(openDataFileRoutes(services, { rateLimit: limited, publicBaseUrl: config.PUBLIC_BASE_URL }));
 
   app.use(unknownPageRoutes({ logger, rateLimit: limited }));
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, problemDetail));
   return app;
 }

@@ -17,7 +17,7 @@ import { RECEIPT_ERROR_TEXT } from './receipts/receipt-texts';
 import { AUDIT_ERROR_TEXT } from './audit/audit-texts';
 import { AUDITOR_ERROR_TEXT } from './auditors/auditor-texts';
 import { OPEN_DATA_ERROR_TEXT } from './opendata/opendata-texts';
-import type { ErrorCode } from './platform/errors';
+import type { AppError, ErrorCode } from './platform/errors';
 import { PLATFORM_ERROR_TEXT, type Lang } from './platform/i18n';
 
 export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
@@ -40,4 +40,25 @@ export const ERROR_TEXT: Record<ErrorCode, Record<Lang, string>> = {
 
 export function errorText(code: ErrorCode, lang: Lang): string {
   return ERROR_TEXT[code][lang];
+}
+
+/** What a list of missing columns adds to the code's text (the columns are named in both languages). */
+const MISSING: Record<Lang, (columns: string) => string> = {
+  zh: (columns) => `缺少：${columns}。`,
+  en: (columns) => ` Missing: ${columns}.`,
+};
+
+/**
+ * The `detail` of a problem answer for a reader of `lang` (platform/http.ts errorHandler). An error's
+ * message is kept when it is written in that language: in English, the particulars (the field, the
+ * limit); a feature's own localised words (an upload's summary). Otherwise the code's text in `lang`,
+ * never the English sentence, with the missing columns when that is the trouble: every other particular
+ * stays in the problem's structured members (`errors`, `field`, limits).
+ */
+export function problemDetail(error: AppError, lang: Lang): string {
+  if (error.lang === lang) return error.message;
+  const text = errorText(error.code, lang);
+  const missing = error.details?.missing;
+  const columns = Array.isArray(missing) ? missing.filter((m): m is string => typeof m === 'string') : [];
+  return columns.length > 0 ? `${text}${MISSING[lang](columns.join(lang === 'zh' ? '；' : '; '))}` : text;
 }

@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { pageOf } from '../platform/paging';
 import { AppError } from '../platform/errors';
-import { parseInput } from '../platform/http';
+import { hasQueryBeyondLang, parseInput } from '../platform/http';
 import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
 import type { OpenApiRegistry } from '../platform/openapi';
 import { problemResponses } from '../platform/openapi';
@@ -95,9 +95,9 @@ export function publicIdLookup(service: CertificateService): RequestHandler {
     // A plain regex test, not a schema parse.
     if (!PUBLIC_ID.test(publicId))
       throw new AppError('INVALID_PUBLIC_ID', 'A public id is 22 letters, digits, - or _.');
-    // No parameters here, as strict as the other routes; `req.query` is parsed only when there is a query.
-    if (req.url.includes('?') && Object.keys(req.query).length > 0)
-      throw new AppError('INVALID_QUERY', 'This route takes no query parameters.');
+    // No parameters here (but `lang`, as everywhere), as strict as the other routes; `req.query` is
+    // parsed only when there is a query.
+    if (hasQueryBeyondLang(req)) throw new AppError('INVALID_QUERY', 'This route takes no query parameters.');
     // What res.json does, less what this answer never needs (ETag, freshness, HEAD, JSONP settings).
     const body = JSON.stringify(await service.getByPublicId(publicId));
     res.writeHead(200, {

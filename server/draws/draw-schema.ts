@@ -4,6 +4,7 @@ import { APPROVAL_STATUSES, bodyCodeSchema } from '../bodies/body-schema';
 import { STATUSES } from '../certificates/certificate-schema';
 import { findScheme, SCHEME_CODES } from '../schemes/schemes';
 import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
+import { multiline, singleLine } from '../platform/text-input';
 import { DRAW_ALGORITHM } from './draw-algorithm';
 
 /**
@@ -23,8 +24,12 @@ export const drawIdSchema = z.string().regex(/^DR[A-Z2-7]{16}$/, 'draw id: DR an
 export const POPULATION_KINDS = ['holders', 'bodies'] as const;
 export type PopulationKind = (typeof POPULATION_KINDS)[number];
 
-/** Free text: no control or invisible characters, half-width, trimmed. */
-const text = (min: number, max: number) =>
+/**
+ * A typed value that is mixed into the draw (the external entropy): no control or invisible characters,
+ * half-width, trimmed, so that the same numbers typed in either width draw the same. Prose (a title, a
+ * description, a result's summary) goes through `singleLine`/`multiline` and keeps its punctuation.
+ */
+const typedValue = (min: number, max: number) =>
   z
     .string()
     .max(max * 2)
@@ -127,8 +132,8 @@ export type Rates = Partial<Record<RiskTier, number>>;
 
 /** POST /draws: a plan. The population is taken, and the inspector pool fixed, when it is published. */
 export const createDrawSchema = z.strictObject({
-  title: text(1, 200),
-  description: text(1, 2000).optional(),
+  title: singleLine(1, 200),
+  description: multiline(1, 2000).optional(),
   population: populationFilterInput,
   /** Sampling rate (percent) per risk tier; every tier the population has needs one. */
   rates: ratesInput,
@@ -137,14 +142,14 @@ export const createDrawSchema = z.strictObject({
    * The public value to be mixed into the seed at execution, described so anyone can look it up later
    * (e.g. the winning numbers of a named lottery draw after the plan's publication). Optional.
    */
-  externalEntropySource: text(1, 500).optional(),
+  externalEntropySource: singleLine(1, 500).optional(),
 });
 export type CreateDrawRequest = z.output<typeof createDrawSchema>;
 
 /** POST /draws/:id/execution. */
 export const executeDrawSchema = z.strictObject({
   /** The value of the plan's external entropy source; required exactly when the plan names one. */
-  externalEntropy: text(1, 500).optional(),
+  externalEntropy: typedValue(1, 500).optional(),
 });
 
 export const INSPECTION_OUTCOMES = [
@@ -160,7 +165,7 @@ export const drawResultInput = z.strictObject({
   targetId: z.string().max(64).transform(normalizeIdentifier).pipe(z.string().min(2).max(32)),
   outcome: z.enum(INSPECTION_OUTCOMES),
   /** What was found, as published (no personal data). */
-  summary: text(1, 2000),
+  summary: multiline(1, 2000),
   inspectedOn: z.iso.date(),
 });
 export type DrawResultRequest = z.output<typeof drawResultInput>;

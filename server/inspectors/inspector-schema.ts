@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { bodyCodeSchema } from '../bodies/body-schema';
 import { isValidCreditCode } from '../platform/credit-code';
-import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
+import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
+import { singleLine } from '../platform/text-input';
 
 /** Inspector ids are the badge or staff numbers the admin registers (e.g. `CQ-SPB-0012`). */
 export const inspectorIdSchema = z
@@ -41,18 +42,6 @@ export const inspectorSchema = z
   .meta({ id: 'Inspector' });
 export type Inspector = z.infer<typeof inspectorSchema>;
 
-/** Free text: no control or invisible characters, half-width, trimmed. */
-const text = (min: number, max: number) =>
-  z
-    .string()
-    .max(max * 2)
-    .refine((v) => !hasForbiddenCharacters(v), {
-      message: 'must not contain control or invisible characters',
-      params: { code: 'INVALID_CHARACTERS' },
-    })
-    .transform(normalizeText)
-    .pipe(z.string().min(min).max(max));
-
 /** An inspector id as typed in a path or a request: normalised (half-width, upper-case), then checked. */
 export const inspectorIdInput = z
   .string()
@@ -71,7 +60,7 @@ const conflictInput = z
       .max(64)
       .refine((v) => !hasForbiddenCharacters(v), 'must not contain control or invisible characters')
       .transform(normalizeIdentifier),
-    reason: text(1, 500),
+    reason: singleLine(1, 500),
   })
   .superRefine((c, ctx) => {
     if (c.kind === 'holder' && !isValidCreditCode(c.code)) {
@@ -111,8 +100,8 @@ const conflictsInput = z
 /** POST /inspectors. */
 export const createInspectorSchema = z.strictObject({
   id: inspectorIdInput,
-  name: text(1, 100),
-  unit: text(1, 200),
+  name: singleLine(1, 100),
+  unit: singleLine(1, 200),
   active: z.boolean().default(true),
   conflicts: conflictsInput.default([]),
 });
@@ -121,8 +110,8 @@ export type CreateInspectorRequest = z.output<typeof createInspectorSchema>;
 /** PATCH /inspectors/:id: any field; `conflicts` replaces the whole list (declaration times are kept). */
 export const updateInspectorSchema = z
   .strictObject({
-    name: text(1, 100).optional(),
-    unit: text(1, 200).optional(),
+    name: singleLine(1, 100).optional(),
+    unit: singleLine(1, 200).optional(),
     active: z.boolean().optional(),
     conflicts: conflictsInput.optional(),
   })

@@ -1,3 +1,5 @@
+import type { Lang } from './i18n';
+
 /**
  * The one error class of the service. `code` values are a published contract: clients map them to
  * Chinese/English text, so a code is never renamed or reused for another meaning.
@@ -128,17 +130,31 @@ export class AppError extends Error {
   readonly status: number;
   /** Extra members of the problem document (RFC 9457 extensions), e.g. the failing field. */
   readonly details: Record<string, unknown> | undefined;
+  /**
+   * The language `message` is written in: English unless a feature already wrote it for its reader (an
+   * upload's summary). A problem answer in another language says the code's own text instead.
+   */
+  readonly lang: Lang;
+  /** Members of `details` as a reader of another language gets them (e.g. each field's issue in Chinese). */
+  readonly detailsIn: Partial<Record<Lang, Record<string, unknown>>> | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+    options: {
+      cause?: unknown;
+      details?: Record<string, unknown>;
+      lang?: Lang;
+      detailsIn?: Partial<Record<Lang, Record<string, unknown>>>;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_CODES[code];
     this.details = options.details;
+    this.lang = options.lang ?? 'en';
+    this.detailsIn = options.detailsIn;
   }
 }
 

@@ -1,7 +1,8 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { principalOf } from './auth';
 import { AppError, isAppError, type ErrorCode } from './errors';
+import { asLang, fieldIssueZh, pickLang, type FieldIssue, type Lang } from './i18n';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { STORE_RETRY_AFTER_SECONDS, storeUnavailable } from './store-failure';
@@ -18,15 +19,43 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
-export function problemOf(error: AppError): Problem {
+/**
+ * The human message of an error in a language: server/error-texts.ts gives it (the code's own text from
+ * the feature's texts file); app.ts passes it in, since platform/ imports no feature.
+ */
+export type ErrorDetail = (error: AppError, lang: Lang) => string;
+
+/** Without a lookup: the error's own message, whatever its language. */
+const ownMessage: ErrorDetail = (error) => error.message;
+
+/**
+ * The problem document of `error` for a reader of `lang`: `detail` in that language, while `code`,
+ * `title` and the extensions (`errors`, the failing field, limits) stay the same in both.
+ */
+export function problemOf(error: AppError, lang: Lang = error.lang, detailOf = ownMessage): Problem {
   return {
     type: `urn:certwatch:problem:${error.code}`,
     title: error.code.toLowerCase().replace(/_/g, ' '),
     status: error.status,
     code: error.code,
-    detail: error.message,
+    detail: detailOf(error, lang),
     ...error.details,
+    ...error.detailsIn?.[lang],
   };
+}
+
+/**
+ * The language of an error answer, negotiated as for pages and uploads (platform/i18n.ts pickLang):
+ * `?lang=zh|en`, then Accept-Language, then Chinese.
+ */
+export function problemLang(req: Request): Lang {
+  let queryLang: unknown;
+  try {
+    queryLang = req.query.lang;
+  } catch {
+    // A query string the parser refuses: the error being answered may be about it.
+  }
+  return pickLang(queryLang, req.get('accept-language'));
 }
 
 /**
@@ -39,7 +68,7 @@ export function parseInput<S extends z.ZodObject>(
   input: unknown,
   fallback: ErrorCode = 'VALIDATION_FAILED',
 ): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(withoutAnswerLang(schema, input, fallback));
   if (result.success) return result.data;
   const issues = result.error.issues;
   // Unknown parameters (`q[$gt]`, typos) say most about what went wrong: report them first.
@@ -64,9 +93,46 @@ export function parseInput<S extends z.ZodObject>(
       : repeated
         ? `${field}: given more than once`
         : `${field || 'input'}: ${first?.message ?? 'invalid'}`;
+  const fieldOf = (i: z.core.$ZodIssue) => i.path.map(String).join('.');
   throw new AppError(code, message, {
-    details: { errors: issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) },
+    details: { errors: issues.map((i) => ({ field: fieldOf(i), message: i.message })) },
+    detailsIn: {
+      zh: { errors: issues.map((i) => ({ field: fieldOf(i), message: fieldIssueZh(fieldIssue(i)) })) },
+    },
   });
+}
+
+/** What fieldIssueZh needs of a schema issue. */
+function fieldIssue(issue: z.core.$ZodIssue): FieldIssue {
+  const i = issue as z.core.$ZodIssue & Omit<FieldIssue, 'code' | 'missing' | 'errorCode'>;
+  return {
+    code: issue.code,
+    origin: i.origin,
+    minimum: i.minimum,
+    maximum: i.maximum,
+    keys: i.keys,
+    values: i.values,
+    missing: issue.code === 'invalid_type' && issue.message.endsWith('received undefined'),
+    errorCode: (issue as { params?: { code?: string } }).params?.code,
+  };
+}
+
+/**
+ * A query without its `lang=zh|en` when the route's schema does not take one: every API route takes it,
+ * as the language of its error answer (problemLang), and no strict query schema refuses it for that.
+ */
+function withoutAnswerLang(schema: z.ZodObject, input: unknown, fallback: ErrorCode): unknown {
+  if (fallback !== 'INVALID_QUERY' || typeof input !== 'object' || input === null) return input;
+  if ('lang' in schema.shape || asLang((input as { lang?: unknown }).lang) === undefined) return input;
+  const { lang: _lang, ...rest } = input as Record<string, unknown>;
+  return rest;
+}
+
+/** Whether a request has query parameters besides a `lang=zh|en` (which every API route takes). */
+export function hasQueryBeyondLang(req: Request): boolean {
+  if (!req.url.includes('?')) return false;
+  const keys = Object.keys(req.query);
+  return keys.length > 1 || (keys.length === 1 && (keys[0] !== 'lang' || !asLang(req.query.lang)));
 }
 
 /**
@@ -129,9 +195,10 @@ function fromHttpError(error: {
 /**
  * The last handler: AppErrors and client errors become problem documents; a store out of reach (MongoDB
  * down, SQLite disk full) is a 503 STORE_UNAVAILABLE with Retry-After; anything else is a 500 with no
- * internals in the answer, logged with its stack.
+ * internals in the answer, logged with its stack. `detail` is in the reader's language (problemLang),
+ * from `detailOf`.
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, detailOf: ErrorDetail): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let error = isAppError(err) ? err : fromHttpError(err as Record<string, never>);
     if (!error) {
@@ -145,10 +212,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return void res.end();
     if (error.code === 'STORE_UNAVAILABLE') res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+    const lang = problemLang(req);
     res
       .status(error.status)
       .type(PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify(problemOf(error)));
+      .set('Content-Language', lang === 'zh' ? 'zh-CN' : 'en')
+      .vary('Accept-Language')
+      .send(JSON.stringify(problemOf(error, lang, detailOf)));
   };
 }
 

@@ -47,6 +47,55 @@ export function pickLang(queryLang: unknown, acceptLanguage: string | undefined)
   return asLang(queryLang) ?? langFromAcceptLanguage(acceptLanguage) ?? DEFAULT_LANG;
 }
 
+/** One failing field of a request, as platform/http.ts parseInput reads it from the schema's issue. */
+export interface FieldIssue {
+  /** The schema's issue kind (`too_small`, `invalid_type`, ...). */
+  code: string;
+  /** What was checked: `string`, `number`, `array`, ... */
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  /** Unknown parameters or fields. */
+  keys?: readonly string[];
+  /** The values allowed. */
+  values?: readonly unknown[];
+  /** Nothing was given. */
+  missing?: boolean;
+  /** The error code a check declares (`INVALID_CHARACTERS`, ...). */
+  errorCode?: string;
+}
+
+/**
+ * What a failing field says in Chinese, in the terms of its check (the English is the schema's own
+ * message). A check that declares a platform code says that code's text.
+ */
+export function fieldIssueZh(issue: FieldIssue): string {
+  const list = (items: readonly unknown[] = []) => items.map(String).join('、');
+  const n = (value: number | bigint | undefined) => String(value ?? '');
+  const many = issue.origin === 'array' || issue.origin === 'set';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `不支持的参数或字段：${list(issue.keys)}。`;
+    case 'invalid_type':
+      return issue.missing ? '必须填写。' : '类型不正确。';
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1 ? '不能为空。' : `至少 ${n(issue.minimum)} 个字符。`;
+      return many ? `至少 ${n(issue.minimum)} 项。` : `不能小于 ${n(issue.minimum)}。`;
+    case 'too_big':
+      if (issue.origin === 'string') return `最多 ${n(issue.maximum)} 个字符。`;
+      return many ? `最多 ${n(issue.maximum)} 项。` : `不能大于 ${n(issue.maximum)}。`;
+    case 'invalid_value':
+      return issue.values?.length ? `取值无效，可选：${list(issue.values)}。` : '取值无效。';
+    case 'invalid_format':
+      return '格式不正确。';
+    default: {
+      const declared = PLATFORM_ERROR_TEXT[issue.errorCode as keyof typeof PLATFORM_ERROR_TEXT];
+      return declared ? declared.zh : '取值无效。';
+    }
+  }
+}
+
 /** The texts of one feature's error codes, in both languages. */
 export type ErrorTexts<C extends ErrorCode> = Record<C, Record<Lang, string>>;
 

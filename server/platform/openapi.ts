@@ -48,7 +48,12 @@ const problemSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     code: { type: 'string', enum: Object.keys(ERROR_CODES) },
-    detail: { type: 'string' },
+    detail: {
+      type: 'string',
+      description:
+        'In the language asked for (?lang=zh|en on any route, else Accept-Language, else Chinese; ' +
+        "Content-Language says which): Chinese gives the code's text, English the particulars",
+    },
     errors: {
       type: 'array',
       items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },

@@ -5,7 +5,7 @@ import type { QrZipService } from './qr-zip-service';
 import { publicIdSchema } from '../certificates/certificate-schema';
 import { assertRole } from '../platform/auth';
 import { AppError } from '../platform/errors';
-import { parseInput } from '../platform/http';
+import { hasQueryBeyondLang, parseInput } from '../platform/http';
 import type { OpenApiRegistry } from '../platform/openapi';
 import { problemResponses } from '../platform/openapi';
 import { uploadJobIdSchema } from '../uploads/upload-schema';
@@ -87,7 +87,7 @@ export function qrRoutes(services: { qr: QrService; qrZip: QrZipService }, opena
       const { publicId } = req.params;
       if (!PUBLIC_ID.test(publicId))
         throw new AppError('INVALID_PUBLIC_ID', 'A public id is 22 letters, digits, - or _.');
-      if (req.url.includes('?') && Object.keys(req.query).length > 0)
+      if (hasQueryBeyondLang(req))
         throw new AppError('INVALID_QUERY', 'This route takes no query parameters.');
       const onlyForBody = principal.role === 'body' ? principal.bodyCode : undefined;
       sendImage(res, await qr.image(publicId, format, { onlyForBody }), suffix);

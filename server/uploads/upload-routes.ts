@@ -130,8 +130,10 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
       }
       const shown = jobIn(job, lang);
       if (job.state === 'rejected') {
+        // The summary is in the reader's language already; without one, the code's text says it.
         const detail = shown.summary ?? 'Nothing stored: the file has rows with errors.';
-        throw new AppError('UPLOAD_REJECTED', detail, { details: { job: shown } });
+        const written = shown.summary === undefined ? 'en' : lang;
+        throw new AppError('UPLOAD_REJECTED', detail, { details: { job: shown }, lang: written });
       }
       res.status(201).location(`/api/v1/uploads/${job.id}`).json(shown);
     } catch (err) {

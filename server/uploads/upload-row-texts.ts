@@ -273,8 +273,8 @@ export function uploadErrorIn(error: AppError, lang: Lang): AppError {
   // UPLOAD_REJECTED already carries the job's summary in the reader's language.
   const known = error.code === 'UPLOAD_REJECTED' ? undefined : failureText(error.code);
   if (lang === 'en' || !known)
-    return job ? new AppError(error.code, error.message, { cause: error, details }) : error;
+    return job ? new AppError(error.code, error.message, { cause: error, details, lang: error.lang }) : error;
   const missing = Array.isArray(error.details?.missing) ? (error.details.missing as string[]) : [];
   const message = missing.length > 0 ? `${known.zh}缺少：${missing.join('；')}。` : known.zh;
-  return new AppError(error.code, message, { cause: error, details });
+  return new AppError(error.code, message, { cause: error, details, lang: 'zh' });
 }

@@ -830,10 +830,8 @@ describe('external entropy: a public value mixed in at execution', () => {
   test('when a plan names a source, then execution needs its value, and the value changes the draw reproducibly', async () => {
     const source = '中国福利彩票双色球 2026 年第 60 期开奖号码（计划公布后开奖）';
     const created = await createPlan(h, { rates: { A: 50 }, externalEntropySource: source });
-    // Published normalised, as every free text is (full-width brackets to half-width).
-    expect(created.body.externalEntropySource).toBe(
-      '中国福利彩票双色球 2026 年第 60 期开奖号码(计划公布后开奖)',
-    );
+    // Published as typed: prose keeps its full-width brackets (only identifiers go half-width).
+    expect(created.body.externalEntropySource).toBe(source);
     const { id } = created.body;
     await expect(execute(h, id)).resolves.toMatchObject({
       status: 400,
@@ -994,7 +992,8 @@ describe('inspector directory', () => {
       status: 201,
       body: {
         id: 'CQ-SPB-0012',
-        name: '刘 检查',
+        // The id is an identifier (half-width, upper-case); the name is prose, kept as typed.
+        name: '刘　检查',
         active: true,
         conflicts: [
           { kind: 'holder', code: holder, declaredAt: expect.any(String) },

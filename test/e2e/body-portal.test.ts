@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { Body } from '../../server/bodies/body-schema';
+import { ERROR_TEXT } from '../../server/error-texts';
 import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import {
   axeViolations,
@@ -196,6 +197,15 @@ maybe('body portal and public body page in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.locator('.console-error').waitFor();
     expect(await page.locator('.console-error').textContent()).not.toMatch(/[\u4e00-\u9fff]/);
+    // The same refusal on the Chinese page of an English browser: the portal asks for the page's
+    // language, so the server's words are Chinese too, with no English sentence beside them.
+    await page.goto(`${app.baseUrl}/body?lang=zh`);
+    await page.getByLabel('访问令牌').fill('not-a-real-token-0123456789');
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.locator('.console-error').waitFor();
+    const refusal = (await page.locator('.console-error').textContent()) ?? '';
+    expect(refusal).toContain(ERROR_TEXT.UNAUTHENTICATED.zh);
+    expect(refusal).not.toMatch(/[A-Za-z]{3}/);
     await context.close();
   }, 60_000);
 

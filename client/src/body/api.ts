@@ -8,6 +8,7 @@ import type { ReportingTimeliness } from '../../../server/bodies/body-reporting'
 import type { Commitment } from '../../../server/bodies/commitment-schema';
 import type { PublicCertificate } from '../../../server/certificates/certificate-schema';
 import type { UploadJob } from '../../../server/uploads/upload-schema';
+import { pageLang } from '../page-lang';
 
 const TOKEN_KEY = 'certwatch.body.token';
 
@@ -48,7 +49,8 @@ function refused(status: number, problem: Problem, statusText: string): ApiError
 }
 
 async function call(method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // Refusals come back in the page's language (the server negotiates on Accept-Language).
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': pageLang() };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -134,6 +136,7 @@ export const api = {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `/api/v1/uploads?mode=${enc(options.mode)}&fileName=${enc(file.name)}`);
       xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('Accept-Language', pageLang());
       xhr.setRequestHeader('Content-Type', CONTENT_TYPES[format] as string);
       xhr.setRequestHeader('Upload-Job-Id', options.jobId);
       const token = session.token();

@@ -40,9 +40,15 @@ export function errorMessage(error: unknown, ctx: Pick<PortalContext, 'lang' | '
   } catch {
     // A code newer than this bundle: the server's detail says it.
   }
-  const fields = error.fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
-  const detail = fields ? `${error.message} ${fields}` : error.message;
-  return text ? ctx.t.apiError(text, detail) : detail;
+  // The server's detail and its fields' messages are in the page language (the call asks for it).
+  const [colon, separator] = ctx.lang === 'zh' ? ['：', ''] : [': ', '; '];
+  const fields = error.fields
+    .map((f) => (f.field ? `${f.field}${colon}${f.message}` : f.message))
+    .join(separator);
+  const said = error.message === text ? '' : error.message;
+  const detail = [said, fields].filter(Boolean).join(' ');
+  if (!text) return detail;
+  return detail ? ctx.t.apiError(text, detail) : text;
 }
 
 export function errorBox(error: unknown, ctx: Pick<PortalContext, 'lang' | 't'>): HTMLElement {

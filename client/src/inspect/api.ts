@@ -4,6 +4,7 @@
  */
 import type { PublicCertificate } from '../../../server/certificates/certificate-schema';
 import type { Inspector } from '../../../server/inspectors/inspector-schema';
+import { pageLang } from '../page-lang';
 import type {
   Attachment,
   Body,
@@ -44,7 +45,8 @@ export function whenUnauthenticated(handler: () => void): void {
 }
 
 async function call(method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // Refusals come back in the page's language (the server negotiates on Accept-Language).
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': pageLang() };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   // A file goes as its bytes (the server reads its type from them); anything else as JSON.

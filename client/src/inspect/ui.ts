@@ -37,8 +37,8 @@ export function chinaToday(): string {
 }
 
 /**
- * The message of a refused call in the page language only: the code's own text (the server's detail,
- * which is English, is added on English pages alone), or a sentence of the console's own.
+ * The message of a refused call in the page language only: the code's own text, with the server's
+ * detail when it says more (the call asks for the page language), or a sentence of the console's own.
  */
 export function errorMessage(error: unknown, lang: Lang, t: InspectTexts): string {
   if (!(error instanceof ApiError)) return t.unexpectedError;
@@ -50,18 +50,23 @@ export function errorMessage(error: unknown, lang: Lang, t: InspectTexts): strin
     // A code newer than this bundle: said in the console's own words below.
   }
   if (!text) return lang === 'en' && error.message ? error.message : t.requestFailed(error.status);
-  return lang === 'en' && error.message && error.message !== text ? t.apiError(text, error.message) : text;
+  return error.message && error.message !== text ? t.apiError(text, error.message) : text;
 }
 
-/** An alert box for a refused call; on English pages, the fields the server named too (its words are English). */
+/** An alert box for a refused call, with the fields the server named (in the page language, as asked). */
 export function errorBox(error: unknown, ctx: ViewContext): HTMLElement {
-  const fields = error instanceof ApiError && ctx.lang === 'en' ? error.fields : [];
+  const fields = error instanceof ApiError ? error.fields : [];
+  const colon = ctx.lang === 'zh' ? '：' : ': ';
   return el(
     'div',
     { class: 'console-error', role: 'alert' },
     el('p', {}, errorMessage(error, ctx.lang, ctx.t)),
     fields.length > 0
-      ? el('ul', {}, ...fields.map((f) => el('li', {}, f.field ? `${f.field}: ${f.message}` : f.message)))
+      ? el(
+          'ul',
+          {},
+          ...fields.map((f) => el('li', {}, f.field ? `${f.field}${colon}${f.message}` : f.message)),
+        )
       : null,
   );
 }
