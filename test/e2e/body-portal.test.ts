@@ -253,6 +253,15 @@ maybe('body portal and public body page in Chromium', () => {
         );
       }
       seen.push(...(await shownNumbers(page)));
+      // The pager keeps the focus (next while there is one), and the status line says which rows show.
+      if (i > 0) {
+        expect(await page.evaluate('document.activeElement?.id')).toBe(i < 2 ? 'list-next' : 'list-previous');
+        await waitForExpression(
+          page,
+          `document.querySelector('#portal-status').textContent.includes('第 ${i * 20 + 1} 至')`,
+          15_000,
+        );
+      }
     }
     expect(seen).toEqual(numbers);
     expect(await page.locator('#list-next').count()).toBe(0);

@@ -55,7 +55,7 @@ export function certificateListPanel(
     ),
     filterButton,
   );
-  const results = el('div', { id: 'certificate-list', 'aria-live': 'polite' });
+  const results = el('div', { id: 'certificate-list' });
   const element = el(
     'section',
     { class: 'panel profile-section', 'aria-labelledby': 'my-certificates-heading' },
@@ -95,7 +95,11 @@ export function certificateListPanel(
     );
   }
 
-  async function show(): Promise<void> {
+  /**
+   * Shows the page of the last cursor; `say` announces what it holds (after the clerk's own action), and
+   * the pager button pressed keeps the focus where the new page still has it (else previous or next).
+   */
+  async function show(say = false, focus?: string): Promise<void> {
     const after = cursors[cursors.length - 1];
     results.setAttribute('aria-busy', 'true');
     try {
@@ -106,6 +110,7 @@ export function certificateListPanel(
       });
       if (page.items.length === 0) {
         replaceChildren(results, el('p', { id: 'certificate-list-empty' }, t.listEmpty));
+        if (say) ctx.announce(t.listEmpty);
         return;
       }
       const from = (cursors.length - 1) * PAGE_SIZE + 1;
@@ -115,7 +120,7 @@ export function certificateListPanel(
         const first = el('button', { type: 'button', class: 'button-secondary' }, t.firstPage);
         first.addEventListener('click', () => {
           cursors = [undefined];
-          void show();
+          void show(true);
         });
         const prev = el(
           'button',
@@ -124,7 +129,7 @@ export function certificateListPanel(
         );
         prev.addEventListener('click', () => {
           cursors = cursors.slice(0, -1);
-          void show();
+          void show(true, 'list-previous');
         });
         nav.append(first, prev);
       }
@@ -133,7 +138,7 @@ export function certificateListPanel(
         const more = el('button', { type: 'button', class: 'button-secondary', id: 'list-next' }, t.nextPage);
         more.addEventListener('click', () => {
           cursors = [...cursors, next];
-          void show();
+          void show(true, 'list-next');
         });
         nav.append(more);
       }
@@ -158,6 +163,12 @@ export function certificateListPanel(
         ),
         nav.childElementCount > 0 ? nav : null,
       );
+      if (say) ctx.announce(shown);
+      if (focus)
+        (
+          nav.querySelector<HTMLElement>(`#${focus}`) ??
+          nav.querySelector<HTMLElement>('#list-previous, #list-next')
+        )?.focus();
     } catch (error) {
       replaceChildren(results, errorBox(error, ctx));
     } finally {
@@ -169,8 +180,8 @@ export function certificateListPanel(
     event.preventDefault();
     filters = { status: status.value, numberPrefix: prefix.value.trim() };
     cursors = [undefined];
-    void show();
+    void show(true);
   });
 
-  return { element, load: show };
+  return { element, load: () => show() };
 }
