@@ -3,12 +3,21 @@ import { z } from 'zod';
 import type { AuditService } from '../audit/audit-service';
 import type { CertificateService } from './certificate-service';
 import { actorOf } from '../audit/audit-service';
-import { assertRole } from '../platform/auth';
+import { assertActsForBody, assertRole } from '../platform/auth';
 import { AppError } from '../platform/errors';
 import { parseInput } from '../platform/http';
-import { hasForbiddenCharacters, normalizeText } from '../platform/normalize';
+import { hasForbiddenCharacters, normalizeIdentifier, normalizeText } from '../platform/normalize';
+import { keysetPageOf, keysetQuery, MAX_KEYSET_COUNT } from '../platform/keyset';
+import { bodyCodeSchema } from '../bodies/body-schema';
 import { problemResponses, type OpenApiRegistry } from '../platform/openapi';
-import { publicCertificateSchema, publicIdSchema, storedStatusSchema } from './certificate-schema';
+import {
+  bodyCertificateItemSchema,
+  certificateNumberSchema,
+  publicCertificateSchema,
+  publicIdSchema,
+  statusSchema,
+  storedStatusSchema,
+} from './certificate-schema';
 import { todayInChina } from '../platform/china-time';
 
 const PUBLIC_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -42,7 +51,37 @@ export const statusChangeRequestSchema = z
     path: ['effectiveDate'],
   });
 
-/** Writes of certifying bodies (and admins) on single certificates. */
+/** A query-string value: bounded, no control or invisible characters, normalised as identifiers are. */
+const identifierQuery = (max: number) =>
+  z
+    .string()
+    .refine((v) => v.length <= max && !hasForbiddenCharacters(v), `at most ${max} visible characters`)
+    .transform(normalizeIdentifier);
+
+const bodyCodeParams = z.strictObject({
+  code: identifierQuery(64).pipe(bodyCodeSchema).meta({ errorCode: 'INVALID_BODY_CODE' }),
+});
+
+/** GET /bodies/{code}/certificates: filters and the keyset page (the cursor carries the last number). */
+export const bodyCertificateListQuerySchema = z.strictObject({
+  status: statusSchema
+    .optional()
+    .describe(
+      'Effective status: valid, suspended, revoked, withdrawn or expired (derived from the expiry date)',
+    ),
+  numberPrefix: identifierQuery(64)
+    .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9\-/().#_]{0,63}$/, 'the start of a certificate number'))
+    .optional()
+    .describe('Only numbers that start with this (normalised: half-width, upper-case)')
+    .meta({ errorCode: 'INVALID_CERTIFICATE_NUMBER' }),
+  ...keysetQuery(certificateNumberSchema),
+});
+
+export const bodyCertificateListSchema = keysetPageOf(bodyCertificateItemSchema).meta({
+  id: 'BodyCertificateList',
+});
+
+/** Writes of certifying bodies (and admins) on single certificates, and a body's list of its own. */
 export function certificateAdminRoutes(
   services: { certificates: CertificateService; audit: AuditService },
   openapi: OpenApiRegistry,
@@ -85,6 +124,27 @@ export function certificateAdminRoutes(
       },
     );
     res.json(updated);
+  });
+
+  openapi.add({
+    method: 'get',
+    path: '/api/v1/bodies/{code}/certificates',
+    summary:
+      "A body's own certificates in number order, by effective status and number prefix (keyset paged)",
+    description: `A body token lists only its own body (any other code is 403, whether it exists or not); admin and inspector tokens list any body (404 for an unknown code). Pages follow \`next\` (pass it as \`after\`); a cursor this list did not hand out is 400 INVALID_CURSOR. \`total\` counts up to ${MAX_KEYSET_COUNT} (\`totalCapped\` when there are more).`,
+    tags: ['certificates', 'bodies'],
+    roles: ['admin', 'inspector', 'body'],
+    params: bodyCodeParams,
+    query: bodyCertificateListQuerySchema,
+    responses: { 200: bodyCertificateListSchema },
+    problems: problemResponses(400, 401, 403, 404, 429),
+  });
+  router.get('/bodies/:code/certificates', async (req, res) => {
+    const principal = assertRole(res, 'admin', 'inspector', 'body');
+    const { code } = parseInput(bodyCodeParams, req.params);
+    if (principal.role === 'body') assertActsForBody(principal, code);
+    const query = parseInput(bodyCertificateListQuerySchema, req.query, 'INVALID_QUERY');
+    res.json(await certificates.listByBody(code, query));
   });
 
   return router;

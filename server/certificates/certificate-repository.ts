@@ -27,6 +27,18 @@ export interface CertificateFilters {
   today: string;
 }
 
+/**
+ * Which of one body's certificates a list shows: effective status (expired derived from the expiry date
+ * against `today`, as effectiveStatus does) and the start of the number (normalised), both optional.
+ */
+export interface BodyCertificateFilter {
+  bodyCode: string;
+  status?: Status;
+  numberPrefix?: string;
+  /** YYYY-MM-DD in China: the day `status` is judged on. */
+  today: string;
+}
+
 export interface NameSearch {
   /** A fragment of the holder's name (two characters or more after folding). */
   fragment: string;
@@ -195,6 +207,20 @@ export interface CertificateRepository {
     window: IssueWindow,
     page: { after?: { issueDate: string; id: string }; limit: number },
   ): Promise<Certificate[]>;
+
+  /**
+   * One page of a body's certificates that pass `filter`, in number order (keyset paging): those whose
+   * number sorts after `after` (from the first when absent), at most `limit`. A seek in the unique (body,
+   * number) index: a page deep in the list costs what the first does. The status filter is checked on
+   * the body's rows in that walk (a rare status may read much of the body to fill a page).
+   */
+  listByBody(filter: BodyCertificateFilter, page: { after?: string; limit: number }): Promise<Certificate[]>;
+
+  /**
+   * How many of a body's certificates pass `filter`, counting no further than `limit` (the answer is then
+   * `limit`): a count never walks more of a large body than that.
+   */
+  countByBody(filter: BodyCertificateFilter, limit: number): Promise<number>;
 
   /** How many certificates the registry holds. */
   count(): Promise<number>;

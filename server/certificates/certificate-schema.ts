@@ -186,3 +186,18 @@ export const publicCertificateSchema = z
   })
   .meta({ id: 'PublicCertificate' });
 export type PublicCertificate = z.infer<typeof publicCertificateSchema>;
+
+/** One row of a body's list of its own certificates: enough to find it and open its status change. */
+export const bodyCertificateItemSchema = z
+  .object({
+    publicId: publicIdSchema,
+    number: z.string(),
+    scheme: z.object({ code: z.string(), zh: z.string(), en: z.string() }),
+    holder: z.object({ name: z.string(), creditCode: z.string() }),
+    issueDate: isoDate,
+    expiryDate: isoDate,
+    status: statusSchema.describe('Effective status: expired is derived from the expiry date'),
+    statusDate: isoDate.optional(),
+  })
+  .meta({ id: 'BodyCertificateItem' });
+export type BodyCertificateItem = z.infer<typeof bodyCertificateItemSchema>;

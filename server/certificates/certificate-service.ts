@@ -11,7 +11,13 @@ import type {
   StatusChangeRequest,
   UpsertResult,
 } from './certificate-repository';
-import type { Certificate, CertificateData, PublicCertificate, Status } from './certificate-schema';
+import type {
+  BodyCertificateItem,
+  Certificate,
+  CertificateData,
+  PublicCertificate,
+  Status,
+} from './certificate-schema';
 import {
   effectiveStatus,
   illegalTransition,
@@ -24,6 +30,7 @@ import { findScheme } from '../schemes/schemes';
 import { createKeyedLock } from '../platform/keyed-lock';
 import type { PublicListing } from '../dishonesty/dishonesty-schema';
 import type { Page } from '../platform/paging';
+import { keysetPage, MAX_KEYSET_COUNT, type KeysetPage } from '../platform/keyset';
 
 /** Search never pages deeper than this: the registry is looked up, not listed. */
 export const MAX_SEARCH_DEPTH = 500;
@@ -119,6 +126,33 @@ function passes(cert: Certificate, filters: SearchFilters, today: string): boole
   );
 }
 
+/** Which page of a body's own certificates to list, and which of them. */
+export interface BodyCertificateQuery {
+  /** Effective status, judged today (China). */
+  status?: Status;
+  /** The start of the number (normalised). */
+  numberPrefix?: string;
+  /** The number the page before ended with (its cursor's key); absent for the first page. */
+  after?: string;
+  pageSize: number;
+}
+
+/** A certificate as a row of its body's list: effective status today, scheme names. */
+function toBodyItem(cert: Certificate, today: string): BodyCertificateItem {
+  const scheme = findScheme(cert.scheme);
+  const status = effectiveStatus(cert, today);
+  return {
+    publicId: cert.publicId,
+    number: cert.number,
+    scheme: { code: cert.scheme, zh: scheme?.zh ?? cert.scheme, en: scheme?.en ?? cert.scheme },
+    holder: { name: cert.holder.name, creditCode: cert.holder.creditCode },
+    issueDate: cert.issueDate,
+    expiryDate: cert.expiryDate,
+    status: status.status,
+    ...(status.date === undefined ? {} : { statusDate: status.date }),
+  };
+}
+
 export interface CertificateService {
   /** The public answer for a public id; throws CERTIFICATE_NOT_FOUND. Cache-aside. */
   getByPublicId(publicId: string): Promise<PublicCertificate>;
@@ -149,6 +183,12 @@ export interface CertificateService {
     at?: string,
     options?: { onlyForBody?: string },
   ): Promise<PublicCertificate>;
+  /**
+   * One page of a body's own certificates in number order (keyset: `next` is the cursor of the page
+   * after), with their count up to MAX_KEYSET_COUNT. BODY_NOT_FOUND for a code no body has. Never cached:
+   * a clerk sees the change just made.
+   */
+  listByBody(bodyCode: string, query: BodyCertificateQuery): Promise<KeysetPage<BodyCertificateItem>>;
   /** How many of the body's certificates are in each effective status today (cached for the TTL). */
   countByStatus(bodyCode: string): Promise<Record<Status, number>>;
 }
@@ -188,6 +228,24 @@ export function createCertificateService(deps: {
   }
 
   return {
+    async listByBody(bodyCode, { status, numberPrefix, after, pageSize }) {
+      if (!(await bodies.getPublicBody(bodyCode)))
+        throw new AppError('BODY_NOT_FOUND', `No certifying body has the code ${bodyCode}.`);
+      const today = todayInChina();
+      const filter = { bodyCode, status, numberPrefix, today };
+      // One row more than the page: it says whether a page follows.
+      const [rows, counted] = await Promise.all([
+        certificates.listByBody(filter, { after, limit: pageSize + 1 }),
+        certificates.countByBody(filter, MAX_KEYSET_COUNT + 1),
+      ]);
+      return keysetPage(rows, {
+        pageSize,
+        keyOf: (c) => c.number,
+        toItem: (c) => toBodyItem(c, today),
+        counted,
+      });
+    },
+
     async countByStatus(bodyCode) {
       const today = todayInChina();
       const key = `bs:${bodyCode}:${today}`;

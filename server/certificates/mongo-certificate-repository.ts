@@ -21,6 +21,7 @@ import {
 } from './certificate-repository';
 import { nextCertificateRecord } from './certificate-records';
 import { FINAL_STATUSES, illegalTransition } from './certificate-status';
+import { effectiveStatusClauses, mongoBodyCertificateList } from './mongo-certificate-list';
 
 /** A certificate as stored in MongoDB: the record, the keys of the name index, and a write token. */
 export interface CertificateDoc extends Omit<Certificate, 'id' | 'holder'> {
@@ -183,14 +184,9 @@ function escapeRegExp(value: string): string {
  */
 function filterClauses(filters: CertificateFilters | undefined): Record<string, unknown> {
   if (!filters) return {};
-  const clauses: Record<string, unknown> = {};
+  const clauses: Record<string, unknown> = effectiveStatusClauses(filters.status, filters.today);
   if (filters.bodyCode !== undefined) clauses.bodyCode = filters.bodyCode;
   if (filters.scheme !== undefined) clauses.scheme = filters.scheme;
-  const { status, today } = filters;
-  if (status === 'revoked' || status === 'withdrawn') clauses.status = status;
-  else if (status === 'expired')
-    Object.assign(clauses, { status: { $in: ['valid', 'suspended'] }, expiryDate: { $lt: today } });
-  else if (status !== undefined) Object.assign(clauses, { status, expiryDate: { $gte: today } });
   return clauses;
 }
 
@@ -567,6 +563,8 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
       for (const { _id, n } of groups) counts[_id] += n;
       return counts;
     },
+
+    ...mongoBodyCertificateList(Certificates, toCertificate),
 
     async count() {
       // Exact, as the port promises: estimatedDocumentCount reads collection metadata, which can be off

@@ -6,6 +6,7 @@ import {
   type AuditAssignment,
   type AuditorAuditCount,
   type AuditVolume,
+  type BodyCertificateFilter,
   type CertificateRepository,
   type UpsertResult,
 } from './certificate-repository';
@@ -50,6 +51,39 @@ const FILTERED = `
     WHEN c.doc ->> '$.status' IN ('revoked', 'withdrawn') THEN c.doc ->> '$.status'
     WHEN c.doc ->> '$.expiryDate' < @today THEN 'expired'
     ELSE c.doc ->> '$.status' END = @status)`;
+
+interface BodyListParams {
+  body: string;
+  status: string | null;
+  today: string;
+  /** The range of numbers the prefix covers: from `from` (included) to `to` (excluded). */
+  from: string;
+  to: string;
+}
+
+// One body's range of the UNIQUE (body_code, number) index, in number order: from the prefix (`@from`) or
+// after the cursor's number (`@after`), up to the end of the prefix (`@to`). One lower bound each, so that
+// the seek starts where the page does. The effective status (as effectiveStatus derives it) is checked
+// on each row of the walk.
+const BODY_STATUS = `
+  (@status IS NULL OR CASE
+    WHEN doc ->> '$.status' IN ('revoked', 'withdrawn') THEN doc ->> '$.status'
+    WHEN doc ->> '$.expiryDate' < @today THEN 'expired'
+    ELSE doc ->> '$.status' END = @status)`;
+
+/** Sorts after every certificate number (they are ASCII): the end of an open range. */
+const AFTER_EVERY_NUMBER = '\u{10FFFF}';
+
+function bodyListParams(filter: BodyCertificateFilter): BodyListParams {
+  const prefix = filter.numberPrefix ?? '';
+  return {
+    body: filter.bodyCode,
+    status: filter.status ?? null,
+    today: filter.today,
+    from: prefix,
+    to: prefix + AFTER_EVERY_NUMBER,
+  };
+}
 
 /** The registry in an embedded SQLite file (better-sqlite3: synchronous, prepared statements). */
 export function createSqliteCertificateRepository(db: SqliteDatabase): CertificateRepository {
@@ -111,6 +145,22 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     SELECT count(*) AS n FROM (SELECT 1 FROM certificate_name_grams g JOIN certificates c ON c.id = g.rowid
       WHERE certificate_name_grams MATCH @phrase AND ${FILTERED} LIMIT @limit)`);
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM certificates');
+  const bodyPage = (start: string) =>
+    db.prepare<[BodyListParams & { after?: string; limit: number }], Row>(`
+      SELECT id, doc FROM certificates WHERE body_code = @body AND ${start} AND number < @to AND ${BODY_STATUS}
+      ORDER BY number LIMIT @limit`);
+  const bodyFromPrefix = bodyPage('number >= @from');
+  const bodyAfterCursor = bodyPage('number > @after');
+  // Without a status the count reads the index alone (a covering scan of the body's range).
+  const countBody = db.prepare<
+    [Omit<BodyListParams, 'status' | 'today'> & { limit: number }],
+    { n: number }
+  >(`
+    SELECT count(*) AS n FROM (SELECT 1 FROM certificates
+      WHERE body_code = @body AND number >= @from AND number < @to LIMIT @limit)`);
+  const countBodyByStatus = db.prepare<[BodyListParams & { limit: number }], { n: number }>(`
+    SELECT count(*) AS n FROM (SELECT 1 FROM certificates
+      WHERE body_code = @body AND number >= @from AND number < @to AND ${BODY_STATUS} LIMIT @limit)`);
   const auditIndex = createSqliteAuditIndex(db);
 
   // The windows travel as one JSON array of [registration number, from, to, holder to leave out]; CROSS
@@ -271,6 +321,22 @@ export function createSqliteCertificateRepository(db: SqliteDatabase): Certifica
     },
     async count() {
       return (countAll.get() as { n: number }).n;
+    },
+    async listByBody(filter, { after, limit }) {
+      const params = { ...bodyListParams(filter), limit };
+      const rows =
+        after === undefined || after < params.from
+          ? bodyFromPrefix.all(params)
+          : bodyAfterCursor.all({ ...params, after });
+      return rows.map(fromRow);
+    },
+    async countByBody(filter, limit) {
+      const { status, today, ...range } = bodyListParams(filter);
+      const row =
+        status === null
+          ? countBody.get({ ...range, limit })
+          : countBodyByStatus.get({ ...range, status, today, limit });
+      return (row as { n: number }).n;
     },
     async countAuditsOfAuditor(registrationNumber) {
       return auditsOfAuditor.all(registrationNumber);

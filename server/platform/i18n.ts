@@ -223,6 +223,10 @@ export const PLATFORM_ERROR_TEXT = {
     zh: '页码无效。结果最多显示前 500 条，请缩小查询范围。',
     en: 'Invalid page. Results stop at 500; narrow the search instead.',
   },
+  INVALID_CURSOR: {
+    zh: '翻页位置无效或已损坏，请从第一页重新开始。',
+    en: 'The page position (cursor) is not valid; start again from the first page.',
+  },
   MALFORMED_JSON: {
     zh: '请求内容不是有效的 JSON。',
     en: 'The request body is not valid JSON.',
@@ -277,6 +281,7 @@ export const PLATFORM_ERROR_TEXT = {
   | 'INVALID_CREDIT_CODE'
   | 'INVALID_CHARACTERS'
   | 'INVALID_PAGE'
+  | 'INVALID_CURSOR'
   | 'MALFORMED_JSON'
   | 'MALFORMED_URL'
   | 'UNAUTHENTICATED'

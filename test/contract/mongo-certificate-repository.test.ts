@@ -2,14 +2,18 @@ import { describeWithMongo, mongoUri } from '../helpers/mongo-harness';
 import { certificateModel } from '../../server/certificates/mongo-certificate-repository';
 import { openMongoStores } from '../../server/composition/mongo-stores';
 import { creditCode, makeCertificate } from '../helpers/factories';
-import { certificateRepositoryContract } from './certificate-repository.contract';
+import {
+  certificateRepositoryContract,
+  type CertificateRepositoryHarness,
+} from './certificate-repository.contract';
+import { certificateListContract } from './certificate-list.contract';
 
 /** A database of its own for each open, dropped on close. */
 const testDbName = () =>
   `certwatch_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 
 describeWithMongo('MongoDB certificate repository', () => {
-  certificateRepositoryContract({
+  const harness: CertificateRepositoryHarness = {
     name: 'mongo',
     options: { idPattern: /^[0-9a-f]{24}$/ },
     async open() {
@@ -22,7 +26,9 @@ describeWithMongo('MongoDB certificate repository', () => {
         },
       };
     },
-  });
+  };
+  certificateRepositoryContract(harness);
+  certificateListContract(harness);
 
   test('when the stores open, then the indexes the queries need exist', async () => {
     const stores = await openMongoStores(mongoUri as string, { dbName: testDbName() });

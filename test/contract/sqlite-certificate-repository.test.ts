@@ -4,13 +4,19 @@ import { createSqliteCertificateRepository } from '../../server/certificates/sql
 import { migrate, openSqlite, type SqliteDatabase } from '../../server/platform/sqlite';
 import { creditCode, makeCertificate } from '../helpers/factories';
 import { tempDir } from '../helpers/test-app';
-import { certificateRepositoryContract } from './certificate-repository.contract';
+import {
+  certificateRepositoryContract,
+  type CertificateRepositoryHarness,
+} from './certificate-repository.contract';
+import { certificateListContract } from './certificate-list.contract';
 
-certificateRepositoryContract({
+const harness: CertificateRepositoryHarness = {
   name: 'sqlite',
   options: { idPattern: /^[1-9]\d*$/ },
   open: openSqliteRepository(createSqliteCertificateRepository),
-});
+};
+certificateRepositoryContract(harness);
+certificateListContract(harness);
 
 describe('SQLite certificate repository', () => {
   let dir: string;
@@ -154,5 +160,49 @@ describe('SQLite certificate repository', () => {
         1000,
       ),
     ).resolves.toHaveLength(20);
+  });
+
+  test("when a body's list and count are read, then they seek the unique (body, number) index and never sort", async () => {
+    db = openSqlite(dir);
+    const database = db;
+    const prepare = jest.spyOn(database, 'prepare');
+    const repo = createSqliteCertificateRepository(database);
+    const listSql = prepare.mock.calls.map(([sql]) => sql).filter((sql) => /@from|@after/.test(sql));
+    prepare.mockRestore();
+    expect(listSql).toHaveLength(4); // the page from the prefix and after a cursor, two capped counts
+
+    await repo.upsertMany(
+      Array.from({ length: 60 }, (_, i) => makeCertificate({ bodyCode: i % 2 ? 'CQC' : 'CQM' })),
+      '2026-03-01T00:00:00.000Z',
+    );
+    database.exec('ANALYZE');
+    for (const status of [null, 'expired']) {
+      for (const sql of listSql) {
+        const params = {
+          body: 'CQC',
+          ...(sql.includes('@status') ? { status, today: '2026-01-01' } : {}),
+          ...(sql.includes('@from') ? { from: 'CERT' } : { after: 'CERT-1' }),
+          to: 'CERT\u{10FFFF}',
+          limit: 21,
+        };
+        const plan = database
+          .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all(params)
+          .map((row) => row.detail);
+        const steps = plan.filter((d) => !/^(SCAN|CO-ROUTINE) \(subquery-\d+\)$/.test(d));
+        // One seek in the body's range of numbers; the order is the index's, so LIMIT ends the walk.
+        expect({ sql, status, steps }).toEqual({
+          sql,
+          status,
+          steps: [
+            expect.stringMatching(
+              sql.includes('doc')
+                ? /^SEARCH certificates USING INDEX sqlite_autoindex_certificates_\d \(body_code=\? AND number>\? AND number<\?\)$/
+                : /^SEARCH certificates USING COVERING INDEX sqlite_autoindex_certificates_\d \(body_code=\? AND number>\? AND number<\?\)$/,
+            ),
+          ],
+        });
+      }
+    }
   });
 });

@@ -3,7 +3,8 @@
  * the late notice, uploads an XLSX with a bad row (chosen with the file input), sees the progress and the
  * error report, drops the fixed file on the drop zone and uploads it again, sees both jobs in the list,
  * and confirms "nothing changed"; then the body's public page at 390 px and 1280 px in both languages,
- * and without JavaScript. axe finds no serious violation. Screenshots go to test-artifacts/e2e/.
+ * and without JavaScript; last, it pages through its certificates (filtered by number and status) and opens
+ * one's status change from the list. axe finds no serious violation. Screenshots go to test-artifacts/e2e/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -216,4 +217,127 @@ maybe('body portal and public body page in Chromium', () => {
     expect(await page.locator('main').textContent()).toContain('合计 4 张');
     await context.close();
   }, 60_000);
+
+  // Last: the certificates it adds would change the counts the tests above read.
+  test('when a clerk pages through the body’s certificates, filters them and opens one, then each comes once in number order and its status change opens; on a phone it fits 390 px', async () => {
+    const numbers = Array.from({ length: 41 }, (_, i) => `CQP-LIST-${String(i).padStart(3, '0')}`);
+    await seedCertificates(
+      app.t.services,
+      [...numbers].reverse().map((number, i) => ({
+        bodyCode: body.code,
+        number,
+        issueDate: '2019-01-01',
+        expiryDate: i < 2 ? '2020-12-31' : '2099-01-01',
+      })),
+    );
+    const expired = numbers.slice(-2);
+    const shownNumbers = (page: Page) =>
+      page.evaluate(
+        "[...document.querySelectorAll('#certificate-table tbody button[data-number]')].map((b) => b.dataset.number)",
+      ) as Promise<string[]>;
+
+    const { context, page } = await newPage(DESK);
+    await page.goto(`${app.baseUrl}/body`);
+    await page.getByLabel('访问令牌').fill(token);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.locator('#certificate-table').waitFor({ timeout: 15_000 });
+    expect(await page.locator('#my-certificates-heading').textContent()).toBe('我的证书');
+
+    // The number prefix, then every page through "next": each certificate once, in number order.
+    await page.getByLabel('证书编号开头').fill('cqp-list');
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
+    await waitForExpression(
+      page,
+      "document.querySelector('#certificate-table caption')?.textContent.includes('共 41 张')",
+      15_000,
+    );
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      if (i > 0) {
+        const before = seen[seen.length - 1] as string;
+        await page.locator('#list-next').click();
+        await waitForExpression(
+          page,
+          `!document.querySelector('#certificate-table tbody button[data-number="${before}"]')`,
+          15_000,
+        );
+      }
+      seen.push(...(await shownNumbers(page)));
+      // The pager keeps the focus (next while there is one), and the status line says which rows show.
+      if (i > 0) {
+        expect(await page.evaluate('document.activeElement?.id')).toBe(i < 2 ? 'list-next' : 'list-previous');
+        await waitForExpression(
+          page,
+          `document.querySelector('#portal-status').textContent.includes('第 ${i * 20 + 1} 至')`,
+          15_000,
+        );
+      }
+    }
+    expect(seen).toEqual(numbers);
+    expect(await page.locator('#list-next').count()).toBe(0);
+    expect(await page.locator('#certificate-table caption').textContent()).toContain('第 41 至 41 张');
+    await audit(page, 'portal certificate list last page');
+    await screenshot(page, 'body-portal-certificates-1280-zh');
+    // Back one page.
+    await page.locator('#list-previous').click();
+    await waitForExpression(
+      page,
+      "document.querySelectorAll('#certificate-table tbody tr').length === 20",
+      15_000,
+    );
+    expect(await shownNumbers(page)).toEqual(numbers.slice(20, 40));
+
+    // The effective status: expired is derived from the expiry date.
+    await page.getByLabel('状态', { exact: true }).selectOption('expired');
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
+    await waitForExpression(
+      page,
+      "document.querySelectorAll('#certificate-table tbody tr').length === 2",
+      15_000,
+    );
+    expect(await shownNumbers(page)).toEqual(expired);
+    expect(await page.locator('#certificate-table tbody').textContent()).toContain('过期');
+
+    // A row opens the status change of its certificate; the change saved shows in the list.
+    await page.getByLabel('状态', { exact: true }).selectOption('');
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
+    await waitForExpression(
+      page,
+      "document.querySelectorAll('#certificate-table tbody tr').length === 20",
+      15_000,
+    );
+    await page.getByRole('button', { name: `变更证书 ${numbers[1]} 的状态` }).click();
+    expect(await page.evaluate('document.activeElement?.id')).toBe('change-heading');
+    expect(await page.locator('#change-heading').textContent()).toContain(numbers[1]);
+    expect(await page.locator('#certificate-found').textContent()).toContain('有效');
+    await page.locator('#new-status').selectOption('suspended');
+    await page.locator('#status-reason').fill('监督审核逾期未进行');
+    await page.getByRole('button', { name: '保存变更' }).click();
+    await waitForExpression(
+      page,
+      `document.querySelector('#certificate-table tbody button[data-number="${numbers[1]}"]')?.closest('tr').textContent.includes('暂停')`,
+      15_000,
+    );
+    await context.close();
+
+    // On a phone, in English: the rows read as cards, nothing scrolls sideways.
+    const phone = await newPage({ ...PHONE_390, locale: 'en-GB' });
+    await phone.page.goto(`${app.baseUrl}/body?lang=en`);
+    await phone.page.getByLabel('Access token').fill(token);
+    await phone.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await phone.page.locator('#certificate-table').waitFor({ timeout: 15_000 });
+    expect(await phone.page.locator('#my-certificates-heading').textContent()).toBe('My certificates');
+    await phone.page.locator('#list-next').click();
+    await waitForExpression(
+      phone.page,
+      "document.querySelector('#certificate-table caption')?.textContent.startsWith('21 to')",
+      15_000,
+    );
+    expect(await phone.page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(
+      true,
+    );
+    await audit(phone.page, 'portal certificate list 390 en');
+    await screenshot(phone.page, 'body-portal-certificates-390-en');
+    await phone.context.close();
+  }, 120_000);
 });

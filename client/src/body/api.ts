@@ -6,7 +6,8 @@
 import type { Body } from '../../../server/bodies/body-schema';
 import type { ReportingTimeliness } from '../../../server/bodies/body-reporting';
 import type { Commitment } from '../../../server/bodies/commitment-schema';
-import type { PublicCertificate } from '../../../server/certificates/certificate-schema';
+import type { BodyCertificateItem, PublicCertificate } from '../../../server/certificates/certificate-schema';
+import type { KeysetPage } from '../../../server/platform/keyset';
 import type { UploadJob } from '../../../server/uploads/upload-schema';
 import { pageLang } from '../page-lang';
 
@@ -117,6 +118,17 @@ export const api = {
   commitments: (code: string) => json<{ items: Commitment[] }>('GET', `/bodies/${enc(code)}/commitments`),
   submitCommitment: (code: string, text: string, dated: string) =>
     json<Commitment>('POST', `/bodies/${enc(code)}/commitments`, { text, dated }),
+  /** A page of the body's own certificates in number order; `after` is the `next` of the page before. */
+  bodyCertificates: (
+    code: string,
+    query: { status?: string; numberPrefix?: string; after?: string; pageSize: number },
+  ) => {
+    const params = new URLSearchParams({ pageSize: String(query.pageSize) });
+    if (query.status) params.set('status', query.status);
+    if (query.numberPrefix) params.set('numberPrefix', query.numberPrefix);
+    if (query.after) params.set('after', query.after);
+    return json<KeysetPage<BodyCertificateItem>>('GET', `/bodies/${enc(code)}/certificates?${params}`);
+  },
   certificates: (number: string, body: string) =>
     json<{ items: PublicCertificate[] }>('GET', `/certificates?number=${enc(number)}&body=${enc(body)}`),
   changeStatus: (publicId: string, change: { status: string; reason?: string; effectiveDate: string }) =>

@@ -2,12 +2,14 @@
  * The certifying bodies' portal (client/public/body.js, loaded by `/body` only). Sign-in keeps the
  * body's bearer token in sessionStorage; the portal then shows, for the token's body: its reporting (next
  * due date, late notice, "nothing changed"), the upload with progress and the job's result, its jobs
- * with their error reports, a certificate's status change, and its public commitment.
+ * with their error reports, its certificates (paged, by status and number), a certificate's status change,
+ * and its public commitment.
  */
 import { el, replaceChildren } from '../dom';
 import { pageLang, withLang } from '../page-lang';
 import { api, ApiError, session, whenUnauthenticated } from './api';
 import { PORTAL_TEXTS } from './texts';
+import { certificateListPanel } from './certificate-list';
 import {
   certificatePanel,
   commitmentPanel,
@@ -39,6 +41,7 @@ function mount(root: HTMLElement): void {
     if (!body || items.length !== 1) throw new ApiError(403, 'FORBIDDEN', t.notABodyToken);
     const reporting = { load: async () => undefined } as { load(): Promise<void> };
     const jobs = { load: async () => undefined } as { load(page?: number): Promise<void> };
+    const list = { load: async () => undefined } as { load(): Promise<void> };
     const ctx: PortalContext = {
       lang,
       t,
@@ -47,6 +50,7 @@ function mount(root: HTMLElement): void {
       reported: () => {
         void reporting.load();
         void jobs.load();
+        void list.load();
       },
     };
     const reportingView = reportingPanel(ctx);
@@ -54,6 +58,10 @@ function mount(root: HTMLElement): void {
     reporting.load = reportingView.load;
     jobs.load = jobsView.load;
     const commitment = commitmentPanel(ctx);
+    // The list's rows open the status change; a change saved there shows in the list.
+    const change = certificatePanel(ctx, () => void list.load());
+    const listView = certificateListPanel(ctx, (cert) => change.show(cert, true));
+    list.load = listView.load;
     const out = el('button', { type: 'button', class: 'button-secondary', id: 'sign-out' }, t.signOut);
     out.addEventListener('click', () => signOut(t.signedOut));
     const name = lang === 'en' && body.nameEn ? body.nameEn : body.name;
@@ -71,10 +79,11 @@ function mount(root: HTMLElement): void {
       reportingView.element,
       uploadPanel(ctx),
       jobsView.element,
-      certificatePanel(ctx),
+      listView.element,
+      change.element,
       commitment.element,
     );
-    await Promise.all([reportingView.load(), jobsView.load(), commitment.load()]);
+    await Promise.all([reportingView.load(), jobsView.load(), listView.load(), commitment.load()]);
   }
 
   function signOut(message: string): void {

@@ -62,6 +62,17 @@ export interface PortalTexts {
   previousPage: string;
   nextPage: string;
   pageOf: (page: number, pages: number) => string;
+  myCertificatesHeading: string;
+  listStatusLabel: string;
+  listAllStatuses: string;
+  listPrefixLabel: string;
+  listPrefixHint: string;
+  listFilterButton: string;
+  listColumns: { number: string; holder: string; scheme: string; status: string; validUntil: string };
+  listEmpty: string;
+  listShown: (from: number, to: number, total: number, capped: boolean) => string;
+  firstPage: string;
+  openChange: (number: string) => string;
   certificatesHeading: string;
   numberLabel: string;
   findButton: string;
@@ -149,6 +160,24 @@ export const PORTAL_TEXTS: Record<Lang, PortalTexts> = {
     previousPage: '上一页',
     nextPage: '下一页',
     pageOf: (page, pages) => `第 ${page} / ${pages} 页`,
+    myCertificatesHeading: '我的证书',
+    listStatusLabel: '状态',
+    listAllStatuses: '全部状态',
+    listPrefixLabel: '证书编号开头',
+    listPrefixHint: '输入编号的开头几位，例如 “CQC-2025”。',
+    listFilterButton: '筛选',
+    listColumns: {
+      number: '证书编号',
+      holder: '获证组织',
+      scheme: '认证项目',
+      status: '状态',
+      validUntil: '有效期至',
+    },
+    listEmpty: '没有符合条件的证书。',
+    listShown: (from, to, total, capped) =>
+      `第 ${from} 至 ${to} 张，共${capped ? '超过 ' : ' '}${total} 张（按证书编号排序）`,
+    firstPage: '回到第一页',
+    openChange: (number) => `变更证书 ${number} 的状态`,
     certificatesHeading: '证书状态变更',
     numberLabel: '证书编号',
     findButton: '查找',
@@ -241,6 +270,24 @@ export const PORTAL_TEXTS: Record<Lang, PortalTexts> = {
     previousPage: 'Previous',
     nextPage: 'Next',
     pageOf: (page, pages) => `Page ${page} of ${pages}`,
+    myCertificatesHeading: 'My certificates',
+    listStatusLabel: 'Status',
+    listAllStatuses: 'All statuses',
+    listPrefixLabel: 'Number starts with',
+    listPrefixHint: 'The first characters of the number, e.g. “CQC-2025”.',
+    listFilterButton: 'Filter',
+    listColumns: {
+      number: 'Number',
+      holder: 'Holder',
+      scheme: 'Scheme',
+      status: 'Status',
+      validUntil: 'Valid until',
+    },
+    listEmpty: 'No certificate matches.',
+    listShown: (from, to, total, capped) =>
+      `${from} to ${to} of ${capped ? 'more than ' : ''}${total}, by number`,
+    firstPage: 'First page',
+    openChange: (number) => `Change the status of ${number}`,
     certificatesHeading: 'Change a certificate’s status',
     numberLabel: 'Certificate number',
     findButton: 'Find',

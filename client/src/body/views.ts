@@ -8,7 +8,7 @@ import type { Lang } from '../../../server/platform/i18n';
 import type { ErrorCode } from '../../../server/platform/errors';
 import { errorText } from '../../../server/error-texts';
 import type { UploadJob } from '../../../server/uploads/upload-schema';
-import type { Status } from '../../../server/certificates/certificate-schema';
+import type { PublicCertificate, Status } from '../../../server/certificates/certificate-schema';
 import { messagesFor } from '../../../server/certificates/certificate-texts';
 import { el, replaceChildren, type Child } from '../dom';
 import { api, ApiError, formatOf, newJobId } from './api';
@@ -443,7 +443,19 @@ export function jobsPanel(ctx: PortalContext): { element: HTMLElement; load(page
   return { element, load };
 }
 
-export function certificatePanel(ctx: PortalContext): HTMLElement {
+/** What the status-change view needs of a certificate: a lookup's answer or a row of the list. */
+export type ChangeTarget = Pick<PublicCertificate, 'publicId' | 'number' | 'issueDate' | 'status'> & {
+  holder: { name: string };
+};
+
+/**
+ * Find a certificate by number and change its status. `show` opens the change for a certificate found
+ * elsewhere (the list of the body's certificates), focused; `onChanged` hears each change saved.
+ */
+export function certificatePanel(
+  ctx: PortalContext,
+  onChanged: () => void = () => undefined,
+): { element: HTMLElement; show(cert: ChangeTarget, focus?: boolean): void } {
   const { t, body } = ctx;
   const statusBadge = (status: Status) => messagesFor(ctx.lang).status[status].badge;
   const found = el('div', { id: 'certificate-found' });
@@ -454,6 +466,59 @@ export function certificatePanel(ctx: PortalContext): HTMLElement {
     maxlength: '64',
     autocomplete: 'off',
   });
+
+  function show(cert: ChangeTarget, focus = false): void {
+    const status = el(
+      'select',
+      { id: 'new-status', name: 'status' },
+      ...(['suspended', 'valid', 'revoked', 'withdrawn'] as const).map((s) =>
+        el('option', { value: s }, t.statusNames[s]),
+      ),
+    );
+    const reason = el('textarea', { id: 'status-reason', name: 'reason', rows: '2', maxlength: '1000' });
+    const date = el('input', {
+      id: 'effective-date',
+      name: 'effectiveDate',
+      type: 'date',
+      value: chinaToday(),
+    });
+    const change = actionForm(
+      ctx,
+      t.changeHeading,
+      [field(status, t.newStatus), field(reason, t.reasonLabel, t.reasonHint), field(date, t.effectiveLabel)],
+      t.changeButton,
+      async (cf) => {
+        const reasonText = valueOf(cf, 'reason');
+        const updated = await api.changeStatus(cert.publicId, {
+          status: valueOf(cf, 'status'),
+          ...(reasonText ? { reason: reasonText } : {}),
+          effectiveDate: valueOf(cf, 'effectiveDate'),
+        });
+        ctx.announce(t.changed(statusBadge(updated.status)));
+        current.textContent = statusBadge(updated.status);
+        onChanged();
+      },
+    );
+    const current = el('span', { id: 'certificate-status' }, statusBadge(cert.status));
+    const heading = el(
+      'h3',
+      { id: 'change-heading', tabindex: '-1' },
+      `${t.changeHeading}${ctx.lang === 'zh' ? '：' : ': '}${cert.number}`,
+    );
+    replaceChildren(
+      found,
+      facts([
+        [t.numberLabel, cert.number],
+        [t.holder, cert.holder.name],
+        [t.issued, cert.issueDate],
+        [t.statusNow, current],
+      ]),
+      heading,
+      change,
+    );
+    if (focus) heading.focus();
+  }
+
   const find = actionForm(
     ctx,
     t.certificatesHeading,
@@ -466,55 +531,10 @@ export function certificatePanel(ctx: PortalContext): HTMLElement {
         replaceChildren(found, el('p', { role: 'status' }, t.noCertificate));
         return;
       }
-      const status = el(
-        'select',
-        { id: 'new-status', name: 'status' },
-        ...(['suspended', 'valid', 'revoked', 'withdrawn'] as const).map((s) =>
-          el('option', { value: s }, t.statusNames[s]),
-        ),
-      );
-      const reason = el('textarea', { id: 'status-reason', name: 'reason', rows: '2', maxlength: '1000' });
-      const date = el('input', {
-        id: 'effective-date',
-        name: 'effectiveDate',
-        type: 'date',
-        value: chinaToday(),
-      });
-      const change = actionForm(
-        ctx,
-        t.changeHeading,
-        [
-          field(status, t.newStatus),
-          field(reason, t.reasonLabel, t.reasonHint),
-          field(date, t.effectiveLabel),
-        ],
-        t.changeButton,
-        async (cf) => {
-          const reasonText = valueOf(cf, 'reason');
-          const updated = await api.changeStatus(cert.publicId, {
-            status: valueOf(cf, 'status'),
-            ...(reasonText ? { reason: reasonText } : {}),
-            effectiveDate: valueOf(cf, 'effectiveDate'),
-          });
-          ctx.announce(t.changed(statusBadge(updated.status)));
-          current.textContent = statusBadge(updated.status);
-        },
-      );
-      const current = el('span', { id: 'certificate-status' }, statusBadge(cert.status));
-      replaceChildren(
-        found,
-        facts([
-          [t.numberLabel, cert.number],
-          [t.holder, cert.holder.name],
-          [t.issued, cert.issueDate],
-          [t.statusNow, current],
-        ]),
-        el('h3', {}, t.changeHeading),
-        change,
-      );
+      show(cert);
     },
   );
-  return panel('certificates-heading', t.certificatesHeading, find, found);
+  return { element: panel('certificates-heading', t.certificatesHeading, find, found), show };
 }
 
 export function commitmentPanel(ctx: PortalContext): { element: HTMLElement; load(): Promise<void> } {
