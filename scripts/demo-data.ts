@@ -22,7 +22,7 @@ import { EMPLOYEE_BANDS, INITIAL_AUDIT_DAYS } from '../server/signals/rules/man-
 import { withCheckCharacter } from '../server/platform/credit-code';
 
 /** Bump when the generated data changes shape, so that cached benchmark registries are rebuilt. */
-export const DEMO_DATA_VERSION = 3;
+export const DEMO_DATA_VERSION = 4;
 export const DEFAULT_SEED = 20_260_101;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -898,13 +898,21 @@ function personName(r: Random): string {
   );
 }
 
+/** The longest audit the rosters allow, in days: audits ending two weeks apart then never share a day. */
+const MAX_ROSTER_DAYS = 8;
+/** The largest audit team: the roster slots of one audit. */
+const MAX_TEAM = 4;
+/** Registration serials per pool (body and scheme). */
+const POOL_SERIALS = 40_000;
+
 /**
  * Each body's auditors, by scheme, as weekly rosters: the k-th audit of a body and scheme that ends in a
- * week is done by slots 3k, 3k + 1, ... of the roster of that week's parity (even and odd weeks have
- * rosters of their own). The same people sign many audits (as in life), but never two that overlap: an
- * audit here lasts at most 8 days, so audits ending two weeks apart cannot share a day, and those ending
- * in the same week, or in adjacent ones, never share a roster slot. (Real auditors keep one place at a
- * time; the auditor-overlap rule is there for the records where they do not.)
+ * week is done by slots 4k, 4k + 1, ... (at most MAX_TEAM) of the roster of that week's parity (even and
+ * odd weeks have rosters of their own). The same people sign many audits (as in life), but never two that
+ * overlap: an audit lasts at most MAX_ROSTER_DAYS (8) days, so audits ending two weeks apart cannot share a
+ * day, and those ending in the same week, or in adjacent ones, never share a roster slot. An audit longer
+ * or a team larger would break that, so `team` refuses them. (Real auditors keep one place at a time; the
+ * auditor-overlap rule is there for the records where they do not.)
  */
 function auditorRosters(seed: number) {
   const pools = new Map<string, number>();
@@ -924,7 +932,10 @@ function auditorRosters(seed: number) {
           : scheme === 'SERVICE'
             ? 'SC'
             : 'PCI';
-      const serial = 1_000_000 + poolIndex * 40_000 + index;
+      // Each pool numbers its auditors in a range of its own: past it, two pools would share people.
+      if (index >= POOL_SERIALS)
+        throw new Error(`demo rosters: pool ${pool} needs more than ${POOL_SERIALS} auditors`);
+      const serial = 1_000_000 + poolIndex * POOL_SERIALS + index;
       found = {
         name: personName(createRandom(seed ^ (0x5eed + serial))),
         registrationNumber: `${2008 + ((poolIndex * 31 + index * 7) % 17)}-N1${tag}-${pad(serial, 7)}`,
@@ -936,13 +947,21 @@ function auditorRosters(seed: number) {
   }
 
   return {
-    /** The team of `size` of the next audit of `pool` (body:scheme) ending on `endDay`. */
-    team(pool: string, scheme: string, endDay: number, size: number): Auditor[] {
+    /** The team of `size` of the next audit of `pool` (body:scheme), from `startDay` to `endDay`. */
+    team(pool: string, scheme: string, startDay: number, endDay: number, size: number): Auditor[] {
+      const days = endDay - startDay + 1;
+      if (days > MAX_ROSTER_DAYS || size > MAX_TEAM || size < 1) {
+        throw new Error(
+          `demo rosters: an audit of ${days} days by ${size} auditors (at most ${MAX_ROSTER_DAYS} days and ${MAX_TEAM} auditors) would put an auditor in two audits at once`,
+        );
+      }
       const week = Math.floor(endDay / 7);
       const weekKey = `${pool}:${week}`;
       const k = audits.get(weekKey) ?? 0;
       audits.set(weekKey, k + 1);
-      return Array.from({ length: size }, (_, i) => auditor(pool, scheme, (k * 3 + i) * 2 + (week % 2)));
+      return Array.from({ length: size }, (_, i) =>
+        auditor(pool, scheme, (k * MAX_TEAM + i) * 2 + (week % 2)),
+      );
     },
   };
 }
@@ -1153,10 +1172,15 @@ export function* generateCertificates(options: GenerateOptions): Generator<Certi
     // A certificate renewed (R1, R2 ...) rests on a recertification audit.
     const auditType: AuditType = renewal === 0 ? 'initial' : 'recertification';
     const manDays = manDaysFor(r, org.employees, scheme, auditType);
-    const team = manDays >= 6 ? r.int(2, 3) : r.int(1, 2);
+    // Enough auditors for the audit to fit in MAX_ROSTER_DAYS (the largest, 31 man-days, takes 4 for 8 days).
+    const team = Math.min(
+      MAX_TEAM,
+      Math.max(manDays >= 6 ? r.int(2, 3) : r.int(1, 2), Math.ceil(manDays / MAX_ROSTER_DAYS)),
+    );
     const auditEnd = issue - r.int(7, 45);
     const auditStart = auditEnd - Math.max(0, Math.ceil(manDays / team) - 1);
-    const auditors = rosters.team(`${body.code}:${scheme}`, scheme, auditEnd, team).map((a, i) => ({
+    const roster = rosters.team(`${body.code}:${scheme}`, scheme, auditStart, auditEnd, team);
+    const auditors = roster.map((a, i) => ({
       name: a.name,
       registrationNumber: a.registrationNumber,
       role: i === 0 ? ('leader' as const) : ('member' as const),
