@@ -220,8 +220,8 @@ export const PLATFORM_ERROR_TEXT = {
     en: 'The input contains control or invisible characters.',
   },
   INVALID_PAGE: {
-    zh: '页码无效。结果最多显示前 500 条，请缩小查询范围。',
-    en: 'Invalid page. Results stop at 500; narrow the search instead.',
+    zh: '页码或每页条数无效；搜索结果最多显示前 500 条，更多请缩小查询范围。',
+    en: 'Invalid page or page size; search results stop at 500, so narrow a search instead of paging deeper.',
   },
   INVALID_CURSOR: {
     zh: '翻页位置无效或已损坏，请从第一页重新开始。',
