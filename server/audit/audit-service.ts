@@ -64,6 +64,18 @@ export interface AuditService {
     target: { type: string; id: string },
     change: unknown,
   ): Promise<AuditEntry>;
+  /**
+   * Appends entries for several state changes, in order, in one append of the store (a batch's signals:
+   * one write lock for the lot, not one each). Returns the entries in that order.
+   */
+  recordMany(
+    records: readonly {
+      actor: Actor;
+      action: string;
+      target: { type: string; id: string };
+      change: unknown;
+    }[],
+  ): Promise<AuditEntry[]>;
   /** The chain head: the last entry's sequence number and hash (seq 0 and the genesis hash when empty). */
   head(): Promise<AuditHead>;
   /** Walks the whole chain, streaming; the first broken entry, or none when every entry checks out. */
@@ -85,6 +97,17 @@ export function createAuditService(deps: { audit: AuditRepository; now?: () => s
   return {
     record(actor, action, target, change) {
       return audit.append({ at: now(), actor, action, target, digest: digestOf(change) }, change);
+    },
+
+    async recordMany(records) {
+      if (records.length === 0) return [];
+      const at = now();
+      return audit.appendMany(
+        records.map(({ actor, action, target, change }) => ({
+          record: { at, actor, action, target, digest: digestOf(change) },
+          change,
+        })),
+      );
     },
 
     async head() {

@@ -1,7 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { Schema, type Connection, type Model, type Types } from 'mongoose';
 import type { AuditRepository, StoredAuditEntry } from './audit-repository';
-import { chainEntry, changeText, parseStoredJson, type Actor, type AuditEntry } from './audit-schema';
+import {
+  chainEntry,
+  changeText,
+  parseStoredJson,
+  type Actor,
+  type AuditEntry,
+  type AuditRecord,
+} from './audit-schema';
 import { entryBytes, leafHash, nodesOfAppend, siblingsOfAppend, type Hash, type StoredNode } from './merkle';
 
 /** An audit entry as stored in MongoDB. */
@@ -235,27 +242,36 @@ export function createMongoAuditRepository(conn: Connection): AuditRepository {
     return run;
   }
 
-  return {
-    append(record, change) {
-      const text = changeText(change);
-      return oneAtATime(async () => {
-        for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
-          const entry = chainEntry(await lastEntry(), record);
-          try {
-            await Audit.create({ ...entry, change: text });
-          } catch (err) {
-            // Another instance appended at this seq first: chain after its entry instead.
-            if (!isDuplicateKeyError(err)) throw err;
-            await sleep(backoffMs(attempt));
-            continue;
-          }
-          await extendTree(entry.seq);
-          return entry;
+  function append(record: AuditRecord, change: unknown): Promise<AuditEntry> {
+    const text = changeText(change);
+    return oneAtATime(async () => {
+      for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt += 1) {
+        const entry = chainEntry(await lastEntry(), record);
+        try {
+          await Audit.create({ ...entry, change: text });
+        } catch (err) {
+          // Another instance appended at this seq first: chain after its entry instead.
+          if (!isDuplicateKeyError(err)) throw err;
+          await sleep(backoffMs(attempt));
+          continue;
         }
-        throw new Error(
-          `audit log: append gave up after ${MAX_APPEND_ATTEMPTS} attempts (constant contention)`,
-        );
-      });
+        await extendTree(entry.seq);
+        return entry;
+      }
+      throw new Error(
+        `audit log: append gave up after ${MAX_APPEND_ATTEMPTS} attempts (constant contention)`,
+      );
+    });
+  }
+
+  return {
+    append,
+
+    async appendMany(items) {
+      // One after another: each chains onto the one before (this instance's appends queue up anyway).
+      const entries: AuditEntry[] = [];
+      for (const { record, change } of items) entries.push(await append(record, change));
+      return entries;
     },
 
     treeSize: treeInStep,

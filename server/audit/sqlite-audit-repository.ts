@@ -191,9 +191,36 @@ export function createSqliteAuditRepository(db: SqliteDatabase): AuditRepository
     return entry;
   });
 
+  // Several entries under one write lock: each in a savepoint of its own (appendTx nested), so that the
+  // lot is taken and released once.
+  const appendManyTx = db.transaction((items: readonly { record: AuditRecord; change: string }[]) =>
+    items.map(({ record, change }) => appendTx(record, change)),
+  );
+
+  /**
+   * Runs an append transaction; when it rolls back, what this connection remembers of its last append
+   * (the nodes it wrote, its seq) is forgotten: those nodes were never stored, and the seq could later be
+   * reached by another writer's entries, whose nodes the remembered ones would then stand for.
+   */
+  function appending<T>(run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      lastAtLevel.length = 0;
+      lastAppendedHere = 0;
+      throw error;
+    }
+  }
+
   return {
     async append(record, change) {
-      return appendTx.immediate(record, changeText(change));
+      return appending(() => appendTx.immediate(record, changeText(change)));
+    },
+
+    async appendMany(items) {
+      if (items.length === 0) return [];
+      const texts = items.map(({ record, change }) => ({ record, change: changeText(change) }));
+      return appending(() => appendManyTx.immediate(texts));
     },
 
     async treeSize() {

@@ -26,8 +26,14 @@ export interface DatasetSource {
   rows(): AsyncIterable<DatasetRow>;
 }
 
-/** Certificates read per page: big enough to amortise a read, small enough to keep memory flat. */
-export const REGISTRY_PAGE = 1000;
+/**
+ * Certificates read per page: big enough to amortise a read, small enough that one page (read and
+ * written out) holds the event loop that answers lookups for only a few milliseconds.
+ */
+export const REGISTRY_PAGE = 250;
+
+/** Gives way to other work (lookups) between pages: the embedded registry answers synchronously. */
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface DatasetDeps {
   certificates: Pick<CertificateRepository, 'pageByPublicId'>;
@@ -81,6 +87,7 @@ export function datasetSources(deps: DatasetDeps): DatasetSource[] {
           }
           if (page.length < REGISTRY_PAGE) return;
           after = page[page.length - 1]?.publicId;
+          await yieldToOthers();
         }
       },
     },

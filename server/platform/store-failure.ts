@@ -37,6 +37,17 @@ function isUnavailable(err: unknown): boolean {
 }
 
 /**
+ * Whether a write failed only because another writer holds the store's write lock (SQLite SQLITE_BUSY,
+ * as when a write that was told not to wait meets an upload's storing thread): trying again shortly
+ * will do. Anything else (a full disk, a broken connection) is not this.
+ */
+export function isStoreBusy(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const { name, code } = err as { name?: unknown; code?: unknown };
+  return name === 'SqliteError' && typeof code === 'string' && /^SQLITE_BUSY/.test(code);
+}
+
+/**
  * STORE_UNAVAILABLE for an error (or any error in its `cause` chain) that means the store is out of reach
  * or out of room; undefined for anything else.
  */

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../platform/logger';
+import { isStoreBusy } from '../platform/store-failure';
 import type { ScanEvent } from './qr-schema';
 import type { ScanRepository } from './scan-repository';
 
@@ -81,9 +82,19 @@ export interface ScanRecorder {
 }
 
 /**
+ * How long a write that found the store busy waits for the lock when it is tried again (ms). The first
+ * try does not wait at all; trying again without waiting could lose every time against a writer whose
+ * transactions follow one another closely (an upload's storing thread), so the retry waits a little:
+ * a few ms of this thread, against the hundreds a write lock can be held.
+ */
+export const BUSY_RETRY_WAIT_MS = 10;
+
+/**
  * Batches scan writes off the request path: a scan answers without waiting for the store; events are
- * appended in one write every `flushMs`, or at once when `maxBatch` are queued. When the store fails the
- * events stay queued (up to `maxQueued`, then the oldest are dropped and counted) and are retried.
+ * appended in one write every `flushMs`, or at once when `maxBatch` are queued. A write never waits for
+ * another writer's lock (the embedded registry's writes block this thread, and with it every lookup):
+ * when the store is busy the batch stays queued and is tried again after `flushMs`. When the store fails
+ * the events stay queued (up to `maxQueued`, then the oldest are dropped and counted) and are retried.
  */
 export function createScanRecorder(options: {
   scans: Pick<ScanRepository, 'append'>;
@@ -104,14 +115,24 @@ export function createScanRecorder(options: {
   let flushPending = false;
   let droppedCount = 0;
   let lastErrorLog = 0;
+  /** The last write found the store busy: the next one waits a little for the lock. */
+  let busy = false;
+  /** Closing: what is queued is written even if that means waiting for the lock (the store's timeout). */
+  let closing = false;
 
   async function writeQueued(): Promise<void> {
     flushPending = false;
     while (queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       try {
-        await scans.append(batch);
+        await scans.append(batch, closing ? {} : { wait: busy ? BUSY_RETRY_WAIT_MS : false });
+        busy = false;
       } catch (err) {
+        if (isStoreBusy(err)) {
+          // Another writer holds the lock; the batch (all or nothing) stays queued for the next try.
+          busy = true;
+          break;
+        }
         const now = Date.now();
         if (now - lastErrorLog > 10_000) {
           lastErrorLog = now;
@@ -161,6 +182,7 @@ export function createScanRecorder(options: {
     },
     flush,
     async close() {
+      closing = true;
       await flush();
       if (timer) clearTimeout(timer);
       timer = undefined;

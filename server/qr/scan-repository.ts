@@ -16,8 +16,13 @@ export interface ScanSpread {
  * Plain objects in and out.
  */
 export interface ScanRepository {
-  /** Appends the events in one write (the scan path batches them). An empty list writes nothing. */
-  append(events: readonly ScanEvent[]): Promise<void>;
+  /**
+   * Appends the events in one write (the scan path batches them), all or none. An empty list writes
+   * nothing. `wait` bounds how long a store that writes under a lock (SQLite) waits for another writer
+   * (an upload's storing thread) before failing busy (isStoreBusy): `false` tries once, a number waits at
+   * most that many ms; left out, the store's own timeout. A store without such a lock ignores it.
+   */
+  append(events: readonly ScanEvent[], options?: AppendOptions): Promise<void>;
 
   /**
    * The scans of one certificate at or after `since` (ISO timestamp), newest first (equal times: last
@@ -37,6 +42,10 @@ export interface ScanRepository {
    * without a scan are left out. Kept as a counter beside the scans by `append`, so it reads a row per day.
    */
   countsByDay(fromDay: string, toDay: string): Promise<ScanDayCount[]>;
+}
+
+export interface AppendOptions {
+  wait?: false | number;
 }
 
 /** How many scans one day (China date) saw. */

@@ -2,6 +2,11 @@ import type { SqliteDatabase } from '../platform/sqlite';
 import type { ScanEvent, ScanVerdict } from './qr-schema';
 import { scansPerDay, type ScanRepository, type ScanSpread } from './scan-repository';
 
+/** The busy timeout the connection is opened with (openSqlite), restored after a bounded wait. */
+function busyTimeoutOf(db: SqliteDatabase): number {
+  return db.pragma('busy_timeout', { simple: true }) as number;
+}
+
 interface ScanRow {
   at: string;
   public_id: string | null;
@@ -47,8 +52,21 @@ export function createSqliteScanRepository(db: SqliteDatabase): ScanRepository {
   );
 
   return {
-    async append(events) {
-      if (events.length > 0) appendAll(events);
+    async append(events, options) {
+      if (events.length === 0) return;
+      const wait = options?.wait;
+      if (wait === undefined) {
+        appendAll(events);
+        return;
+      }
+      // better-sqlite3 is synchronous: nothing else runs on this connection until the timeout is restored.
+      const usual = busyTimeoutOf(db);
+      db.pragma(`busy_timeout = ${wait === false ? 0 : Math.max(0, Math.floor(wait))}`);
+      try {
+        appendAll(events);
+      } finally {
+        db.pragma(`busy_timeout = ${usual}`);
+      }
     },
     async listForCertificate(publicId, since, limit) {
       return forCertificate.all(publicId, since, limit).map(toEvent);

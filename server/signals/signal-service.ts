@@ -60,7 +60,7 @@ const inCase = (signal: Signal) =>
 
 export function createSignalService(deps: {
   signals: SignalRepository;
-  audit: Pick<AuditService, 'record'>;
+  audit: Pick<AuditService, 'record' | 'recordMany'>;
   /** Titles of the rules that raise signals (every registered rule by default). */
   rules?: readonly RuleTitle[];
   /** The clock, ms since the epoch. */
@@ -93,16 +93,20 @@ export function createSignalService(deps: {
       if (drafts.length === 0) return [];
       const checked = drafts.map((draft) => ({ id: newWorkflowId(), draft: signalDraftSchema.parse(draft) }));
       const results = await signals.raise(checked, new Date(now()).toISOString());
-      for (const { signal, created } of results) {
-        if (!created) continue;
-        const { id, ruleId, severity, subject, dedupKey, certificatePublicIds, bodyCode } = signal;
-        await audit.record(
-          SYSTEM_ACTOR,
-          'signal.raise',
-          { type: 'signal', id },
-          { ruleId, severity, subject, dedupKey, certificatePublicIds, bodyCode },
-        );
-      }
+      // The new signals' entries in one append (one write lock for the batch), in the order raised.
+      await audit.recordMany(
+        results
+          .filter(({ created }) => created)
+          .map(({ signal }) => {
+            const { id, ruleId, severity, subject, dedupKey, certificatePublicIds, bodyCode } = signal;
+            return {
+              actor: SYSTEM_ACTOR,
+              action: 'signal.raise',
+              target: { type: 'signal', id },
+              change: { ruleId, severity, subject, dedupKey, certificatePublicIds, bodyCode },
+            };
+          }),
+      );
       return results.map((r) => r.signal);
     },
 

@@ -44,6 +44,11 @@ export const DEFAULT_WORKER_MIN_BYTES = 1_048_576;
 /** Progress of a job whose batches fill slowly (a slow client) is still written this often. */
 const PROGRESS_INTERVAL_MS = 1_000;
 /**
+ * The storing thread's time slices, ms: it holds the registry's write lock for about this long at a time
+ * (a batch of DEFAULT_BATCH_SIZE rows and its rules took a second or more in one go).
+ */
+export const STORE_SLICE_MS = 50;
+/**
  * A running job with no write for this long belongs to a process that is gone (a live one writes its
  * progress every batch, and at least every PROGRESS_INTERVAL_MS while rows arrive).
  */
@@ -258,6 +263,7 @@ export function createUploadService(deps: {
             batchSize,
             maxStoredErrors,
             flushMs: PROGRESS_INTERVAL_MS,
+            sliceMs: STORE_SLICE_MS,
             parseOnWorker: true,
             state: storing,
           },

@@ -41,6 +41,8 @@ export interface StoreThreadStart {
   batchSize: number;
   maxStoredErrors: number;
   flushMs: number;
+  /** The storing's time slices, ms (UploadStoringJob.sliceMs). */
+  sliceMs?: number;
   /** Parse on a further thread (large files) or on the storing thread itself. */
   parseOnWorker: boolean;
   state: UploadStoringState;

@@ -168,6 +168,7 @@ export function serveUploadStoring(
             batchSize: start.batchSize,
             maxStoredErrors: start.maxStoredErrors,
             bytesRead: () => taken,
+            sliceMs: start.sliceMs,
           },
           batches,
           state,

@@ -137,6 +137,54 @@ export function auditRepositoryContract(harness: AuditRepositoryHarness): void {
       await expect(repo.head()).resolves.toMatchObject({ seq: 100, hash: stored[99]?.hash });
     });
 
+    test('when several entries are appended at once (appendMany), then they follow the head in the order given, chained, each with its change, and the tree is the tree of the entries', async () => {
+      await repo.append(record('body.update', { before: true }), { before: true });
+      const items = Array.from({ length: 7 }, (_v, i) => ({
+        record: record('signal.raise', { i }, { type: 'signal', id: `S-${i}` }),
+        change: { i },
+      }));
+      const appended = await repo.appendMany(items);
+      expect(appended.map((e) => [e.seq, e.target.id])).toEqual(
+        items.map((item, i) => [i + 2, item.record.target.id]),
+      );
+      const stored = await all(repo.entries(1, 3));
+      expect(stored).toHaveLength(8);
+      expectOneChain(stored);
+      for (const entry of appended)
+        expect(stored[entry.seq - 1]).toEqual({ ...entry, change: { i: entry.seq - 2 } });
+      await expect(repo.head()).resolves.toEqual(appended[6]);
+      await expectTreeOfEntries(repo);
+    });
+
+    test('when appendMany is given no entry, then nothing is appended', async () => {
+      await expect(repo.appendMany([])).resolves.toEqual([]);
+      await expect(repo.head()).resolves.toBeUndefined();
+    });
+
+    test('when batches and single appends run at once, then they form one chain with no gap and no fork, each batch in its order', async () => {
+      const batches = Array.from({ length: 6 }, (_v, b) =>
+        repo.appendMany(
+          Array.from({ length: 5 }, (_w, i) => ({
+            record: record('signal.raise', { b, i }, { type: 'signal', id: `B${b}-${i}` }),
+            change: { b, i },
+          })),
+        ),
+      );
+      const singles = Array.from({ length: 10 }, (_v, i) =>
+        repo.append(record('upload.finish', { job: i }, { type: 'upload', id: `J-${i}` }), { job: i }),
+      );
+      const [many] = await Promise.all([Promise.all(batches), Promise.all(singles)]);
+      const stored = await all(repo.entries(1, 7));
+      expect(stored).toHaveLength(40);
+      expectOneChain(stored);
+      for (const batch of many) {
+        const seqs = batch.map((e) => e.seq);
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+        for (const entry of batch) expect(stored[entry.seq - 1]?.hash).toBe(entry.hash);
+      }
+      await expectTreeOfEntries(repo);
+    });
+
     test('when entries are read in pages, then every entry comes once, in order, across page boundaries', async () => {
       for (let i = 1; i <= 23; i += 1) await repo.append(record('token.issue', { i }), { i });
       const seqs = async (from: number, size: number) =>

@@ -67,6 +67,39 @@ describe('SQLite audit repository', () => {
     }
   });
 
+  test('when a batch of appends rolls back and another connection then appends as many, then the next append from the first still builds the right tree', async () => {
+    const a = openSqlite(dir);
+    const b = openSqlite(dir);
+    try {
+      const repoA = createSqliteAuditRepository(a);
+      const repoB = createSqliteAuditRepository(b);
+      for (let i = 0; i < 3; i += 1) await repoA.append(record('A', i), { i });
+      // The third entry cannot be stored (no actor: NOT NULL): the whole batch rolls back, after the first
+      // two had been chained and their tree nodes written inside the transaction.
+      const broken = { ...record('A', 9), actor: undefined } as unknown as AuditRecord;
+      await expect(
+        repoA.appendMany([
+          { record: record('A', 3), change: { i: 3 } },
+          { record: record('A', 4), change: { i: 4 } },
+          { record: broken, change: { i: 9 } },
+        ]),
+      ).rejects.toThrow();
+      await expect(repoA.head()).resolves.toMatchObject({ seq: 3 });
+      // Another writer brings the head to where the rolled-back batch would have left it.
+      await repoB.append(record('B', 3), { i: 3 });
+      await repoB.append(record('B', 4), { i: 4 });
+      await repoA.append(record('A', 5), { i: 5 });
+      const stored = await all(repoA.entries(1, 10));
+      expect(stored).toHaveLength(6);
+      expectOneChain(stored);
+      await expectTreeOfEntries(repoA);
+      await expectTreeOfEntries(repoB);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   test('when two processes append to one file at the same moment, then their entries form one chain', async () => {
     openSqlite(dir).close(); // migrate once, before the race
     const perProcess = 400;

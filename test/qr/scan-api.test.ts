@@ -469,6 +469,31 @@ describe('POST /api/v1/scan: what is recorded', () => {
     }
   });
 
+  test('when another connection holds the write lock, then a scan answers at once and is stored once the lock is released', async () => {
+    const cert = await certificate();
+    const url = link(cert);
+    const count = () => t.stores.scans.listForCertificate(cert.publicId, '2000-01-01T00:00:00.000Z', 10);
+    // A writer that holds the lock, as an upload's storing thread does (scan-recorder.test.ts shows that
+    // the write does not wait for it at all).
+    const writer = new Database(path.join(t.dataDir, 'registry.sqlite'));
+    try {
+      writer.exec('BEGIN IMMEDIATE');
+      const res = await scan(url);
+      expect(res).toMatchObject({ status: 200, body: { verdict: 'GENUINE_VALID' } });
+      await t.services.qr.flushScans();
+      await t.services.qr.flushScans();
+      expect(await count()).toEqual([]);
+      writer.exec('COMMIT');
+      await t.services.qr.flushScans();
+      expect(await count()).toEqual([expect.objectContaining({ verdict: 'GENUINE_VALID' })]);
+      await t.services.qr.flushScans();
+      expect(await count()).toHaveLength(1);
+    } finally {
+      if (writer.inTransaction) writer.exec('ROLLBACK');
+      writer.close();
+    }
+  });
+
   test('when scans are counted, then the metrics show them by verdict', async () => {
     const before = await request(t.app).get('/metrics');
     await scan(link(await certificate()));

@@ -1,5 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { openSqlite } from '../../server/platform/sqlite';
 import type { ScanEvent } from '../../server/qr/qr-schema';
 import { createScanRecorder, networkHash, networkPrefix } from '../../server/qr/scan-recorder';
+import { createSqliteScanRepository } from '../../server/qr/sqlite-scan-repository';
+import { tempDir } from '../helpers/test-app';
 
 const event = (n: number): ScanEvent => ({
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
@@ -97,5 +103,39 @@ describe('the scan recorder', () => {
     for (let i = 1; i <= 8; i += 1) recorder.record(event(i));
     expect(recorder.dropped()).toBe(3);
     await recorder.close();
+  });
+
+  test('when another connection holds the write lock, then a flush does not wait for it, and the scans land once, after it is released', async () => {
+    const dir = tempDir();
+    const db = openSqlite(dir);
+    // Were the write to wait for the lock, it would wait far longer than this test may run.
+    db.pragma('busy_timeout = 600000');
+    const writer = new Database(path.join(dir, 'registry.sqlite'));
+    const scans = createSqliteScanRepository(db);
+    const recorder = createScanRecorder({ scans, flushMs: 10_000 });
+    const stored = () => db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM scans').get()?.n;
+    try {
+      writer.exec('BEGIN IMMEDIATE');
+      recorder.record(event(1));
+      recorder.record(event(2));
+      await recorder.flush();
+      // The retry waits a few ms for the lock, not the connection's timeout.
+      await recorder.flush();
+      expect(stored()).toBe(0);
+      writer.exec('COMMIT');
+      recorder.record(event(3));
+      await recorder.flush();
+      expect(stored()).toBe(3);
+      await recorder.flush();
+      expect(stored()).toBe(3);
+      expect(recorder.dropped()).toBe(0);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(600000);
+    } finally {
+      if (writer.inTransaction) writer.exec('ROLLBACK');
+      await recorder.close();
+      writer.close();
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
