@@ -29,7 +29,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { postFile } from './post-file';
-import { CLI_TEXTS, cliLang } from '../server/uploads/upload-cli-texts';
+import { CLI_TEXTS } from '../server/uploads/upload-cli-texts';
+import { cliLanguage } from './cli-lang';
 
 interface Progress {
   bytes: number;
@@ -60,19 +61,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 const POLL_MS = 500;
 
-/** `--lang` as given (looked for before the rest is parsed, so that even a usage error speaks it). */
-function langFlag(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (arg === '--lang') return argv[i + 1] ?? '';
-    if (arg.startsWith('--lang=')) return arg.slice('--lang='.length);
-  }
-  return undefined;
-}
-
-const chosenLang = cliLang(langFlag(process.argv.slice(2)), process.env);
 // A --lang naming neither language is refused below, in the locale's language.
-const lang = chosenLang ?? cliLang(undefined, process.env) ?? 'en';
+const { lang, valid: langValid } = cliLanguage();
 const T = CLI_TEXTS[lang];
 const stateOf = (state: string) => T.states[state] ?? state;
 const modeOf = (mode: string) => T.modes[mode] ?? mode;
@@ -123,7 +113,7 @@ function readToken(tokenFile: string | undefined): string {
 function options() {
   const { values, positionals } = parseCommandLine();
   if (values.token !== undefined) usage(T.tokenRefused);
-  if (chosenLang === undefined) usage(T.badLang);
+  if (!langValid) usage(T.badLang);
   const file = positionals[0];
   if (!file || positionals.length > 1) usage(T.oneFile);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) usage(T.noSuchFile(file));

@@ -3,12 +3,14 @@
  * it in pages so memory stays flat however long the log is.
  *
  *   tsx scripts/verify-audit.ts [--expect-head HASH] [--checkpoint FILE [--log-key VKEY]] [--data-dir DIR]
+ *                               [--lang zh|en]
  *
  * Prints the entries checked, the head hash and the root of the Merkle tree recomputed from the entries
  * (and whether the tree the store keeps, the one checkpoints are signed over, is that tree).
  * --checkpoint: a checkpoint saved earlier (the signed note of GET /api/v1/audit/checkpoint, or a witness's
  * state file): the log's first `size` entries must still have its root. Its signature is checked with
  * --log-key, or with the keys a witness state file keeps.
+ * It speaks Chinese or English (--lang, else the system locale): server/audit/audit-verify-texts.ts.
  * Exit status: 0 when every entry checks out (and the expected head is in the chain, and the checkpoint is
  * a prefix of the log); 1 when an entry is broken — the first one is named with its seq and reason — or the
  * expected head is missing, or the log is shorter than the checkpoint (TRUNCATED) or has another root at
@@ -18,7 +20,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeBreak, GENESIS_HASH } from '../server/audit/audit-schema';
+import { GENESIS_HASH } from '../server/audit/audit-schema';
+import { AUDIT_VERIFY_TEXTS } from '../server/audit/audit-verify-texts';
 import {
   ALG_ED25519,
   NoteFormatError,
@@ -31,8 +34,13 @@ import {
 import { createAuditService } from '../server/audit/audit-service';
 import { ConfigError, loadConfig } from '../server/config';
 import { openStores } from '../server/composition/stores';
+import { cliLanguage } from './cli-lang';
 
 class UsageError extends Error {}
+
+// A --lang naming neither language is refused as a usage error, in the locale's language.
+const { lang, valid: langValid } = cliLanguage();
+const T = AUDIT_VERIFY_TEXTS[lang];
 
 interface SavedCheckpoint extends Checkpoint {
   /** Whether its signature was checked, and by which key. */
@@ -45,7 +53,7 @@ function readCheckpoint(file: string, logKeys: string[]): SavedCheckpoint {
   let keys = logKeys;
   if (note.trimStart().startsWith('{')) {
     const state = JSON.parse(note) as { checkpoint?: unknown; logKeys?: unknown };
-    if (typeof state.checkpoint !== 'string') throw new UsageError(`${file} is JSON without a checkpoint`);
+    if (typeof state.checkpoint !== 'string') throw new UsageError(T.noCheckpointInJson(file));
     note = state.checkpoint;
     if (keys.length === 0 && Array.isArray(state.logKeys)) keys = state.logKeys.map(String);
   }
@@ -56,10 +64,10 @@ function readCheckpoint(file: string, logKeys: string[]): SavedCheckpoint {
     const key = keys
       .map((k) => parseVkey(k, [ALG_ED25519]))
       .find((k) => parsed.signatures.some((sig) => verifyNoteSignature(k, parsed.text, sig)));
-    if (!key) throw new UsageError(`the checkpoint in ${file} is not signed by the log key given`);
+    if (!key) throw new UsageError(T.notSignedByKey(file));
     return { ...cp, signedBy: `${key.name}+${key.keyId.toString('hex')}` };
   } catch (err) {
-    if (err instanceof NoteFormatError) throw new UsageError(`${file} is not a checkpoint: ${err.message}`);
+    if (err instanceof NoteFormatError) throw new UsageError(T.notCheckpoint(file, err.message));
     throw err;
   }
 }
@@ -76,13 +84,13 @@ function parseOptions(argv: string[]): {
       'data-dir': { type: 'string' },
       checkpoint: { type: 'string' },
       'log-key': { type: 'string', multiple: true },
+      lang: { type: 'string' },
     },
   });
+  if (!langValid) throw new UsageError(T.badLang);
   const expectHead = values['expect-head']?.trim().toLowerCase();
   if (expectHead !== undefined && !/^[0-9a-f]{64}$/.test(expectHead)) {
-    throw new UsageError(
-      `--expect-head must be a SHA-256 in hex (64 characters), not "${values['expect-head']}"`,
-    );
+    throw new UsageError(T.badHead(values['expect-head'] ?? ''));
   }
   const checkpoint = values.checkpoint
     ? readCheckpoint(values.checkpoint, values['log-key'] ?? [])
@@ -96,7 +104,7 @@ async function main(): Promise<number> {
   const config = loadConfig(env);
   // Opening a missing registry would create an empty one, and "0 entries, intact" would be a false comfort.
   const file = path.join(config.DATA_DIR, 'registry.sqlite');
-  if (config.STORE === 'sqlite' && !fs.existsSync(file)) throw new UsageError(`No registry at ${file}.`);
+  if (config.STORE === 'sqlite' && !fs.existsSync(file)) throw new UsageError(T.noRegistry(file));
   const stores = await openStores(config);
   try {
     const audit = createAuditService({ audit: stores.audit });
@@ -105,59 +113,49 @@ async function main(): Promise<number> {
     const result = await audit.verify({ expectHead: options.expectHead, checkpoint: saved, tree: true });
     const stored = await audit.head();
     const where = stores.kind === 'sqlite' ? `sqlite, ${config.DATA_DIR}` : 'mongo';
-    console.log(`audit log (${where}): ${result.entries} entries checked in ${Date.now() - started} ms`);
-    console.log(`head: seq ${stored.seq} ${stored.hash}${stored.at ? ` (${stored.at})` : ''}`);
+    console.log(T.checked(where, result.entries, Date.now() - started));
+    console.log(T.head(stored.seq, stored.hash, stored.at));
 
     let ok = true;
     if (result.firstBreak) {
       ok = false;
-      console.log(`BROKEN: first broken entry: ${describeBreak(result.firstBreak)}`);
-      console.log(
-        `last good entry: seq ${result.verifiedHead.seq} ${result.verifiedHead.hash === GENESIS_HASH ? '(none: the chain breaks at its start)' : result.verifiedHead.hash}`,
-      );
+      console.log(T.broken(result.firstBreak));
+      const good = result.verifiedHead;
+      console.log(T.lastGood(good.seq, good.hash === GENESIS_HASH ? undefined : good.hash));
     }
     const expected = result.expectedHead;
     if (expected) {
       if (expected.found) {
-        console.log(`expected head ${expected.hash}: found at seq ${expected.seq ?? 0}`);
+        console.log(T.expectedFound(expected.hash, expected.seq ?? 0));
       } else if (!result.firstBreak) {
         ok = false;
-        console.log(
-          `TRUNCATED OR REWRITTEN: expected head ${expected.hash} is not in the chain ` +
-            `(entries after seq ${result.verifiedHead.seq} were removed, or the log was rebuilt)`,
-        );
+        console.log(T.expectedMissing(expected.hash, result.verifiedHead.seq));
       } else {
-        console.log(`expected head ${expected.hash}: not found before the break`);
+        console.log(T.expectedBeforeBreak(expected.hash));
       }
     }
     const tree = result.tree;
     if (tree) {
-      console.log(`tree: ${tree.size} leaves, root ${tree.rootHash} (recomputed from the entries)`);
+      console.log(T.tree(tree.size, tree.rootHash));
       if (tree.storedMatches === false) {
         ok = false;
-        console.log(
-          'TREE MISMATCH: the stored Merkle tree (what checkpoints are signed over) is not the tree of the entries',
-        );
+        console.log(T.treeMismatch);
       }
     }
     const cp = result.checkpoint;
     if (cp && saved) {
-      const signed = saved.signedBy ? `signed by ${saved.signedBy}` : 'signature not checked (no --log-key)';
+      const signed = saved.signedBy ? T.signedBy(saved.signedBy) : T.unsigned;
       if (cp.truncated) {
         ok = false;
-        console.log(
-          `TRUNCATED: the saved checkpoint (size ${cp.size}, ${signed}) is longer than the ${result.entries} verified entries: entries were removed`,
-        );
+        console.log(T.truncated(cp.size, signed, result.entries));
       } else if (!cp.matches) {
         ok = false;
-        console.log(
-          `REWRITTEN: at size ${cp.size} the log's root is ${cp.rootAtSize ?? '?'}, the saved checkpoint (${signed}) says ${cp.rootHash}: the first ${cp.size} entries were rewritten`,
-        );
+        console.log(T.rewritten(cp.size, cp.rootAtSize ?? '?', signed, cp.rootHash));
       } else {
-        console.log(`checkpoint of size ${cp.size} (${signed}): the log still starts with it`);
+        console.log(T.checkpointOk(cp.size, signed));
       }
     }
-    if (ok) console.log('OK: the chain is intact.');
+    if (ok) console.log(T.ok);
     return ok ? 0 : 1;
   } finally {
     await stores.close();
@@ -169,11 +167,10 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const usage =
-      error instanceof UsageError ||
-      error instanceof ConfigError ||
-      String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
-    console.error(usage ? (error as Error).message : error);
+    const message = (error as Error).message;
+    if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'))
+      console.error(`${T.badCommandLine(/'([^']+)'/.exec(message)?.[1], message)}\n${T.usage}`);
+    else console.error(error instanceof UsageError || error instanceof ConfigError ? message : error);
     process.exitCode = 2;
   },
 );

@@ -103,7 +103,7 @@ export function parseInput<S extends z.ZodObject>(
 }
 
 /** What fieldIssueZh needs of a schema issue. */
-function fieldIssue(issue: z.core.$ZodIssue): FieldIssue {
+export function fieldIssue(issue: z.core.$ZodIssue): FieldIssue {
   const i = issue as z.core.$ZodIssue & Omit<FieldIssue, 'code' | 'missing' | 'errorCode'>;
   return {
     code: issue.code,

@@ -1,16 +1,8 @@
 /**
  * What the upload CLI (scripts/upload.ts) prints, in Chinese and English. The CLI picks the language
- * from `--lang`, else the system locale (LC_ALL, LC_MESSAGES, LANG: zh… is Chinese), else English.
+ * with scripts/cli-lang.ts: `--lang`, else the system locale, else English.
  */
-import { asLang, type Lang } from '../platform/i18n';
-
-/** The CLI's language: `--lang` when given, else the locale's, else English. */
-export function cliLang(flag: string | undefined, env: NodeJS.ProcessEnv): Lang | undefined {
-  if (flag !== undefined) return asLang(flag);
-  // POSIX: the first of these that is set and not empty decides.
-  const locale = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '') ?? '';
-  return /^zh([_.@-]|$)/i.test(locale) ? 'zh' : 'en';
-}
+import type { Lang } from '../platform/i18n';
 
 export interface CliTexts {
   usage: string;

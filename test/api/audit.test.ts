@@ -11,7 +11,13 @@ const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const HASH = /^[0-9a-f]{64}$/;
 
-/** Runs scripts/verify-audit.ts against `dataDir` as its own process; never rejects. */
+/** Three English words in a row: what a Chinese message must not hold. */
+const ENGLISH_SENTENCE = /\b[a-z]+ [a-z]+ [a-z]+\b/i;
+
+/**
+ * Runs scripts/verify-audit.ts against `dataDir` as its own process, in an English locale unless `--lang`
+ * says otherwise; never rejects.
+ */
 function verifyAudit(
   dataDir: string,
   ...args: string[]
@@ -20,7 +26,14 @@ function verifyAudit(
     execFile(
       TSX,
       ['scripts/verify-audit.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, STORE: 'sqlite', DATA_DIR: dataDir, LOG_LEVEL: 'silent' } },
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...{ STORE: 'sqlite', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+          ...{ LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
+        },
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -268,7 +281,7 @@ describe('audit chain verification (service and scripts/verify-audit.ts)', () =>
     30_000,
   );
 
-  test('when an entry is edited and its own hash recomputed, then the next entry no longer chains to it', async () => {
+  test('when an entry is edited and its own hash recomputed, then the next entry no longer chains to it (said in Chinese with --lang zh)', async () => {
     tamper(t, (db) => {
       const row = db.prepare('SELECT * FROM audit_log WHERE seq = 3').get() as {
         seq: number;
@@ -297,9 +310,10 @@ describe('audit chain verification (service and scripts/verify-audit.ts)', () =>
       entries: 3,
       firstBreak: { seq: 4, reason: 'prev-mismatch' },
     });
-    const run = await verifyAudit(t.dataDir);
+    const run = await verifyAudit(t.dataDir, '--lang', 'zh');
     expect(run).toMatchObject({ code: 1 });
-    expect(run.stdout).toContain('BROKEN: first broken entry: entry 4: prev-mismatch');
+    expect(run.stdout).toContain('已损坏：第一条损坏的条目：第 4 条：前序哈希不符');
+    expect(run.stdout).not.toMatch(ENGLISH_SENTENCE);
   }, 120_000);
 
   test('when the tail is cut off, then the chain alone still verifies but a published head exposes it', async () => {

@@ -172,18 +172,20 @@ describe('when the portal starts on a DATA_DIR', () => {
 
 describe('when the first-run and demo commands run', () => {
   test(
-    'when `npm run init` runs on a new path, then DATA_DIR, registry and keys are created for their owner only',
+    'when `npm run init` runs on a new path, then DATA_DIR, registry and keys are created for their owner only, and a second run says so in the language asked',
     async () => {
       const dir = path.join(scratch(), 'new', 'data');
 
-      const first = await run('scripts/init-data-dir.ts', ['--data-dir', dir], {});
-      const again = await run('scripts/init-data-dir.ts', ['--data-dir', dir], {});
+      const first = await run('scripts/init-data-dir.ts', ['--data-dir', dir, '--lang', 'en'], {});
+      const again = await run('scripts/init-data-dir.ts', ['--data-dir', dir, '--lang', 'zh'], {});
 
       expect(first).toMatchObject({ code: 0, stdout: expect.stringContaining(`Created DATA_DIR ${dir}`) });
       expect(again).toMatchObject({
         code: 0,
-        stdout: expect.stringContaining('exists already (0 certificates)'),
+        stdout: expect.stringContaining(`DATA_DIR ${dir} 已存在（0 张证书）；无需创建。`),
       });
+      // In Chinese, no English sentence (the command to run next is quoted as typed).
+      expect(again.stdout.replace(/`[^`]*`/g, '')).not.toMatch(/\b[a-z]+ [a-z]+ [a-z]+\b/i);
       expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
       expect(fs.statSync(path.join(dir, 'registry.sqlite')).mode & 0o777).toBe(0o600);
       expect(fs.statSync(path.join(dir, 'scan-hash.secret')).mode & 0o777).toBe(0o600);

@@ -34,17 +34,24 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+/** Three English words in a row: what a Chinese message must not hold. */
+const ENGLISH_SENTENCE = /\b[a-z]+ [a-z]+ [a-z]+\b/i;
+
 const cli = (args: string[], env: Record<string, string> = {}) =>
   runCli('scripts/auditors-import.ts', args, env);
 
 test(
-  'when an admin token is in CERTWATCH_TOKEN, then the register is imported and refused rows are printed with their reasons',
+  'when an admin token is in CERTWATCH_TOKEN and the locale is Chinese, then the register is imported and the counts and refused rows are printed in Chinese',
   async () => {
-    const run = await cli([file, '--url', portal.baseUrl], { CERTWATCH_TOKEN: admin });
+    const run = await cli([file, '--url', portal.baseUrl], {
+      CERTWATCH_TOKEN: admin,
+      LANG: 'zh_CN.UTF-8',
+    });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('created 1, updated 0, unchanged 0, refused 1');
-    expect(run.stdout).toContain('row 3 validFrom AUDITOR_ROW_INVALID_DATE: 有效期起“2024-13-01”不是日期');
+    expect(run.stdout).toContain('共 2 行：新增 1，更新 0，未变 0，拒绝 1');
+    expect(run.stdout).toContain('第 3 行 validFrom AUDITOR_ROW_INVALID_DATE：有效期起“2024-13-01”不是日期');
+    expect(run.stdout).not.toMatch(ENGLISH_SENTENCE);
     await expect(
       portal.t.stores.auditors.findByRegistrationNumbers(['2023-N1QMS-2000001']),
     ).resolves.toHaveLength(1);
@@ -73,9 +80,10 @@ test(
   "when the token is not an admin's, then the import is refused with the problem and exit status 1",
   async () => {
     const inspector = await portal.t.tokenFor('inspector');
-    const run = await cli([file, '--url', portal.baseUrl], { CERTWATCH_TOKEN: inspector });
+    const run = await cli([file, '--url', portal.baseUrl, '--lang', 'zh'], { CERTWATCH_TOKEN: inspector });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('HTTP 403 FORBIDDEN');
+    expect(run.stderr).toContain('导入被拒绝：HTTP 403 FORBIDDEN：');
+    expect(run.stderr).not.toMatch(ENGLISH_SENTENCE);
   },
   SLOW,
 );

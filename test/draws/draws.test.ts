@@ -30,13 +30,16 @@ const UNIT = '重庆市沙坪坝区市场监督管理局';
 /** Each run of the verify script is a process of its own (tsx start-up): slow on a loaded machine. */
 const CHILD_TIMEOUT = 90_000;
 
-/** Runs scripts/verify-draw.ts as its own process; never rejects. */
+/** Three English words in a row: what a Chinese message must not hold. */
+const ENGLISH_SENTENCE = /\b[a-z]+ [a-z]+ [a-z]+\b/i;
+
+/** Runs scripts/verify-draw.ts as its own process, in an English locale unless `--lang` says otherwise; never rejects. */
 function verifyDraw(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       TSX,
       ['scripts/verify-draw.ts', ...args],
-      { cwd: ROOT, env: { ...process.env } },
+      { cwd: ROOT, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -503,9 +506,13 @@ describe('verify-draw: the published data alone re-runs to the published result'
   );
 
   test(
-    'when the script reads a saved copy, then every check passes too',
+    'when the script reads a saved copy with --lang zh, then every check passes too, said in Chinese',
     async () => {
-      await expect(verifyDraw(dump())).resolves.toMatchObject({ code: 0 });
+      const res = await verifyDraw(dump(), '--lang', 'zh');
+      expect(res).toMatchObject({ code: 0, stderr: '' });
+      expect(res.stdout).toContain('通过 种子与承诺值一致');
+      expect(res.stdout).toContain('全部通过：重新运行得到公布的结果（5 个对象）。');
+      expect(res.stdout).not.toMatch(ENGLISH_SENTENCE);
     },
     CHILD_TIMEOUT,
   );
@@ -588,15 +595,16 @@ describe('verify-draw: the published data alone re-runs to the published result'
       fs.writeFileSync(junk, '{"id": 1}');
       const [none, notADraw, unknown, notADocument] = await Promise.all([
         verifyDraw(),
-        verifyDraw('not-a-draw'),
+        verifyDraw('not-a-draw', '--lang', 'zh'),
         verifyDraw(`DR${'A'.repeat(16)}`, '--url', baseUrl),
         verifyDraw(junk),
       ]);
       expect(none).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage') });
       expect(notADraw).toMatchObject({
         code: 2,
-        stderr: expect.stringContaining('neither a file nor a draw id'),
+        stderr: expect.stringContaining('“not-a-draw”既不是文件，也不是抽查编号'),
       });
+      expect(notADraw.stderr).not.toMatch(ENGLISH_SENTENCE);
       expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('404') });
       expect(notADocument).toMatchObject({
         code: 2,
