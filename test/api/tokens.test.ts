@@ -304,7 +304,8 @@ const ENGLISH_SENTENCE = /\b[a-z]+ [a-z]+ [a-z]+\b/i;
 
 describe('scripts/create-token.ts', () => {
   const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  // Each run starts a TypeScript process (about two seconds): the tests get a minute each.
+  // Each run starts a TypeScript process: about two seconds on a quiet machine, 13 s and more on a loaded one.
+  // A run is stopped only after two minutes (a hung CLI, not a slow one), and a test allows five such runs.
   /** Runs the CLI on the test app's registry file (SQLite lets a second process in). */
   function createToken(...args: string[]) {
     return spawnSync(process.execPath, [TSX, 'scripts/create-token.ts', '--data-dir', t.dataDir, ...args], {
@@ -318,7 +319,7 @@ describe('scripts/create-token.ts', () => {
         LC_ALL: '',
         LC_MESSAGES: '',
       },
-      timeout: 30_000,
+      timeout: 120_000,
     });
   }
 
@@ -341,7 +342,7 @@ describe('scripts/create-token.ts', () => {
     expect(await t.stores.audit.forTarget('token', id, 5)).toMatchObject([
       { action: 'token.issue', actor: { type: 'system' } },
     ]);
-  }, 180_000);
+  }, 600_000);
 
   test('when --if-none finds tokens, or the request is bad, then nothing is issued and the exit status says why', async () => {
     const before = await t.stores.tokens.count();
@@ -360,7 +361,7 @@ describe('scripts/create-token.ts', () => {
     });
     expect(createToken('--role', 'root')).toMatchObject({ status: 2, stdout: '' });
     expect(await t.stores.tokens.count()).toBe(before);
-  }, 180_000);
+  }, 600_000);
 
   test('when the CLI is given --inspector, then the inspector token is linked to that inspector, and --help says so (in English in an English locale), a refusal with --lang zh in Chinese', async () => {
     const inspectorId = `CQ-CLI-${Date.now().toString(36).toUpperCase()}`;
@@ -391,12 +392,12 @@ describe('scripts/create-token.ts', () => {
     expect(help.stdout).toContain('--inspector ID');
     expect(help.stdout).toContain('the directory id of the inspector');
     expect(help.stdout).not.toContain('检查人员');
-  }, 240_000);
+  }, 600_000);
 
   test('when the CLI issues a body token, then it is bound to that body', async () => {
     const run = createToken('--role', 'body', '--body', body.code.toLowerCase());
     expect(run.status).toBe(0);
     const res = await request(t.app).get('/api/v1/bodies').set('Authorization', bearer(run.stdout.trim()));
     expect(res).toMatchObject({ status: 200, body: { items: [{ code: body.code }] } });
-  }, 180_000);
+  }, 600_000);
 });
