@@ -15,8 +15,9 @@ import { parseArgs } from 'node:util';
 import { ALG_ED25519, formatVkey } from '../server/audit/checkpoint';
 import { logOrigin } from '../server/audit/transparency-service';
 import { auditLogKeyHome } from '../server/composition/services';
-import { ConfigError, loadConfig } from '../server/config';
+import { loadConfig } from '../server/config';
 import type { Lang } from '../server/platform/i18n';
+import { StartupRefusal } from '../server/platform/locale';
 import {
   isInlineKeyList,
   keyDirOf,
@@ -110,7 +111,8 @@ try {
   if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
     console.error(T.failed(T.badCommandLine(/'([^']+)'/.exec(message)?.[1], message)));
   } else {
-    console.error(error instanceof UsageError || error instanceof ConfigError ? message : T.failed(message));
+    if (error instanceof StartupRefusal) console.error(error.text(lang));
+    else console.error(error instanceof UsageError ? message : T.failed(message));
   }
   process.exitCode = 2;
 }
