@@ -7,6 +7,7 @@ import type { Lang } from '../platform/i18n';
 import { StartupRefusal } from '../platform/locale';
 
 export type KeyFileErrorCode =
+  | 'KEY_FILE_UNREADABLE'
   | 'KEY_LIST_NOT_JSON'
   | 'KEY_LIST_EMPTY'
   | 'KEY_NOT_PKCS8'
@@ -23,6 +24,8 @@ export interface KeyFileErrorParams {
   index?: number;
   /** The ring's purpose (QR, receipt, ...). */
   purpose?: string;
+  /** An errno code (ENOENT, EACCES). */
+  detail?: string;
   /** Why the key at `index` is unusable. */
   inner?: Error;
 }
@@ -32,6 +35,7 @@ const innerText = (inner: Error | undefined, lang: Lang) =>
 
 const TEXTS: Record<Lang, Record<KeyFileErrorCode, (p: KeyFileErrorParams) => string>> = {
   zh: {
+    KEY_FILE_UNREADABLE: (p) => `${p.envName}：文件 ${p.where} 无法读取（${p.detail}）`,
     KEY_LIST_NOT_JSON: (p) => `${p.envName}：${p.where ?? '该取值'}不是由 PKCS8 PEM 字符串组成的 JSON 数组`,
     KEY_LIST_EMPTY: (p) =>
       `${p.envName}：${p.where ?? '该取值'}必须是由 PKCS8 PEM 字符串组成的非空 JSON 数组`,
@@ -41,6 +45,7 @@ const TEXTS: Record<Lang, Record<KeyFileErrorCode, (p: KeyFileErrorParams) => st
     NO_ACTIVE_KEY: (p) => `${p.where} 中没有可用的 ${p.purpose} 签名密钥（active）`,
   },
   en: {
+    KEY_FILE_UNREADABLE: (p) => `${p.envName}: the file ${p.where} cannot be read (${p.detail})`,
     KEY_LIST_NOT_JSON: (p) =>
       `${p.envName}: ${p.where ?? 'the value'} is not a JSON array of PKCS8 PEM strings`,
     KEY_LIST_EMPTY: (p) =>

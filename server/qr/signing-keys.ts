@@ -287,6 +287,16 @@ function parsePemList(text: string, where: string | undefined, envName = 'QR_SIG
   return parsed.data;
 }
 
+/** The text of a key list file, or a KeyFileError naming the variable (a missing file stops the start). */
+function readKeyListFile(file: string, envName: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const detail = String((err as NodeJS.ErrnoException).code);
+    throw new KeyFileError('KEY_FILE_UNREADABLE', { envName, where: file, detail });
+  }
+}
+
 /** True when QR_SIGNING_KEYS holds the keys themselves rather than the path of a file holding them. */
 export function isInlineKeyList(value: string): boolean {
   return value.trimStart().startsWith('[');
@@ -434,7 +444,7 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
   } else if (options.configured !== undefined) {
     const file = options.configured;
     source = pemListSource(
-      () => parsePemList(fs.readFileSync(file, 'utf8'), file, envName),
+      () => parsePemList(readKeyListFile(file, envName), file, envName),
       file,
       () => {
         try {
