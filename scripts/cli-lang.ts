@@ -1,16 +1,15 @@
 /**
  * The language of a command-line tool: `--lang zh|en` when given, else the system locale (LC_ALL,
- * LC_MESSAGES, LANG: zh… is Chinese), else English. Every CLI that prints prose a person reads picks its
+ * LC_MESSAGES, LANG: zh… is Chinese: server/platform/locale.ts, which the server shares), else English. Every CLI that prints prose a person reads picks its
  * language here, so they all answer the same way.
  */
 import { asLang, type Lang } from '../server/platform/i18n';
+import { localeLang } from '../server/platform/locale';
 
 /** The CLI's language: `--lang` when given (undefined when it names neither), else the locale's. */
 export function cliLang(flag: string | undefined, env: NodeJS.ProcessEnv): Lang | undefined {
   if (flag !== undefined) return asLang(flag);
-  // POSIX: the first of these that is set and not empty decides.
-  const locale = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((v) => v !== undefined && v !== '') ?? '';
-  return /^zh([_.@-]|$)/i.test(locale) ? 'zh' : 'en';
+  return localeLang(env);
 }
 
 /** `--lang` as given (looked for before the rest is parsed, so that even a usage error speaks it). */

@@ -212,7 +212,7 @@ main().then(
       process.exit(2);
     }
     if (error instanceof UsageError || error instanceof ConfigError) {
-      console.error((error as Error).message);
+      console.error(error instanceof ConfigError ? error.text(lang) : error.message);
       process.exit(2);
     }
     console.error(isAppError(error) ? T.refused(error.code, problemDetail(error, lang)) : error);

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof DataDirError) {
-    console.error(error.message);
+    console.error(error.text(lang));
     process.exit(1);
   }
   const message = (error as Error).message;
@@ -90,7 +90,7 @@ main().catch((error: unknown) => {
     process.exit(2);
   }
   if (error instanceof ConfigError) {
-    console.error(message);
+    console.error(error.text(lang));
     process.exit(2);
   }
   console.error(error);

@@ -29,6 +29,7 @@ import {
 } from '../server/qr/signing-keys';
 import { receiptKeyPurpose } from '../server/receipts/receipt-service';
 import type { Lang } from '../server/platform/i18n';
+import { StartupRefusal } from '../server/platform/locale';
 import { cliLanguage } from './cli-lang';
 
 class UsageError extends Error {}
@@ -130,7 +131,7 @@ function main(): number {
       if (configured === undefined) removeKeyFromDir(where, kid);
       else removeKeyFromListFile(where, kid);
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError(err instanceof StartupRefusal ? err.text(lang) : (err as Error).message);
     }
     console.log(T.removed(kid, where));
     return 0;
@@ -151,10 +152,10 @@ try {
     console.error(T.failed(T.badCommandLine(/'([^']+)'/.exec(message)?.[1], message)));
     process.exitCode = 1;
   } else if (error instanceof UsageError || error instanceof ConfigError) {
-    console.error(message);
+    console.error(error instanceof ConfigError ? error.text(lang) : message);
     process.exitCode = 2;
   } else {
-    console.error(T.failed(message));
+    console.error(T.failed(error instanceof StartupRefusal ? error.text(lang) : message));
     process.exitCode = 1;
   }
 }

@@ -118,6 +118,6 @@ main().catch((error: unknown) => {
   const message = (error as Error).message;
   if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'))
     console.error(T.badCommandLine(/'([^']+)'/.exec(message)?.[1], message));
-  else console.error(error instanceof ConfigError ? message : error);
+  else console.error(error instanceof ConfigError ? error.text(lang) : error);
   process.exit(1);
 });

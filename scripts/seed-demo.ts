@@ -15,6 +15,7 @@ import { effectiveStatus } from '../server/certificates/certificate-status';
 import { todayInChina } from '../server/platform/china-time';
 import { ConfigError, loadConfig, type Config } from '../server/config';
 import { DataDirError, prepareDataDir } from '../server/platform/data-dir';
+import { localeLang } from '../server/platform/locale';
 import { createLogger, type Logger } from '../server/platform/logger';
 import { createMemoryCache } from '../server/platform/memory-cache';
 import { openStores, type Stores } from '../server/composition/stores';
@@ -227,6 +228,8 @@ main().catch((error: unknown) => {
     error instanceof ConfigError ||
     error instanceof DataDirError ||
     String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
-  console.error(usage ? (error as Error).message : error);
+  // A refusal at start in the locale's language (this demo tool has no --lang).
+  if (error instanceof ConfigError || error instanceof DataDirError) console.error(error.text(localeLang()));
+  else console.error(usage ? (error as Error).message : error);
   process.exit(1);
 });

@@ -170,7 +170,8 @@ main().then(
     const message = (error as Error).message;
     if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'))
       console.error(`${T.badCommandLine(/'([^']+)'/.exec(message)?.[1], message)}\n${T.usage}`);
-    else console.error(error instanceof UsageError || error instanceof ConfigError ? message : error);
+    else if (error instanceof ConfigError) console.error(error.text(lang));
+    else console.error(error instanceof UsageError ? message : error);
     process.exitCode = 2;
   },
 );

@@ -1,5 +1,19 @@
 import { z } from 'zod';
 import type { Role } from './platform/auth';
+import type { Lang } from './platform/i18n';
+import { StartupRefusal } from './platform/locale';
+
+/** The texts of the checks across variables, in both languages. */
+const REFINE_TEXTS: Record<'mongoUri' | 'loopback', Record<Lang, string>> = {
+  mongoUri: {
+    en: 'MONGODB_URI is required when STORE=mongo',
+    zh: 'STORE=mongo 时必须设置 MONGODB_URI',
+  },
+  loopback: {
+    en: 'cluster mode (STORE=mongo) needs the public origin phones reach (https://verify.example.gov.cn), not localhost: it is printed in every QR code',
+    zh: '集群模式（STORE=mongo）需要手机能访问到的公开地址（如 https://verify.example.gov.cn），而不是 localhost：它印在每个二维码里',
+  },
+};
 
 const booleanish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -103,12 +117,11 @@ export const configSchema = z
   })
   .transform((c) => ({ ...c, PUBLIC_BASE_URL: c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}` }))
   .refine((c) => c.STORE !== 'mongo' || c.MONGODB_URI, {
-    message: 'MONGODB_URI is required when STORE=mongo',
+    message: REFINE_TEXTS.mongoUri.en,
     path: ['MONGODB_URI'],
   })
   .refine((c) => c.STORE !== 'mongo' || !isLoopbackOrigin(c.PUBLIC_BASE_URL), {
-    message:
-      'cluster mode (STORE=mongo) needs the public origin phones reach (https://verify.example.gov.cn), not localhost: it is printed in every QR code',
+    message: REFINE_TEXTS.loopback.en,
     path: ['PUBLIC_BASE_URL'],
   });
 
@@ -127,16 +140,41 @@ function isLoopbackOrigin(url: string): boolean {
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {}
+/**
+ * A configuration the process refuses (code CONFIG_INVALID): `message` is the English text; `text(lang)`
+ * the one to print in the operator's language (the same when no Chinese one was given).
+ */
+export class ConfigError extends StartupRefusal {
+  readonly code = 'CONFIG_INVALID';
 
-/** Parses the environment, or throws a ConfigError listing every bad variable. */
+  constructor(
+    message: string,
+    private readonly texts?: Record<Lang, string>,
+  ) {
+    super(message);
+  }
+
+  text(lang: Lang): string {
+    return this.texts?.[lang] ?? this.message;
+  }
+}
+
+/** Parses the environment, or throws a ConfigError listing every bad variable (in both languages). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    const en = `Invalid configuration:\n${lines.join('\n')}`;
+    // The same check again with the schema's Chinese messages (zod's zh-CN locale; ours from REFINE_TEXTS).
+    const zhIssues = configSchema.safeParse(env, { error: z.locales.zhCN().localeError }).error?.issues ?? [];
+    const zhLines = zhIssues.map((i) => `  ${i.path.join('.') || '（环境）'}：${zhRefineText(i.message)}`);
+    throw new ConfigError(en, { en, zh: `配置无效：\n${zhLines.join('\n')}` });
   }
   return result.data;
+}
+
+function zhRefineText(message: string): string {
+  return Object.values(REFINE_TEXTS).find((t) => t.en === message)?.zh ?? message;
 }
 
 /** The per-token request budget of each role, per minute. */

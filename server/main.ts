@@ -3,9 +3,10 @@ import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { createApp } from './app';
 import { createServices } from './composition/services';
-import { ConfigError, loadConfig, type Config } from './config';
+import { loadConfig, type Config } from './config';
 import type { Cache } from './platform/cache';
-import { DataDirError, prepareDataDir } from './platform/data-dir';
+import { prepareDataDir } from './platform/data-dir';
+import { localeLang, StartupRefusal } from './platform/locale';
 import { createLogger, type Logger } from './platform/logger';
 import { createMemoryCache } from './platform/memory-cache';
 import { createMetrics } from './platform/metrics';
@@ -125,8 +126,9 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirError) {
-    console.error(error.message);
+  if (error instanceof StartupRefusal) {
+    // ConfigError, DataDirError, a key file: one line (or list) in the locale's language.
+    console.error(error.text(localeLang(process.env)));
   } else {
     console.error('CertWatch failed to start:', error);
   }

@@ -25,6 +25,7 @@ import { z } from 'zod';
 import type { Logger } from '../platform/logger';
 import { writeAtomic } from '../platform/files';
 import { readRemoved, recordRemoval, type RemovedKey } from './removed-keys';
+import { KeyFileError } from './signing-key-errors';
 
 export const KEY_STATES = ['active', 'retired'] as const;
 export type KeyState = (typeof KEY_STATES)[number];
@@ -121,7 +122,7 @@ export function kidOf(publicKey: KeyObject): string {
 function rawPublicKey(publicKey: KeyObject): string {
   const jwk = publicKey.export({ format: 'jwk' });
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new Error('not an Ed25519 key');
+    throw new KeyFileError('KEY_NOT_ED25519');
   }
   return jwk.x;
 }
@@ -137,9 +138,9 @@ function privateKeyFromPem(pem: string): KeyObject {
   try {
     key = crypto.createPrivateKey({ key: pem, format: 'pem' });
   } catch {
-    throw new Error('not a PKCS8 PEM private key');
+    throw new KeyFileError('KEY_NOT_PKCS8');
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 key');
+  if (key.asymmetricKeyType !== 'ed25519') throw new KeyFileError('KEY_NOT_ED25519');
   return key;
 }
 
@@ -271,18 +272,29 @@ export function removeKeyFromDir(dir: string, kid: string, now = new Date()): vo
 
 const pemListSchema = z.array(z.string().min(1)).min(1);
 
-function parsePemList(text: string, where: string, envName = 'QR_SIGNING_KEYS'): string[] {
+/** `where`: the file holding the list, undefined for the variable's value itself. */
+function parsePemList(text: string, where: string | undefined, envName = 'QR_SIGNING_KEYS'): string[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`${envName}: ${where} is not a JSON array of PKCS8 PEM strings`);
+    throw new KeyFileError('KEY_LIST_NOT_JSON', { envName, where });
   }
   const parsed = pemListSchema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`${envName}: ${where} must be a non-empty JSON array of PKCS8 PEM strings`);
+    throw new KeyFileError('KEY_LIST_EMPTY', { envName, where });
   }
   return parsed.data;
+}
+
+/** The text of a key list file, or a KeyFileError naming the variable (a missing file stops the start). */
+function readKeyListFile(file: string, envName: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const detail = String((err as NodeJS.ErrnoException).code);
+    throw new KeyFileError('KEY_FILE_UNREADABLE', { envName, where: file, detail });
+  }
 }
 
 /** True when QR_SIGNING_KEYS holds the keys themselves rather than the path of a file holding them. */
@@ -373,8 +385,11 @@ function pemListSource(
         try {
           return loadKey(pem, i === 0 ? 'active' : 'retired', undefined);
         } catch (err) {
-          throw new Error(`${envName}: key ${i + 1} of ${describe}: ${(err as Error).message}`, {
-            cause: err,
+          throw new KeyFileError('KEY_UNUSABLE', {
+            envName,
+            where: describe,
+            index: i + 1,
+            inner: err as Error,
           });
         }
       });
@@ -419,7 +434,7 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
   const purpose = options.purpose?.name ?? 'QR';
   let source: KeySource;
   if (options.configured !== undefined && isInlineKeyList(options.configured)) {
-    const pems = parsePemList(options.configured, 'the value', envName);
+    const pems = parsePemList(options.configured, undefined, envName);
     source = pemListSource(
       () => pems,
       envName,
@@ -429,7 +444,7 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
   } else if (options.configured !== undefined) {
     const file = options.configured;
     source = pemListSource(
-      () => parsePemList(fs.readFileSync(file, 'utf8'), file, envName),
+      () => parsePemList(readKeyListFile(file, envName), file, envName),
       file,
       () => {
         try {
@@ -465,7 +480,7 @@ export function openKeyRing(options: KeyRingOptions): KeyRing {
     const version = source.version();
     const keys = sortKeys(source.load());
     const active = keys.find((k) => k.state === 'active');
-    if (!active?.privateKey) throw new Error(`no usable active ${purpose} signing key in ${source.describe}`);
+    if (!active?.privateKey) throw new KeyFileError('NO_ACTIVE_KEY', { purpose, where: source.describe });
     const byKid = new Map<string, LoadedKey>();
     for (const key of keys) {
       // Only the signing key keeps its private part.

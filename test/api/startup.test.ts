@@ -89,6 +89,29 @@ describe('when the portal starts on a DATA_DIR', () => {
   );
 
   test(
+    'when DATA_DIR does not exist and the locale is Chinese, then the one line is in Chinese, with no English sentence',
+    async () => {
+      const missing = path.join(scratch(), 'dtaa');
+
+      const result = await startPortal({
+        DATA_DIR: missing,
+        PORT: '0',
+        LANG: 'zh_CN.UTF-8',
+        LC_ALL: '',
+        LC_MESSAGES: '',
+      });
+
+      expect(result.code).toBe(1);
+      expect(linesOf(result.stderr)).toEqual([
+        `DATA_DIR ${missing} 不存在。请检查路径；要在那里新建一个空的登记库，请运行 \`npm run init\`（或设置 INIT_DATA_DIR=1）。`,
+      ]);
+      expect(result.stderr).not.toMatch(/does not exist|Check the path/);
+      expect(fs.existsSync(missing)).toBe(false);
+    },
+    SLOW,
+  );
+
+  test(
     'when DATA_DIR is a file, then it stops with one line naming DATA_DIR, not a stack trace',
     async () => {
       const file = path.join(scratch(), 'registry-file');

@@ -6,6 +6,7 @@ import { signedFieldsOf } from '../../server/qr/qr-service';
 import { keyDirOf, listKeyDir } from '../../server/qr/signing-keys';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { seedBody, seedCertificates, unique } from '../helpers/factories';
+import { runCli } from '../helpers/cli';
 import { privateKeyOf, signedLink } from './qr-test-helpers';
 
 const ORIGIN = 'https://certwatch.example.gov.cn';
@@ -89,4 +90,22 @@ test('when the key is rotated by the script while scans are in flight, then ever
   expect(wavesDuringRotation).toBeGreaterThan(0);
   expect(answers.length).toBe(certs.length * (wavesDuringRotation + 4));
   expect(answers.filter((a) => a.status !== 200 || a.verdict !== 'GENUINE_VALID')).toEqual([]);
+}, 180_000);
+
+test('when the audit log key is rotated by the script in a Chinese locale, then it answers in Chinese, the verifier key as in English', async () => {
+  const { code, stdout, stderr } = await runCli('scripts/rotate-log-key.ts', ['--data-dir', t.dataDir], {
+    LANG: 'zh_CN.UTF-8',
+    PUBLIC_BASE_URL: ORIGIN,
+  });
+
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  const lines = stdout.trimEnd().split('\n');
+  expect(lines).toEqual([
+    expect.stringMatching(/^新的审计日志密钥 [A-Za-z0-9_-]{11} 从现在起签名；已退役：/),
+    expect.stringMatching(
+      /^它的验证密钥（交给每个见证方）：certwatch\.example\.gov\.cn\/audit-log\+[0-9a-f]{8}\+\S+$/,
+    ),
+    expect.stringMatching(/^指纹：[0-9a-f]{16}$/),
+  ]);
+  expect(stdout).not.toMatch(/audit log key|verifier key|fingerprint|retired/);
 }, 180_000);

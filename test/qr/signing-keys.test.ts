@@ -16,6 +16,7 @@ import {
   rotateKeyListFile,
   type KeyRing,
 } from '../../server/qr/signing-keys';
+import type { KeyFileError } from '../../server/qr/signing-key-errors';
 import { tempDir } from '../helpers/test-app';
 
 const message = new TextEncoder().encode('certwatch:1:AAAAAAAAAAAAAAAAAAAAAA:data');
@@ -232,6 +233,11 @@ describe('QR signing key ring (QR_SIGNING_KEYS)', () => {
     }
     expect(error?.message).toMatch(/QR_SIGNING_KEYS: key 1 of QR_SIGNING_KEYS: not a PKCS8 PEM private key/);
     expect(error?.message).not.toContain(pem.split('\n')[1]!.slice(12));
+    // The same refusal with a stable code, in Chinese for a Chinese locale.
+    expect(error).toMatchObject({ code: 'KEY_UNUSABLE' });
+    expect((error as KeyFileError).text('zh')).toBe(
+      'QR_SIGNING_KEYS：QR_SIGNING_KEYS 中的第 1 把密钥：不是 PKCS8 PEM 私钥',
+    );
     const rsa = crypto
       .generateKeyPairSync('rsa', { modulusLength: 1024 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' });
