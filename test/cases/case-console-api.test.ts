@@ -11,6 +11,7 @@ import type { Certificate } from '../../server/certificates/certificate-schema';
 import type { Tip } from '../../server/tips/tip-schema';
 import { creditCode, seedBody, seedCertificate, unique } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { submitTip } from '../helpers/tips';
 
 const PROBLEM = /^application\/problem\+json/;
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]);
@@ -52,14 +53,7 @@ afterAll(async () => {
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-async function newTip(): Promise<Tip> {
-  const sent = await request(t.app)
-    .post('/api/v1/tips')
-    .send({ category: 'forged', publicId: cert.publicId, description: '展台上的证书编号查询不到。' });
-  expect(sent.status).toBe(201);
-  const list = await request(t.app).get('/api/v1/tips?state=new&pageSize=100').set(auth(named));
-  return (list.body.items as Tip[]).find((tip) => tip.reference === sent.body.reference) as Tip;
-}
+const newTip = () => submitTip(t.app, cert.publicId, named);
 
 async function openCase(tip?: Tip): Promise<string> {
   const res = await request(t.app)

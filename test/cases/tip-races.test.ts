@@ -11,6 +11,7 @@ import type { TipRepository } from '../../server/tips/tip-repository';
 import type { Tip, TipState } from '../../server/tips/tip-schema';
 import { seedBody, seedCertificate } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { submitTip } from '../helpers/tips';
 
 let t: TestApp;
 let cert: Certificate;
@@ -30,14 +31,7 @@ afterAll(async () => {
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-async function newTip(): Promise<Tip> {
-  const sent = await request(t.app)
-    .post('/api/v1/tips')
-    .send({ category: 'forged', publicId: cert.publicId, description: '展台上的证书编号查询不到。' });
-  expect(sent.status).toBe(201);
-  const list = await request(t.app).get('/api/v1/tips?state=new&pageSize=100').set(auth(first));
-  return (list.body.items as Tip[]).find((tip) => tip.reference === sent.body.reference) as Tip;
-}
+const newTip = () => submitTip(t.app, cert.publicId, first);
 
 const dismiss = (tip: Tip, token: string) =>
   request(t.app).post(`/api/v1/tips/${tip.id}/dismissal`).set(auth(token)).send({ reason: '内容重复。' });
