@@ -1,19 +1,7 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../platform/auth';
-import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
+import { inspectorIdInput } from '../platform/inspector-id';
 import { bodyCodeSchema } from './body-schema';
-
-/**
- * An inspector's directory id, as inspectors/inspector-schema.ts checks it (restated: the directory
- * depends on bodies, not the other way round), normalised as typed (half-width, upper-case).
- */
-const inspectorIdInput = z
-  .string()
-  .max(64)
-  .refine((v) => !hasForbiddenCharacters(v), 'must not contain control or invisible characters')
-  .transform(normalizeIdentifier)
-  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'inspector id: 2-32 of A-Z, 0-9, -'))
-  .meta({ errorCode: 'INVALID_INSPECTOR_ID' });
 
 export const roleSchema = z.enum(ROLES);
 

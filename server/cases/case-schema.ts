@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { publicIdSchema } from '../certificates/certificate-schema';
 import { createRecordSchema, severitySchema, subjectInputSchema } from '../dishonesty/dishonesty-schema';
-import { inspectorIdInput } from '../inspectors/inspector-schema';
+import { inspectorIdInput } from '../platform/inspector-id';
 import { signalIdSchema } from '../signals/signal-schema';
 import { pageOf, pagingQuery } from '../platform/paging';
 import { attachmentSchema } from './attachment-schema';

@@ -2,12 +2,8 @@ import { z } from 'zod';
 import { bodyCodeSchema } from '../bodies/body-schema';
 import { isValidCreditCode } from '../platform/credit-code';
 import { hasForbiddenCharacters, normalizeIdentifier } from '../platform/normalize';
+import { inspectorIdInput, inspectorIdSchema } from '../platform/inspector-id';
 import { singleLine } from '../platform/text-input';
-
-/** Inspector ids are the badge or staff numbers the admin registers (e.g. `CQ-SPB-0012`). */
-export const inspectorIdSchema = z
-  .string()
-  .regex(/^[A-Z0-9][A-Z0-9-]{1,31}$/, 'inspector id: 2-32 of A-Z, 0-9, -');
 
 /** What a conflict of interest is declared against: a holder organisation or a certifying body. */
 export const CONFLICT_KINDS = ['holder', 'body'] as const;
@@ -41,15 +37,6 @@ export const inspectorSchema = z
   })
   .meta({ id: 'Inspector' });
 export type Inspector = z.infer<typeof inspectorSchema>;
-
-/** An inspector id as typed in a path or a request: normalised (half-width, upper-case), then checked. */
-export const inspectorIdInput = z
-  .string()
-  .max(64)
-  .refine((v) => !hasForbiddenCharacters(v), 'must not contain control or invisible characters')
-  .transform(normalizeIdentifier)
-  .pipe(inspectorIdSchema)
-  .meta({ errorCode: 'INVALID_INSPECTOR_ID' });
 
 /** A conflict as an admin declares it; the code is checked for its kind (credit code or body code). */
 const conflictInput = z
