@@ -90,16 +90,30 @@ function stage(tip: Tip, readers: number, order: TipState[] = []): { undo(): voi
   };
 }
 
+/** Starts two requests at once while the tip is staged (see `stage`), and gives their answers in order. */
+async function race<R>(
+  tip: Tip,
+  order: TipState[],
+  a: () => PromiseLike<R>,
+  b: () => PromiseLike<R>,
+): Promise<[R, R]> {
+  const staged = stage(tip, 2, order);
+  try {
+    return await Promise.all([a(), b()]);
+  } finally {
+    staged.undo();
+  }
+}
+
 describe('dismissals racing', () => {
   test('when two inspectors dismiss the same new tip at once, then exactly one gets 200 and the other 409 TIP_NOT_NEW', async () => {
     const tip = await newTip();
-    const staged = stage(tip, 2);
-    let answers;
-    try {
-      answers = await Promise.all([dismiss(tip, first), dismiss(tip, second)]);
-    } finally {
-      staged.undo();
-    }
+    const answers = await race(
+      tip,
+      [],
+      () => dismiss(tip, first),
+      () => dismiss(tip, second),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     expect(answers.find((a) => a.status === 409)?.body).toMatchObject({
       code: 'TIP_NOT_NEW',
@@ -115,14 +129,12 @@ describe('dismissals racing', () => {
 describe('a dismissal racing a case', () => {
   test('when the dismissal writes first, then the case is refused with 409 TIP_CHANGED and no case holds the tip', async () => {
     const tip = await newTip();
-    const staged = stage(tip, 2, ['dismissed', 'in-case']);
-    let answers;
-    try {
-      answers = await Promise.all([dismiss(tip, first), openCase(tip, second)]);
-    } finally {
-      staged.undo();
-    }
-    const [dismissal, opened] = answers;
+    const [dismissal, opened] = await race(
+      tip,
+      ['dismissed', 'in-case'],
+      () => dismiss(tip, first),
+      () => openCase(tip, second),
+    );
     expect(dismissal.status).toBe(200);
     expect(opened).toMatchObject({ status: 409, body: { code: 'TIP_CHANGED', state: 'dismissed' } });
     expect(await tipNow(tip)).toEqual({ ...tip, state: 'dismissed' });
@@ -131,14 +143,12 @@ describe('a dismissal racing a case', () => {
 
   test('when the case takes the tip first, then the dismissal is refused with 409 TIP_NOT_NEW and the tip is in that case', async () => {
     const tip = await newTip();
-    const staged = stage(tip, 2, ['in-case', 'dismissed']);
-    let answers;
-    try {
-      answers = await Promise.all([dismiss(tip, first), openCase(tip, second)]);
-    } finally {
-      staged.undo();
-    }
-    const [dismissal, opened] = answers;
+    const [dismissal, opened] = await race(
+      tip,
+      ['in-case', 'dismissed'],
+      () => dismiss(tip, first),
+      () => openCase(tip, second),
+    );
     expect(opened.status).toBe(201);
     expect(dismissal).toMatchObject({ status: 409, body: { code: 'TIP_NOT_NEW', state: 'in-case' } });
     expect(await tipNow(tip)).toEqual({ ...tip, state: 'in-case', caseId: opened.body.id });
