@@ -5,6 +5,7 @@
  *
  *   tsx scripts/bench/isolation.ts [--registry 100000] [--rows 300000] [--idle-seconds 15] [--interval 50]
  *                                  [--max-minutes 20] [--quiet-wait 60] [--rebuild] [--with-export]
+ *                                  [--profile DIR]
  *
  * - Registry: the demo registry of `--registry` certificates (support.ts, cached), copied to a fresh
  *   directory for the run. Its first approved demo body is the uploader; its approval is widened to every
@@ -66,6 +67,8 @@ interface Options {
   quietWait: number;
   rebuild: boolean;
   withExport: boolean;
+  /** Write the portal's CPU profiles (one per thread, `node --cpu-prof`) here. */
+  profileDir?: string;
 }
 
 function parseOptions(): Options {
@@ -79,6 +82,7 @@ function parseOptions(): Options {
       'quiet-wait': { type: 'string', default: '60' },
       rebuild: { type: 'boolean', default: false },
       'with-export': { type: 'boolean', default: false },
+      profile: { type: 'string' },
     },
   });
   return {
@@ -90,6 +94,7 @@ function parseOptions(): Options {
     quietWait: intOption('quiet-wait', values['quiet-wait'], 0),
     rebuild: values.rebuild,
     withExport: values['with-export'],
+    profileDir: values.profile,
   };
 }
 
@@ -362,6 +367,7 @@ async function main() {
         OPEN_DATA_DAILY: String(options.withExport),
       },
       '/healthz',
+      options.profileDir,
     );
     const load = await waitForQuiet(server, options.quietWait);
     if (load >= 0.5) console.log(`  (the machine is busy: other processes use ${fmt(load, 1)} cores)`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Body } from '../bodies/body-schema';
+import { BACKGROUND_BOOTSTRAP, BACKGROUND_LOADER } from '../platform/background-thread';
 import { AppError, type ErrorCode } from '../platform/errors';
 import { ROW_TEXT, rowError } from './upload-row-texts';
 import { checkRow, type CheckedRow } from './upload-rows';
@@ -144,18 +145,7 @@ const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
  */
 const WORKER_OLD_GENERATION_MB: Record<UploadFormat, number> = { csv: 256, ndjson: 256, xlsx: 1024 };
 
-/**
- * Loads the worker module: under tsx or jest the worker thread has no TypeScript loader of its own, so
- * it registers tsx's require hook before loading a .ts file (tsx is a runtime dependency).
- */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-if (workerData.loader) require(workerData.loader);
-require(workerData.file);
-`;
-
 export const WORKER_FILE = path.join(__dirname, `upload-worker${path.extname(__filename)}`);
-const WORKER_LOADER = WORKER_FILE.endsWith('.ts') ? require.resolve('tsx/cjs') : undefined;
 
 /** An error posted by the worker, as thrown in this thread. */
 function errorFrom(posted: Extract<FromWorker, { type: 'failed' }>['error']): Error {
@@ -180,13 +170,13 @@ export async function* checkRowsInWorker(
 ): AsyncGenerator<CheckedRow[]> {
   const start: WorkerStart = {
     file: workerFile,
-    loader: WORKER_LOADER,
+    loader: BACKGROUND_LOADER,
     format: options.format,
     body: options.body,
     batchSize: options.batchSize,
     flushMs: options.flushMs,
   };
-  const worker = new Worker(BOOTSTRAP, {
+  const worker = new Worker(BACKGROUND_BOOTSTRAP, {
     eval: true,
     workerData: start,
     resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB[options.format] },

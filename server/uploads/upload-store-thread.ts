@@ -13,11 +13,11 @@
  * 'progress' after each batch, and
  * one 'done' or 'failed' with where the storing stood.
  */
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Body } from '../bodies/body-schema';
 import type { Certificate } from '../certificates/certificate-schema';
+import { BACKGROUND_BOOTSTRAP, BACKGROUND_LOADER } from '../platform/background-thread';
 import { AppError, type ErrorCode } from '../platform/errors';
 import type { UploadFormat, UploadMode } from './upload-schema';
 import type { UploadStoringState } from './upload-storing';
@@ -76,16 +76,6 @@ const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
 /** The storing thread's old generation, MiB (it also starts the parsing thread of a large file). */
 const STORE_THREAD_OLD_GENERATION_MB = 512;
 
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-if (workerData.loader) require(workerData.loader);
-require(workerData.file);
-`;
-
-/** tsx's require hook when this code runs as TypeScript (tsx, jest), for the thread to load its module. */
-export const STORE_THREAD_LOADER =
-  path.extname(__filename) === '.ts' ? require.resolve('tsx/cjs') : undefined;
-
 /** An error posted by the storing thread, as thrown in this one. */
 export function errorFromPosted(posted: PostedError): Error {
   if (posted.code) return new AppError(posted.code as ErrorCode, posted.message, { details: posted.details });
@@ -111,9 +101,9 @@ export async function storeOnThread(
   forget: (certificates: ChangedCertificate[]) => Promise<void>,
   onRuleErrors?: (counts: Record<string, number>) => void,
 ): Promise<StoreThreadResult> {
-  const worker = new Worker(BOOTSTRAP, {
+  const worker = new Worker(BACKGROUND_BOOTSTRAP, {
     eval: true,
-    workerData: { ...start, loader: STORE_THREAD_LOADER } satisfies StoreThreadStart,
+    workerData: { ...start, loader: BACKGROUND_LOADER } satisfies StoreThreadStart,
     resourceLimits: { maxOldGenerationSizeMb: STORE_THREAD_OLD_GENERATION_MB },
   });
   // The request being stored keeps the process up (a graceful shutdown drains it first); a thread left
