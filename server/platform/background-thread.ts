@@ -1,20 +1,20 @@
 /**
  * How the upload's background threads (storing, parsing) start. Each runs an eval'd bootstrap that first
- * lowers its own CPU priority, then loads its module. On Linux a nice value belongs to a thread, not to
+ * lowers its own CPU priority (nice + 10, at most 19), then loads its module. On Linux a nice value belongs to a thread, not to
  * the process: `os.setPriority(n)` from a thread renices that thread alone. So on a busy machine the main
  * thread, which answers the lookups, gets the cores first, and the upload uses what is left. On other
  * systems the call would renice the whole process, so it is skipped there.
  */
 import path from 'node:path';
 
-/** The nice value of a background thread: 10, below the main thread's 0 (a lookup comes first). */
+/** How far a background thread's nice value is above the main thread's (a lookup comes first). */
 export const BACKGROUND_NICE = 10;
 
 /** The worker's code (eval: true); its workerData carries `file`, and `loader` when `file` is TypeScript. */
 export const BACKGROUND_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 if (process.platform === 'linux') {
-  try { require('node:os').setPriority(${BACKGROUND_NICE}); } catch {}
+  try { const os = require('node:os'); os.setPriority(Math.min(19, os.getPriority() + ${BACKGROUND_NICE})); } catch {}
 }
 if (workerData.loader) require(workerData.loader);
 require(workerData.file);
