@@ -10,8 +10,8 @@
  * - Registry: the demo registry of `--registry` certificates (support.ts, cached), copied to a fresh
  *   directory for the run. Its first approved demo body is the uploader; its approval is widened to every
  *   scheme, so that every row of the file is in scope.
- * - Upload: `--rows` demo certificates re-issued by that body (new numbers, so every row is created and
- *   goes through the risk rules), as the CNCA-style CSV, through POST /api/v1/uploads (partial) with a
+ * - Upload: `--rows` demo certificates, the ones the demo world's generator yields after the registry's,
+ *   re-issued by that body (new numbers, so every row is created and goes through the risk rules), as the CNCA-style CSV, through POST /api/v1/uploads (partial) with a
  *   body token. `--rows 1000000` for the million-row upload of issue 10.
  * - Lookups: GET /api/v1/certificates/:publicId of random certificates of the registry, one at a time, a
  *   new one every `--interval` ms (at once when the last took longer), over one keep-alive connection;
@@ -31,6 +31,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import type { CertificateData } from '../../server/certificates/certificate-schema';
 import { SCHEME_CODES } from '../../server/schemes/schemes';
 import type { UploadJob } from '../../server/uploads/upload-schema';
@@ -54,9 +55,7 @@ import { writeCsv } from './upload-csv';
 
 const TARGETS = { maxMs: 100, p99Ratio: 2 };
 /** Bump when the file written changes, so that cached files are rebuilt. */
-const FILE_VERSION = 1;
-/** A seed other than the registry's, so that the uploaded certificates are new ones. */
-const UPLOAD_SEED = 20_261_210;
+const FILE_VERSION = 3;
 
 interface Options {
   registry: number;
@@ -96,6 +95,26 @@ function parseOptions(): Options {
     withExport: values['with-export'],
     profileDir: values.profile,
   };
+}
+
+/** Signals in the registry file by rule (read beside the running portal: WAL lets it). */
+function signalCounts(file: string): Map<string, number> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT rule_id AS rule, count(*) AS n FROM signals GROUP BY 1').all();
+    return new Map((rows as { rule: string; n: number }[]).map((r) => [r.rule, r.n]));
+  } finally {
+    db.close();
+  }
+}
+
+/** What the upload's rules raised: signals by rule, those in `after` less those in `before`. */
+function raisedText(before: Map<string, number>, after: Map<string, number>): string {
+  const raised = [...after]
+    .map(([rule, n]) => [rule, n - (before.get(rule) ?? 0)] as const)
+    .filter(([, n]) => n > 0);
+  const total = raised.reduce((sum, [, n]) => sum + n, 0);
+  return `${fmt(total)}${raised.length > 0 ? ` (${raised.map(([rule, n]) => `${rule} ${fmt(n)}`).join(', ')})` : ''}`;
 }
 
 /** Percentile of sorted values (nearest rank). */
@@ -268,17 +287,30 @@ function jobNow(port: number, token: string, jobId: string): Promise<UploadJob |
   });
 }
 
-/** The upload file: `rows` demo certificates re-issued by `bodyCode` under new numbers; cached. */
-async function uploadFile(rows: number, bodyCode: string, today: string, rebuild: boolean): Promise<string> {
+/**
+ * The upload file: the `rows` certificates the demo world's generator yields after the registry's first
+ * `skip` (the same honest world: its auditors are never in two audits at once), re-issued by `bodyCode`
+ * under new numbers; cached.
+ */
+async function uploadFile(
+  rows: number,
+  skip: number,
+  bodyCode: string,
+  today: string,
+  rebuild: boolean,
+): Promise<string> {
   const file = path.join(
     CACHE_ROOT,
     'uploads',
-    `isolation-${bodyCode}-${rows}-${today}-v${FILE_VERSION}-d${DEMO_DATA_VERSION}.csv`,
+    `isolation-${bodyCode}-${rows}-after-${skip}-${today}-v${FILE_VERSION}-d${DEMO_DATA_VERSION}.csv`,
   );
   if (!rebuild && fs.existsSync(file)) return file;
   function* reissued(): Generator<CertificateData[]> {
-    for (const batch of generateCertificates({ count: rows, today, seed: UPLOAD_SEED, batchSize: 10_000 })) {
-      yield batch.map((c) => ({ ...c, number: `U-${c.bodyCode}-${c.number}`, bodyCode }));
+    let seen = 0;
+    for (const batch of generateCertificates({ count: skip + rows, today, batchSize: 10_000 })) {
+      const next = batch.slice(Math.max(0, skip - seen));
+      seen += batch.length;
+      if (next.length > 0) yield next.map((c) => ({ ...c, number: `U-${c.bodyCode}-${c.number}`, bodyCode }));
     }
   }
   const started = performance.now();
@@ -352,8 +384,10 @@ async function main() {
     } finally {
       await bench.close();
     }
-    const ids = samplePublicIds({ ...registry, file: path.join(dataDir, 'registry.sqlite') }, 2000);
-    const file = await uploadFile(options.rows, body.code, today, options.rebuild);
+    const registryFile = path.join(dataDir, 'registry.sqlite');
+    const ids = samplePublicIds({ ...registry, file: registryFile }, 2000);
+    const signalsBefore = signalCounts(registryFile);
+    const file = await uploadFile(options.rows, registry.rows, body.code, today, options.rebuild);
 
     const server = await startServer(
       'portal',
@@ -416,6 +450,10 @@ async function main() {
             `the figures below cover that part only`
         : `\n  upload: ${fmt(options.rows)} rows in ${fmt(seconds, 1)} s (${fmt(options.rows / seconds)} rows/s), ` +
             `${fmt(stored)} created`,
+    );
+    // The upload rules' work depends on what they find: say how much they raised.
+    console.log(
+      `  signals raised by the upload rules: ${raisedText(signalsBefore, signalCounts(registryFile))}`,
     );
     console.log(
       `\n  phase            lookups  failed  p50 ms   p99 ms   max ms  >${TARGETS.maxMs} ms  slowest at`,

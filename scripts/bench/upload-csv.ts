@@ -1,5 +1,5 @@
 /**
- * The CNCA-style CSV the upload benchmarks send (Chinese headers, 18 columns), written from certificate
+ * The CNCA-style CSV the upload benchmarks send (Chinese headers, 20 columns), written from certificate
  * reports and streamed to disk with backpressure.
  */
 import fs from 'node:fs';
@@ -25,7 +25,12 @@ export const HEADER = [
   '审核人日',
   '审核组成员',
   '场所地址',
+  '有效人数',
+  '审核类型',
 ];
+
+/** The audit types as bodies write them. */
+const AUDIT_TYPE_ZH = { initial: '初次认证', surveillance: '监督审核', recertification: '再认证' } as const;
 
 /** A CSV cell: quoted when it holds a comma, quote or new line. */
 function cell(value: string | number | undefined): string {
@@ -57,6 +62,8 @@ export function csvLine(c: CertificateData): string {
     c.audit?.manDays,
     auditors,
     c.sites?.map((s) => s.address).join(';'),
+    c.holder.employees,
+    c.audit?.type && AUDIT_TYPE_ZH[c.audit.type],
   ]
     .map(cell)
     .join(',')}\r\n`;

@@ -6,7 +6,7 @@
  *                               [--profile]
  *
  * - Files: demo certificates (scripts/demo-data.ts: real-looking names, credit codes, scopes, audits, every
- *   status) re-issued by one body, written as the CNCA-style CSV (Chinese headers, 18 columns) and streamed
+ *   status) re-issued by one body, written as the CNCA-style CSV (Chinese headers, 20 columns) and streamed
  *   to disk. Kept under $TMPDIR/certwatch-bench/uploads/ and reused by later runs.
  * - Upload: through the real HTTP route, POST /api/v1/uploads with a body token, on a portal started as a
  *   child process (`node --import tsx server/main.ts`, production middleware on, logs to /dev/null) with a
@@ -14,10 +14,12 @@
  *   the request. Peak RSS = the server's VmHWM (/proc/PID/status) at the end of the upload: the whole
  *   process, start-up included.
  * - Baseline: raw better-sqlite3 inserts of the same rows (already parsed, as objects in memory) into a
- *   fresh registry file with the registry's schema: the certificates row (the same JSON document the
- *   adapter stores, with a public id from the same generator) and its holder-name grams row, prepared
- *   statements, transactions of 10,000 rows. Only the inserts are timed, not producing the rows. This is
- *   the floor of storing these rows in this schema, with nothing read, parsed, checked or compared.
+ *   fresh registry file with the registry's schema, into every table a stored certificate has rows in:
+ *   the certificates row (the same JSON document the adapter stores, with a public id from the same
+ *   generator), its holder-name grams row, one audit_assignments row per auditor and the body's monthly
+ *   body_audit_volumes tally (the upload rules' index, which every write keeps), prepared statements,
+ *   transactions of 10,000 rows. Only the inserts are timed, not producing the rows. This is the floor of
+ *   storing these rows in this schema, with nothing read, parsed, checked or compared.
  *
  * Targets (issue 3): upload rows/s at least 0.5 x baseline; the 1,000,000-row upload's peak RSS within
  * 1.25 x the 100,000-row one's.
@@ -31,6 +33,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createServices } from '../../server/composition/services';
 import { newPublicId } from '../../server/certificates/certificate-records';
+import { auditorDaysOf } from '../../server/certificates/certificate-repository';
 import type { Certificate, CertificateData } from '../../server/certificates/certificate-schema';
 import { SCHEME_CODES } from '../../server/schemes/schemes';
 import { loadConfig } from '../../server/config';
@@ -50,7 +53,7 @@ const BODY_CODE = 'BENCH';
 /** Fixed, so that every run uploads the same rows (dates are relative to it). */
 const TODAY = '2026-06-30';
 /** Bump when the CSV written changes, so that cached files are rebuilt. */
-const FILE_VERSION = 1;
+const FILE_VERSION = 2;
 const BASELINE_TRANSACTION = 10_000;
 const TARGETS = { ratio: 0.5, rss: 1.25 };
 
@@ -405,7 +408,10 @@ async function measureUpload(
 // ---------------------------------------------------------------------------------------------------------
 // The baseline
 
-/** Raw inserts of the same rows into a fresh registry file, in transactions of 10,000; rows/s of the inserts. */
+/**
+ * Raw inserts of the same rows into a fresh registry file (every table a stored certificate has rows in),
+ * in transactions of 10,000; rows/s of the inserts.
+ */
 function measureBaseline(rows: number): { seconds: number; rowsPerSecond: number; otherCores: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'certwatch-bench-baseline-'));
   const db = openSqlite(dir);
@@ -416,8 +422,20 @@ function measureBaseline(rows: number): { seconds: number; rowsPerSecond: number
     const grams = db.prepare<[number, string]>(
       'INSERT INTO certificate_name_grams (rowid, grams) VALUES (?, ?)',
     );
+    const assignment = db.prepare<[string, string, string, number, string]>(
+      `INSERT OR IGNORE INTO audit_assignments
+         (registration_number, end_date, start_date, certificate_id, holder_credit_code) VALUES (?, ?, ?, ?, ?)`,
+    );
+    const tally = db.prepare<[string, string, number, number, number, number]>(
+      `INSERT INTO body_audit_volumes (body_code, issue_month, certificates, man_days, staffed, auditor_days)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (body_code, issue_month) DO UPDATE
+       SET certificates = certificates + excluded.certificates, man_days = man_days + excluded.man_days,
+         staffed = staffed + excluded.staffed, auditor_days = auditor_days + excluded.auditor_days`,
+    );
     const at = new Date().toISOString();
     const insertAll = db.transaction((batch: CertificateData[]) => {
+      const tallies = new Map<string, [string, string, number, number, number, number]>();
       for (const data of batch) {
         const record: Omit<Certificate, 'id'> = {
           ...data,
@@ -440,8 +458,31 @@ function measureBaseline(rows: number): { seconds: number; rowsPerSecond: number
           record.holder.creditCode,
           JSON.stringify(record),
         );
-        grams.run(Number(lastInsertRowid), nameBigrams(record.holder.name).join(' '));
+        const id = Number(lastInsertRowid);
+        grams.run(id, nameBigrams(record.holder.name).join(' '));
+        const { audit } = record;
+        if (audit) {
+          for (const a of audit.auditors) {
+            assignment.run(
+              a.registrationNumber,
+              audit.endDate,
+              audit.startDate,
+              id,
+              record.holder.creditCode,
+            );
+          }
+          const auditorDays = auditorDaysOf(audit);
+          const key = `${record.bodyCode}\u0000${record.issueDate.slice(0, 7)}`;
+          const t = tallies.get(key) ?? [record.bodyCode, record.issueDate.slice(0, 7), 0, 0, 0, 0];
+          t[2] += 1;
+          t[3] += audit.manDays;
+          t[4] += auditorDays > 0 ? 1 : 0;
+          t[5] += auditorDays;
+          tallies.set(key, t);
+        }
       }
+      // The tally once per body and month of the batch, as the adapter writes it.
+      for (const t of tallies.values()) tally.run(...t);
     });
     let seconds = 0;
     let otherTicks = 0;
