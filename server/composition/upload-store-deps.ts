@@ -68,8 +68,11 @@ export function openStoreThreadDeps(start: StoreThreadStart): StoreThreadDeps {
     async close() {
       // What is left in the WAL goes back into the file now, not at some later writer's commit (PASSIVE:
       // readers go on meanwhile).
-      db.pragma('wal_checkpoint(PASSIVE)');
-      db.close();
+      try {
+        db.pragma('wal_checkpoint(PASSIVE)');
+      } finally {
+        db.close();
+      }
     },
   };
 }
