@@ -1,9 +1,10 @@
 /**
  * How the upload's background threads (storing, parsing) start. Each runs an eval'd bootstrap that first
- * lowers its own CPU priority (nice + 10, at most 19), then loads its module. On Linux a nice value belongs to a thread, not to
- * the process: `os.setPriority(n)` from a thread renices that thread alone. So on a busy machine the main
- * thread, which answers the lookups, gets the cores first, and the upload uses what is left. On other
- * systems the call would renice the whole process, so it is skipped there.
+ * lowers its own CPU priority (its nice value 10 above the main thread's, at most 19), then loads its
+ * module. On Linux a nice value belongs to a thread, not to the process: `os.setPriority(n)` from a thread
+ * renices that thread alone. So on a busy machine the main thread, which answers the lookups, gets the
+ * cores first, and the upload uses what is left. On other systems the call would renice the whole
+ * process, so it is skipped there.
  */
 import path from 'node:path';
 
