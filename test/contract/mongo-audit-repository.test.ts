@@ -1,4 +1,4 @@
-import { describeWithMongo, mongoUri, openMongoRepository } from '../helpers/mongo-harness';
+import { describeWithMongo, mongoUri, openMongoRepositoryOnSharedStores } from '../helpers/mongo-harness';
 import type { StoredAuditEntry } from '../../server/audit/audit-repository';
 import { digestOf, type AuditRecord } from '../../server/audit/audit-schema';
 import { openMongoStores } from '../../server/composition/mongo-stores';
@@ -7,8 +7,8 @@ import { auditRepositoryContract, expectOneChain, expectTreeOfEntries } from './
 describeWithMongo('MongoDB audit repository', () => {
   auditRepositoryContract({
     name: 'mongo',
-    // A database per test: every test starts from an empty log.
-    open: openMongoRepository((stores) => stores.audit),
+    // Stores shared by the file's tests, emptied for each: every test starts from an empty log.
+    open: openMongoRepositoryOnSharedStores((stores) => stores.audit),
   });
 
   test('when two instances append at once, then their entries form one chain (duplicate seq retried)', async () => {

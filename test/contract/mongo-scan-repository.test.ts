@@ -1,10 +1,10 @@
-import { describeWithMongo, openMongoRepository } from '../helpers/mongo-harness';
+import { describeWithMongo, openMongoRepositoryOnSharedStores } from '../helpers/mongo-harness';
 import { scanRepositoryContract } from './scan-repository.contract';
 
 describeWithMongo('MongoDB scan repository', () => {
   scanRepositoryContract({
     name: 'mongo',
     options: {},
-    open: openMongoRepository((stores) => stores.scans),
+    open: openMongoRepositoryOnSharedStores((stores) => stores.scans),
   });
 });

@@ -1,20 +1,14 @@
-import { describeWithMongo, openThrowawayMongoStores } from '../helpers/mongo-harness';
+import { describeWithMongo, sharedMongoStores } from '../helpers/mongo-harness';
 import { statsRepositoryContract } from './stats-repository.contract';
 
 describeWithMongo('MongoDB stats repository', () => {
+  const shared = sharedMongoStores();
   statsRepositoryContract({
     name: 'mongo',
     options: {},
     async open() {
-      const stores = await openThrowawayMongoStores();
-      return {
-        repo: stores.stats,
-        stores,
-        async close() {
-          await stores.connection.dropDatabase();
-          await stores.close();
-        },
-      };
+      const { stores, release } = await shared.lend();
+      return { repo: stores.stats, stores, close: release };
     },
   });
 });

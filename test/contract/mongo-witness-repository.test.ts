@@ -1,6 +1,9 @@
-import { describeWithMongo, openMongoRepository } from '../helpers/mongo-harness';
+import { describeWithMongo, openMongoRepositoryOnSharedStores } from '../helpers/mongo-harness';
 import { witnessRepositoryContract } from './witness-repository.contract';
 
 describeWithMongo('MongoDB witness repository', () => {
-  witnessRepositoryContract({ name: 'mongo', open: openMongoRepository((stores) => stores.witnesses) });
+  witnessRepositoryContract({
+    name: 'mongo',
+    open: openMongoRepositoryOnSharedStores((stores) => stores.witnesses),
+  });
 });
