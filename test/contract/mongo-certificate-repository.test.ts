@@ -1,4 +1,4 @@
-import { describeWithMongo, mongoUri } from '../helpers/mongo-harness';
+import { describeWithMongo, mongoUri, openMongoRepositoryOnSharedStores } from '../helpers/mongo-harness';
 import { certificateModel } from '../../server/certificates/mongo-certificate-repository';
 import { openMongoStores } from '../../server/composition/mongo-stores';
 import { creditCode, makeCertificate } from '../helpers/factories';
@@ -16,16 +16,7 @@ describeWithMongo('MongoDB certificate repository', () => {
   const harness: CertificateRepositoryHarness = {
     name: 'mongo',
     options: { idPattern: /^[0-9a-f]{24}$/ },
-    async open() {
-      const stores = await openMongoStores(mongoUri as string, { dbName: testDbName() });
-      return {
-        repo: stores.certificates,
-        async close() {
-          await stores.connection.dropDatabase();
-          await stores.close();
-        },
-      };
-    },
+    open: openMongoRepositoryOnSharedStores((stores) => stores.certificates),
   };
   certificateRepositoryContract(harness);
   certificateListContract(harness);
