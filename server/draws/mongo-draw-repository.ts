@@ -88,8 +88,17 @@ interface CertificateProjection {
   updatedAt: string;
 }
 
-/** Draws in MongoDB (mongoose models; plain objects in and out). */
-export function createMongoDrawRepository(conn: Connection): DrawRepository {
+/** Certificates per cursor batch of `holderCertificates`, unless the repository is opened with another. */
+export const HOLDER_BATCH = 5000;
+
+/**
+ * Draws in MongoDB (mongoose models; plain objects in and out). `holderBatch`: certificates per cursor
+ * batch of `holderCertificates` (tests cross batches with a small one).
+ */
+export function createMongoDrawRepository(
+  conn: Connection,
+  { holderBatch = HOLDER_BATCH }: { holderBatch?: number } = {},
+): DrawRepository {
   const Draws = drawModel(conn);
   const Populations = drawPopulationModel(conn);
   const Certificates = certificateModel(conn);
@@ -187,7 +196,7 @@ export function createMongoDrawRepository(conn: Connection): DrawRepository {
         updatedAt: 1,
       })
         .lean<CertificateProjection[]>()
-        .batchSize(5000)
+        .batchSize(holderBatch)
         .cursor();
       for await (const doc of cursor as AsyncIterable<CertificateProjection>) {
         const certificate: HolderCertificate = {

@@ -2,7 +2,8 @@ import type { SqliteDatabase } from '../platform/sqlite';
 import type { DrawRepository, HolderCertificate } from './draw-repository';
 import { drawResultSchema, drawSnapshotSchema, storedDrawSchema, type StoredDraw } from './draw-schema';
 
-const PAGE = 5000;
+/** Certificates per page of `holderCertificates`, unless the repository is opened with another. */
+export const HOLDER_PAGE = 5000;
 
 interface CertificateRow {
   id: number;
@@ -34,9 +35,13 @@ function toHolderCertificate(row: CertificateRow): HolderCertificate {
 
 /**
  * Draws in the registry file: table `draws` (the plan as JSON, its snapshot as JSON apart so lists never
- * read it) and the append-only table `draw_results`. Holder populations read the `certificates` table.
+ * read it) and the append-only table `draw_results`. Holder populations read the `certificates` table,
+ * `holderPage` certificates a page (tests cross pages with a small one).
  */
-export function createSqliteDrawRepository(db: SqliteDatabase): DrawRepository {
+export function createSqliteDrawRepository(
+  db: SqliteDatabase,
+  { holderPage = HOLDER_PAGE }: { holderPage?: number } = {},
+): DrawRepository {
   const insert = db.prepare<[string, string, string, string, string]>(
     'INSERT INTO draws (id, created_at, state, doc, snapshot) VALUES (?, ?, ?, ?, ?)',
   );
@@ -104,10 +109,10 @@ export function createSqliteDrawRepository(db: SqliteDatabase): DrawRepository {
       for (;;) {
         const rows =
           bodies === undefined
-            ? certificates.all(after, PAGE)
-            : certificatesOfBodies.all(bodies, after, PAGE);
+            ? certificates.all(after, holderPage)
+            : certificatesOfBodies.all(bodies, after, holderPage);
         for (const row of rows) yield toHolderCertificate(row);
-        if (rows.length < PAGE) return;
+        if (rows.length < holderPage) return;
         after = (rows[rows.length - 1] as CertificateRow).id;
       }
     },

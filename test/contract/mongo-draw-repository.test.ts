@@ -1,18 +1,21 @@
 import { describeWithMongo, mongoUri } from '../helpers/mongo-harness';
 import { openMongoStores } from '../../server/composition/mongo-stores';
 import mongoose from 'mongoose';
-import { drawModel } from '../../server/draws/mongo-draw-repository';
+import { createMongoDrawRepository, drawModel } from '../../server/draws/mongo-draw-repository';
 import { drawRepositoryContract, largeSnapshot, makeDraw } from './draw-repository.contract';
+
+/** A small cursor batch for holder certificates: the contract crosses batches with a few hundred. */
+const HOLDER_PAGE = 100;
 
 describeWithMongo('MongoDB draw repository', () => {
   drawRepositoryContract({
     name: 'mongo',
-    options: {},
+    options: { holderPage: HOLDER_PAGE },
     async open() {
       const dbName = `certwatch_test_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
       const stores = await openMongoStores(mongoUri as string, { dbName });
       return {
-        repo: stores.draws,
+        repo: createMongoDrawRepository(stores.connection, { holderBatch: HOLDER_PAGE }),
         certificates: stores.certificates,
         async close() {
           await stores.connection.dropDatabase();

@@ -1,18 +1,22 @@
 import fs from 'node:fs';
-import { openSqliteStores } from '../../server/composition/stores';
+import { sqliteStoresOn } from '../../server/composition/stores';
 import { openSqlite } from '../../server/platform/sqlite';
 import { createSqliteDrawRepository } from '../../server/draws/sqlite-draw-repository';
 import { tempDir } from '../helpers/test-app';
 import { drawRepositoryContract } from './draw-repository.contract';
 
+/** A small page for holder certificates: the contract crosses pages with a few hundred. */
+const HOLDER_PAGE = 100;
+
 drawRepositoryContract({
   name: 'sqlite',
-  options: {},
+  options: { holderPage: HOLDER_PAGE },
   async open() {
     const dir = tempDir();
-    const stores = openSqliteStores(dir);
+    const db = openSqlite(dir);
+    const stores = sqliteStoresOn(db);
     return {
-      repo: stores.draws,
+      repo: createSqliteDrawRepository(db, { holderPage: HOLDER_PAGE }),
       certificates: stores.certificates,
       async close() {
         await stores.close();
