@@ -601,14 +601,17 @@ describe('job ids and progress', () => {
     }
   }, 180_000);
 
-  // 20,000 rows: seconds on a quiet machine, much longer beside a busy one (the test asserts no time).
+  // 12,000 rows (1.8 MB: past the 1 MiB from which the storing has a thread of its own): three batches of
+  // at most 5,000 rows (DEFAULT_BATCH_SIZE), each stored in slices of at most 5,000 (SLICE_ROWS.max) with
+  // the progress written after each, so polls see the storing part-way. Seconds on a quiet machine, much
+  // longer beside a busy one (the test asserts no time).
   test('when an atomic upload stores its rows, then other requests are answered meanwhile', async () => {
     const server = t.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const { port } = server.address() as AddressInfo;
       const jobId = `apply${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
-      const rows = 20_000;
+      const rows = 12_000;
       const text = toCsv(Array.from({ length: rows }, () => uploadRow()));
       const answer = new Promise<number>((resolve, reject) => {
         const req = http.request(
