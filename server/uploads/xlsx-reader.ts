@@ -13,8 +13,8 @@
 import { stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import unzipper from 'unzipper';
+import type ExcelJS from 'exceljs';
+import type unzipper from 'unzipper';
 
 /** One sheet: its rows, read when iterated. */
 export interface XlsxSheet extends AsyncIterable<ExcelJS.Row> {
@@ -79,8 +79,14 @@ export async function openXlsx(file: string): Promise<XlsxWorkbook> {
     for (const stream of open) stream.destroy();
     open.clear();
   };
+  // Loaded at the first workbook: exceljs and unzipper are some 300 modules, which every start of the
+  // portal and of each CLI would otherwise load whether or not it ever reads an XLSX file.
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded late on purpose (see above) */
+  const { stream: xlsxStream } = require('exceljs') as typeof ExcelJS;
+  const { Open } = require('unzipper') as typeof unzipper;
+  /* eslint-enable @typescript-eslint/no-require-imports */
   try {
-    const directory = await unzipper.Open.custom({
+    const directory = await Open.custom({
       size: () => Promise.resolve(size),
       stream: (offset: number, length?: number) => {
         const end = length ? offset + length : undefined;
@@ -93,7 +99,7 @@ export async function openXlsx(file: string): Promise<XlsxWorkbook> {
     const parts = new Map(directory.files.map((entry) => [entry.path, entry]));
     const part = (path: string) => parts.get(path)?.stream() as Readable | undefined;
 
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    const reader = new xlsxStream.xlsx.WorkbookReader(file, {
       worksheets: 'emit',
       sharedStrings: 'cache',
       styles: 'cache', // number formats tell date cells from numbers

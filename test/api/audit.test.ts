@@ -5,10 +5,10 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { entryHash, GENESIS_HASH, SYSTEM_ACTOR, type AuditEntry } from '../../server/audit/audit-schema';
 import { seedBody } from '../helpers/factories';
+import { TSX_ARGS } from '../helpers/cli';
 import { createTestApp, tempDir, type TestApp } from '../helpers/test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const HASH = /^[0-9a-f]{64}$/;
 
 /** Three English words in a row: what a Chinese message must not hold. */
@@ -24,8 +24,8 @@ function verifyAudit(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      TSX,
-      ['scripts/verify-audit.ts', ...args],
+      process.execPath,
+      [...TSX_ARGS, 'scripts/verify-audit.ts', ...args],
       {
         cwd: ROOT,
         env: {

@@ -1,11 +1,12 @@
 /**
  * What the real process does at start with a bad or missing DATA_DIR, a localhost origin in cluster
  * mode, and what the first-run and demo commands create and print. Each case spawns a TypeScript process
- * (node --import tsx, a few seconds each), hence the long per-test timeout; nothing here is timed.
+ * (node with tsx's require hook, a second or more each), hence the long per-test timeout; nothing here is timed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { TSX_ARGS } from '../helpers/cli';
 import { freePort } from '../helpers/redis-server';
 import { tempDir } from '../helpers/test-app';
 
@@ -52,7 +53,7 @@ interface Run {
 
 /** Runs `script` with tsx until it exits. `asUser`: a uid/gid to run as (only when this process is root). */
 function run(script: string, args: string[], env: Record<string, string>, asUser?: number): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...TSX_ARGS, script, ...args], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import request from 'supertest';
 import { SYSTEM_ACTOR } from '../../server/audit/audit-schema';
 import type { Body } from '../../server/bodies/body-schema';
 import { createTokenService, hashSecret } from '../../server/bodies/token-service';
+import { TSX_ARGS } from '../helpers/cli';
 import { seedBody } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -303,24 +303,27 @@ describe('revoking tokens', () => {
 const ENGLISH_SENTENCE = /\b[a-z]+ [a-z]+ [a-z]+\b/i;
 
 describe('scripts/create-token.ts', () => {
-  const TSX = path.join(process.cwd(), 'node_modules', 'tsx', 'dist', 'cli.mjs');
   // Each run starts a TypeScript process: about two seconds on a quiet machine, 13 s and more on a loaded one.
   // A run is stopped only after two minutes (a hung CLI, not a slow one), and a test allows five such runs.
   /** Runs the CLI on the test app's registry file (SQLite lets a second process in). */
   function createToken(...args: string[]) {
-    return spawnSync(process.execPath, [TSX, 'scripts/create-token.ts', '--data-dir', t.dataDir, ...args], {
-      encoding: 'utf8',
-      // An English locale unless --lang says otherwise.
-      env: {
-        ...process.env,
-        STORE: 'sqlite',
-        LOG_LEVEL: 'silent',
-        LANG: 'C.UTF-8',
-        LC_ALL: '',
-        LC_MESSAGES: '',
+    return spawnSync(
+      process.execPath,
+      [...TSX_ARGS, 'scripts/create-token.ts', '--data-dir', t.dataDir, ...args],
+      {
+        encoding: 'utf8',
+        // An English locale unless --lang says otherwise.
+        env: {
+          ...process.env,
+          STORE: 'sqlite',
+          LOG_LEVEL: 'silent',
+          LANG: 'C.UTF-8',
+          LC_ALL: '',
+          LC_MESSAGES: '',
+        },
+        timeout: 120_000,
       },
-      timeout: 120_000,
-    });
+    );
   }
 
   test('when the CLI issues an admin token, then it prints the secret once on stdout and the API accepts it', async () => {

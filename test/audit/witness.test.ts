@@ -11,10 +11,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { entryHash, type Actor } from '../../server/audit/audit-schema';
+import { TSX_ARGS } from '../helpers/cli';
 import { createTestApp, tempDir, type TestApp } from '../helpers/test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 interface Run {
   code: number;
@@ -25,8 +25,8 @@ interface Run {
 function run(script: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
-      TSX,
-      [script, ...args],
+      process.execPath,
+      [...TSX_ARGS, script, ...args],
       { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env } },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
