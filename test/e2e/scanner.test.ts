@@ -108,7 +108,7 @@ maybe('scanning page in Chromium', () => {
       number: valid.number,
     })) {
       photos[name] = path.join(work, `${name}.png`);
-      await writeQrPng(photos[name] as string, text);
+      writeQrPng(photos[name] as string, text);
     }
     browser = await launchChromium(chromiumPath, { fakeVideo: video });
   }, 60_000);
