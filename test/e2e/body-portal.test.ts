@@ -161,8 +161,9 @@ maybe('body portal and public body page in Chromium', () => {
       ['390', PHONE_390],
       ['1280', DESK],
     ] as const) {
+      // One tab per screen size: the language is in the address, and each is a whole server-rendered load.
+      const { context, page } = await newPage(options);
       for (const lang of ['zh', 'en'] as const) {
-        const { context, page } = await newPage(options);
         const res = await page.goto(`${app.baseUrl}/bodies/${body.code}?lang=${lang}`);
         expect(res?.status()).toBe(200);
         const text = (await page.locator('main').textContent()) ?? '';
@@ -177,8 +178,8 @@ maybe('body portal and public body page in Chromium', () => {
         );
         await audit(page, `body page ${label} ${lang}`);
         await screenshot(page, `body-page-${label}-${lang}`);
-        await context.close();
       }
+      await context.close();
     }
   }, 120_000);
 
