@@ -1,20 +1,43 @@
 import type { Server } from 'node:http';
 import type { Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
-import { createApp } from './app';
-import { createServices } from './composition/services';
+import type { createApp } from './app';
+import type { createServices } from './composition/services';
 import { loadConfig, type Config } from './config';
 import type { Cache } from './platform/cache';
 import { prepareDataDir } from './platform/data-dir';
 import { localeLang, StartupRefusal } from './platform/locale';
 import { createLogger, type Logger } from './platform/logger';
-import { createMemoryCache } from './platform/memory-cache';
-import { createMetrics } from './platform/metrics';
-import { redisRateLimitStore } from './platform/rate-limit';
-import { createRedisClient, redactRedisUrl, waitForRedis } from './platform/redis';
-import { createRedisCache } from './platform/redis-cache';
-import { openStores } from './composition/stores';
-import { STALE_UPLOAD_MS } from './uploads/upload-service';
+import type { createMemoryCache } from './platform/memory-cache';
+import type { createMetrics } from './platform/metrics';
+import type { redisRateLimitStore } from './platform/rate-limit';
+import type { createRedisClient, redactRedisUrl, waitForRedis } from './platform/redis';
+import type { createRedisCache } from './platform/redis-cache';
+import type { openStores } from './composition/stores';
+import type { STALE_UPLOAD_MS } from './uploads/upload-service';
+
+/**
+ * The app and what it runs on: some 650 modules, about two seconds of CPU. Loaded only once the configuration
+ * and DATA_DIR are accepted, so that a refusal comes without them.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded late on purpose (see above) */
+const runtime = () => ({
+  ...(require('./app') as { createApp: typeof createApp }),
+  ...(require('./composition/services') as { createServices: typeof createServices }),
+  ...(require('./composition/stores') as { openStores: typeof openStores }),
+  ...(require('./platform/memory-cache') as { createMemoryCache: typeof createMemoryCache }),
+  ...(require('./platform/metrics') as { createMetrics: typeof createMetrics }),
+  ...(require('./platform/rate-limit') as { redisRateLimitStore: typeof redisRateLimitStore }),
+  ...(require('./platform/redis') as {
+    createRedisClient: typeof createRedisClient;
+    redactRedisUrl: typeof redactRedisUrl;
+    waitForRedis: typeof waitForRedis;
+  }),
+  ...(require('./platform/redis-cache') as { createRedisCache: typeof createRedisCache }),
+  ...(require('./uploads/upload-service') as { STALE_UPLOAD_MS: typeof STALE_UPLOAD_MS }),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
+type Runtime = ReturnType<typeof runtime>;
 
 const SHUTDOWN_GRACE_MS = 10_000;
 /** How long start-up waits for Redis before serving anyway (lookups then go to the registry until it answers). */
@@ -25,6 +48,14 @@ const REDIS_STARTUP_WAIT_MS = 5_000;
  * set (cluster mode). Redis is optional at start: the service serves from the registry until it answers.
  */
 async function openSharedState(
+  {
+    createMemoryCache,
+    createRedisClient,
+    waitForRedis,
+    redactRedisUrl,
+    createRedisCache,
+    redisRateLimitStore,
+  }: Runtime,
   config: Config,
   logger: Logger,
 ): Promise<{ cache: Cache; rateLimitStore?: Store; redis?: Redis }> {
@@ -55,8 +86,10 @@ async function main() {
   if (usesDataDir(config) && prepareDataDir(config.DATA_DIR, { create: config.INIT_DATA_DIR }).created) {
     logger.warn({ dataDir: config.DATA_DIR }, 'DATA_DIR created (INIT_DATA_DIR): a new, empty registry');
   }
+  const rt = runtime();
+  const { openStores, createMetrics, createServices, STALE_UPLOAD_MS, createApp } = rt;
   const stores = await openStores(config, logger);
-  const { cache, rateLimitStore, redis } = await openSharedState(config, logger);
+  const { cache, rateLimitStore, redis } = await openSharedState(rt, config, logger);
   const metrics = config.METRICS_ENABLED ? createMetrics() : undefined;
   const deps = { config, logger, stores, cache, metrics, rateLimitStore, redis };
   const services = createServices(deps);

@@ -7,12 +7,12 @@ import type { StoredAuditEntry } from '../../server/audit/audit-repository';
 import { digestOf, type AuditRecord } from '../../server/audit/audit-schema';
 import { createSqliteAuditRepository } from '../../server/audit/sqlite-audit-repository';
 import { openSqlite } from '../../server/platform/sqlite';
+import { TSX_ARGS } from '../helpers/cli';
 import { tempDir } from '../helpers/test-app';
 import { auditRepositoryContract, expectOneChain, expectTreeOfEntries } from './audit-repository.contract';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 auditRepositoryContract({
   name: 'sqlite',
@@ -106,11 +106,11 @@ describe('SQLite audit repository', () => {
     // Each child says it is ready, then waits for the other: the appends start together however long
     // each took to start. A pause between appends lets the other process's transactions in.
     const script = `
-      import fs from 'node:fs';
-      import { setTimeout as sleep } from 'node:timers/promises';
-      import { createSqliteAuditRepository } from './server/audit/sqlite-audit-repository';
-      import { digestOf } from './server/audit/audit-schema';
-      import { openSqlite } from './server/platform/sqlite';
+      const fs = require('node:fs');
+      const { setTimeout: sleep } = require('node:timers/promises');
+      const { createSqliteAuditRepository } = require('./server/audit/sqlite-audit-repository');
+      const { digestOf } = require('./server/audit/audit-schema');
+      const { openSqlite } = require('./server/platform/sqlite');
       const [dir, actor, count] = process.argv.slice(-3);
       const repo = createSqliteAuditRepository(openSqlite(dir));
       fs.writeFileSync(dir + '/ready-' + actor, '');
@@ -125,7 +125,7 @@ describe('SQLite audit repository', () => {
       })();
     `;
     const child = (actor: string) =>
-      run(TSX, ['-e', script, '--', dir, actor, String(perProcess)], { cwd: ROOT });
+      run(process.execPath, [...TSX_ARGS, '-e', script, '--', dir, actor, String(perProcess)], { cwd: ROOT });
     await Promise.all([child('P1'), child('P2')]);
 
     const db = openSqlite(dir);

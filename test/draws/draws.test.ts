@@ -21,13 +21,13 @@ import {
 import type { DrawView, RiskTier } from '../../server/draws/draw-schema';
 import { createDrawService, type DrawServiceDeps } from '../../server/draws/draw-service';
 import { creditCode, seedBody, seedCertificates, unique } from '../helpers/factories';
+import { TSX_ARGS } from '../helpers/cli';
 import { createTestApp, tempDir, type TestApp } from '../helpers/test-app';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 const HASH = /^[0-9a-f]{64}$/;
 const UNIT = '重庆市沙坪坝区市场监督管理局';
-/** Each run of the verify script is a process of its own (tsx start-up): slow on a loaded machine. */
+/** Each run of the verify script is a process of its own (node with tsx's require hook): slow on a loaded machine. */
 const CHILD_TIMEOUT = 90_000;
 
 /** Three English words in a row: what a Chinese message must not hold. */
@@ -37,8 +37,8 @@ const ENGLISH_SENTENCE = /\b[a-z]+ [a-z]+ [a-z]+\b/i;
 function verifyDraw(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
-      TSX,
-      ['scripts/verify-draw.ts', ...args],
+      process.execPath,
+      [...TSX_ARGS, 'scripts/verify-draw.ts', ...args],
       { cwd: ROOT, env: { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' } },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;

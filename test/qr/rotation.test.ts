@@ -6,7 +6,7 @@ import { signedFieldsOf } from '../../server/qr/qr-service';
 import { keyDirOf, listKeyDir } from '../../server/qr/signing-keys';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { seedBody, seedCertificates, unique } from '../helpers/factories';
-import { runCli } from '../helpers/cli';
+import { runCli, TSX_ARGS } from '../helpers/cli';
 import { privateKeyOf, signedLink } from './qr-test-helpers';
 
 const ORIGIN = 'https://certwatch.example.gov.cn';
@@ -31,15 +31,11 @@ afterAll(async () => {
 function rotateByScript(): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const { QR_SIGNING_KEYS: _keysFromEnv, ...env } = process.env;
-    const proc = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/rotate-key.ts', '--data-dir', t.dataDir],
-      {
-        cwd: PROJECT_ROOT,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const proc = spawn(process.execPath, [...TSX_ARGS, 'scripts/rotate-key.ts', '--data-dir', t.dataDir], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
     proc.stderr.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,7 +1,7 @@
 /**
  * A portal killed (SIGKILL) in the middle of an upload, restarted, and sent the same file again, ends
  * with exactly the registry one clean upload into a fresh registry gives: nothing lost, nothing stored
- * twice. The portal is a real child process (`node --import tsx server/main.ts`) on its own data dir.
+ * twice. The portal is a real child process (`node --require tsx/cjs server/main.ts`) on its own data dir.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,6 +17,7 @@ import { createMemoryCache } from '../../server/platform/memory-cache';
 import { openSqlite } from '../../server/platform/sqlite';
 import { openSqliteStores, type Stores } from '../../server/composition/stores';
 import type { UploadJob } from '../../server/uploads/upload-schema';
+import { TSX_ARGS } from '../helpers/cli';
 import { tempDir } from '../helpers/test-app';
 import { CONTENT_TYPES, toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
 
@@ -135,7 +136,7 @@ async function startPortal(dataDir: string): Promise<Portal> {
   delete env.REDIS_URL;
   delete env.MONGODB_URI;
   delete env.STORE;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...TSX_ARGS, 'server/main.ts'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
