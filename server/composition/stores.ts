@@ -19,6 +19,7 @@ import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-re
 import type { UploadJobRepository } from '../uploads/upload-job-repository';
 import type { openMongoStores } from './mongo-stores';
 import { openSqlite, type SqliteDatabase } from '../platform/sqlite';
+import { announceWrites } from '../platform/write-intents';
 import { REGISTRY_FILE } from '../platform/data-dir';
 import type { ScanRepository } from '../qr/scan-repository';
 import { createSqliteScanRepository } from '../qr/sqlite-scan-repository';
@@ -83,6 +84,8 @@ export function openSqliteStores(dataDir: string): Stores {
 
 /** The stores on an open registry database (tests set pragmas on it first, e.g. a full disk). */
 export function sqliteStoresOn(db: SqliteDatabase): Stores {
+  // Before the repositories prepare their statements: an upload's storing thread commits when they wait.
+  announceWrites(db);
   return {
     kind: 'sqlite',
     registryDir: !db.memory && path.basename(db.name) === REGISTRY_FILE ? path.dirname(db.name) : undefined,

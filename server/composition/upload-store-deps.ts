@@ -52,7 +52,18 @@ export function openStoreThreadDeps(start: StoreThreadStart): StoreThreadDeps {
     logger,
     metrics,
   });
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
   return {
+    transaction: {
+      begin: () => begin.run(),
+      commit: () => commit.run(),
+      // A failed commit may have rolled back already (an I/O error does).
+      rollback: () => {
+        if (db.inTransaction) rollback.run();
+      },
+    },
     jobs: stores.uploadJobs,
     certificates: stores.certificates,
     ...afterStoredBatch(stores, uploadRules),

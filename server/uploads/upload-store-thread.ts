@@ -19,6 +19,7 @@ import type { Body } from '../bodies/body-schema';
 import type { Certificate } from '../certificates/certificate-schema';
 import { BACKGROUND_BOOTSTRAP, BACKGROUND_LOADER } from '../platform/background-thread';
 import { AppError, type ErrorCode } from '../platform/errors';
+import { writersWaitingBuffer } from '../platform/write-intents';
 import type { UploadFormat, UploadMode } from './upload-schema';
 import type { UploadStoringState } from './upload-storing';
 
@@ -31,6 +32,8 @@ export interface StoreThreadStart {
   file: string;
   /** tsx's require hook, to load `file` when it is TypeScript. */
   loader?: string;
+  /** This process's count of writers waiting for the registry's lock (platform/write-intents.ts). */
+  writersWaiting?: SharedArrayBuffer;
   /** The registry's directory (DATA_DIR): the thread opens its own connection to the file in it. */
   dataDir: string;
   logLevel: string;
@@ -96,14 +99,18 @@ export interface StoreThreadResult {
  * storing stood, its error included. Never rejects for the storing's own failures.
  */
 export async function storeOnThread(
-  start: Omit<StoreThreadStart, 'loader'>,
+  start: Omit<StoreThreadStart, 'loader' | 'writersWaiting'>,
   source: Readable,
   forget: (certificates: ChangedCertificate[]) => Promise<void>,
   onRuleErrors?: (counts: Record<string, number>) => void,
 ): Promise<StoreThreadResult> {
   const worker = new Worker(BACKGROUND_BOOTSTRAP, {
     eval: true,
-    workerData: { ...start, loader: BACKGROUND_LOADER } satisfies StoreThreadStart,
+    workerData: {
+      ...start,
+      loader: BACKGROUND_LOADER,
+      writersWaiting: writersWaitingBuffer(),
+    } satisfies StoreThreadStart,
     resourceLimits: { maxOldGenerationSizeMb: STORE_THREAD_OLD_GENERATION_MB },
   });
   // The request being stored keeps the process up (a graceful shutdown drains it first); a thread left

@@ -13,7 +13,8 @@ import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } fro
 import type { UploadJobRepository } from './upload-job-repository';
 import type { CheckedRow } from './upload-rows';
 import type { FromStoreThread, PostedError, StoreThreadStart, ToStoreThread } from './upload-store-thread';
-import { storeUploadRows, type UploadStoringDeps } from './upload-storing';
+import { storeUploadRows, type UploadStoringDeps, type UploadStoringState } from './upload-storing';
+import { createWriteGroup, type GroupTransaction } from './upload-write-group';
 
 /** What the storing thread stores with, opened by the composition root on the thread's own connection. */
 export interface StoreThreadDeps {
@@ -21,6 +22,8 @@ export interface StoreThreadDeps {
   certificates: Pick<CertificateRepository, 'findByNumbers' | 'upsertMany'>;
   onStored?: UploadStoringDeps['onStored'];
   onRefused?: UploadStoringDeps['onRefused'];
+  /** The connection's transactions: the writes are grouped into long ones (upload-write-group.ts). */
+  transaction: GroupTransaction;
   /** Rule failures on this thread by rule, for the main thread's metrics (read once, at the end). */
   ruleErrors?: () => Promise<Record<string, number>>;
   close(): Promise<void>;
@@ -135,29 +138,58 @@ export function serveUploadStoring(
       await batches[Symbol.asyncIterator]().return?.();
       throw error;
     }
+    // What the storing had counted when the open group began: a group that cannot commit stores nothing
+    // of its rows, so their counts go back to these.
+    let before: UploadStoringState | undefined;
+    const group = createWriteGroup(
+      deps.transaction,
+      start.writersWaiting ? new Int32Array(start.writersWaiting) : undefined,
+      {
+        opened: () => {
+          before = structuredClone(state);
+        },
+        rolledBack: () => {
+          if (!before) return;
+          Object.assign(state.progress, before.progress);
+          state.warnings.splice(0, state.warnings.length, ...before.warnings);
+          state.errorsStored = before.errorsStored;
+          state.errorsCapped = before.errorsCapped;
+        },
+      },
+    );
+    const { onStored, onRefused } = deps;
+    // The progress goes to the main thread once per commit, as it stood then.
+    let progressHeld = false;
     try {
       const storing: UploadStoringDeps = {
         jobs: {
-          appendErrors: (jobId, errors) => deps.jobs.appendErrors(jobId, errors),
+          appendErrors: (jobId, errors) => group.write(() => deps.jobs.appendErrors(jobId, errors)),
           async updateProgress(jobId, progress, at) {
-            await deps.jobs.updateProgress(jobId, progress, at);
-            post({ type: 'progress', state });
+            await group.write(() => deps.jobs.updateProgress(jobId, progress, at));
+            if (!progressHeld) {
+              progressHeld = true;
+              group.afterCommit(() => {
+                progressHeld = false;
+                post({ type: 'progress', state });
+              });
+            }
           },
         },
         registry: deps.certificates,
         async upsertMany(data, at) {
-          const results = await deps.certificates.upsertMany(data, at);
-          // Committed: the main thread forgets the cached answers before anything later is stored.
+          const results = await group.write(() => deps.certificates.upsertMany(data, at));
+          // Once committed, the main thread forgets the cached answers, before anything later is stored.
           const certificates = results
             .filter((r) => r.outcome !== 'unchanged')
             .map(({ certificate: c }) => ({ publicId: c.publicId, number: c.number, bodyCode: c.bodyCode }));
-          if (certificates.length > 0) post({ type: 'changed', certificates });
+          if (certificates.length > 0) group.afterCommit(() => post({ type: 'changed', certificates }));
           return results;
         },
-        onStored: deps.onStored,
-        onRefused: deps.onRefused,
+        onStored: onStored && ((event) => group.write(() => onStored(event))),
+        onRefused: onRefused && ((event) => group.write(() => onRefused(event))),
         now: () => new Date().toISOString(),
       };
+      let endFailure: unknown;
       try {
         await storeUploadRows(
           storing,
@@ -175,9 +207,17 @@ export function serveUploadStoring(
           () => stopped,
         );
       } finally {
+        // What the group holds is committed whether the storing ended or failed, as each slice was when
+        // slices committed on their own. A failed commit is the storing's error unless it already had one.
+        try {
+          group.end();
+        } catch (error) {
+          endFailure = error;
+        }
         const counts = await deps.ruleErrors?.();
         if (counts && Object.keys(counts).length > 0) post({ type: 'ruleErrors', counts });
       }
+      if (endFailure !== undefined) throw endFailure;
     } finally {
       await deps.close();
     }

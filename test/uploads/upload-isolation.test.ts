@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Body } from '../../server/bodies/body-schema';
 import type { UploadJob, UploadProgress } from '../../server/uploads/upload-schema';
-import { seedBody, unique } from '../helpers/factories';
+import { seedBody, seedCertificates, unique } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { CONTENT_TYPES, toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
 
@@ -249,4 +249,43 @@ test('when an upload stored on its own thread names an auditor the imported regi
   expect(items).toHaveLength(1);
   expect(JSON.stringify(items[0]?.evidence)).toContain('2023-N1QMS-9999999');
   expect(JSON.stringify(items[0]?.evidence)).not.toContain('2023-N1QMS-2000001');
+}, 180_000);
+
+test('when a body changes statuses on the main thread while an upload is being stored on its own thread, then each change is stored and audited and the upload stores every row', async () => {
+  const certs = await seedCertificates(
+    t.services,
+    Array.from({ length: 5 }, () => ({ bodyCode: body.code })),
+  );
+  const suspendEach = async () => {
+    const statuses: number[] = [];
+    for (const cert of certs) {
+      const res = await request(t.app)
+        .post(`/api/v1/certificates/${cert.publicId}/status`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ status: 'suspended', reason: '监督审核不合格', effectiveDate: '2026-01-10' });
+      statuses.push(res.status);
+    }
+    return statuses;
+  };
+  const rows = Array.from({ length: 6000 }, () => uploadRow());
+  // 500 rows first (the parser waits for more bytes than one row); the rest once they are stored, and the
+  // statuses change while the rest is.
+  const [first, ...rest] = piecesOf(rows, 500);
+  const jobId = newJobId('writer');
+  let changed: Promise<number[]> | undefined;
+  const { status, body: job } = await chunkedUpload(jobId, [first as string, rest.join('')], async () => {
+    await jobWhen(jobId, (j) => j.progress.created >= 1);
+    changed = suspendEach();
+  });
+  expect(await changed).toEqual([200, 200, 200, 200, 200]);
+  expect(status).toBe(201);
+  expect(job).toMatchObject({ state: 'succeeded', progress: { rowsRead: 6000, created: 6000, rejected: 0 } });
+  for (const cert of certs) {
+    await expect(t.stores.certificates.findByPublicId(cert.publicId)).resolves.toMatchObject({
+      status: 'suspended',
+    });
+    const audited = await t.services.audit.forTarget('certificate', cert.publicId, 5);
+    expect(audited.map((e) => e.action)).toContain('certificate.status');
+  }
+  expect((await t.services.audit.verify()).firstBreak).toBeUndefined();
 }, 180_000);

@@ -1,0 +1,66 @@
+/**
+ * Writers of this process that want the registry's write lock, counted in memory shared with its threads.
+ * An upload's storing thread keeps one transaction open across many slices (a commit of a few hundred
+ * rows spread over the random-key indexes wrote and checksummed about a thousand pages, and that was most
+ * of the storing's time) and commits early only when this count says a writer of the main thread waits:
+ * that writer then waits for one slice at most, as it did when every slice committed.
+ *
+ * The main thread's connection announces every write: a statement that writes (prepared through it) and
+ * an IMMEDIATE or EXCLUSIVE transaction (its BEGIN takes the lock before any statement runs) count
+ * themselves while they run. A deferred transaction announces itself at its first write.
+ */
+import type { SqliteDatabase } from './sqlite';
+
+const waiting = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
+/** The count, to hand to a thread (workerData): `new Int32Array(buffer)` there reads it. */
+export function writersWaitingBuffer(): SharedArrayBuffer {
+  return waiting.buffer as SharedArrayBuffer;
+}
+
+/** Runs `write` counted as a writer waiting for (or holding) the lock. */
+function announced<A extends unknown[], R>(write: (...args: A) => R): (...args: A) => R {
+  return function (this: unknown, ...args: A): R {
+    Atomics.add(waiting, 0, 1);
+    try {
+      return write.apply(this, args);
+    } finally {
+      Atomics.sub(waiting, 0, 1);
+    }
+  };
+}
+
+/**
+ * Makes `db` announce its writes (see above). Call before anything prepares statements on it: statements
+ * prepared earlier are not counted.
+ */
+export function announceWrites(db: SqliteDatabase): void {
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((source: string) => {
+    const statement = prepare(source);
+    // Read-only: reads, and statements that take no lock themselves (a deferred BEGIN, COMMIT).
+    if (statement.readonly) return statement;
+    statement.run = announced(statement.run);
+    // A write with RETURNING gives its rows through these.
+    statement.get = announced(statement.get);
+    statement.all = announced(statement.all);
+    return statement;
+  }) as SqliteDatabase['prepare'];
+
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => {
+    const tx = transaction(fn);
+    // The variants are read-only properties of `tx`: a new function carries the announced ones.
+    const wrapped = function (this: unknown, ...args: never[]) {
+      return tx.apply(this, args);
+    };
+    Object.defineProperties(wrapped, {
+      default: { value: tx },
+      deferred: { value: tx.deferred },
+      immediate: { value: announced(tx.immediate) },
+      exclusive: { value: announced(tx.exclusive) },
+      database: { value: db, enumerable: true },
+    });
+    return wrapped;
+  }) as SqliteDatabase['transaction'];
+}

@@ -1,0 +1,188 @@
+/**
+ * The storing thread's long transactions (upload-write-group.ts) and the main thread's announced writes
+ * (platform/write-intents.ts), on real SQLite files: a group commits when a writer waits or at its end,
+ * what the main thread hears of waits for the commit, the next group lets a waiting writer go first, and a
+ * commit that fails rolls the whole group back.
+ */
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { REGISTRY_FILE } from '../../server/platform/data-dir';
+import { openSqlite } from '../../server/platform/sqlite';
+import { announceWrites, writersWaitingBuffer } from '../../server/platform/write-intents';
+import { createWriteGroup, type GroupTransaction } from '../../server/uploads/upload-write-group';
+import { eachSqliteFile } from '../helpers/sqlite-harness';
+
+const file = eachSqliteFile();
+
+/** The group's transaction statements on `db`, as the storing thread's connection has them. */
+function transactionOf(db: Database.Database): GroupTransaction {
+  return {
+    begin: () => db.exec('BEGIN IMMEDIATE'),
+    commit: () => db.exec('COMMIT'),
+    rollback: () => {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    },
+  };
+}
+
+/** A second connection to the same file (the other thread's). */
+const otherConnection = () => new Database(path.join(file.dir, REGISTRY_FILE));
+
+const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !condition(); i += 1) await tick(5);
+  expect(condition()).toBe(true);
+}
+
+const AN_HOUR = 3_600_000;
+
+describe('a group of the storing thread', () => {
+  beforeEach(() => file.db.exec('CREATE TABLE rows (n INTEGER NOT NULL)'));
+  const insert = (db: Database.Database, n: number) => async () => {
+    db.prepare('INSERT INTO rows (n) VALUES (?)').run(n);
+  };
+  const countOn = (db: Database.Database) =>
+    (db.prepare('SELECT COUNT(*) AS n FROM rows').get() as { n: number }).n;
+
+  test('when writes run in a group, then another connection sees none of them, nor hears of them, until the group ends', async () => {
+    const waiting = new Int32Array(new SharedArrayBuffer(4));
+    const group = createWriteGroup(transactionOf(file.db), waiting, { maxMs: AN_HOUR });
+    const heard: number[] = [];
+    const reader = otherConnection();
+    try {
+      for (let n = 1; n <= 3; n += 1) {
+        await group.write(insert(file.db, n));
+        group.afterCommit(() => heard.push(n));
+      }
+      await tick();
+      expect(countOn(reader)).toBe(0);
+      expect(heard).toEqual([]);
+      group.end();
+      expect(countOn(reader)).toBe(3);
+      expect(heard).toEqual([1, 2, 3]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  test('when a writer of the main thread waits, then the open group commits and the next group waits until that writer is done', async () => {
+    const waiting = new Int32Array(new SharedArrayBuffer(4));
+    let begun = 0;
+    const tx = transactionOf(file.db);
+    const group = createWriteGroup({ ...tx, begin: () => ((begun += 1), tx.begin()) }, waiting, {
+      maxMs: AN_HOUR,
+    });
+    const reader = otherConnection();
+    try {
+      await group.write(insert(file.db, 1));
+      Atomics.add(waiting, 0, 1);
+      // The group has an hour to go: only the waiting writer makes it commit.
+      await until(() => countOn(reader) === 1);
+      const next = group.write(insert(file.db, 2));
+      await tick();
+      expect(begun).toBe(1);
+      // The writer takes the lock and writes meanwhile.
+      reader.prepare('INSERT INTO rows (n) VALUES (?)').run(100);
+      Atomics.sub(waiting, 0, 1);
+      await next;
+      expect(begun).toBe(2);
+      group.end();
+      expect(reader.prepare('SELECT n FROM rows ORDER BY rowid').pluck().all()).toEqual([1, 100, 2]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  test('when a group is open longer than its longest, then it commits without being asked', async () => {
+    const group = createWriteGroup(transactionOf(file.db), new Int32Array(new SharedArrayBuffer(4)), {
+      maxMs: 50,
+    });
+    const heard: string[] = [];
+    const reader = otherConnection();
+    try {
+      await group.write(insert(file.db, 1));
+      group.afterCommit(() => heard.push('committed'));
+      await until(() => heard.length === 1);
+      expect(countOn(reader)).toBe(1);
+      group.end();
+    } finally {
+      reader.close();
+    }
+  });
+
+  test('when the commit of a group fails, then the whole group is rolled back, its notices are dropped, and the failure is thrown at the end and at the next write', async () => {
+    // A deferred foreign key is checked at COMMIT: the commit fails and the transaction stays open.
+    file.db.exec(`
+      CREATE TABLE parents (id INTEGER PRIMARY KEY);
+      CREATE TABLE children (parent INTEGER REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED);
+    `);
+    let rolledBack = 0;
+    const group = createWriteGroup(transactionOf(file.db), new Int32Array(new SharedArrayBuffer(4)), {
+      maxMs: AN_HOUR,
+      rolledBack: () => (rolledBack += 1),
+    });
+    const heard: string[] = [];
+    await group.write(insert(file.db, 1));
+    await group.write(async () => {
+      file.db.prepare('INSERT INTO children (parent) VALUES (42)').run();
+    });
+    group.afterCommit(() => heard.push('committed'));
+    expect(() => group.end()).toThrow(/FOREIGN KEY/);
+    expect(rolledBack).toBe(1);
+    expect(heard).toEqual([]);
+    expect(file.db.inTransaction).toBe(false);
+    expect(countOn(file.db)).toBe(0);
+    await expect(group.write(insert(file.db, 2))).rejects.toThrow(/FOREIGN KEY/);
+    expect(countOn(file.db)).toBe(0);
+  });
+});
+
+describe('writes announced by the main thread', () => {
+  /** The count of waiting writers, as SQL sees it while a statement runs. */
+  function withPeek(db: Database.Database): void {
+    const waiting = new Int32Array(writersWaitingBuffer());
+    db.function('waiting_writers', () => Atomics.load(waiting, 0));
+  }
+
+  test('when the announcing connection writes, then the writer is counted while the statement or IMMEDIATE transaction runs, and reads are not', () => {
+    const db = openSqlite(path.join(file.dir, 'main'));
+    try {
+      announceWrites(db);
+      withPeek(db);
+      db.exec('CREATE TABLE seen (n INTEGER NOT NULL)');
+      db.prepare('INSERT INTO seen (n) VALUES (waiting_writers())').run();
+      expect(db.prepare('SELECT n, waiting_writers() AS now FROM seen').get()).toEqual({ n: 1, now: 0 });
+      const inImmediate = db
+        .transaction(() => db.prepare('SELECT waiting_writers() AS n').get() as { n: number })
+        .immediate();
+      expect(inImmediate.n).toBe(1);
+      // A deferred transaction takes no lock until it writes.
+      const inDeferred = db.transaction(
+        () => db.prepare('SELECT waiting_writers() AS n').get() as { n: number },
+      )();
+      expect(inDeferred.n).toBe(0);
+      // RETURNING reads the written rows through get().
+      const returned = db.prepare('INSERT INTO seen (n) VALUES (7) RETURNING waiting_writers() AS w').get();
+      expect(returned).toEqual({ w: 1 });
+      expect(new Int32Array(writersWaitingBuffer())[0]).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  test('when an announced write throws, then it is no longer counted', () => {
+    const db = openSqlite(path.join(file.dir, 'main'));
+    try {
+      announceWrites(db);
+      db.exec('CREATE TABLE once (n INTEGER PRIMARY KEY)');
+      const put = db.prepare('INSERT INTO once (n) VALUES (?)');
+      put.run(1);
+      expect(() => put.run(1)).toThrow(/UNIQUE/);
+      expect(() => db.transaction(() => put.run(1)).immediate()).toThrow(/UNIQUE/);
+      expect(new Int32Array(writersWaitingBuffer())[0]).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+});
