@@ -66,8 +66,9 @@ export interface UploadStoringJob {
   bytesRead: () => number;
   /**
    * Store each batch in slices of about this many ms (rows per slice adapted as it goes, see
-   * SLICE_ROWS), each slice committed, told to `onStored` and its progress written before the next one
-   * begins, so that the registry's write lock is free between slices. Left out: a batch in one write.
+   * SLICE_ROWS), each slice stored, told to `onStored` and its progress written before the next one
+   * begins: the storing thread may commit between two slices (upload-write-group.ts), so a writer of the
+   * main thread waits for one slice at most. Left out: a batch in one write.
    * The storing thread slices; a writer on the main thread of a process does not need to.
    */
   sliceMs?: number;
