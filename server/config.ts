@@ -105,6 +105,13 @@ export const configSchema = z
       .int()
       .positive()
       .default(20 * 1024 * 1024),
+    /**
+     * How far below the main thread's priority an upload's parsing and storing threads run (a nice value
+     * added on Linux, at most 19): on a busy machine the thread answering lookups gets the cores first. 0
+     * runs them at the main thread's priority (a machine that only takes uploads, or a test that must not
+     * depend on how busy its machine is).
+     */
+    UPLOAD_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
     /** Cloned-QR signal: distinct networks scanning one certificate within the window; 0 turns it off. */
     CLONED_QR_MIN_NETWORKS: z.coerce.number().int().min(0).max(10_000).default(20),
     /** Cloned-QR window, minutes (it slides in sixths). */

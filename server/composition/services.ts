@@ -209,6 +209,7 @@ export function createServices(deps: AppDeps): Services {
     audit,
     parse: parseUpload,
     limits: { other: config.UPLOAD_MAX_BYTES, xlsx: config.UPLOAD_MAX_XLSX_BYTES },
+    threadNice: config.UPLOAD_THREAD_NICE,
     // What follows each stored batch: the job's certificate list, then the upload risk rules.
     ...afterStoredBatch(stores, uploadRules),
     // On the embedded registry, large files are stored on a thread with its own connection, so that

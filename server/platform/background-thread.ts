@@ -1,21 +1,32 @@
 /**
  * How the upload's background threads (storing, parsing) start. Each runs an eval'd bootstrap that first
- * lowers its own CPU priority (its nice value 10 above the main thread's, at most 19), then loads its
- * module. On Linux a nice value belongs to a thread, not to the process: `os.setPriority(n)` from a thread
+ * lowers its own CPU priority (its nice value `workerData.nice` above the main thread's, BACKGROUND_NICE
+ * unless configured (UPLOAD_THREAD_NICE), at most 19), then loads its module. On Linux a nice value belongs to a thread, not to the process: `os.setPriority(n)` from a thread
  * renices that thread alone. So on a busy machine the main thread, which answers the lookups, gets the
  * cores first, and the upload uses what is left. On other systems the call would renice the whole
  * process, so it is skipped there.
  */
 import path from 'node:path';
 
-/** How far a background thread's nice value is above the main thread's (a lookup comes first). */
+/** How far a background thread's nice value is above the main thread's by default (a lookup comes first). */
 export const BACKGROUND_NICE = 10;
 
-/** The worker's code (eval: true); its workerData carries `file`, and `loader` when `file` is TypeScript. */
+/** What the bootstrap reads of a background thread's workerData. */
+export interface BackgroundStart {
+  /** The module to load. */
+  file: string;
+  /** tsx's require hook, to load `file` when it is TypeScript. */
+  loader?: string;
+  /** How far the thread's nice value goes above the main thread's (BACKGROUND_NICE when absent). */
+  nice?: number;
+}
+
+/** The worker's code (eval: true); its workerData is a BackgroundStart. */
 export const BACKGROUND_BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-if (process.platform === 'linux') {
-  try { const os = require('node:os'); os.setPriority(Math.min(19, os.getPriority() + ${BACKGROUND_NICE})); } catch {}
+const nice = workerData.nice ?? ${BACKGROUND_NICE};
+if (process.platform === 'linux' && nice > 0) {
+  try { const os = require('node:os'); os.setPriority(Math.min(19, os.getPriority() + nice)); } catch {}
 }
 if (workerData.loader) require(workerData.loader);
 require(workerData.file);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Body } from '../bodies/body-schema';
-import { BACKGROUND_BOOTSTRAP, BACKGROUND_LOADER } from '../platform/background-thread';
+import { BACKGROUND_BOOTSTRAP, BACKGROUND_LOADER, type BackgroundStart } from '../platform/background-thread';
 import { AppError, type ErrorCode } from '../platform/errors';
 import { ROW_TEXT, rowError } from './upload-row-texts';
 import { checkRow, type CheckedRow } from './upload-rows';
@@ -24,6 +24,8 @@ export interface CheckOptions {
   /** A batch not yet full is handed on anyway once this long has passed since the last (a slow client). */
   flushMs: number;
   onWarning(warning: UploadWarning): void;
+  /** checkRowsInWorker: the worker's nice value above this thread's (BackgroundStart.nice). */
+  threadNice?: number;
 }
 
 /**
@@ -104,11 +106,7 @@ const TICK = Symbol('tick');
 // The same stage on a worker thread
 
 /** What the upload worker is started with. */
-export interface WorkerStart {
-  /** The worker module to load (TypeScript under tsx and in tests, JavaScript once built). */
-  file: string;
-  /** tsx's require hook, to load `file` when it is TypeScript. */
-  loader?: string;
+export interface WorkerStart extends BackgroundStart {
   format: UploadFormat;
   body: Body;
   batchSize: number;
@@ -171,6 +169,7 @@ export async function* checkRowsInWorker(
   const start: WorkerStart = {
     file: workerFile,
     loader: BACKGROUND_LOADER,
+    nice: options.threadNice,
     format: options.format,
     body: options.body,
     batchSize: options.batchSize,

@@ -161,6 +161,8 @@ export function createUploadService(deps: {
   maxStoredErrors?: number;
   /** Files of at least this many bytes (or of unknown size) are parsed on a worker thread; Infinity: never. */
   workerMinBytes?: number;
+  /** How far the nice value of the upload's threads goes above this thread's (BACKGROUND_NICE by default). */
+  threadNice?: number;
   /**
    * Told of each batch once it is stored (awaited: a failure fails the upload, after the batch is
    * stored), for what follows a write: the job's list of certificates, the risk rules.
@@ -264,6 +266,7 @@ export function createUploadService(deps: {
             maxStoredErrors,
             flushMs: PROGRESS_INTERVAL_MS,
             sliceMs: STORE_SLICE_MS,
+            nice: deps.threadNice,
             parseOnWorker: true,
             state: storing,
           },
@@ -280,6 +283,7 @@ export function createUploadService(deps: {
           batchSize,
           flushMs: PROGRESS_INTERVAL_MS,
           onWarning: (w) => storing.warnings.push(w),
+          threadNice: deps.threadNice,
         };
         const batches = onWorker
           ? checkRowsInWorker(meter, parse, options)

@@ -17,7 +17,7 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { Body } from '../bodies/body-schema';
 import type { Certificate } from '../certificates/certificate-schema';
-import { BACKGROUND_BOOTSTRAP, BACKGROUND_LOADER } from '../platform/background-thread';
+import { BACKGROUND_BOOTSTRAP, BACKGROUND_LOADER, type BackgroundStart } from '../platform/background-thread';
 import { AppError, type ErrorCode } from '../platform/errors';
 import { writersWaitingBuffer } from '../platform/write-intents';
 import type { UploadFormat, UploadMode } from './upload-schema';
@@ -27,11 +27,9 @@ import type { UploadStoringState } from './upload-storing';
 export type ChangedCertificate = Pick<Certificate, 'publicId' | 'number' | 'bodyCode'>;
 
 /** What the storing thread is started with (workerData). */
-export interface StoreThreadStart {
+export interface StoreThreadStart extends BackgroundStart {
   /** The thread's module (in server/composition/: it opens the stores and wires the listeners). */
   file: string;
-  /** tsx's require hook, to load `file` when it is TypeScript. */
-  loader?: string;
   /** This process's count of writers waiting for the registry's lock (platform/write-intents.ts). */
   writersWaiting?: SharedArrayBuffer;
   /** The registry's directory (DATA_DIR): the thread opens its own connection to the file in it. */

@@ -125,6 +125,9 @@ export function serveUploadStoring(
       batchSize: start.batchSize,
       flushMs: start.flushMs,
       onWarning: (warning) => state.warnings.push(warning),
+      // A thread starts at the nice value of the thread that starts it: the parsing thread runs at this
+      // one's, already below the main thread's.
+      threadNice: 0,
     };
     const batches: AsyncIterable<CheckedRow[]> = started(
       start.parseOnWorker

@@ -56,6 +56,8 @@ export async function openClusterInstance(options: ClusterInstanceOptions): Prom
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '100000',
     TIP_RATE_LIMIT_PER_MINUTE: '100000',
+    // The upload's parsing threads at the test's priority (see test-app.ts).
+    UPLOAD_THREAD_NICE: '0',
   });
   const stores = await openMongoStores(
     options.mongoUri,

@@ -1,27 +1,132 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BACKGROUND_BOOTSTRAP, BACKGROUND_NICE } from '../../server/platform/background-thread';
+import {
+  BACKGROUND_BOOTSTRAP,
+  BACKGROUND_NICE,
+  type BackgroundStart,
+} from '../../server/platform/background-thread';
+import request from 'supertest';
+import type { UploadJob } from '../../server/uploads/upload-schema';
+import { ConfigError, loadConfig } from '../../server/config';
+import { seedBody } from '../helpers/factories';
+import { createTestApp } from '../helpers/test-app';
+import { CONTENT_TYPES, toCsv, uploadRow } from '../helpers/upload-files';
 
 const onLinux = process.platform === 'linux' && fs.existsSync('/proc/thread-self/stat');
 
-function niceOfThread(): Promise<number> {
-  const worker = new Worker(BACKGROUND_BOOTSTRAP, {
-    eval: true,
-    workerData: { file: path.join(__dirname, 'fixtures', 'report-nice.js') },
-  });
-  return new Promise<number>((resolve, reject) => {
+/** What the fixture a background thread loads posts first. */
+function firstMessage<T>(start: BackgroundStart & Record<string, unknown>): Promise<T> {
+  const worker = new Worker(BACKGROUND_BOOTSTRAP, { eval: true, workerData: start });
+  return new Promise<T>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
   }).finally(() => worker.terminate());
 }
 
+const reportNice = path.join(__dirname, 'fixtures', 'report-nice.js');
+
+/** The nice value of each thread of this process. */
+function threadNices(): number[] {
+  return fs.readdirSync('/proc/self/task').flatMap((tid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
 (onLinux ? describe : describe.skip)('background threads (Linux: a nice value per thread)', () => {
   it('when an upload thread starts, then it runs below the main thread and the main thread keeps its priority', async () => {
     const before = os.getPriority();
-    const nice = await niceOfThread();
+    const nice = await firstMessage<number>({ file: reportNice });
     expect(nice).toBe(Math.min(19, before + BACKGROUND_NICE));
     expect(os.getPriority()).toBe(before);
   });
+
+  it("when the configured distance is 0 (UPLOAD_THREAD_NICE=0), then the thread runs at the main thread's priority", async () => {
+    await expect(firstMessage<number>({ file: reportNice, nice: 0 })).resolves.toBe(os.getPriority());
+  });
+
+  it("when a background thread starts its own (the storing thread its parser) with nice 0, then that one runs at the first one's priority, not further below", async () => {
+    const before = os.getPriority();
+    const { own, nested } = await firstMessage<{ own: number; nested: number }>({
+      file: path.join(__dirname, 'fixtures', 'start-nested-nice.js'),
+      bootstrap: BACKGROUND_BOOTSTRAP,
+      report: reportNice,
+    });
+    expect(own).toBe(Math.min(19, before + BACKGROUND_NICE));
+    expect(nested).toBe(own);
+  });
+
+  it('when a large upload is being stored, then its storing and parsing threads both run the configured distance below the main thread, neither further', async () => {
+    const t = createTestApp({ env: { UPLOAD_THREAD_NICE: '7' } });
+    const server = t.app.listen(0, '127.0.0.1');
+    try {
+      await new Promise((resolve) => server.once('listening', resolve));
+      const body = await seedBody(t.services, { approvedSchemes: ['QMS'], approvedIndustryCodes: [] });
+      const token = await t.tokenFor('body', body.code);
+      const base = os.getPriority();
+      const below = Math.min(19, base + 7);
+      const jobId = 'NiceOfUploadThreads000';
+      // No Content-Length: a file of unknown size is stored on its own thread, which parses on a further one.
+      const req = http.request({
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        method: 'POST',
+        path: '/api/v1/uploads?mode=partial',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': CONTENT_TYPES.csv,
+          'Upload-Job-Id': jobId,
+        },
+      });
+      const answered = new Promise<number>((resolve, reject) => {
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+      });
+      // Enough rows to pass the encoding probe (4 KiB of Chinese text) and be parsed before the file ends.
+      const rows = Array.from({ length: 40 }, () => uploadRow());
+      req.write(toCsv(rows));
+      // The request stays open (the file has not ended) until the rows are read, stored and their progress
+      // committed: both threads' bootstraps have run by then.
+      for (let i = 0; i < 1200; i += 1) {
+        const job = await request(t.app)
+          .get(`/api/v1/uploads/${jobId}`)
+          .set('Authorization', `Bearer ${token}`);
+        if (job.status === 200 && (job.body as UploadJob).progress.rowsRead === rows.length) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const nices = threadNices();
+      req.end();
+      expect(await answered).toBe(201);
+      expect(nices.filter((n) => n === below)).toHaveLength(2);
+      expect(nices.filter((n) => n > below)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await t.close();
+    }
+  }, 180_000);
+});
+
+describe('UPLOAD_THREAD_NICE', () => {
+  test('when it is not set, then the upload threads run BACKGROUND_NICE below the main thread', () => {
+    expect(loadConfig({}).UPLOAD_THREAD_NICE).toBe(BACKGROUND_NICE);
+  });
+
+  test.each(['-1', '20', '2.5', 'low'])(
+    'when it is %s, then start-up stops with a message naming it',
+    (value) => {
+      expect(() => loadConfig({ UPLOAD_THREAD_NICE: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ UPLOAD_THREAD_NICE: value })).toThrow(/^\s+UPLOAD_THREAD_NICE:/m);
+    },
+  );
 });
