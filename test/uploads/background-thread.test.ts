@@ -98,7 +98,7 @@ function threadNices(): number[] {
       req.write(toCsv(rows));
       // The request stays open (the file has not ended) until the rows are read, stored and their progress
       // committed: both threads' bootstraps have run by then.
-      for (let i = 0; i < 1200; i += 1) {
+      for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
         const job = await request(t.app)
           .get(`/api/v1/uploads/${jobId}`)
           .set('Authorization', `Bearer ${token}`);
