@@ -4,6 +4,10 @@
  *
  *   tsx scripts/bench/profile-summary.ts FILE.cpuprofile [--top 25] [--requests N] [--skip-ms N]
  *                                        [--inclusive NAME]... [--baseline BASE.cpuprofile --baseline-requests N]
+ *                                        [--stretches N]
+ *
+ * `--stretches N`: the N longest stretches the thread was busy without a break (the event loop's longest
+ * tasks: what a request arriving meanwhile waits for), each with where its time went.
  *
  * The profiler samples wall-clock time of the running thread: on a machine where other processes compete
  * for the CPU, absolute figures inflate, shares less so.
@@ -127,6 +131,62 @@ export function summariseProfile(
   };
 }
 
+export interface Stretch {
+  /** ms since the profile started. */
+  startMs: number;
+  ms: number;
+  /** Self time by function within the stretch, largest first. */
+  top: Entry[];
+}
+
+/**
+ * The `count` longest runs of consecutive busy samples (anything but `(idle)`): on a Node main thread,
+ * the event loop's longest uninterrupted tasks.
+ */
+export function longestStretches(profile: CpuProfile, count: number): Stretch[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const stretches: { startUs: number; us: number; self: Map<string, number> }[] = [];
+  let at = 0;
+  let open: (typeof stretches)[number] | undefined;
+  for (let i = 0; i < profile.samples.length; i += 1) {
+    // A sample's delta is the time since the one before: it is charged to this sample's frame.
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    const node = byId.get(profile.samples[i] as number);
+    if (!node || node.callFrame.functionName === '(idle)') {
+      open = undefined;
+      continue;
+    }
+    if (!open) {
+      open = { startUs: at - delta, us: 0, self: new Map() };
+      stretches.push(open);
+    }
+    open.us += delta;
+    const key = frameName(node);
+    open.self.set(key, (open.self.get(key) ?? 0) + delta);
+  }
+  return stretches
+    .sort((a, b) => b.us - a.us)
+    .slice(0, count)
+    .map((s) => ({
+      startMs: s.startUs / 1000,
+      ms: s.us / 1000,
+      top: [...s.self.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 4)
+        .map(([name, us]) => ({ name, ms: us / 1000, pct: (100 * us) / Math.max(s.us, 1) })),
+    }));
+}
+
+export function formatStretches(stretches: readonly Stretch[]): string {
+  const lines = [`the ${stretches.length} longest busy stretches:`];
+  for (const s of stretches) {
+    lines.push(`  ${s.ms.toFixed(1).padStart(7)} ms at ${(s.startMs / 1000).toFixed(2)} s`);
+    for (const e of s.top) lines.push(`      ${e.pct.toFixed(0).padStart(3)} %  ${e.name}`);
+  }
+  return lines.join('\n');
+}
+
 /** A readable report; with `requests` (served while profiling) every line also says µs per request. */
 export function formatSummary(summary: ProfileSummary, top: number, requests?: number): string {
   const perRequest = (ms: number) =>
@@ -204,6 +264,7 @@ if (require.main === module) {
       baseline: { type: 'string' },
       'baseline-requests': { type: 'string' },
       inclusive: { type: 'string', multiple: true },
+      stretches: { type: 'string' },
     },
   });
   const file = positionals[0];
@@ -217,6 +278,7 @@ if (require.main === module) {
   const requests = values.requests ? Number(values.requests) : undefined;
   const summary = summariseProfile(profile, values.inclusive ?? [], Number(values['skip-ms']));
   console.log(formatSummary(summary, Number(values.top), requests));
+  if (values.stretches) console.log(`\n${formatStretches(longestStretches(profile, Number(values.stretches)))}`);
   if (values.baseline && requests && values['baseline-requests']) {
     const base = JSON.parse(fs.readFileSync(path.resolve(values.baseline), 'utf8')) as CpuProfile;
     const baseSummary = summariseProfile(base, [], Number(values['skip-ms']));
