@@ -16,6 +16,10 @@
  * - Lookups: GET /api/v1/certificates/:publicId of random certificates of the registry, one at a time, a
  *   new one every `--interval` ms (at once when the last took longer), over one keep-alive connection;
  *   latency from sending to the last byte. A lookup fails when it does not answer 200 with the id asked.
+ * - Where a slow lookup's time went, per phase: the portal's event-loop delay (p50/p99/max, from its own
+ *   /metrics) and its main thread's CPU and time spent runnable but waiting for a core (Linux schedstat),
+ *   in ms per second. A delay with the thread waiting for a core is the operating system's scheduling;
+ *   one without, work of the main thread itself.
  * - Portal: `server/main.ts` as a child process on 127.0.0.1 (the embedded deployment: no Redis, no Mongo),
  *   with the daily open-data export off (OPEN_DATA_DAILY=false): it would start a minute after the portal,
  *   in the middle of the upload, and this run measures uploads. `--with-export` leaves it on.
@@ -287,6 +291,60 @@ function jobNow(port: number, token: string, jobId: string): Promise<UploadJob |
   });
 }
 
+/** The portal's event-loop delay since the last scrape (prom-client's monitor resets on each), ms. */
+interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** prom-client's event-loop monitor samples every 10 ms, and what it records is the whole interval. */
+const LOOP_SAMPLE_MS = 10;
+
+/**
+ * Reads the portal's event-loop delay from its /metrics (`nodejs_eventloop_lag_*`, less the sampling
+ * interval); prom-client resets its monitor on each scrape, so a scrape at a phase's start and one at its
+ * end give that phase. Undefined when the metrics cannot be read (METRICS_ENABLED=false).
+ */
+async function loopDelay(port: number): Promise<LoopDelay | undefined> {
+  try {
+    const res = await fetch(`http://${HOST}:${port}/metrics`);
+    if (!res.ok) return undefined;
+    const text = await res.text();
+    const value = (name: string) => {
+      const match = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text);
+      return match ? Math.max(0, Number(match[1]) * 1000 - LOOP_SAMPLE_MS) : NaN;
+    };
+    return { p50: value('p50'), p99: value('p99'), max: value('max') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A thread's CPU time and time runnable but waiting for a core, ms (Linux: /proc/PID/task/TID/schedstat). */
+interface ThreadTimes {
+  at: number;
+  cpu: number;
+  waited: number;
+}
+
+/** The main thread's (its thread id is the process id). */
+function mainThreadTimes(pid: number): ThreadTimes | undefined {
+  try {
+    const [cpu, waited] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { at: performance.now(), cpu: (cpu as number) / 1e6, waited: (waited as number) / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** ms of CPU and of waiting for a core per second between two readings, as text. */
+function perSecond(a: ThreadTimes | undefined, b: ThreadTimes | undefined): { cpu: string; waited: string } {
+  if (!a || !b) return { cpu: 'n/a', waited: 'n/a' };
+  const seconds = (b.at - a.at) / 1000;
+  return { cpu: fmt((b.cpu - a.cpu) / seconds), waited: fmt((b.waited - a.waited) / seconds, 1) };
+}
+
 /**
  * The upload file: the `rows` certificates the demo world's generator yields after the registry's first
  * `skip` (the same honest world: its auditors are never in two audits at once), re-issued by `bodyCode`
@@ -409,6 +467,8 @@ async function main() {
     // Warm-up: the lookup path compiled and the registry's pages read once.
     await poll(server.port, ids, 5, new Promise((r) => setTimeout(r, 2000)));
     const idleMark = cpuMark(server);
+    await loopDelay(server.port);
+    const idleThread = mainThreadTimes(server.proc.pid as number);
     const idle = await poll(
       server.port,
       ids,
@@ -416,8 +476,11 @@ async function main() {
       new Promise((r) => setTimeout(r, options.idleSeconds * 1000)),
     );
     const idleCpu = cpuBetween(idleMark, cpuMark(server));
+    const idleLoop = await loopDelay(server.port);
+    const idleThreadEnd = mainThreadTimes(server.proc.pid as number);
 
     const uploadMark = cpuMark(server);
+    const uploadThread = mainThreadTimes(server.proc.pid as number);
     const started = performance.now();
     const jobId = crypto.randomBytes(16).toString('base64url');
     uploadStarted = true;
@@ -425,6 +488,8 @@ async function main() {
     const during = await poll(server.port, ids, options.interval, Promise.race([uploading.done, stopped]));
     const seconds = (performance.now() - started) / 1000;
     const uploadCpu = cpuBetween(uploadMark, cpuMark(server));
+    const uploadLoop = await loopDelay(server.port);
+    const uploadThreadEnd = mainThreadTimes(server.proc.pid as number);
     let job: UploadJob | undefined;
     if (timedOut) {
       job = await jobNow(server.port, token, jobId);
@@ -464,6 +529,16 @@ async function main() {
       `\n  load: idle, server ${fmt(idleCpu.server, 2)} cores, other processes ${fmt(idleCpu.other, 1)}; ` +
         `during the upload, server ${fmt(uploadCpu.server, 2)} cores, other processes ${fmt(uploadCpu.other, 1)}`,
     );
+    // Where a slow lookup's time went: the portal's event loop held (its delay), and its main thread
+    // runnable but waiting for a core (the operating system's run queue).
+    const loopRow = (name: string, l: LoopDelay | undefined, t: { cpu: string; waited: string }) =>
+      `  ${name.padEnd(15)} ${(l ? fmt(l.p50, 1) : 'n/a').padStart(8)} ${(l ? fmt(l.p99, 1) : 'n/a').padStart(8)} ` +
+      `${(l ? fmt(l.max, 1) : 'n/a').padStart(8)} ${t.cpu.padStart(9)} ${t.waited.padStart(10)}`;
+    console.log(
+      `\n  portal main thread   loop delay ms (p50, p99, max)   CPU ms/s  waiting for a core ms/s`,
+    );
+    console.log(loopRow('idle', idleLoop, perSecond(idleThread, idleThreadEnd)));
+    console.log(loopRow('during upload', uploadLoop, perSecond(uploadThread, uploadThreadEnd)));
     const checks = [
       [`max during upload ${fmt(during.max, 1)} ms <= ${TARGETS.maxMs} ms`, during.max <= TARGETS.maxMs],
       [
