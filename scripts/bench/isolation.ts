@@ -331,7 +331,10 @@ interface ThreadTimes {
 /** The main thread's (its thread id is the process id). */
 function mainThreadTimes(pid: number): ThreadTimes | undefined {
   try {
-    const [cpu, waited] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    const [cpu, waited] = fs
+      .readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8')
+      .split(' ')
+      .map(Number);
     return { at: performance.now(), cpu: (cpu as number) / 1e6, waited: (waited as number) / 1e6 };
   } catch {
     return undefined;
@@ -534,9 +537,7 @@ async function main() {
     const loopRow = (name: string, l: LoopDelay | undefined, t: { cpu: string; waited: string }) =>
       `  ${name.padEnd(15)} ${(l ? fmt(l.p50, 1) : 'n/a').padStart(8)} ${(l ? fmt(l.p99, 1) : 'n/a').padStart(8)} ` +
       `${(l ? fmt(l.max, 1) : 'n/a').padStart(8)} ${t.cpu.padStart(9)} ${t.waited.padStart(10)}`;
-    console.log(
-      `\n  portal main thread   loop delay ms (p50, p99, max)   CPU ms/s  waiting for a core ms/s`,
-    );
+    console.log(`\n  portal main thread   loop delay ms (p50, p99, max)   CPU ms/s  waiting for a core ms/s`);
     console.log(loopRow('idle', idleLoop, perSecond(idleThread, idleThreadEnd)));
     console.log(loopRow('during upload', uploadLoop, perSecond(uploadThread, uploadThreadEnd)));
     const checks = [

@@ -278,7 +278,8 @@ if (require.main === module) {
   const requests = values.requests ? Number(values.requests) : undefined;
   const summary = summariseProfile(profile, values.inclusive ?? [], Number(values['skip-ms']));
   console.log(formatSummary(summary, Number(values.top), requests));
-  if (values.stretches) console.log(`\n${formatStretches(longestStretches(profile, Number(values.stretches)))}`);
+  if (values.stretches)
+    console.log(`\n${formatStretches(longestStretches(profile, Number(values.stretches)))}`);
   if (values.baseline && requests && values['baseline-requests']) {
     const base = JSON.parse(fs.readFileSync(path.resolve(values.baseline), 'utf8')) as CpuProfile;
     const baseSummary = summariseProfile(base, [], Number(values['skip-ms']));
