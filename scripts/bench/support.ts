@@ -292,11 +292,34 @@ export function machineBusyTicks(): number {
   }
 }
 
-export function processTicks(pid: number | undefined): number {
+/** The processes whose parent is `pid` (a portal's upload storing process). */
+export function childrenOf(pid: number): number[] {
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return [];
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(entry)] : [];
+    } catch {
+      return []; // ended meanwhile
+    }
+  });
+}
+
+/**
+ * User + system ticks of a process, all its threads included, and (`withChildren`) of its children: those
+ * running (an upload's storing process) and those it has waited for.
+ */
+export function processTicks(pid: number | undefined, withChildren = true): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]);
+    const own = Number(rest[11]) + Number(rest[12]);
+    if (!withChildren) return own;
+    const waitedFor = Number(rest[13]) + Number(rest[14]);
+    return childrenOf(pid as number).reduce(
+      (sum, child) => sum + (processTicks(child) || 0),
+      own + waitedFor,
+    );
   } catch {
     return NaN;
   }
@@ -312,7 +335,7 @@ export interface CpuMark {
 export const cpuMark = (server: BenchServer): CpuMark => ({
   at: performance.now(),
   busy: machineBusyTicks(),
-  self: processTicks(process.pid),
+  self: processTicks(process.pid, false),
   server: processTicks(server.proc.pid),
 });
 
@@ -327,7 +350,7 @@ export function cpuBetween(a: CpuMark, b: CpuMark) {
 /** Cores used over `ms` by processes other than this one and its servers. */
 export async function otherLoad(ms: number): Promise<number> {
   const ours = () =>
-    processTicks(process.pid) + servers.reduce((sum, sv) => sum + (processTicks(sv.proc.pid) || 0), 0);
+    processTicks(process.pid, false) + servers.reduce((sum, sv) => sum + (processTicks(sv.proc.pid) || 0), 0);
   const busy0 = machineBusyTicks();
   const ours0 = ours();
   await new Promise((r) => setTimeout(r, ms));

@@ -110,7 +110,7 @@ export function auditLogKeyHome(dataDir: string): string {
   return path.join(dataDir, 'audit-log');
 }
 
-/** The module of an upload's storing thread (TypeScript under tsx and jest, JavaScript once built). */
+/** The module of an upload's storing process (TypeScript under tsx and jest, JavaScript once built). */
 const UPLOAD_STORE_ENTRY = path.join(__dirname, `upload-store-entry${path.extname(__filename)}`);
 /**
  * The names of the people cases name: a directory id is that inspector; a token id is the inspector the
@@ -212,9 +212,9 @@ export function createServices(deps: AppDeps): Services {
     threadNice: config.UPLOAD_THREAD_NICE,
     // What follows each stored batch: the job's certificate list, then the upload risk rules.
     ...afterStoredBatch(stores, uploadRules),
-    // On the embedded registry, large files are stored on a thread with its own connection, so that
-    // lookups never wait for an upload. Only with the real clock: an injected one cannot cross threads.
-    storeThread:
+    // On the embedded registry, large files are stored in a process with its own connection, so that
+    // lookups never wait for an upload. Only with the real clock: an injected one cannot cross processes.
+    storeProcess:
       stores.registryDir !== undefined && deps.now === undefined
         ? {
             file: UPLOAD_STORE_ENTRY,

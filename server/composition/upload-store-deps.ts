@@ -1,6 +1,6 @@
 /**
- * What an upload's storing thread stores with (upload-store-entry.ts): its own connection to the registry,
- * and what follows a stored batch wired exactly as createServices does on the main thread (the job's
+ * What an upload's storing process stores with (upload-store-entry.ts): its own connection to the registry,
+ * and what follows a stored batch wired exactly as createServices does in the portal (the job's
  * certificate list, then the upload risk rules, whose signals are audited on this connection: the audit
  * log chains appends from any connection under its write lock).
  */
@@ -17,14 +17,14 @@ import { createUploadRuleRunner } from '../signals/rules/rule-engine';
 import { createSignalService } from '../signals/signal-service';
 import { createSqliteSignalRepository } from '../signals/sqlite-signal-repository';
 import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-repository';
-import type { StoreThreadStart } from '../uploads/upload-store-thread';
-import type { StoreThreadDeps } from '../uploads/upload-store-worker';
+import type { StoreProcessStart } from '../uploads/upload-store-process';
+import type { StoreProcessDeps } from '../uploads/upload-store-child';
 import { afterStoredBatch } from './upload-follow-ups';
 
-/** Pages of WAL between the storing thread's checkpoints (16,000 pages of 4 KiB: about 64 MiB). */
+/** Pages of WAL between the storing process's checkpoints (16,000 pages of 4 KiB: about 64 MiB). */
 const STORE_CHECKPOINT_PAGES = 16_000;
 
-export function openStoreThreadDeps(start: StoreThreadStart): StoreThreadDeps {
+export function openStoreProcessDeps(start: StoreProcessStart): StoreProcessDeps {
   const db = openSqlite(start.dataDir);
   // A slice writes a few hundred rows spread over the registry's random-key indexes, so each commit
   // carries about a thousand pages: at SQLite's default (a checkpoint every 1,000 pages of WAL) nearly
@@ -39,8 +39,8 @@ export function openStoreThreadDeps(start: StoreThreadStart): StoreThreadDeps {
     signals: createSqliteSignalRepository(db),
     auditors: createSqliteAuditorRepository(db),
   };
-  const logger = createLogger(start.logLevel).child({ thread: 'upload-store', jobId: start.jobId });
-  // The rules count their failures in a registry of this thread's; the main thread adds them to its own.
+  const logger = createLogger(start.logLevel).child({ process: 'upload-store', jobId: start.jobId });
+  // The rules count their failures in a registry of this process's; the portal adds them to its own.
   const metrics = createMetrics();
   const audit = createAuditService({ audit: stores.audit });
   const signals = createSignalService({ signals: stores.signals, audit });

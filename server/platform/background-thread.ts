@@ -1,11 +1,11 @@
 /**
- * How the upload's background threads (storing, parsing) start. Each runs an eval'd bootstrap that first
- * lowers its own CPU priority (its nice value `workerData.nice` above that of the thread that started it,
- * BACKGROUND_NICE unless configured (UPLOAD_THREAD_NICE), at most 19), then loads its module. On Linux a
- * nice value belongs to a thread, not to the process (a new thread starts at its parent's):
- * `os.setPriority(n)` from a thread renices that thread alone. So on a busy machine the main thread, which
- * answers the lookups, gets the cores first, and the upload uses what is left. On other systems the call
- * would renice the whole process, so it is skipped there.
+ * How an upload's parsing thread starts (its storing runs in a process: background-process.ts). It runs an
+ * eval'd bootstrap that first lowers its own CPU priority (its nice value `workerData.nice` above that of
+ * the thread that started it, BACKGROUND_NICE unless configured (UPLOAD_THREAD_NICE), at most 19), then
+ * loads its module. On Linux a nice value belongs to a thread, not to the process (a new thread starts at
+ * its parent's): `os.setPriority(n)` from a thread renices that thread alone. So on a busy machine the
+ * main thread, which answers the lookups, gets the cores first, and the upload uses what is left. On other
+ * systems the call would renice the whole process, so it is skipped there.
  */
 import path from 'node:path';
 

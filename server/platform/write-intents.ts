@@ -1,9 +1,11 @@
 /**
- * Writers of this process that want the registry's write lock, counted in memory shared with its threads.
- * An upload's storing thread keeps one transaction open across many slices (a commit of a few hundred
- * rows spread over the random-key indexes wrote and checksummed about a thousand pages, and that was most
- * of the storing's time) and commits early only when this count says a writer of the main thread waits:
- * that writer then waits for one slice at most, as it did when every slice committed.
+ * Writers of this process that want the registry's write lock, counted, with listeners told when the count
+ * leaves or comes back to zero. An upload's storing process keeps one transaction open across many slices
+ * (a commit of a few hundred rows spread over the random-key indexes wrote and checksummed about a
+ * thousand pages, and that was most of the storing's time) and commits early only when it hears that a
+ * writer of this process waits: that writer then waits for one slice at most, as it did when every slice
+ * committed. The listener is called synchronously, before the write asks for the lock (a message to the
+ * storing process is written to its pipe at once, while the writer then blocks in SQLite's busy handler).
  *
  * The main thread's connection announces every write: a statement that writes (prepared through it) and
  * an IMMEDIATE or EXCLUSIVE transaction (its BEGIN takes the lock before any statement runs) count
@@ -11,21 +13,37 @@
  */
 import type { SqliteDatabase } from './sqlite';
 
-const waiting = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+let waiting = 0;
+const listeners = new Set<(waiting: boolean) => void>();
 
-/** The count, to hand to a thread (workerData): `new Int32Array(buffer)` there reads it. */
-export function writersWaitingBuffer(): SharedArrayBuffer {
-  return waiting.buffer as SharedArrayBuffer;
+function tell(now: boolean): void {
+  for (const listener of listeners) listener(now);
+}
+
+/** How many writers of this process wait for (or hold) the lock now. */
+export function writersWaiting(): number {
+  return waiting;
+}
+
+/**
+ * Calls `listener(true)` when a writer of this process starts waiting for the lock while none did, and
+ * `listener(false)` when the last one is done; returns what stops it.
+ */
+export function onWritersWaiting(listener: (waiting: boolean) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 /** Runs `write` counted as a writer waiting for (or holding) the lock. */
 function announced<A extends unknown[], R>(write: (...args: A) => R): (...args: A) => R {
   return function (this: unknown, ...args: A): R {
-    Atomics.add(waiting, 0, 1);
+    waiting += 1;
+    if (waiting === 1) tell(true);
     try {
       return write.apply(this, args);
     } finally {
-      Atomics.sub(waiting, 0, 1);
+      waiting -= 1;
+      if (waiting === 0) tell(false);
     }
   };
 }

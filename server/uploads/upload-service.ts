@@ -14,7 +14,7 @@ import { summaryText } from './upload-row-texts';
 import type { UploadJobRepository } from './upload-job-repository';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
 import type { RowError, UploadFormat, UploadJob, UploadMode } from './upload-schema';
-import { storeOnThread, type ChangedCertificate } from './upload-store-thread';
+import { storeInProcess, type ChangedCertificate } from './upload-store-process';
 import {
   newStoringState,
   storeUploadRows,
@@ -44,7 +44,7 @@ export const DEFAULT_WORKER_MIN_BYTES = 1_048_576;
 /** Progress of a job whose batches fill slowly (a slow client) is still written this often. */
 const PROGRESS_INTERVAL_MS = 1_000;
 /**
- * The storing thread's time slices, ms: it holds the registry's write lock for about this long at a time
+ * The storing process's time slices, ms: it holds the registry's write lock for about this long at a time
  * (a batch of DEFAULT_BATCH_SIZE rows and its rules took a second or more in one go).
  */
 export const STORE_SLICE_MS = 50;
@@ -171,19 +171,19 @@ export function createUploadService(deps: {
   /** Told of each batch's rows refused as out of scope (awaited; the risk rules keep the attempt). */
   onRefused?: (event: RefusedEvent) => Promise<void>;
   /**
-   * Stores the files parsed on a worker (large ones) on a thread of their own, with its own connection
-   * to the embedded registry, so that storing never holds this thread's event loop (upload-store-thread.ts).
-   * The thread wires its own `onStored` and `onRefused` (the same ones); absent: stored in this process.
+   * Stores the files parsed on a worker (large ones) in a process of their own, with its own connection
+   * to the embedded registry, so that storing never holds this process's event loop (upload-store-process.ts).
+   * The process wires its own `onStored` and `onRefused` (the same ones); absent: stored in this process.
    */
-  storeThread?: {
-    /** The thread's module (it opens the stores and wires the listeners). */
+  storeProcess?: {
+    /** The process's module (it opens the stores and wires the listeners). */
     file: string;
     /** The registry's directory. */
     dataDir: string;
     logLevel: string;
-    /** Forgets the cached answers of certificates the thread stored (awaited in order). */
+    /** Forgets the cached answers of certificates the process stored (awaited in order). */
     forget(certificates: ChangedCertificate[]): Promise<void>;
-    /** Rule failures counted on the thread, by rule. */
+    /** Rule failures counted in the process, by rule. */
     onRuleErrors?(counts: Record<string, number>): void;
   };
   now?: () => string;
@@ -251,9 +251,9 @@ export function createUploadService(deps: {
     try {
       // A file of unknown size counts as large.
       const onWorker = (request.sizeHint ?? Number.MAX_SAFE_INTEGER) >= workerMinBytes;
-      if (onWorker && deps.storeThread) {
-        const { file, dataDir, logLevel, forget, onRuleErrors } = deps.storeThread;
-        const result = await storeOnThread(
+      if (onWorker && deps.storeProcess) {
+        const { file, dataDir, logLevel, forget, onRuleErrors } = deps.storeProcess;
+        const result = await storeInProcess(
           {
             file,
             dataDir,

@@ -2,8 +2,8 @@
  * The second stage of an upload: checked rows against the registry (status transitions), then stored in
  * batches (partial) or spooled until the whole file is known valid (atomic), with the job's progress and
  * error report written as it goes. The same code runs in the request's process (MongoDB, small files) and
- * on a storing thread with its own registry connection (large files on the embedded registry, see
- * upload-store-thread.ts), so that storing never holds the event loop that answers lookups.
+ * in a storing process with its own registry connection (large files on the embedded registry, see
+ * upload-store-process.ts), so that storing never holds the event loop that answers lookups.
  */
 import type { Body } from '../bodies/body-schema';
 import type { CertificateRepository, UpsertResult } from '../certificates/certificate-repository';
@@ -67,9 +67,9 @@ export interface UploadStoringJob {
   /**
    * Store each batch in slices of about this many ms (rows per slice adapted as it goes, see
    * SLICE_ROWS), each slice stored, told to `onStored` and its progress written before the next one
-   * begins: the storing thread may commit between two slices (upload-write-group.ts), so a writer of the
-   * main thread waits for one slice at most. Left out: a batch in one write.
-   * The storing thread slices; a writer on the main thread of a process does not need to.
+   * begins: the storing process may commit between two slices (upload-write-group.ts), so a writer of the
+   * portal waits for one slice at most. Left out: a batch in one write.
+   * The storing process slices; a writer of the portal itself does not need to.
    */
   sliceMs?: number;
 }

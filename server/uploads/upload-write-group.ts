@@ -1,9 +1,9 @@
 /**
- * The storing thread's writes grouped into long transactions (see platform/write-intents.ts). The first
- * write after a commit opens a group; the group commits as soon as a writer of the main thread waits for
+ * The storing process's writes grouped into long transactions (see platform/write-intents.ts). The first
+ * write after a commit opens a group; the group commits as soon as a writer of the portal's process waits for
  * the lock or it is GROUP_MAX_MS old (checked every GROUP_POLL_MS, so between two of the storing's steps:
  * each write is a transaction, a savepoint inside the group, whole by itself), and at the end. What the
- * main thread must only hear of once it is committed (the certificates whose cached answers are stale, the
+ * portal must only hear of once it is committed (the certificates whose cached answers are stale, the
  * progress) is held until the commit.
  */
 
@@ -16,7 +16,7 @@ const GROUP_POLL_MS = 5;
 /** How long, at most, the next group waits for a waiting writer to have had the lock, ms. */
 const YIELD_MAX_MS = 2_000;
 
-/** The transaction statements of the storing thread's connection. */
+/** The transaction statements of the storing process's connection. */
 export interface GroupTransaction {
   /** Opens a transaction that holds the write lock (BEGIN IMMEDIATE). */
   begin(): void;
@@ -47,7 +47,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createWriteGroup(
   tx: GroupTransaction,
-  writersWaiting: Int32Array | undefined,
+  writersWaiting: () => boolean = () => false,
   options: WriteGroupOptions = {},
 ): WriteGroup {
   const maxMs = options.maxMs ?? GROUP_MAX_MS;
@@ -55,7 +55,6 @@ export function createWriteGroup(
   let held: (() => void)[] = [];
   let watch: NodeJS.Timeout | undefined;
   let failure: unknown;
-  const waiting = () => (writersWaiting ? Atomics.load(writersWaiting, 0) > 0 : false);
 
   function close(): void {
     clearInterval(watch);
@@ -85,15 +84,15 @@ export function createWriteGroup(
     async write(run) {
       if (failure !== undefined) throw failure;
       if (openedAt === undefined) {
-        // The waiting writer's busy handler sleeps between its tries: without a pause this thread's next
+        // The waiting writer's busy handler sleeps between its tries: without a pause this process's next
         // BEGIN would take the lock again first, every time.
         const until = performance.now() + YIELD_MAX_MS;
-        while (waiting() && performance.now() < until) await sleep(1);
+        while (writersWaiting() && performance.now() < until) await sleep(1);
         tx.begin();
         openedAt = performance.now();
         options.opened?.();
         watch = setInterval(() => {
-          if (waiting() || performance.now() - (openedAt as number) >= maxMs) commit();
+          if (writersWaiting() || performance.now() - (openedAt as number) >= maxMs) commit();
         }, GROUP_POLL_MS);
       }
       return run();

@@ -47,7 +47,7 @@ export function createTestApp(
     RATE_LIMIT_BODY_PER_MINUTE: '100000',
     RATE_LIMIT_INSPECTOR_PER_MINUTE: '100000',
     RATE_LIMIT_PARTNER_PER_MINUTE: '100000',
-    // The upload's threads at the test's own priority: beside other load (the suite's other workers, a
+    // The upload's threads and storing process at the test's own priority: beside other load (the suite's other workers, a
     // busy machine) threads 10 below it would crawl, and no test here is about priority but
     // background-thread.test.ts, which sets its own.
     UPLOAD_THREAD_NICE: '0',

@@ -9,6 +9,7 @@ import {
   BACKGROUND_NICE,
   type BackgroundStart,
 } from '../../server/platform/background-thread';
+import { startBackgroundProcess } from '../../server/platform/background-process';
 import request from 'supertest';
 import type { UploadJob } from '../../server/uploads/upload-schema';
 import { ConfigError, loadConfig } from '../../server/config';
@@ -29,92 +30,136 @@ function firstMessage<T>(start: BackgroundStart & Record<string, unknown>): Prom
 
 const reportNice = path.join(__dirname, 'fixtures', 'report-nice.js');
 
-/** The nice value of each thread of this process. */
-function threadNices(): number[] {
-  return fs.readdirSync('/proc/self/task').flatMap((tid) => {
+/** The fields of a /proc stat line after the command's name (state first); undefined once it is gone. */
+function statFields(file: string): string[] | undefined {
+  try {
+    const stat = fs.readFileSync(file, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // the thread or process ended meanwhile
+  }
+}
+
+/** The nice value of each thread of a process (this one by default). */
+function threadNices(pid: number | 'self' = 'self'): number[] {
+  return fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+    const fields = statFields(`/proc/${pid}/task/${tid}/stat`);
+    return fields ? [Number(fields[16])] : [];
+  });
+}
+
+/** The processes this one started that run `module` (their command line names it). */
+function childrenRunning(module: string): number[] {
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry) || Number(statFields(`/proc/${entry}/stat`)?.[1]) !== process.pid) return [];
     try {
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+      return fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(module) ? [Number(entry)] : [];
     } catch {
-      return []; // the thread ended meanwhile
+      return [];
     }
   });
 }
 
-(onLinux ? describe : describe.skip)('background threads (Linux: a nice value per thread)', () => {
-  it('when an upload thread starts, then it runs below the main thread and the main thread keeps its priority', async () => {
-    const before = os.getPriority();
-    const nice = await firstMessage<number>({ file: reportNice });
-    expect(nice).toBe(Math.min(19, before + BACKGROUND_NICE));
-    expect(os.getPriority()).toBe(before);
-  });
-
-  it("when the configured distance is 0 (UPLOAD_THREAD_NICE=0), then the thread runs at the main thread's priority", async () => {
-    await expect(firstMessage<number>({ file: reportNice, nice: 0 })).resolves.toBe(os.getPriority());
-  });
-
-  it("when a background thread starts its own (the storing thread its parser) with nice 0, then that one runs at the first one's priority, not further below", async () => {
-    const before = os.getPriority();
-    const { own, nested } = await firstMessage<{ own: number; nested: number }>({
-      file: path.join(__dirname, 'fixtures', 'start-nested-nice.js'),
-      bootstrap: BACKGROUND_BOOTSTRAP,
-      report: reportNice,
+(onLinux ? describe : describe.skip)(
+  'background threads and processes (Linux: a nice value per thread)',
+  () => {
+    it('when an upload thread starts, then it runs below the main thread and the main thread keeps its priority', async () => {
+      const before = os.getPriority();
+      const nice = await firstMessage<number>({ file: reportNice });
+      expect(nice).toBe(Math.min(19, before + BACKGROUND_NICE));
+      expect(os.getPriority()).toBe(before);
     });
-    expect(own).toBe(Math.min(19, before + BACKGROUND_NICE));
-    expect(nested).toBe(own);
-  });
 
-  it('when a large upload is being stored, then its storing and parsing threads both run the configured distance below the main thread, neither further', async () => {
-    const t = createTestApp({ env: { UPLOAD_THREAD_NICE: '7' } });
-    const server = t.app.listen(0, '127.0.0.1');
-    try {
-      await new Promise((resolve) => server.once('listening', resolve));
-      const body = await seedBody(t.services, { approvedSchemes: ['QMS'], approvedIndustryCodes: [] });
-      const token = await t.tokenFor('body', body.code);
-      const base = os.getPriority();
-      const below = Math.min(19, base + 7);
-      const jobId = 'NiceOfUploadThreads000';
-      // No Content-Length: a file of unknown size is stored on its own thread, which parses on a further one.
-      const req = http.request({
-        host: '127.0.0.1',
-        port: (server.address() as AddressInfo).port,
-        method: 'POST',
-        path: '/api/v1/uploads?mode=partial',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': CONTENT_TYPES.csv,
-          'Upload-Job-Id': jobId,
-        },
+    it("when the configured distance is 0 (UPLOAD_THREAD_NICE=0), then the thread runs at the main thread's priority", async () => {
+      await expect(firstMessage<number>({ file: reportNice, nice: 0 })).resolves.toBe(os.getPriority());
+    });
+
+    it("when a background thread starts its own (the storing thread its parser) with nice 0, then that one runs at the first one's priority, not further below", async () => {
+      const before = os.getPriority();
+      const { own, nested } = await firstMessage<{ own: number; nested: number }>({
+        file: path.join(__dirname, 'fixtures', 'start-nested-nice.js'),
+        bootstrap: BACKGROUND_BOOTSTRAP,
+        report: reportNice,
       });
-      const answered = new Promise<number>((resolve, reject) => {
-        req.on('response', (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
+      expect(own).toBe(Math.min(19, before + BACKGROUND_NICE));
+      expect(nested).toBe(own);
+    });
+
+    it('when a large upload is being stored, then every thread of its storing process, the parsing thread too, runs the configured distance below the portal, none further, and the portal keeps its priority', async () => {
+      const t = createTestApp({ env: { UPLOAD_THREAD_NICE: '7' } });
+      const server = t.app.listen(0, '127.0.0.1');
+      try {
+        await new Promise((resolve) => server.once('listening', resolve));
+        const body = await seedBody(t.services, { approvedSchemes: ['QMS'], approvedIndustryCodes: [] });
+        const token = await t.tokenFor('body', body.code);
+        const base = os.getPriority();
+        const below = Math.min(19, base + 7);
+        const jobId = 'NiceOfUploadThreads000';
+        // No Content-Length: a file of unknown size is stored in a process of its own, which parses on a
+        // thread of its own.
+        const req = http.request({
+          host: '127.0.0.1',
+          port: (server.address() as AddressInfo).port,
+          method: 'POST',
+          path: '/api/v1/uploads?mode=partial',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': CONTENT_TYPES.csv,
+            'Upload-Job-Id': jobId,
+          },
         });
-        req.on('error', reject);
-      });
-      // Enough rows to pass the encoding probe (4 KiB of Chinese text) and be parsed before the file ends.
-      const rows = Array.from({ length: 40 }, () => uploadRow());
-      req.write(toCsv(rows));
-      // The request stays open (the file has not ended) until the rows are read, stored and their progress
-      // committed: both threads' bootstraps have run by then.
-      for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
-        const job = await request(t.app)
-          .get(`/api/v1/uploads/${jobId}`)
-          .set('Authorization', `Bearer ${token}`);
-        if (job.status === 200 && (job.body as UploadJob).progress.rowsRead === rows.length) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        const answered = new Promise<number>((resolve, reject) => {
+          req.on('response', (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+        });
+        // Enough rows to pass the encoding probe (4 KiB of Chinese text) and be parsed before the file ends.
+        const rows = Array.from({ length: 40 }, () => uploadRow());
+        req.write(toCsv(rows));
+        // The request stays open (the file has not ended) until the rows are read, stored and their progress
+        // committed: the process has lowered its threads and started its parsing thread by then.
+        for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
+          const job = await request(t.app)
+            .get(`/api/v1/uploads/${jobId}`)
+            .set('Authorization', `Bearer ${token}`);
+          if (job.status === 200 && (job.body as UploadJob).progress.rowsRead === rows.length) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const storing = childrenRunning('background-process-main');
+        expect(storing).toHaveLength(1);
+        const nices = threadNices(storing[0]);
+        const portal = threadNices();
+        req.end();
+        expect(await answered).toBe(201);
+        // Its main thread, the parsing thread, V8's helper threads.
+        expect(nices.length).toBeGreaterThanOrEqual(3);
+        expect(nices.filter((n) => n !== below)).toEqual([]);
+        expect(portal.filter((n) => n !== base)).toEqual([]);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+        await t.close();
       }
-      const nices = threadNices();
-      req.end();
-      expect(await answered).toBe(201);
-      expect(nices.filter((n) => n === below)).toHaveLength(2);
-      expect(nices.filter((n) => n > below)).toEqual([]);
+    }, 180_000);
+  },
+);
+
+describe('a background process', () => {
+  test('when the process that started it goes away (its IPC channel closes), then it exits', async () => {
+    const child = startBackgroundProcess(path.join(__dirname, 'fixtures', 'wait-forever.js'), {
+      maxOldGenerationMb: 64,
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise((resolve) => child.once('message', resolve));
+      child.disconnect();
+      await expect(exited).resolves.toBe(1);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
-      await t.close();
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+      await exited;
     }
-  }, 180_000);
+  }, 60_000);
 });
 
 describe('UPLOAD_THREAD_NICE', () => {

@@ -1,7 +1,7 @@
 /**
- * Uploads of unknown size (and large ones) are stored on a thread of their own, with its own connection
+ * Uploads of unknown size (and large ones) are stored in a process of their own, with its own connection
  * to the registry file: lookups are answered meanwhile, cached answers are forgotten batch by batch, the
- * job's progress only grows, and the signals and audit entries written from that thread keep the audit
+ * job's progress only grows, and the signals and audit entries written from that process keep the audit
  * chain whole. Correctness only: no test here depends on how fast anything is.
  */
 import http from 'node:http';
@@ -36,7 +36,7 @@ const newJobId = (prefix: string) =>
   `${prefix}${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
 
 /**
- * An upload sent in pieces over a chunked request (no Content-Length: stored on its own thread). Each
+ * An upload sent in pieces over a chunked request (no Content-Length: stored in its own process). Each
  * next piece is sent only once `between(i)` resolves; resolves with the HTTP status and final job.
  */
 function chunkedUpload(
@@ -164,7 +164,7 @@ test('when a lookup is issued while an upload is storing, then it answers, corre
   expect(found.body.items).toHaveLength(1);
 }, 180_000);
 
-test('when the job of an upload stored on its own thread is polled, then its progress never goes back and ends at the whole file', async () => {
+test('when the job of an upload stored in its own process is polled, then its progress never goes back and ends at the whole file', async () => {
   const rows = Array.from({ length: 4000 }, () => uploadRow());
   const jobId = newJobId('mono');
   const seen: UploadProgress[] = [];
@@ -185,7 +185,7 @@ test('when the job of an upload stored on its own thread is polled, then its pro
   expect(seen[seen.length - 1]).toMatchObject({ rowsRead: 4000, accepted: 4000, created: 4000 });
 }, 180_000);
 
-test('when an upload stored on its own thread raises signals, then they are audited and the audit chain and tree verify', async () => {
+test('when an upload stored in its own process raises signals, then they are audited and the audit chain and tree verify', async () => {
   const before = await t.services.audit.head();
   // Rows of a scheme the body is not approved for: refused, and kept by the out-of-scope rule as a signal.
   const rows = [
@@ -205,7 +205,7 @@ test('when an upload stored on its own thread raises signals, then they are audi
   const verified = await t.services.audit.verify();
   expect(verified.firstBreak).toBeUndefined();
   const head = await t.services.audit.head();
-  // The signal (written by the storing thread) and the job's finish entry (this thread) both chain on.
+  // The signal (written by the storing process) and the job's finish entry (the portal) both chain on.
   expect((head?.seq ?? 0) - (before?.seq ?? 0)).toBeGreaterThanOrEqual(2);
   const finish = await t.services.audit.forTarget('upload', jobId, 5);
   expect(finish.map((e) => e.action)).toEqual(['upload.finish']);
@@ -217,7 +217,7 @@ test('when an upload stored on its own thread raises signals, then they are audi
   ).resolves.toBeDefined();
 }, 180_000);
 
-test('when an upload stored on its own thread names an auditor the imported register does not hold, then the register rule raises its signal there too', async () => {
+test('when an upload stored in its own process names an auditor the imported register does not hold, then the register rule raises its signal there too', async () => {
   await t.stores.auditors.upsertMany([
     {
       registrationNumber: '2023-N1QMS-2000001',
@@ -251,7 +251,7 @@ test('when an upload stored on its own thread names an auditor the imported regi
   expect(JSON.stringify(items[0]?.evidence)).not.toContain('2023-N1QMS-2000001');
 }, 180_000);
 
-test('when a body changes statuses on the main thread while an upload is being stored on its own thread, then each change is stored and audited and the upload stores every row', async () => {
+test('when a body changes statuses in the portal while an upload is being stored in its own process, then each change is stored and audited and the upload stores every row', async () => {
   const certs = await seedCertificates(
     t.services,
     Array.from({ length: 5 }, () => ({ bodyCode: body.code })),

@@ -1,5 +1,5 @@
 /**
- * The storing thread stores each batch in time slices (upload-storing.ts, `sliceMs`): every row once, in
+ * The storing process stores each batch in time slices (upload-storing.ts, `sliceMs`): every row once, in
  * file order, each slice committed, told to `onStored` and its progress written before the next one
  * begins. How many rows a slice holds follows how long slices take; no test here depends on how fast
  * anything is (the slice size is checked as a function of the times it is given).

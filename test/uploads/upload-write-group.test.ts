@@ -1,20 +1,20 @@
 /**
- * The storing thread's long transactions (upload-write-group.ts) and the main thread's announced writes
+ * The storing process's long transactions (upload-write-group.ts) and the portal's announced writes
  * (platform/write-intents.ts), on real SQLite files: a group commits when a writer waits or at its end,
- * what the main thread hears of waits for the commit, the next group lets a waiting writer go first, and a
+ * what the portal hears of waits for the commit, the next group lets a waiting writer go first, and a
  * commit that fails rolls the whole group back.
  */
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { REGISTRY_FILE } from '../../server/platform/data-dir';
 import { openSqlite } from '../../server/platform/sqlite';
-import { announceWrites, writersWaitingBuffer } from '../../server/platform/write-intents';
+import { announceWrites, onWritersWaiting, writersWaiting } from '../../server/platform/write-intents';
 import { createWriteGroup, type GroupTransaction } from '../../server/uploads/upload-write-group';
 import { eachSqliteFile } from '../helpers/sqlite-harness';
 
 const file = eachSqliteFile();
 
-/** The group's transaction statements on `db`, as the storing thread's connection has them. */
+/** The group's transaction statements on `db`, as the storing process's connection has them. */
 function transactionOf(db: Database.Database): GroupTransaction {
   return {
     begin: () => db.exec('BEGIN IMMEDIATE'),
@@ -25,7 +25,7 @@ function transactionOf(db: Database.Database): GroupTransaction {
   };
 }
 
-/** A second connection to the same file (the other thread's). */
+/** A second connection to the same file (the portal's). */
 const otherConnection = () => new Database(path.join(file.dir, REGISTRY_FILE));
 
 const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,7 +37,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 const AN_HOUR = 3_600_000;
 
-describe('a group of the storing thread', () => {
+describe('a group of the storing process', () => {
   beforeEach(() => file.db.exec('CREATE TABLE rows (n INTEGER NOT NULL)'));
   const insert = (db: Database.Database, n: number) => async () => {
     db.prepare('INSERT INTO rows (n) VALUES (?)').run(n);
@@ -46,8 +46,7 @@ describe('a group of the storing thread', () => {
     (db.prepare('SELECT COUNT(*) AS n FROM rows').get() as { n: number }).n;
 
   test('when writes run in a group, then another connection sees none of them, nor hears of them, until the group ends', async () => {
-    const waiting = new Int32Array(new SharedArrayBuffer(4));
-    const group = createWriteGroup(transactionOf(file.db), waiting, { maxMs: AN_HOUR });
+    const group = createWriteGroup(transactionOf(file.db), () => false, { maxMs: AN_HOUR });
     const heard: number[] = [];
     const reader = otherConnection();
     try {
@@ -66,17 +65,17 @@ describe('a group of the storing thread', () => {
     }
   });
 
-  test('when a writer of the main thread waits, then the open group commits and the next group waits until that writer is done', async () => {
-    const waiting = new Int32Array(new SharedArrayBuffer(4));
+  test('when a writer of the portal waits, then the open group commits and the next group waits until that writer is done', async () => {
+    let waiting = false;
     let begun = 0;
     const tx = transactionOf(file.db);
-    const group = createWriteGroup({ ...tx, begin: () => ((begun += 1), tx.begin()) }, waiting, {
+    const group = createWriteGroup({ ...tx, begin: () => ((begun += 1), tx.begin()) }, () => waiting, {
       maxMs: AN_HOUR,
     });
     const reader = otherConnection();
     try {
       await group.write(insert(file.db, 1));
-      Atomics.add(waiting, 0, 1);
+      waiting = true;
       // The group has an hour to go: only the waiting writer makes it commit.
       await until(() => countOn(reader) === 1);
       const next = group.write(insert(file.db, 2));
@@ -84,7 +83,7 @@ describe('a group of the storing thread', () => {
       expect(begun).toBe(1);
       // The writer takes the lock and writes meanwhile.
       reader.prepare('INSERT INTO rows (n) VALUES (?)').run(100);
-      Atomics.sub(waiting, 0, 1);
+      waiting = false;
       await next;
       expect(begun).toBe(2);
       group.end();
@@ -95,7 +94,7 @@ describe('a group of the storing thread', () => {
   });
 
   test('when a group is open longer than its longest, then it commits without being asked', async () => {
-    const group = createWriteGroup(transactionOf(file.db), new Int32Array(new SharedArrayBuffer(4)), {
+    const group = createWriteGroup(transactionOf(file.db), () => false, {
       maxMs: 50,
     });
     const heard: string[] = [];
@@ -118,7 +117,7 @@ describe('a group of the storing thread', () => {
       CREATE TABLE children (parent INTEGER REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED);
     `);
     let rolledBack = 0;
-    const group = createWriteGroup(transactionOf(file.db), new Int32Array(new SharedArrayBuffer(4)), {
+    const group = createWriteGroup(transactionOf(file.db), () => false, {
       maxMs: AN_HOUR,
       rolledBack: () => (rolledBack += 1),
     });
@@ -142,11 +141,10 @@ describe('a group of the storing thread', () => {
   });
 });
 
-describe('writes announced by the main thread', () => {
+describe("writes announced by the portal's connection", () => {
   /** The count of waiting writers, as SQL sees it while a statement runs. */
   function withPeek(db: Database.Database): void {
-    const waiting = new Int32Array(writersWaitingBuffer());
-    db.function('waiting_writers', () => Atomics.load(waiting, 0));
+    db.function('waiting_writers', () => writersWaiting());
   }
 
   test('when the announcing connection writes, then the writer is counted while the statement or IMMEDIATE transaction runs, and reads are not', () => {
@@ -169,8 +167,38 @@ describe('writes announced by the main thread', () => {
       // RETURNING reads the written rows through get().
       const returned = db.prepare('INSERT INTO seen (n) VALUES (7) RETURNING waiting_writers() AS w').get();
       expect(returned).toEqual({ w: 1 });
-      expect(new Int32Array(writersWaitingBuffer())[0]).toBe(0);
+      expect(writersWaiting()).toBe(0);
     } finally {
+      db.close();
+    }
+  });
+
+  test('when a write starts while none waits, then listeners hear of it before it runs and once it is done, once for writes inside a transaction', () => {
+    const db = openSqlite(path.join(file.dir, 'main'));
+    const heard: boolean[] = [];
+    const stop = onWritersWaiting((waiting) => heard.push(waiting));
+    try {
+      announceWrites(db);
+      db.function('heard_so_far', () => heard.join(','));
+      db.exec('CREATE TABLE told (heard TEXT NOT NULL)');
+      const put = db.prepare('INSERT INTO told (heard) VALUES (heard_so_far())');
+      put.run();
+      expect(heard).toEqual([true, false]);
+      db.transaction(() => {
+        put.run();
+        put.run();
+      }).immediate();
+      expect(heard).toEqual([true, false, true, false]);
+      expect(db.prepare('SELECT heard FROM told').pluck().all()).toEqual([
+        'true',
+        'true,false,true',
+        'true,false,true',
+      ]);
+      stop();
+      put.run();
+      expect(heard).toHaveLength(4);
+    } finally {
+      stop();
       db.close();
     }
   });
@@ -184,7 +212,7 @@ describe('writes announced by the main thread', () => {
       put.run(1);
       expect(() => put.run(1)).toThrow(/UNIQUE/);
       expect(() => db.transaction(() => put.run(1)).immediate()).toThrow(/UNIQUE/);
-      expect(new Int32Array(writersWaitingBuffer())[0]).toBe(0);
+      expect(writersWaiting()).toBe(0);
     } finally {
       db.close();
     }

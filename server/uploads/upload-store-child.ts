@@ -1,30 +1,34 @@
 /**
- * The storing thread's side of upload-store-thread.ts: the file's bytes in, the rows parsed (on a further
- * thread for a large file) and checked, then stored through upload-storing.ts on this thread's own
- * registry connection. What the stores and listeners are is the composition root's (it calls
- * `serveUploadStoring` from the thread's module).
+ * The storing process's side of upload-store-process.ts: the file's bytes in, the rows parsed (on a
+ * thread of its own for a large file) and checked, then stored through upload-storing.ts on this
+ * process's own registry connection. What the stores and listeners are is the composition root's (it calls
+ * `serveUploadStoring` from the process's module).
  */
 import { Readable } from 'node:stream';
-import { parentPort, workerData } from 'node:worker_threads';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import { isAppError } from '../platform/errors';
 import { storeUnavailable } from '../platform/store-failure';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
 import type { UploadJobRepository } from './upload-job-repository';
 import type { CheckedRow } from './upload-rows';
-import type { FromStoreThread, PostedError, StoreThreadStart, ToStoreThread } from './upload-store-thread';
+import type {
+  FromStoreProcess,
+  PostedError,
+  StoreProcessStart,
+  ToStoreProcess,
+} from './upload-store-process';
 import { storeUploadRows, type UploadStoringDeps, type UploadStoringState } from './upload-storing';
 import { createWriteGroup, type GroupTransaction } from './upload-write-group';
 
-/** What the storing thread stores with, opened by the composition root on the thread's own connection. */
-export interface StoreThreadDeps {
+/** What the storing process stores with, opened by the composition root on its own connection. */
+export interface StoreProcessDeps {
   jobs: Pick<UploadJobRepository, 'updateProgress' | 'appendErrors'>;
   certificates: Pick<CertificateRepository, 'findByNumbers' | 'upsertMany'>;
   onStored?: UploadStoringDeps['onStored'];
   onRefused?: UploadStoringDeps['onRefused'];
   /** The connection's transactions: the writes are grouped into long ones (upload-write-group.ts). */
   transaction: GroupTransaction;
-  /** Rule failures on this thread by rule, for the main thread's metrics (read once, at the end). */
+  /** Rule failures in this process by rule, for the portal's metrics (read once, at the end). */
   ruleErrors?: () => Promise<Record<string, number>>;
   close(): Promise<void>;
 }
@@ -39,8 +43,8 @@ function posted(err: unknown): PostedError {
 }
 
 /**
- * The parsers, loaded only when this thread parses itself: they (and the XLSX reader) take a while to
- * load, which a large file, parsed on a further thread, never waits for.
+ * The parsers, loaded only when this process parses on its main thread: they (and the XLSX reader) take a
+ * while to load, which a large file, parsed on a thread of its own, never waits for.
  */
 const parseHere: ParseUpload = async function* (source, format, options) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded late on purpose (see above)
@@ -71,17 +75,16 @@ function started<T>(batches: AsyncIterable<T>): AsyncIterable<T> {
 }
 
 /**
- * Runs the one upload this thread was started for, then closes its stores; the thread then ends. `open`
- * may load what it needs (dynamic imports): the parsing thread is started before it is called.
+ * Runs the one upload this process was started for ('start'), then closes its stores and lets the process
+ * end. `open` may load what it needs (dynamic imports): the parsing thread is started before it is called.
  */
 export function serveUploadStoring(
-  open: (start: StoreThreadStart) => StoreThreadDeps | Promise<StoreThreadDeps>,
+  open: (start: StoreProcessStart) => StoreProcessDeps | Promise<StoreProcessDeps>,
 ): void {
-  const port = parentPort;
-  if (!port) throw new Error('the upload storing thread runs as a worker thread');
-  const start = workerData as StoreThreadStart;
-  const post = (message: FromStoreThread) => port.postMessage(message);
-  const { state } = start;
+  if (!process.send) throw new Error('the upload storing process is started with an IPC channel');
+  const post = (message: FromStoreProcess) => {
+    if (process.connected) process.send?.(message);
+  };
 
   // The file's bytes as they arrive; each chunk is reported taken once the parser has it.
   const queue: Buffer[] = [];
@@ -104,21 +107,33 @@ export function serveUploadStoring(
     }
     if (wanted && ended && queue.length === 0) source.push(null);
   }
-  port.on('message', (message: ToStoreThread) => {
-    if (message.type === 'chunk') {
+  // Whether a writer of the portal waits for the registry's lock (its 'writers' messages).
+  let writersWaiting = false;
+  process.on('message', (message: ToStoreProcess) => {
+    if (message.type === 'start') {
+      writersWaiting = message.start.writersWaiting ?? false;
+      post({ type: 'ready' });
+      run(message.start).then(
+        (state) => post({ type: 'done', state }),
+        (err: unknown) => post({ type: 'failed', state: message.start.state, error: posted(err) }),
+      );
+    } else if (message.type === 'writers') {
+      writersWaiting = message.waiting;
+    } else if (message.type === 'chunk') {
       queue.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
       feed();
     } else if (message.type === 'end') {
       ended = true;
       feed();
-    } else {
+    } else if (message.type === 'abort') {
       stopped = true;
       queue.length = 0;
       source.destroy(new Error(message.message));
     }
   });
 
-  async function run(): Promise<void> {
+  async function run(start: StoreProcessStart): Promise<UploadStoringState> {
+    const { state } = start;
     const options: CheckOptions = {
       format: start.format,
       body: start.body,
@@ -126,7 +141,7 @@ export function serveUploadStoring(
       flushMs: start.flushMs,
       onWarning: (warning) => state.warnings.push(warning),
       // A thread starts at the nice value of the thread that starts it: the parsing thread runs at this
-      // one's, already below the main thread's.
+      // process's, already below the portal's.
       threadNice: 0,
     };
     const batches: AsyncIterable<CheckedRow[]> = started(
@@ -134,7 +149,7 @@ export function serveUploadStoring(
         ? checkRowsInWorker(source, parseHere, options)
         : checkRows(source, parseHere, options),
     );
-    let deps: StoreThreadDeps;
+    let deps: StoreProcessDeps;
     try {
       deps = await open(start);
     } catch (error) {
@@ -144,24 +159,20 @@ export function serveUploadStoring(
     // What the storing had counted when the open group began: a group that cannot commit stores nothing
     // of its rows, so their counts go back to these.
     let before: UploadStoringState | undefined;
-    const group = createWriteGroup(
-      deps.transaction,
-      start.writersWaiting ? new Int32Array(start.writersWaiting) : undefined,
-      {
-        opened: () => {
-          before = structuredClone(state);
-        },
-        rolledBack: () => {
-          if (!before) return;
-          Object.assign(state.progress, before.progress);
-          state.warnings.splice(0, state.warnings.length, ...before.warnings);
-          state.errorsStored = before.errorsStored;
-          state.errorsCapped = before.errorsCapped;
-        },
+    const group = createWriteGroup(deps.transaction, () => writersWaiting, {
+      opened: () => {
+        before = structuredClone(state);
       },
-    );
+      rolledBack: () => {
+        if (!before) return;
+        Object.assign(state.progress, before.progress);
+        state.warnings.splice(0, state.warnings.length, ...before.warnings);
+        state.errorsStored = before.errorsStored;
+        state.errorsCapped = before.errorsCapped;
+      },
+    });
     const { onStored, onRefused } = deps;
-    // The progress goes to the main thread once per commit, as it stood then.
+    // The progress goes to the portal once per commit, as it stood then.
     let progressHeld = false;
     try {
       const storing: UploadStoringDeps = {
@@ -181,7 +192,7 @@ export function serveUploadStoring(
         registry: deps.certificates,
         async upsertMany(data, at) {
           const results = await group.write(() => deps.certificates.upsertMany(data, at));
-          // Once committed, the main thread forgets the cached answers, before anything later is stored.
+          // Once committed, the portal forgets the cached answers, before anything later is stored.
           const certificates = results
             .filter((r) => r.outcome !== 'unchanged')
             .map(({ certificate: c }) => ({ publicId: c.publicId, number: c.number, bodyCode: c.bodyCode }));
@@ -224,11 +235,6 @@ export function serveUploadStoring(
     } finally {
       await deps.close();
     }
+    return state;
   }
-
-  post({ type: 'ready' });
-  run().then(
-    () => post({ type: 'done', state }),
-    (err: unknown) => post({ type: 'failed', state, error: posted(err) }),
-  );
 }
