@@ -24,12 +24,14 @@ export interface BackgroundProcessOptions {
 
 /**
  * Starts `file` (a module) in a process of its own, at a lower priority, with an IPC channel that carries
- * structured clones (typed arrays as bytes). Its output goes where this process's goes.
+ * structured clones (typed arrays as bytes). Its output goes where this process's goes; when this process
+ * is profiled (`node --cpu-prof --cpu-prof-dir=DIR`), so is it, into the same directory.
  */
 export function startBackgroundProcess(file: string, options: BackgroundProcessOptions): ChildProcess {
   return fork(MAIN, [file, String(options.nice ?? BACKGROUND_NICE)], {
     execArgv: [
       ...(BACKGROUND_LOADER ? ['--require', BACKGROUND_LOADER] : []),
+      ...process.execArgv.filter((arg) => arg.startsWith('--cpu-prof')),
       `--max-old-space-size=${options.maxOldGenerationMb}`,
     ],
     serialization: 'advanced',

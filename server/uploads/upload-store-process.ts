@@ -84,6 +84,9 @@ export type FromStoreProcess =
 /** Bytes passed on but not yet taken by the storing process's parser: the read-ahead bound. */
 const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
 
+/** How long the storing process has to end once its channel is closed, ms. */
+const STOP_GRACE_MS = 5_000;
+
 /** The storing process's old generation, MiB (its parsing thread has a heap of its own). */
 const STORE_PROCESS_OLD_GENERATION_MB = 512;
 
@@ -221,8 +224,11 @@ export async function storeInProcess(
     source.off('end', onEnd);
     source.off('error', onError);
     source.pause();
-    // It has answered 'done' or 'failed' after closing its connection, or it is stuck: either way it ends.
-    if (child.exitCode === null && child.signalCode === null) child.kill();
+    // It has answered 'done' or 'failed' after closing its connection: closing the channel ends it (and
+    // writes its CPU profile, when profiled). One that does not end by itself is stopped.
+    if (child.connected) child.disconnect();
+    const stop = setTimeout(() => child.kill(), STOP_GRACE_MS);
     await exited;
+    clearTimeout(stop);
   }
 }
