@@ -361,7 +361,9 @@ async function measureUpload(
     const sampler = setInterval(() => {
       for (const child of childrenOf(pid)) {
         try {
-          storingPeak = Math.max(storingPeak, memoryOf(child).peak);
+          // An exiting process's status has no memory lines (NaN).
+          const { peak } = memoryOf(child);
+          if (Number.isFinite(peak)) storingPeak = Math.max(storingPeak, peak);
         } catch {
           // ended meanwhile
         }

@@ -4,10 +4,10 @@
  * process's own registry connection. What the stores and listeners are is the composition root's (it calls
  * `serveUploadStoring` from the process's module).
  */
-import { Readable } from 'node:stream';
 import type { CertificateRepository } from '../certificates/certificate-repository';
 import { isAppError } from '../platform/errors';
 import { storeUnavailable } from '../platform/store-failure';
+import { postedBytes } from './posted-bytes';
 import { checkRows, checkRowsInWorker, type CheckOptions, type ParseUpload } from './upload-checker';
 import type { UploadJobRepository } from './upload-job-repository';
 import type { CheckedRow } from './upload-rows';
@@ -87,26 +87,9 @@ export function serveUploadStoring(
   };
 
   // The file's bytes as they arrive; each chunk is reported taken once the parser has it.
-  const queue: Buffer[] = [];
-  let ended = false;
-  let wanted = false;
+  const bytes = postedBytes((n) => post({ type: 'consumed', bytes: n }));
+  const { source } = bytes;
   let stopped = false;
-  let taken = 0;
-  const source = new Readable({
-    read() {
-      wanted = true;
-      feed();
-    },
-  });
-  function feed(): void {
-    while (wanted && queue.length > 0) {
-      const chunk = queue.shift() as Buffer;
-      taken += chunk.length;
-      post({ type: 'consumed', bytes: chunk.length });
-      wanted = source.push(chunk);
-    }
-    if (wanted && ended && queue.length === 0) source.push(null);
-  }
   // Whether a writer of the portal waits for the registry's lock (its 'writers' messages).
   let writersWaiting = false;
   process.on('message', (message: ToStoreProcess) => {
@@ -120,15 +103,12 @@ export function serveUploadStoring(
     } else if (message.type === 'writers') {
       writersWaiting = message.waiting;
     } else if (message.type === 'chunk') {
-      queue.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
-      feed();
+      bytes.add(message.bytes);
     } else if (message.type === 'end') {
-      ended = true;
-      feed();
+      bytes.end();
     } else if (message.type === 'abort') {
       stopped = true;
-      queue.length = 0;
-      source.destroy(new Error(message.message));
+      bytes.abort(message.message);
     }
   });
 
@@ -213,7 +193,7 @@ export function serveUploadStoring(
             mode: start.mode,
             batchSize: start.batchSize,
             maxStoredErrors: start.maxStoredErrors,
-            bytesRead: () => taken,
+            bytesRead: bytes.taken,
             sliceMs: start.sliceMs,
           },
           batches,

@@ -2,9 +2,9 @@
  * The upload worker thread: parses and checks one file's rows (checkRows) while the main thread stores
  * the rows before them. Started by checkRowsInWorker, one per upload; see there for the protocol.
  */
-import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../platform/errors';
+import { postedBytes } from './posted-bytes';
 import { checkRows, type FromWorker, type ToWorker, type WorkerStart } from './upload-checker';
 import { parseUpload } from './upload-parsers';
 
@@ -13,38 +13,17 @@ if (!port) throw new Error('upload-worker runs as a worker thread');
 const start = workerData as WorkerStart;
 const post = (message: FromWorker) => port.postMessage(message);
 
-// The file's bytes as they arrive; each chunk is reported taken once the parser has it, which lets the
-// main thread send the next (so the file is never read far ahead of the parser).
-const queue: Buffer[] = [];
-let ended = false;
-let wanted = false;
-const source = new Readable({
-  read() {
-    wanted = true;
-    feed();
-  },
-});
-function feed(): void {
-  while (wanted && queue.length > 0) {
-    const chunk = queue.shift() as Buffer;
-    post({ type: 'consumed', bytes: chunk.length });
-    wanted = source.push(chunk);
-  }
-  if (wanted && ended && queue.length === 0) source.push(null);
-}
+const bytes = postedBytes((n) => post({ type: 'consumed', bytes: n }));
+const { source } = bytes;
 
 // The main thread acknowledges each batch; the next one waits for that.
 let acked: (() => void) | undefined;
 let unacked = 0;
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'chunk') {
-    queue.push(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength));
-    feed();
-  } else if (message.type === 'end') {
-    ended = true;
-    feed();
-  } else {
+  if (message.type === 'chunk') bytes.add(message.bytes);
+  else if (message.type === 'end') bytes.end();
+  else {
     unacked -= 1;
     acked?.();
   }

@@ -26,10 +26,12 @@ jest.setTimeout(300_000);
 const ROOT = path.resolve(__dirname, '..', '..');
 const HOST = '127.0.0.1';
 const BODY = 'CRASHTEST';
-// 20,000 rows (3 MB, past the 1 MiB from which the storing has a thread of its own): four batches of
-// at most 5,000 rows, stored in slices of at most 5,000 (SLICE_ROWS.max). The kill comes once 4,000 are
-// stored, so 16,000 rows (at least four more slices) are still to be stored when it lands.
+// 20,000 rows (3 MB, past the 1 MiB from which the storing has a process of its own): four batches of
+// at most 5,000 rows, stored in slices of at most 5,000 (SLICE_ROWS.max). The crashed upload sends the
+// first SENT_ROWS rows and holds the rest back; the kill comes once 4,000 are stored (committed), so the
+// storing cannot have run ahead of it however fast it is.
 const ROWS = 20_000;
+const SENT_ROWS = 8_000;
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -171,11 +173,13 @@ async function stopPortal(portal: Portal, signal: NodeJS.Signals): Promise<void>
 }
 
 /** Streams the file to the portal; resolves with the answer, or undefined when the connection died. */
+/** Sends `file` whole, or (`sendRows`) only its header and first rows, holding the rest back for ever. */
 function postFile(
   portal: Portal,
   token: string,
   file: string,
   jobId: string,
+  sendRows?: number,
 ): Promise<{ status: number; body: { job?: UploadJob } & Partial<UploadJob> } | undefined> {
   return new Promise((resolve) => {
     const req = http.request(
@@ -200,8 +204,30 @@ function postFile(
       },
     );
     req.on('error', () => resolve(undefined));
-    fs.createReadStream(file).pipe(req);
+    if (sendRows === undefined) {
+      fs.createReadStream(file).pipe(req);
+      return;
+    }
+    const bytes = fs.readFileSync(file);
+    let end = 0;
+    for (let line = 0; line <= sendRows; line += 1) end = bytes.indexOf(0x0a, end) + 1;
+    req.write(bytes.subarray(0, end));
   });
+}
+
+/** How many upload storing processes run on `dataDir` (whoever their parent now is). */
+function storingProcessesOf(dataDir: string): number {
+  return fs.readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      return (
+        fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('background-process-main') &&
+        fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`DATA_DIR=${dataDir}`)
+      );
+    } catch {
+      return false; // ended meanwhile
+    }
+  }).length;
 }
 
 /** The job, or undefined while it does not exist yet (404); any other answer fails the test. */
@@ -272,7 +298,7 @@ test('when the portal is killed mid-upload and the file is sent again, then the 
   const token = await prepareRegistry(crashDir);
   const first = await startPortal(crashDir);
   const firstJob = 'KilledUploadJob0000000';
-  const answer = postFile(first, token, file, firstJob);
+  const answer = postFile(first, token, file, firstJob, SENT_ROWS);
   // Polled every 100 ms, until a deadline rather than for a number of polls: on a busy machine the
   // upload's threads (a lower priority) take long, and faster polls would run into the body token's quota.
   let seen: UploadJob | undefined;
@@ -284,10 +310,15 @@ test('when the portal is killed mid-upload and the file is sent again, then the 
   expect(seen).toMatchObject({ state: 'running' });
   await stopPortal(first, 'SIGKILL');
   await expect(answer).resolves.toBeUndefined();
+  // Its storing process goes with it: none is left writing into the registry.
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline && storingProcessesOf(crashDir) > 0;) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(storingProcessesOf(crashDir)).toBe(0);
 
   const stored = registryState(crashDir);
   expect(stored.rows).toBeGreaterThanOrEqual(4000);
-  expect(stored.rows).toBeLessThan(ROWS);
+  expect(stored.rows).toBeLessThanOrEqual(SENT_ROWS);
 
   // The restart marks the dead job; the same file sent again completes the registry.
   const second = await startPortal(crashDir);
