@@ -94,7 +94,6 @@ export function serveUploadStoring(
   let writersWaiting = false;
   process.on('message', (message: ToStoreProcess) => {
     if (message.type === 'start') {
-      writersWaiting = message.start.writersWaiting ?? false;
       post({ type: 'ready' });
       run(message.start).then(
         (state) => post({ type: 'done', state }),

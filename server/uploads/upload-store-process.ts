@@ -23,7 +23,7 @@ import type { Body } from '../bodies/body-schema';
 import type { Certificate } from '../certificates/certificate-schema';
 import { startBackgroundProcess } from '../platform/background-process';
 import { AppError, type ErrorCode } from '../platform/errors';
-import { onWritersWaiting, writersWaiting } from '../platform/write-intents';
+import { onWritersWaiting } from '../platform/write-intents';
 import type { UploadFormat, UploadMode } from './upload-schema';
 import type { UploadStoringState } from './upload-storing';
 
@@ -36,8 +36,6 @@ export interface StoreProcessStart {
   file: string;
   /** How far its nice value goes above this thread's (BACKGROUND_NICE when absent). */
   nice?: number;
-  /** Whether a writer of the portal waited for the registry's lock when it started. */
-  writersWaiting?: boolean;
   /** The registry's directory (DATA_DIR): the process opens its own connection to the file in it. */
   dataDir: string;
   logLevel: string;
@@ -110,7 +108,7 @@ export interface StoreProcessResult {
  * storing stood, its error included. Never rejects for the storing's own failures.
  */
 export async function storeInProcess(
-  start: Omit<StoreProcessStart, 'writersWaiting'>,
+  start: StoreProcessStart,
   source: Readable,
   forget: (certificates: ChangedCertificate[]) => Promise<void>,
   onRuleErrors?: (counts: Record<string, number>) => void,
@@ -133,9 +131,9 @@ export async function storeInProcess(
   const send = (message: ToStoreProcess) => {
     if (child.connected) child.send(message);
   };
-  send({ type: 'start', start: { ...start, writersWaiting: writersWaiting() > 0 } });
+  send({ type: 'start', start });
   // Called synchronously before one of this process's writers asks for the lock: the message is in the
-  // pipe before that writer blocks.
+  // pipe before that writer blocks. (None waits now: this code runs on the thread that writes.)
   const stopTelling = onWritersWaiting((waiting) => send({ type: 'writers', waiting }));
 
   const onData = (chunk: Buffer) => {
