@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,8 @@ import type { UploadJob } from '../../server/uploads/upload-schema';
 import { ConfigError, loadConfig } from '../../server/config';
 import { seedBody } from '../helpers/factories';
 import { createTestApp } from '../helpers/test-app';
-import { CONTENT_TYPES, toCsv, uploadRow } from '../helpers/upload-files';
+import { toCsv, uploadRow } from '../helpers/upload-files';
+import { streamUpload } from '../helpers/upload-request';
 
 const onLinux = process.platform === 'linux' && fs.existsSync('/proc/thread-self/stat');
 
@@ -97,24 +97,7 @@ function childrenRunning(module: string): number[] {
         const jobId = 'NiceOfUploadThreads000';
         // No Content-Length: a file of unknown size is stored in a process of its own, which parses on a
         // thread of its own.
-        const req = http.request({
-          host: '127.0.0.1',
-          port: (server.address() as AddressInfo).port,
-          method: 'POST',
-          path: '/api/v1/uploads?mode=partial',
-          headers: {
-            Authorization: `Bearer ${token}`,
-            'Content-Type': CONTENT_TYPES.csv,
-            'Upload-Job-Id': jobId,
-          },
-        });
-        const answered = new Promise<number>((resolve, reject) => {
-          req.on('response', (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          });
-          req.on('error', reject);
-        });
+        const { req, answer } = streamUpload({ port: (server.address() as AddressInfo).port, token, jobId });
         // Enough rows to pass the encoding probe (4 KiB of Chinese text) and be parsed before the file ends.
         const rows = Array.from({ length: 40 }, () => uploadRow());
         req.write(toCsv(rows));
@@ -132,7 +115,7 @@ function childrenRunning(module: string): number[] {
         const nices = threadNices(storing[0]);
         const portal = threadNices();
         req.end();
-        expect(await answered).toBe(201);
+        expect((await answer).status).toBe(201);
         // Its main thread, the parsing thread, V8's helper threads.
         expect(nices.length).toBeGreaterThanOrEqual(3);
         expect(nices.filter((n) => n !== below)).toEqual([]);

@@ -7,6 +7,7 @@ import type { Body } from '../../server/bodies/body-schema';
 import type { UploadJob } from '../../server/uploads/upload-schema';
 import { seedBody, unique } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { streamUpload } from '../helpers/upload-request';
 import { CONTENT_TYPES, toCsv, toNdjson, toXlsx, uploadRow, type UploadRow } from '../helpers/upload-files';
 
 let t: TestApp;
@@ -554,46 +555,22 @@ describe('job ids and progress', () => {
       const rows = Array.from({ length: 5000 }, () => uploadRow());
       const text = toCsv(rows);
       const half = text.lastIndexOf('\r\n', text.length / 2) + 2;
-      let status = 0;
-      const done = new Promise<void>((resolve, reject) => {
-        const req = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            method: 'POST',
-            path: '/api/v1/uploads?mode=partial',
-            headers: {
-              Authorization: `Bearer ${token}`,
-              'Content-Type': CONTENT_TYPES.csv,
-              'Upload-Job-Id': jobId,
-            },
-          },
-          (res) => {
-            status = res.statusCode ?? 0;
-            res.resume();
-            res.on('end', resolve);
-          },
-        );
-        req.on('error', reject);
-        req.write(text.slice(0, half));
-        // The rest follows only once a poll has seen the job running.
-        void (async () => {
-          let job: UploadJob | undefined;
-          for (let i = 0; i < 4000; i += 1) {
-            const res = await get(`/api/v1/uploads/${jobId}`);
-            if (res.status === 200 && (res.body as UploadJob).progress.rowsRead >= 2000) {
-              job = res.body as UploadJob;
-              break;
-            }
-            await new Promise((r) => setTimeout(r, 25));
-          }
-          expect(job).toMatchObject({ state: 'running', progress: { rowsRead: expect.any(Number) } });
-          expect(job?.progress.bytes).toBeGreaterThan(0);
-          req.end(text.slice(half));
-        })().catch(reject);
-      });
-      await done;
-      expect(status).toBe(201);
+      const { req, answer } = streamUpload({ port, token, jobId });
+      req.write(text.slice(0, half));
+      // The rest follows only once a poll has seen the job running.
+      let job: UploadJob | undefined;
+      for (let i = 0; i < 4000; i += 1) {
+        const res = await get(`/api/v1/uploads/${jobId}`);
+        if (res.status === 200 && (res.body as UploadJob).progress.rowsRead >= 2000) {
+          job = res.body as UploadJob;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(job).toMatchObject({ state: 'running', progress: { rowsRead: expect.any(Number) } });
+      expect(job?.progress.bytes).toBeGreaterThan(0);
+      req.end(text.slice(half));
+      expect((await answer).status).toBe(201);
       const final = await get(`/api/v1/uploads/${jobId}`);
       expect(final).toMatchObject({ status: 200, body: { state: 'succeeded', progress: { created: 5000 } } });
     } finally {
@@ -614,28 +591,15 @@ describe('job ids and progress', () => {
       const jobId = `apply${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
       const rows = 12_000;
       const text = toCsv(Array.from({ length: rows }, () => uploadRow()));
-      const answer = new Promise<number>((resolve, reject) => {
-        const req = http.request(
-          {
-            host: '127.0.0.1',
-            port,
-            method: 'POST',
-            path: '/api/v1/uploads?mode=atomic',
-            headers: {
-              Authorization: `Bearer ${token}`,
-              'Content-Type': CONTENT_TYPES.csv,
-              'Content-Length': Buffer.byteLength(text),
-              'Upload-Job-Id': jobId,
-            },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          },
-        );
-        req.on('error', reject);
-        req.end(text);
+      const upload = streamUpload({
+        port,
+        token,
+        jobId,
+        mode: 'atomic',
+        contentLength: Buffer.byteLength(text),
       });
+      upload.req.end(text);
+      const answer = upload.answer.then(({ status }) => status);
       // Polls that land while the rows are being stored: the registry writes leave room for them.
       const storing: number[] = [];
       let finished = false;
@@ -664,18 +628,7 @@ describe('job ids and progress', () => {
       const { port } = server.address() as AddressInfo;
       const jobId = `gone${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
       const text = toCsv(Array.from({ length: 5000 }, () => uploadRow()));
-      const req = http.request({
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/v1/uploads?mode=partial',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': CONTENT_TYPES.csv,
-          'Upload-Job-Id': jobId,
-        },
-      });
-      req.on('error', () => undefined);
+      const { req } = streamUpload({ port, token, jobId });
       req.write(text.slice(0, text.lastIndexOf('\r\n', text.length / 2)));
       let job: UploadJob | undefined;
       for (let i = 0; i < 4000 && !job; i += 1) {

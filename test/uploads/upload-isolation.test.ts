@@ -12,6 +12,7 @@ import type { UploadJob, UploadProgress } from '../../server/uploads/upload-sche
 import { seedBody, seedCertificates, unique } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { CONTENT_TYPES, toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
+import { streamUpload } from '../helpers/upload-request';
 
 let t: TestApp;
 let body: Body;
@@ -44,39 +45,15 @@ function chunkedUpload(
   pieces: string[],
   between: (sent: number) => Promise<void>,
 ): Promise<{ status: number; body: UploadJob }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/v1/uploads?mode=partial',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': CONTENT_TYPES.csv,
-          'Upload-Job-Id': jobId,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as UploadJob,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    void (async () => {
-      for (let i = 0; i < pieces.length; i += 1) {
-        if (i > 0) await between(i);
-        req.write(pieces[i]);
-      }
-      req.end();
-    })().catch(reject);
-  });
+  const { req, answer } = streamUpload({ port, token, jobId });
+  return (async () => {
+    for (let i = 0; i < pieces.length; i += 1) {
+      if (i > 0) await between(i);
+      req.write(pieces[i]);
+    }
+    req.end();
+    return answer;
+  })();
 }
 
 /** Polls the job until `ready` holds for it (at most a few hundred polls); the job then. */
