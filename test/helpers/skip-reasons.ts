@@ -50,6 +50,11 @@ export function skipsOfThisRun(): string[] {
     );
   if (spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status !== 0)
     skips.push('SKIPPED: the compose config check (test/cluster/compose): docker-compose is not installed.');
+  if (process.platform !== 'linux' || !fs.existsSync('/proc/thread-self/stat'))
+    skips.push(
+      "SKIPPED: the nice values of an upload's threads and storing process (test/uploads/background-thread), " +
+        "and the crash test's check that no storing process outlives the portal: they read Linux's /proc.",
+    );
   const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
   if (openssl.status !== 0 || !/^OpenSSL 3\./.test(openssl.stdout))
     skips.push(
