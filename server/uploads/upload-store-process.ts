@@ -117,7 +117,13 @@ export async function storeInProcess(
     nice: start.nice,
     maxOldGenerationMb: STORE_PROCESS_OLD_GENERATION_MB,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    // A process that could not be started (too many processes, say) never exits.
+    child.once('error', () => {
+      if (child.pid === undefined) resolve();
+    });
+  });
   // The request being stored keeps this process up (a graceful shutdown drains it first); a storing
   // process left waiting for bytes from a client that never sends them must not.
   child.unref();
