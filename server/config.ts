@@ -106,7 +106,7 @@ export const configSchema = z
       .positive()
       .default(20 * 1024 * 1024),
     /**
-     * How far below the main thread's priority an upload's parsing and storing threads run (a nice value
+     * How far below the main thread's priority an upload's storing process and its threads run (a nice value
      * added on Linux, at most 19): on a busy machine the thread answering lookups gets the cores first. 0
      * runs them at the main thread's priority (a machine that only takes uploads, or a test that must not
      * depend on how busy its machine is).

@@ -66,7 +66,7 @@ export interface Stores {
   stats: StatsRepository;
   /**
    * SQLite: the directory of the registry file, for a thread that opens a connection of its own to it
-   * (an upload's storing thread); absent for an in-memory database and for MongoDB.
+   * (an upload's storing process); absent for an in-memory database and for MongoDB.
    */
   registryDir?: string;
   /** Bodies' public commitments (承诺书), every version. */
@@ -84,7 +84,7 @@ export function openSqliteStores(dataDir: string): Stores {
 
 /** The stores on an open registry database (tests set pragmas on it first, e.g. a full disk). */
 export function sqliteStoresOn(db: SqliteDatabase): Stores {
-  // Before the repositories prepare their statements: an upload's storing thread commits when they wait.
+  // Before the repositories prepare their statements: an upload's storing process commits when they wait.
   announceWrites(db);
   return {
     kind: 'sqlite',

@@ -1,6 +1,6 @@
 /**
- * What follows each stored batch of an upload, wired the same on the main thread (createServices) and on
- * an upload's storing thread (upload-store-entry.ts).
+ * What follows each stored batch of an upload, wired the same in the portal (createServices) and in an
+ * upload's storing process (upload-store-deps.ts).
  */
 import type { UploadRuleRunner } from '../signals/rules/rule-engine';
 import type { StoredEvent } from '../uploads/upload-storing';

@@ -38,7 +38,7 @@ function isUnavailable(err: unknown): boolean {
 
 /**
  * Whether a write failed only because another writer holds the store's write lock (SQLite SQLITE_BUSY,
- * as when a write that was told not to wait meets an upload's storing thread): trying again shortly
+ * as when a write that was told not to wait meets an upload's storing process): trying again shortly
  * will do. Anything else (a full disk, a broken connection) is not this.
  */
 export function isStoreBusy(err: unknown): boolean {

@@ -84,7 +84,7 @@ export interface ScanRecorder {
 /**
  * How long a write that found the store busy waits for the lock when it is tried again (ms). The first
  * try does not wait at all; trying again without waiting could lose every time against a writer whose
- * transactions follow one another closely (an upload's storing thread), so the retry waits a little:
+ * transactions follow one another closely (an upload's storing process), so the retry waits a little:
  * a few ms of this thread, against the hundreds a write lock can be held.
  */
 export const BUSY_RETRY_WAIT_MS = 10;

@@ -19,7 +19,7 @@ export interface ScanRepository {
   /**
    * Appends the events in one write (the scan path batches them), all or none. An empty list writes
    * nothing. `wait` bounds how long a store that writes under a lock (SQLite) waits for another writer
-   * (an upload's storing thread) before failing busy (isStoreBusy): `false` tries once, a number waits at
+   * (an upload's storing process) before failing busy (isStoreBusy): `false` tries once, a number waits at
    * most that many ms; left out, the store's own timeout. A store without such a lock ignores it.
    */
   append(events: readonly ScanEvent[], options?: AppendOptions): Promise<void>;

@@ -473,7 +473,7 @@ describe('POST /api/v1/scan: what is recorded', () => {
     const cert = await certificate();
     const url = link(cert);
     const count = () => t.stores.scans.listForCertificate(cert.publicId, '2000-01-01T00:00:00.000Z', 10);
-    // A writer that holds the lock, as an upload's storing thread does (scan-recorder.test.ts shows that
+    // A writer that holds the lock, as an upload's storing process does (scan-recorder.test.ts shows that
     // the write does not wait for it at all).
     const writer = new Database(path.join(t.dataDir, 'registry.sqlite'));
     try {

@@ -74,7 +74,7 @@ function childrenRunning(module: string): number[] {
       await expect(firstMessage<number>({ file: reportNice, nice: 0 })).resolves.toBe(os.getPriority());
     });
 
-    it("when a background thread starts its own (the storing thread its parser) with nice 0, then that one runs at the first one's priority, not further below", async () => {
+    it("when a background thread starts its own (as the storing process starts its parser) with nice 0, then that one runs at the first one's priority, not further below", async () => {
       const before = os.getPriority();
       const { own, nested } = await firstMessage<{ own: number; nested: number }>({
         file: path.join(__dirname, 'fixtures', 'start-nested-nice.js'),
