@@ -65,7 +65,7 @@ export interface Stores {
   /** The public statistics' aggregate counts over the other stores. */
   stats: StatsRepository;
   /**
-   * SQLite: the directory of the registry file, for a thread that opens a connection of its own to it
+   * SQLite: the directory of the registry file, for a process that opens a connection of its own to it
    * (an upload's storing process); absent for an in-memory database and for MongoDB.
    */
   registryDir?: string;

@@ -138,7 +138,17 @@ export function serveUploadStoring(
     // What the storing had counted when the open group began: a group that cannot commit stores nothing
     // of its rows, so their counts go back to these.
     let before: UploadStoringState | undefined;
-    const group = createWriteGroup(deps.transaction, () => writersWaiting, {
+    // An orphan commits nothing: once the portal has gone (this process's parent changed), the open group
+    // is rolled back, even before the closed channel is noticed (a commit may come first in the loop).
+    const portal = process.ppid;
+    const transaction: GroupTransaction = {
+      ...deps.transaction,
+      commit() {
+        if (process.ppid !== portal) throw new Error('the portal that started this upload has gone');
+        deps.transaction.commit();
+      },
+    };
+    const group = createWriteGroup(transaction, () => writersWaiting, {
       opened: () => {
         before = structuredClone(state);
       },
