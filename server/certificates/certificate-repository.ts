@@ -137,8 +137,17 @@ export interface CertificateRepository {
    */
   upsert(data: CertificateData, at: string): Promise<UpsertResult>;
 
-  /** `upsert` for many certificates in one transaction where the backend has them; results in input order. */
-  upsertMany(data: CertificateData[], at: string): Promise<UpsertResult[]>;
+  /**
+   * `upsert` for many certificates in one transaction where the backend has them; results in input order.
+   * `texts`, when the caller has them, are the reports as JSON text, each exactly `JSON.stringify(data[i])`
+   * (an upload's rows cross threads as text), or undefined: an adapter that stores documents as text may
+   * write a new certificate's document from it rather than serialise the report again.
+   */
+  upsertMany(
+    data: readonly CertificateData[],
+    at: string,
+    texts?: readonly (string | undefined)[],
+  ): Promise<UpsertResult[]>;
 
   /** The certificate with this public id, or undefined. */
   findByPublicId(publicId: string): Promise<Certificate | undefined>;

@@ -257,7 +257,7 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
    * race with a concurrent writer, to be redone from a fresh read.
    */
   async function attemptUpsert(
-    items: CertificateData[],
+    items: readonly CertificateData[],
     pending: number[],
     at: string,
     results: UpsertResult[],
@@ -315,7 +315,7 @@ export function createMongoCertificateRepository(conn: Connection): CertificateR
     });
   }
 
-  async function upsertAll(items: CertificateData[], at: string): Promise<UpsertResult[]> {
+  async function upsertAll(items: readonly CertificateData[], at: string): Promise<UpsertResult[]> {
     const results: UpsertResult[] = new Array<UpsertResult>(items.length);
     let pending = items.map((_, i) => i);
     for (let attempt = 1; pending.length > 0; attempt += 1) {

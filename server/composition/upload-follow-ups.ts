@@ -1,6 +1,7 @@
 /**
- * What follows each stored batch of an upload, wired the same in the portal (createServices) and in an
- * upload's storing process (upload-store-deps.ts).
+ * What follows each stored batch of an upload stored in the portal's process (createServices). An
+ * upload's storing process records the job's certificates the same way but runs the rules on a thread of
+ * their own, after each commit (upload-store-deps.ts).
  */
 import type { UploadRuleRunner } from '../signals/rules/rule-engine';
 import type { StoredEvent } from '../uploads/upload-storing';

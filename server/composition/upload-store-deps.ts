@@ -1,25 +1,28 @@
 /**
  * What an upload's storing process stores with (upload-store-entry.ts): its own connection to the registry,
- * and what follows a stored batch wired exactly as createServices does in the portal (the job's
- * certificate list, then the upload risk rules, whose signals are audited on this connection: the audit
- * log chains appends from any connection under its write lock).
+ * the job's certificate list after each stored batch (as createServices wires it in the portal), and the
+ * upload risk rules on a thread of their own (upload-rule-thread.ts), whose signals this connection stores
+ * and audits (the audit log chains appends from any connection under its write lock).
  */
-import type { Counter } from 'prom-client';
+import path from 'node:path';
+import client from 'prom-client';
 import { createAuditService } from '../audit/audit-service';
 import { createSqliteAuditRepository } from '../audit/sqlite-audit-repository';
-import { createSqliteAuditorRepository } from '../auditors/sqlite-auditor-repository';
-import { createSqliteBodyRepository } from '../bodies/sqlite-body-repository';
 import { createSqliteCertificateRepository } from '../certificates/sqlite-certificate-repository';
 import { createLogger } from '../platform/logger';
-import { createMetrics } from '../platform/metrics';
+import { BACKGROUND_LOADER } from '../platform/background-thread';
 import { openSqlite } from '../platform/sqlite';
-import { createUploadRuleRunner } from '../signals/rules/rule-engine';
+import { ruleFailureCounts, ruleFailures } from '../signals/rules/rule-engine';
+import { startRuleThread } from '../signals/rules/rule-thread';
 import { createSignalService } from '../signals/signal-service';
 import { createSqliteSignalRepository } from '../signals/sqlite-signal-repository';
 import { createSqliteUploadJobRepository } from '../uploads/sqlite-upload-job-repository';
 import type { StoreProcessStart } from '../uploads/upload-store-process';
 import type { StoreProcessDeps } from '../uploads/upload-store-child';
-import { afterStoredBatch } from './upload-follow-ups';
+import { recordJobCertificates } from '../uploads/upload-job-certificates';
+
+/** The rules thread's module, next to this one (.ts under tsx and jest, .js once built). */
+const RULE_THREAD_FILE = path.join(__dirname, `upload-rule-thread${path.extname(__filename)}`);
 
 /** Pages of WAL between the storing process's checkpoints (16,000 pages of 4 KiB: about 64 MiB). */
 const STORE_CHECKPOINT_PAGES = 16_000;
@@ -33,25 +36,16 @@ export function openStoreProcessDeps(start: StoreProcessStart): StoreProcessDeps
   db.pragma(`wal_autocheckpoint = ${STORE_CHECKPOINT_PAGES}`);
   const stores = {
     certificates: createSqliteCertificateRepository(db),
-    bodies: createSqliteBodyRepository(db),
     uploadJobs: createSqliteUploadJobRepository(db),
     audit: createSqliteAuditRepository(db),
     signals: createSqliteSignalRepository(db),
-    auditors: createSqliteAuditorRepository(db),
   };
   const logger = createLogger(start.logLevel).child({ process: 'upload-store', jobId: start.jobId });
-  // The rules count their failures in a registry of this process's; the portal adds them to its own.
-  const metrics = createMetrics();
+  // Signals that could not be stored are counted here, the rules' own failures in their thread; the
+  // portal adds both to its metrics.
+  const metrics = { registry: new client.Registry() };
   const audit = createAuditService({ audit: stores.audit });
   const signals = createSignalService({ signals: stores.signals, audit });
-  const uploadRules = createUploadRuleRunner({
-    registry: stores.certificates,
-    bodies: stores.bodies,
-    auditors: stores.auditors,
-    raise: signals.raise,
-    logger,
-    metrics,
-  });
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
@@ -66,16 +60,30 @@ export function openStoreProcessDeps(start: StoreProcessStart): StoreProcessDeps
     },
     jobs: stores.uploadJobs,
     certificates: stores.certificates,
-    ...afterStoredBatch(stores, uploadRules),
-    async ruleErrors() {
-      const counter = metrics.registry.getSingleMetric('upload_rule_errors_total') as
-        Counter<'rule'> | undefined;
-      const counts: Record<string, number> = {};
-      for (const { labels, value } of (await counter?.get())?.values ?? []) {
-        if (typeof labels.rule === 'string' && value > 0) counts[labels.rule] = value;
-      }
-      return counts;
-    },
+    onStored: recordJobCertificates(stores.uploadJobs),
+    startRules: (write) =>
+      startRuleThread(
+        {
+          file: RULE_THREAD_FILE,
+          loader: BACKGROUND_LOADER,
+          dataDir: start.dataDir,
+          logLevel: start.logLevel,
+          jobId: start.jobId,
+        },
+        async (drafts) => {
+          try {
+            await write(() => signals.raise(drafts));
+          } catch (error) {
+            ruleFailures(metrics).inc({ rule: 'raise' });
+            logger.error(
+              { err: error instanceof Error ? error.message : String(error) },
+              'signals raised by the upload rules could not be stored; the upload goes on',
+            );
+          }
+        },
+        logger,
+      ),
+    ruleErrors: () => ruleFailureCounts(metrics),
     async close() {
       // What is left in the WAL goes back into the file now, not at some later writer's commit (PASSIVE:
       // readers go on meanwhile).

@@ -1,5 +1,6 @@
 /**
- * How an upload's parsing thread starts (its storing runs in a process: background-process.ts). It runs an
+ * How an upload's background threads start: its parsing thread, and the rules thread of its storing
+ * process (the storing itself runs in a process: background-process.ts). It runs an
  * eval'd bootstrap that first lowers its own CPU priority (its nice value `workerData.nice` above that of
  * the thread that started it, BACKGROUND_NICE unless configured (UPLOAD_THREAD_NICE), at most 19), then
  * loads its module. On Linux a nice value belongs to a thread, not to the process (a new thread starts at

@@ -17,15 +17,44 @@ import type {
   StoreProcessStart,
   ToStoreProcess,
 } from './upload-store-process';
-import { storeUploadRows, type UploadStoringDeps, type UploadStoringState } from './upload-storing';
+import {
+  storeUploadRows,
+  type RefusedEvent,
+  type StoredEvent,
+  type UploadStoringDeps,
+  type UploadStoringState,
+} from './upload-storing';
 import { createWriteGroup, type GroupTransaction } from './upload-write-group';
+
+/**
+ * The upload rules as the storing process runs them: handed each batch once it is committed, on a thread
+ * of their own (signals/rules/rule-thread.ts), so that this process's main thread only writes.
+ */
+export interface CommittedBatchRules {
+  /** Hands over a committed batch: the rules look at its created and updated certificates. */
+  stored(event: StoredEvent): void;
+  /** Hands over a batch's rows refused as outside the body's scope or approval. */
+  refused(event: RefusedEvent): void;
+  /** Resolves once the rules are close enough behind the storing (at once when they keep up). */
+  room(): Promise<void>;
+  /**
+   * Waits until everything handed over is evaluated and what it raised is stored, then stops the rules.
+   * Answers the rule failures counted there, by rule.
+   */
+  end(): Promise<Record<string, number>>;
+}
 
 /** What the storing process stores with, opened by the composition root on its own connection. */
 export interface StoreProcessDeps {
   jobs: Pick<UploadJobRepository, 'updateProgress' | 'appendErrors'>;
   certificates: Pick<CertificateRepository, 'findByNumbers' | 'upsertMany'>;
+  /** Told of each stored batch, in its group (the job's certificate list). */
   onStored?: UploadStoringDeps['onStored'];
-  onRefused?: UploadStoringDeps['onRefused'];
+  /**
+   * Starts the upload rules on a thread of their own (signals/rules/rule-thread.ts), which are handed each
+   * batch once it is committed; what they raise is stored through `write`, in the group.
+   */
+  startRules?: (write: <T>(run: () => Promise<T>) => Promise<T>) => CommittedBatchRules;
   /** The connection's transactions: the writes are grouped into long ones (upload-write-group.ts). */
   transaction: GroupTransaction;
   /** Rule failures in this process by rule, for the portal's metrics (read once, at the end). */
@@ -160,7 +189,8 @@ export function serveUploadStoring(
         state.errorsCapped = before.errorsCapped;
       },
     });
-    const { onStored, onRefused } = deps;
+    const { onStored } = deps;
+    const rules = deps.startRules?.((write) => group.write(write));
     // The progress goes to the portal once per commit, as it stood then.
     let progressHeld = false;
     try {
@@ -179,8 +209,8 @@ export function serveUploadStoring(
           },
         },
         registry: deps.certificates,
-        async upsertMany(data, at) {
-          const results = await group.write(() => deps.certificates.upsertMany(data, at));
+        async upsertMany(data, at, texts) {
+          const results = await group.write(() => deps.certificates.upsertMany(data, at, texts));
           // Once committed, the portal forgets the cached answers, before anything later is stored.
           const certificates = results
             .filter((r) => r.outcome !== 'unchanged')
@@ -188,8 +218,14 @@ export function serveUploadStoring(
           if (certificates.length > 0) group.afterCommit(() => post({ type: 'changed', certificates }));
           return results;
         },
-        onStored: onStored && ((event) => group.write(() => onStored(event))),
-        onRefused: onRefused && ((event) => group.write(() => onRefused(event))),
+        async onStored(event) {
+          if (onStored) await group.write(() => onStored(event));
+          if (!rules) return;
+          group.afterCommit(() => rules.stored(event));
+          // The storing keeps at most MAX_RULE_BACKLOG certificates ahead of the rules.
+          await rules.room();
+        },
+        onRefused: rules && (async (event) => group.afterCommit(() => rules.refused(event))),
         now: () => new Date().toISOString(),
       };
       let endFailure: unknown;
@@ -217,8 +253,19 @@ export function serveUploadStoring(
         } catch (error) {
           endFailure = error;
         }
-        const counts = await deps.ruleErrors?.();
-        if (counts && Object.keys(counts).length > 0) post({ type: 'ruleErrors', counts });
+        // The rules of every committed batch, then what they raised (in a group of its own).
+        const counts = { ...(await rules?.end()) };
+        if (endFailure === undefined) {
+          try {
+            group.end();
+          } catch {
+            counts.raise = (counts.raise ?? 0) + 1;
+          }
+        }
+        for (const [rule, n] of Object.entries((await deps.ruleErrors?.()) ?? {})) {
+          counts[rule] = (counts[rule] ?? 0) + n;
+        }
+        if (Object.keys(counts).length > 0) post({ type: 'ruleErrors', counts });
       }
       if (endFailure !== undefined) throw endFailure;
     } finally {

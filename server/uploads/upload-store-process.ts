@@ -6,10 +6,11 @@
  * main thread shares, at the main thread's priority, and lookups waited for a core (README). The storing
  * process runs below the portal, all its threads (platform/background-process.ts); it owns its own
  * connection to the registry file (WAL: this process keeps reading while it writes) and runs the whole
- * second stage there (upload-storing.ts, the job's progress and error report, the `onStored` and
- * `onRefused` listeners); this process only passes the file's bytes on, tells it when one of its own
- * writers waits for the registry's lock (platform/write-intents.ts), and forgets the cached answers of
- * what each batch changed, in the order the batches were stored.
+ * second stage there (upload-storing.ts, the job's progress and error report, the job's certificate
+ * list, and the upload rules on a thread of their own: signals/rules/rule-thread.ts); this process only
+ * passes the file's bytes on, tells it when one of its own writers waits for the registry's lock
+ * (platform/write-intents.ts), and forgets the cached answers of what each batch changed, in the order
+ * the batches were stored.
  *
  * Protocol: 'start' first; the file's bytes go to the process as they arrive, at most MAX_BYTES_IN_FLIGHT
  * ahead of its parser ('chunk', 'end', or 'abort' when the read failed), and 'writers' whenever this

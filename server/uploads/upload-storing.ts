@@ -45,8 +45,15 @@ export interface UploadStoringDeps {
   jobs: Pick<UploadJobRepository, 'updateProgress' | 'appendErrors'>;
   /** For the batched reads of what is stored (status transitions). */
   registry: Pick<CertificateRepository, 'findByNumbers'>;
-  /** Writes a batch and forgets the cached answers of what it changed. */
-  upsertMany(data: CertificateData[], at: string): Promise<UpsertResult[]>;
+  /**
+   * Writes a batch and forgets the cached answers of what it changed; `texts` are the reports as the JSON
+   * text they were parsed from, where they were (CertificateRepository.upsertMany).
+   */
+  upsertMany(
+    data: CertificateData[],
+    at: string,
+    texts?: readonly (string | undefined)[],
+  ): Promise<UpsertResult[]>;
   /** Told of each batch once it is stored (awaited: a failure fails the upload, after the batch is stored). */
   onStored?: (event: StoredEvent) => Promise<void>;
   /** Told of each batch's rows refused as out of scope (awaited). */
@@ -186,26 +193,29 @@ export async function storeUploadRows(
     }
   }
 
-  async function storeSlice(data: CertificateData[]): Promise<void> {
+  async function storeSlice(data: CertificateData[], texts?: readonly (string | undefined)[]): Promise<void> {
     const at = deps.now();
-    const results = await deps.upsertMany(data, at);
+    const results = await deps.upsertMany(data, at, texts);
     for (const result of results) progress[result.outcome] += 1;
     await deps.onStored?.({ jobId: job.jobId, bodyCode, results, at });
   }
 
   let sliceRows: number = SLICE_ROWS.first;
-  /** Stores one batch's rows (in slices when the job is sliced); the caller writes the progress after. */
-  async function store(data: CertificateData[]): Promise<void> {
+  /**
+   * Stores one batch's rows (in slices when the job is sliced), each with the JSON text it was parsed from
+   * where it was; the caller writes the progress after.
+   */
+  async function store(data: CertificateData[], texts?: readonly (string | undefined)[]): Promise<void> {
     if (data.length === 0) return;
     const { sliceMs } = job;
     if (sliceMs === undefined) {
-      await storeSlice(data);
+      await storeSlice(data, texts);
       return;
     }
     for (let i = 0; i < data.length;) {
       const rows = Math.min(sliceRows, data.length - i);
       const started = performance.now();
-      await storeSlice(data.slice(i, i + rows));
+      await storeSlice(data.slice(i, i + rows), texts?.slice(i, i + rows));
       i += rows;
       // Only a full slice says how many rows fit the time (a batch's short last slice would not).
       if (rows === sliceRows) sliceRows = nextSliceRows(rows, performance.now() - started, sliceMs);
@@ -247,7 +257,10 @@ export async function storeUploadRows(
       await deps.onRefused?.({ jobId: job.jobId, bodyCode, rows: refused, at: deps.now() });
     }
     if (job.mode === 'partial') {
-      await store(valid.map((c) => c.data ?? (JSON.parse(c.json as string) as CertificateData)));
+      await store(
+        valid.map((c) => c.data ?? (JSON.parse(c.json as string) as CertificateData)),
+        valid.map((c) => c.json),
+      );
     } else if (progress.rejected === 0) {
       // Atomic: rows are kept only while the file is still all valid; after the first bad row nothing
       // will be stored, and the rest of the file is only checked (to report every error at once).
@@ -267,7 +280,10 @@ export async function storeUploadRows(
     }
     if (job.mode === 'atomic' && progress.rejected === 0) {
       for (const page of spool?.spooled(job.batchSize) ?? []) {
-        await store(page.map((json) => JSON.parse(json) as CertificateData));
+        await store(
+          page.map((json) => JSON.parse(json) as CertificateData),
+          page,
+        );
         await saveProgress();
         // The embedded registry answers synchronously, so nothing above gives way to other work
         // (lookups, progress polls, when this runs in the request's process): let it in between batches.

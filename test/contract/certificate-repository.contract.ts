@@ -254,6 +254,43 @@ export function certificateRepositoryContract(harness: CertificateRepositoryHarn
       test('when the batch is empty, then nothing happens', async () => {
         await expect(repo.upsertMany([], at())).resolves.toEqual([]);
       });
+
+      test('when reports come with the JSON text they were parsed from, then what is stored is the same as without it', async () => {
+        const suspended = {
+          status: 'suspended' as const,
+          statusReason: '监督审核逾期',
+          statusDate: '2025-06-01',
+        };
+        const reports = [
+          makeCertificate(),
+          makeCertificate(suspended),
+          makeCertificate({ audit: undefined }),
+        ];
+        const twins = reports.map((r) => ({ ...r, number: unique('TWIN') }));
+        const t = at();
+        const withText = await repo.upsertMany(
+          reports,
+          t,
+          reports.map((r) => JSON.stringify(r)),
+        );
+        const without = await repo.upsertMany(twins, t);
+        const comparable = ({ id: _i, publicId: _p, number: _n, ...rest }: Certificate) => rest;
+        for (const [i, result] of withText.entries()) {
+          expect(result.outcome).toBe('created');
+          const stored = await repo.findByPublicId(result.certificate.publicId);
+          expect(stored).toEqual(result.certificate);
+          expect(comparable(stored as Certificate)).toEqual(
+            comparable(without[i]?.certificate as Certificate),
+          );
+        }
+        // A text given for a stored certificate changes nothing of how its update is written.
+        const changed = { ...reports[0]!, scope: '改过的范围' };
+        const [update] = await repo.upsertMany([changed], at(), [JSON.stringify(changed)]);
+        expect(update).toMatchObject({ outcome: 'updated', certificate: { scope: '改过的范围' } });
+        await expect(repo.findByPublicId(withText[0]!.certificate.publicId)).resolves.toEqual(
+          update?.certificate,
+        );
+      });
     });
 
     describe('findByPublicId', () => {

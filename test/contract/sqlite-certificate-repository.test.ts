@@ -1,6 +1,9 @@
 import { openSqliteRepository } from '../helpers/sqlite-harness';
 import fs from 'node:fs';
-import { createSqliteCertificateRepository } from '../../server/certificates/sqlite-certificate-repository';
+import {
+  createSqliteCertificateRepository,
+  createSqliteCertificatesById,
+} from '../../server/certificates/sqlite-certificate-repository';
 import { migrate, openSqlite, type SqliteDatabase } from '../../server/platform/sqlite';
 import { creditCode, makeCertificate } from '../helpers/factories';
 import { tempDir } from '../helpers/test-app';
@@ -51,6 +54,37 @@ describe('SQLite certificate repository', () => {
       repo.searchByHolderName({ fragment: '重开测试', limit: 10, offset: 0, countLimit: 100 }),
     ).resolves.toMatchObject({ items: [{ publicId: certificate.publicId }], total: 1 });
     await expect(repo.count()).resolves.toBe(1);
+  });
+
+  test("when a new certificate is stored from its report's JSON text, then its document is the same text as one serialised from the record", async () => {
+    db = openSqlite(dir);
+    const repo = createSqliteCertificateRepository(db);
+    const at = '2026-03-01T00:00:00.000Z';
+    const report = makeCertificate({
+      status: 'suspended',
+      statusReason: '监督审核逾期',
+      statusDate: '2025-06-01',
+    });
+    const twin = { ...report, number: `${report.number}-B` };
+    const [fromText] = await repo.upsertMany([report], at, [JSON.stringify(report)]);
+    const [fromRecord] = await repo.upsertMany([twin], at);
+    const docOf = (id: string) =>
+      (db?.prepare('SELECT doc FROM certificates WHERE id = ?').get(Number(id)) as { doc: string }).doc;
+    const serialised = docOf(fromRecord!.certificate.id)
+      .replace(fromRecord!.certificate.publicId, fromText!.certificate.publicId)
+      .replace(twin.number, report.number);
+    expect(docOf(fromText!.certificate.id)).toBe(serialised);
+  });
+
+  test('when certificates are read by their ids, then the stored ones come back in id order and unknown ids are left out', async () => {
+    db = openSqlite(dir);
+    const repo = createSqliteCertificateRepository(db);
+    const stored = (
+      await repo.upsertMany([makeCertificate(), makeCertificate()], '2026-03-01T00:00:00.000Z')
+    ).map((r) => r.certificate);
+    const byIds = createSqliteCertificatesById(db);
+    expect(byIds([stored[1]!.id, '999999', stored[0]!.id])).toEqual(stored);
+    expect(byIds([])).toEqual([]);
   });
 
   test('when searching by holder name, then the query walks the FTS index and never scans certificates', async () => {

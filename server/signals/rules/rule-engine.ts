@@ -69,7 +69,8 @@ export interface UploadRuleRunnerDeps {
   /** Stores drafts as deduplicated signals (services.signals.raise); a benchmark may pass a no-op. */
   raise: (drafts: SignalDraft[]) => Promise<unknown>;
   logger: Logger;
-  metrics?: Metrics;
+  /** Where rule failures are counted (upload_rule_errors_total). */
+  metrics?: Pick<Metrics, 'registry'>;
   /** The rules to run (UPLOAD_RULES by default). */
   rules?: readonly UploadRule[];
   /** The clock, ms since the epoch. */
@@ -154,20 +155,33 @@ export function createRuleContexts(
   };
 }
 
+/** The counter of upload rule failures by rule in `metrics` (created there the first time). */
+export function ruleFailures(metrics: Pick<Metrics, 'registry'>): client.Counter<'rule'> {
+  return (
+    (metrics.registry.getSingleMetric('upload_rule_errors_total') as client.Counter<'rule'> | undefined) ??
+    new client.Counter({
+      name: 'upload_rule_errors_total',
+      help: 'Upload rule failures by rule (`raise`: the signals could not be stored); the uploads went on',
+      labelNames: ['rule'],
+      registers: [metrics.registry],
+    })
+  );
+}
+
+/** The upload rule failures counted in `metrics`, by rule (rules that never failed left out). */
+export async function ruleFailureCounts(metrics: Pick<Metrics, 'registry'>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const { labels, value } of (await ruleFailures(metrics).get()).values) {
+    if (typeof labels.rule === 'string' && value > 0) counts[labels.rule] = value;
+  }
+  return counts;
+}
+
 export function createUploadRuleRunner(deps: UploadRuleRunnerDeps): UploadRuleRunner {
   const { raise, logger } = deps;
   const rules = deps.rules ?? UPLOAD_RULES;
   const contextFor = createRuleContexts(deps);
-  const failuresTotal = deps.metrics
-    ? ((deps.metrics.registry.getSingleMetric('upload_rule_errors_total') as
-        client.Counter<'rule'> | undefined) ??
-      new client.Counter({
-        name: 'upload_rule_errors_total',
-        help: 'Upload rule failures by rule (`raise`: the signals could not be stored); the uploads went on',
-        labelNames: ['rule'],
-        registers: [deps.metrics.registry],
-      }))
-    : undefined;
+  const failuresTotal = deps.metrics && ruleFailures(deps.metrics);
 
   function failed(rule: string, batch: StoredBatch, error: unknown): string {
     const message = error instanceof Error ? error.message : String(error);
