@@ -190,10 +190,11 @@ export function serveUploadStoring(
       },
     });
     const { onStored } = deps;
-    const rules = deps.startRules?.((write) => group.write(write));
     // The progress goes to the portal once per commit, as it stood then.
     let progressHeld = false;
     try {
+      // Inside the try: a thread that cannot be created still lets the connection close.
+      const rules = deps.startRules?.((write) => group.write(write));
       const storing: UploadStoringDeps = {
         jobs: {
           appendErrors: (jobId, errors) => group.write(() => deps.jobs.appendErrors(jobId, errors)),
