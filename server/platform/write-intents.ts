@@ -9,7 +9,10 @@
  *
  * The main thread's connection announces every write: a statement that writes (prepared through it) and
  * an IMMEDIATE or EXCLUSIVE transaction (its BEGIN takes the lock before any statement runs) count
- * themselves while they run. A deferred transaction announces itself at its first write.
+ * themselves while they run. Its transactions are IMMEDIATE unless asked for `.deferred`: a deferred one
+ * that reads first and then writes while a storing process holds the lock fails at once with SQLITE_BUSY
+ * (SQLite cannot let it wait: its snapshot would be stale), which finishing a job met whenever another
+ * upload was storing. An explicitly deferred transaction announces itself at its first write.
  */
 import type { SqliteDatabase } from './sqlite';
 
@@ -69,13 +72,14 @@ export function announceWrites(db: SqliteDatabase): void {
   db.transaction = ((fn: (...args: never[]) => unknown) => {
     const tx = transaction(fn);
     // The variants are read-only properties of `tx`: a new function carries the announced ones.
+    const immediate = announced(tx.immediate);
     const wrapped = function (this: unknown, ...args: never[]) {
-      return tx.apply(this, args);
+      return immediate.apply(this, args);
     };
     Object.defineProperties(wrapped, {
-      default: { value: tx },
+      default: { value: immediate },
       deferred: { value: tx.deferred },
-      immediate: { value: announced(tx.immediate) },
+      immediate: { value: immediate },
       exclusive: { value: announced(tx.exclusive) },
       database: { value: db, enumerable: true },
     });

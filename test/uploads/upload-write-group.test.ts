@@ -147,7 +147,7 @@ describe("writes announced by the portal's connection", () => {
     db.function('waiting_writers', () => writersWaiting());
   }
 
-  test('when the announcing connection writes, then the writer is counted while the statement or IMMEDIATE transaction runs, and reads are not', () => {
+  test('when the announcing connection writes, then the writer is counted while the statement or transaction (IMMEDIATE unless asked deferred) runs, and reads are not', () => {
     const db = openSqlite(path.join(file.dir, 'main'));
     try {
       announceWrites(db);
@@ -159,10 +159,15 @@ describe("writes announced by the portal's connection", () => {
         .transaction(() => db.prepare('SELECT waiting_writers() AS n').get() as { n: number })
         .immediate();
       expect(inImmediate.n).toBe(1);
-      // A deferred transaction takes no lock until it writes.
-      const inDeferred = db.transaction(
+      // A plain transaction is IMMEDIATE (one that read first could not wait for the lock when it writes).
+      const inPlain = db.transaction(
         () => db.prepare('SELECT waiting_writers() AS n').get() as { n: number },
       )();
+      expect(inPlain.n).toBe(1);
+      // One asked for as deferred takes no lock until it writes.
+      const inDeferred = db
+        .transaction(() => db.prepare('SELECT waiting_writers() AS n').get() as { n: number })
+        .deferred();
       expect(inDeferred.n).toBe(0);
       // RETURNING reads the written rows through get().
       const returned = db.prepare('INSERT INTO seen (n) VALUES (7) RETURNING waiting_writers() AS w').get();
