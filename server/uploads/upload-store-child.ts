@@ -119,7 +119,8 @@ export function serveUploadStoring(
   const bytes = postedBytes((n) => post({ type: 'consumed', bytes: n }));
   const { source } = bytes;
   let stopped = false;
-  // Whether a writer of the portal waits for the registry's lock (its 'writers' messages).
+  // Whether another writer (the portal's, another storing process) waits for the registry's lock (the
+  // portal's 'writers' messages).
   let writersWaiting = false;
   process.on('message', (message: ToStoreProcess) => {
     if (message.type === 'start') {
@@ -170,11 +171,27 @@ export function serveUploadStoring(
     // An orphan commits nothing: once the portal has gone (this process's parent changed), the open group
     // is rolled back, even before the closed channel is noticed (a commit may come first in the loop).
     const portal = process.ppid;
+    // The portal hears when this process asks for the lock and when it gives it back, and tells the other
+    // storing processes (posted before BEGIN blocks in the busy handler).
+    const writing = (waiting: boolean) => post({ type: 'writing', waiting });
     const transaction: GroupTransaction = {
-      ...deps.transaction,
+      begin() {
+        writing(true);
+        try {
+          deps.transaction.begin();
+        } catch (error) {
+          writing(false);
+          throw error;
+        }
+      },
       commit() {
         if (process.ppid !== portal) throw new Error('the portal that started this upload has gone');
         deps.transaction.commit();
+        writing(false);
+      },
+      rollback() {
+        deps.transaction.rollback();
+        writing(false);
       },
     };
     const group = createWriteGroup(transaction, () => writersWaiting, {

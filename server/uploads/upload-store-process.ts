@@ -13,9 +13,12 @@
  * the batches were stored.
  *
  * Protocol: 'start' first; the file's bytes go to the process as they arrive, at most MAX_BYTES_IN_FLIGHT
- * ahead of its parser ('chunk', 'end', or 'abort' when the read failed), and 'writers' whenever this
- * process's writers start or stop waiting. It answers 'ready' once started, 'consumed' as its parser takes
- * the bytes, 'changed' after each committed batch (the certificates whose cached answers are now stale),
+ * ahead of its parser ('chunk', 'end', or 'abort' when the read failed), and 'writers' whenever another
+ * writer starts or stops waiting for the registry's lock: one of this process's, or another storing
+ * process (each says 'writing' when it asks for the lock and when it gives it back; without that, two
+ * uploads at once took turns only when one's busy handler happened to try between the other's groups).
+ * It answers 'ready' once started, 'consumed' as its parser takes the bytes, 'writing', 'changed' after
+ * each committed batch (the certificates whose cached answers are now stale),
  * 'progress' after each batch, and one 'done' or 'failed' with where the storing stood.
  */
 import type { Readable } from 'node:stream';
@@ -74,6 +77,7 @@ export interface PostedError {
 export type FromStoreProcess =
   | { type: 'ready' }
   | { type: 'consumed'; bytes: number }
+  | { type: 'writing'; waiting: boolean }
   | { type: 'changed'; certificates: ChangedCertificate[] }
   | { type: 'progress'; state: UploadStoringState }
   | { type: 'ruleErrors'; counts: Record<string, number> }
@@ -88,6 +92,46 @@ const STOP_GRACE_MS = 5_000;
 
 /** The storing process's old generation, MiB (its parsing thread has a heap of its own). */
 const STORE_PROCESS_OLD_GENERATION_MB = 512;
+
+/**
+ * The storing processes running now, each with whether it asks for or holds the registry's write lock
+ * (`writing`) and what it was last told of the others (`told`).
+ */
+const storers = new Map<ChildProcess, { writing: boolean; told: boolean }>();
+let portalWaiting = false;
+let stopListening: (() => void) | undefined;
+
+/** Tells each storing process whether any other writer waits for (or holds) the lock, when that changed. */
+function tellStorers(): void {
+  for (const [child, self] of storers) {
+    let waiting = portalWaiting;
+    for (const [other, them] of storers) if (other !== child && them.writing) waiting = true;
+    if (waiting === self.told) continue;
+    self.told = waiting;
+    if (child.connected) child.send({ type: 'writers', waiting } satisfies ToStoreProcess);
+  }
+}
+
+function addStorer(child: ChildProcess): void {
+  storers.set(child, { writing: false, told: false });
+  // Called synchronously before one of this process's writers asks for the lock: the message is in the
+  // pipe before that writer blocks. (None waits now: this code runs on the thread that writes.)
+  stopListening ??= onWritersWaiting((waiting) => {
+    portalWaiting = waiting;
+    tellStorers();
+  });
+  tellStorers();
+}
+
+function removeStorer(child: ChildProcess): void {
+  if (!storers.delete(child)) return;
+  if (storers.size === 0) {
+    stopListening?.();
+    stopListening = undefined;
+    portalWaiting = false;
+  }
+  tellStorers();
+}
 
 /** An error posted by the storing process, as thrown in this one. */
 export function errorFromPosted(posted: PostedError): Error {
@@ -139,9 +183,7 @@ export async function storeInProcess(
     if (child.connected) child.send(message);
   };
   send({ type: 'start', start });
-  // Called synchronously before one of this process's writers asks for the lock: the message is in the
-  // pipe before that writer blocks. (None waits now: this code runs on the thread that writes.)
-  const stopTelling = onWritersWaiting((waiting) => send({ type: 'writers', waiting }));
+  addStorer(child);
 
   const onData = (chunk: Buffer) => {
     inFlight += chunk.byteLength;
@@ -188,6 +230,12 @@ export async function storeInProcess(
             inFlight -= message.bytes;
             if (inFlight < MAX_BYTES_IN_FLIGHT && source.isPaused() && !sourceDone) source.resume();
             break;
+          case 'writing': {
+            const self = storers.get(child);
+            if (self) self.writing = message.waiting;
+            tellStorers();
+            break;
+          }
           case 'progress':
             lastState = message.state;
             break;
@@ -224,7 +272,7 @@ export async function storeInProcess(
       );
     });
   } finally {
-    stopTelling();
+    removeStorer(child);
     source.off('data', onData);
     source.off('end', onEnd);
     source.off('error', onError);
