@@ -112,6 +112,20 @@ export const configSchema = z
      * depend on how busy its machine is).
      */
     UPLOAD_THREAD_NICE: z.coerce.number().int().min(0).max(19).default(10),
+    /**
+     * Large uploads (1 MiB or more, or of unknown size) this instance stores at once; one more is refused
+     * with 503 UPLOADS_BUSY and Retry-After. Each holds a parse thread and, on the embedded registry, a
+     * storing process of about 500 MB; the registry takes one writer at a time, so more at once are not
+     * stored sooner, they only share the cores and the memory.
+     */
+    UPLOAD_MAX_RUNNING: z.coerce.number().int().min(1).max(64).default(4),
+    /**
+     * Large uploads one certifying body runs at once; one more is refused with 429 UPLOAD_BODY_BUSY and
+     * Retry-After, so that no body takes every place of UPLOAD_MAX_RUNNING.
+     */
+    UPLOAD_MAX_RUNNING_PER_BODY: z.coerce.number().int().min(1).max(64).default(2),
+    /** The Retry-After of UPLOAD_BODY_BUSY and UPLOADS_BUSY, seconds (the upload CLI waits that long). */
+    UPLOAD_BUSY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     /** Cloned-QR signal: distinct networks scanning one certificate within the window; 0 turns it off. */
     CLONED_QR_MIN_NETWORKS: z.coerce.number().int().min(0).max(10_000).default(20),
     /** Cloned-QR window, minutes (it slides in sixths). */

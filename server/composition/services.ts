@@ -210,6 +210,11 @@ export function createServices(deps: AppDeps): Services {
     parse: parseUpload,
     limits: { other: config.UPLOAD_MAX_BYTES, xlsx: config.UPLOAD_MAX_XLSX_BYTES },
     threadNice: config.UPLOAD_THREAD_NICE,
+    maxRunning: {
+      total: config.UPLOAD_MAX_RUNNING,
+      perBody: config.UPLOAD_MAX_RUNNING_PER_BODY,
+      retryAfterSeconds: config.UPLOAD_BUSY_RETRY_AFTER_SECONDS,
+    },
     // What follows each stored batch: the job's certificate list, then the upload risk rules.
     ...afterStoredBatch(stores, uploadRules),
     // On the embedded registry, large files are stored in a process with its own connection, so that

@@ -194,7 +194,8 @@ function fromHttpError(error: {
 
 /**
  * The last handler: AppErrors and client errors become problem documents; a store out of reach (MongoDB
- * down, SQLite disk full) is a 503 STORE_UNAVAILABLE with Retry-After; anything else is a 500 with no
+ * down, SQLite disk full) is a 503 STORE_UNAVAILABLE with Retry-After (as is any error whose details name
+ * `retryAfterSeconds`); anything else is a 500 with no
  * internals in the answer, logged with its stack. `detail` is in the reader's language (problemLang),
  * from `detailOf`.
  */
@@ -211,7 +212,9 @@ export function errorHandler(logger: Logger, detailOf: ErrorDetail): ErrorReques
       error = new AppError('INTERNAL_ERROR', 'Something went wrong on our side; please try again.');
     }
     if (res.headersSent) return void res.end();
-    if (error.code === 'STORE_UNAVAILABLE') res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+    const retryAfter =
+      error.code === 'STORE_UNAVAILABLE' ? STORE_RETRY_AFTER_SECONDS : error.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
     const lang = problemLang(req);
     res
       .status(error.status)

@@ -92,7 +92,9 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
       "token's. Answers when the whole file is processed: 201 with the job, 422 UPLOAD_REJECTED (atomic, bad rows; " +
       `nothing stored) with the job in \`job\`. Files over ${uploads.maxBytes('csv')} bytes (XLSX: ` +
       `${uploads.maxBytes('xlsx')}) get 413. Optional header \`Upload-Job-Id\`: a job id chosen by the client ` +
-      '(22 base64url characters, 128 random bits) so it can poll GET /api/v1/uploads/{jobId} while it sends.',
+      '(22 base64url characters, 128 random bits) so it can poll GET /api/v1/uploads/{jobId} while it sends. ' +
+      'Large files (1 MiB or more, or chunked) run a few at a time: past its share a body gets 429 UPLOAD_BODY_BUSY, ' +
+      'and a server storing all it can 503 UPLOADS_BUSY, both with Retry-After and before a byte is read (no job).',
     tags: ['uploads'],
     roles: ['body'],
     query: uploadQuerySchema,
@@ -105,7 +107,7 @@ export function uploadRoutes(services: { uploads: UploadService }, openapi: Open
       ],
     },
     responses: { 201: uploadJobSchema },
-    problems: problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    problems: problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
   });
   router.post('/uploads', async (req, res) => {
     let lang: Lang | undefined;

@@ -164,6 +164,12 @@ export function createUploadService(deps: {
   /** How far the nice value of the upload's threads goes above this thread's (BACKGROUND_NICE by default). */
   threadNice?: number;
   /**
+   * Large uploads (those parsed on a worker) run at once: in all (`total`, else UPLOADS_BUSY) and per
+   * body (`perBody`, else UPLOAD_BODY_BUSY); refused before a byte is read, with no job, and told to try
+   * again in `retryAfterSeconds`. Unbounded when absent.
+   */
+  maxRunning?: { total: number; perBody: number; retryAfterSeconds: number };
+  /**
    * Told of each batch once it is stored (awaited: a failure fails the upload, after the batch is
    * stored), for what follows a write: the job's list of certificates, the risk rules.
    */
@@ -225,8 +231,52 @@ export function createUploadService(deps: {
     return job;
   }
 
+  /** Large uploads running now, by body code. */
+  const running = new Map<string, number>();
+  let runningTotal = 0;
+
+  /** Takes a place for a large upload of this body, or refuses it; returns what gives the place back. */
+  function takePlace(body: Body): () => void {
+    const limits = deps.maxRunning;
+    const ofBody = running.get(body.code) ?? 0;
+    const retryAfterSeconds = limits?.retryAfterSeconds;
+    if (limits && ofBody >= limits.perBody) {
+      throw new AppError(
+        'UPLOAD_BODY_BUSY',
+        `This body already runs ${ofBody} large uploads at once, the most it may. Wait for one to finish (poll its job), then send this file again.`,
+        { details: { running: ofBody, retryAfterSeconds } },
+      );
+    }
+    if (limits && runningTotal >= limits.total) {
+      throw new AppError(
+        'UPLOADS_BUSY',
+        'The server is storing as many uploads at once as it can; send this file again in a little while.',
+        { details: { retryAfterSeconds } },
+      );
+    }
+    running.set(body.code, ofBody + 1);
+    runningTotal += 1;
+    return () => {
+      runningTotal -= 1;
+      const left = (running.get(body.code) ?? 1) - 1;
+      if (left > 0) running.set(body.code, left);
+      else running.delete(body.code);
+    };
+  }
+
   async function upload(request: UploadRequest): Promise<UploadJob> {
     const body = await bodyOf(request.principal);
+    // A file of unknown size counts as large.
+    const onWorker = (request.sizeHint ?? Number.MAX_SAFE_INTEGER) >= workerMinBytes;
+    const release = onWorker ? takePlace(body) : undefined;
+    try {
+      return await run(request, body, onWorker);
+    } finally {
+      release?.();
+    }
+  }
+
+  async function run(request: UploadRequest, body: Body, onWorker: boolean): Promise<UploadJob> {
     const job = await createJob(request, body);
     let storing: UploadStoringState = newStoringState(job.progress);
     const meter = new ByteMeter(maxBytes(request.format));
@@ -249,8 +299,6 @@ export function createUploadService(deps: {
     let failure: AppError | undefined;
     let unexpected: unknown;
     try {
-      // A file of unknown size counts as large.
-      const onWorker = (request.sizeHint ?? Number.MAX_SAFE_INTEGER) >= workerMinBytes;
       if (onWorker && deps.storeProcess) {
         const { file, dataDir, logLevel, forget, onRuleErrors } = deps.storeProcess;
         const result = await storeInProcess(

@@ -39,6 +39,14 @@ export const UPLOAD_ERROR_TEXT = {
     zh: '文件中有一行数据过大。',
     en: 'A row of the file is too large.',
   },
+  UPLOAD_BODY_BUSY: {
+    zh: '本机构同时进行的大文件上传已达上限。请等正在进行的上传完成（可查询其任务进度）后，再上传此文件。',
+    en: 'This body already runs as many large uploads at once as it may. Wait for one to finish (poll its job), then send this file again.',
+  },
+  UPLOADS_BUSY: {
+    zh: '服务器同时处理的上传已达上限，请稍后再上传此文件。',
+    en: 'The server is storing as many uploads at once as it can; send this file again in a little while.',
+  },
   UNSUPPORTED_UPLOAD_FORMAT: {
     zh: '不支持的上传格式。请上传 CSV、XLSX 或 NDJSON 文件。',
     en: 'Unsupported upload format. Upload a CSV, XLSX or NDJSON file.',
@@ -53,5 +61,7 @@ export const UPLOAD_ERROR_TEXT = {
   | 'UPLOAD_REJECTED'
   | 'UPLOAD_MALFORMED'
   | 'UPLOAD_ROW_TOO_LARGE'
+  | 'UPLOAD_BODY_BUSY'
+  | 'UPLOADS_BUSY'
   | 'UNSUPPORTED_UPLOAD_FORMAT'
 >;

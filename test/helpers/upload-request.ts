@@ -10,7 +10,7 @@ import { CONTENT_TYPES } from './upload-files';
 export interface StreamedUpload<B> {
   req: http.ClientRequest;
   /** The answer, its body parsed as JSON; rejects when the request fails before it is answered. */
-  answer: Promise<{ status: number; body: B }>;
+  answer: Promise<{ status: number; headers: http.IncomingHttpHeaders; body: B }>;
 }
 
 export function streamUpload<B = UploadJob>(options: {
@@ -19,6 +19,8 @@ export function streamUpload<B = UploadJob>(options: {
   jobId?: string;
   mode?: UploadMode;
   contentLength?: number;
+  /** More of the query string (e.g. `lang=zh`). */
+  query?: string;
 }): StreamedUpload<B> {
   const headers: http.OutgoingHttpHeaders = {
     Authorization: `Bearer ${options.token}`,
@@ -30,20 +32,26 @@ export function streamUpload<B = UploadJob>(options: {
     host: '127.0.0.1',
     port: options.port,
     method: 'POST',
-    path: `/api/v1/uploads?mode=${options.mode ?? 'partial'}`,
+    path: `/api/v1/uploads?mode=${options.mode ?? 'partial'}${options.query ? `&${options.query}` : ''}`,
     headers,
   });
-  const answer = new Promise<{ status: number; body: B }>((resolve, reject) => {
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: (text ? JSON.parse(text) : undefined) as B }),
-      );
-    });
-    req.on('error', reject);
-  });
+  const answer = new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: B }>(
+    (resolve, reject) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: (text ? JSON.parse(text) : undefined) as B,
+          }),
+        );
+      });
+      req.on('error', reject);
+    },
+  );
   // A test that goes away on purpose need not await the answer.
   answer.catch(() => undefined);
   return { req, answer };
