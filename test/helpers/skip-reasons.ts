@@ -53,7 +53,8 @@ export function skipsOfThisRun(): string[] {
   if (process.platform !== 'linux' || !fs.existsSync('/proc/thread-self/stat'))
     skips.push(
       "SKIPPED: the nice values of an upload's threads and storing process (test/uploads/background-thread), " +
-        "and the crash test's check that no storing process outlives the portal: they read Linux's /proc.",
+        "the crash test's check that no storing process outlives the portal, and the killed storing process's " +
+        "test (test/uploads/upload-busy): they read Linux's /proc.",
     );
   const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' });
   if (openssl.status !== 0 || !/^OpenSSL 3\./.test(openssl.stdout))

@@ -4,6 +4,7 @@
  * file is read and without a job. Files sent without a length count as large (stored in a process of
  * their own); the held uploads below send half a file and wait.
  */
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -56,6 +57,7 @@ async function holdUpload(token: string, text = toCsv(Array.from({ length: 2000 
   const rest = text.slice(text.lastIndexOf('\r\n', text.length / 2) + 2);
   return {
     jobId,
+    answer: upload.answer,
     finish: async (tail = '') => {
       upload.req.end(rest + tail);
       return upload.answer;
@@ -147,3 +149,45 @@ test('when two bodies send large atomic files at once, then both are stored whol
     expect(answer).toMatchObject({ status: 201, body: { state: 'succeeded', progress: { created: rows } } });
   }
 }, 180_000);
+
+/** The upload storing processes this process started, by pid (Linux: read from /proc). */
+function storingProcesses(): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => {
+      if (!/^\d+$/.test(entry)) return false;
+      try {
+        const parent = /^PPid:\s*(\d+)$/m.exec(fs.readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1];
+        return (
+          parent === String(process.pid) &&
+          fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('background-process-main')
+        );
+      } catch {
+        return false; // ended meanwhile
+      }
+    })
+    .map(Number);
+}
+
+// Skipped without Linux's /proc (test/helpers/skip-reasons.ts says so).
+const onLinux = process.platform === 'linux' && fs.existsSync('/proc/thread-self/stat');
+(onLinux ? test : test.skip)(
+  'when the storing process dies mid-upload (killed), then the job fails, the answer is 500, and the place is given back',
+  async () => {
+    const [a] = tokens as [string];
+    const held = await holdUpload(a);
+    const storing = storingProcesses();
+    expect(storing).toHaveLength(1);
+    process.kill(storing[0] as number, 'SIGKILL');
+
+    const answer = await held.answer;
+    expect(answer).toMatchObject({ status: 500, body: { code: 'INTERNAL_ERROR' } });
+    expect((await getJob(held.jobId, a)).body).toMatchObject({
+      state: 'failed',
+      failure: { code: 'INTERNAL_ERROR' },
+    });
+    const again = await holdUpload(a);
+    expect((await again.finish()).status).toBe(201);
+  },
+  180_000,
+);
