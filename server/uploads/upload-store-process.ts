@@ -87,6 +87,23 @@ export type FromStoreProcess =
 /** Bytes passed on but not yet taken by the storing process's parser: the read-ahead bound. */
 const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
 
+/**
+ * Certificates forgotten in one turn of this process's event loop: a 5,000-row batch's cached answers
+ * (15,000 keys) took 4 to 10 ms to forget in one go, and a lookup arriving meanwhile waited for all of it.
+ */
+const FORGET_SLICE = 1_000;
+
+/** Forgets the cached answers of `changed` a slice at a time, yielding to waiting requests in between. */
+export async function forgetInSlices(
+  changed: ChangedCertificate[],
+  forget: (certificates: ChangedCertificate[]) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < changed.length; i += FORGET_SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    await forget(changed.slice(i, i + FORGET_SLICE));
+  }
+}
+
 /** How long the storing process has to end once its channel is closed, ms. */
 const STOP_GRACE_MS = 5_000;
 
@@ -242,7 +259,7 @@ export async function storeInProcess(
           case 'changed': {
             const changed = message.certificates;
             forgetting = forgetting
-              .then(() => forget(changed))
+              .then(() => forgetInSlices(changed, forget))
               .catch((error: unknown) => {
                 forgetError ??= error;
               });
