@@ -5,7 +5,13 @@
  */
 import http from 'node:http';
 import type { UploadJob, UploadMode } from '../../server/uploads/upload-schema';
+import { unique } from './factories';
 import { CONTENT_TYPES } from './upload-files';
+
+/** A fresh job id for a client to propose (22 base64url characters), starting with `prefix`. */
+export function newJobId(prefix: string): string {
+  return `${prefix}${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
+}
 
 export interface StreamedUpload<B> {
   req: http.ClientRequest;

@@ -7,7 +7,7 @@ import type { Body } from '../../server/bodies/body-schema';
 import type { UploadJob } from '../../server/uploads/upload-schema';
 import { seedBody, unique } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { streamUpload } from '../helpers/upload-request';
+import { newJobId, streamUpload } from '../helpers/upload-request';
 import { CONTENT_TYPES, toCsv, toNdjson, toXlsx, uploadRow, type UploadRow } from '../helpers/upload-files';
 
 let t: TestApp;
@@ -551,7 +551,7 @@ describe('job ids and progress', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const jobId = `poll${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
+      const jobId = newJobId('poll');
       const rows = Array.from({ length: 5000 }, () => uploadRow());
       const text = toCsv(rows);
       const half = text.lastIndexOf('\r\n', text.length / 2) + 2;
@@ -588,7 +588,7 @@ describe('job ids and progress', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const jobId = `apply${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
+      const jobId = newJobId('apply');
       const rows = 12_000;
       const text = toCsv(Array.from({ length: rows }, () => uploadRow()));
       const upload = streamUpload({
@@ -626,7 +626,7 @@ describe('job ids and progress', () => {
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const jobId = `gone${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
+      const jobId = newJobId('gone');
       const text = toCsv(Array.from({ length: 5000 }, () => uploadRow()));
       const { req } = streamUpload({ port, token, jobId });
       req.write(text.slice(0, text.lastIndexOf('\r\n', text.length / 2)));

@@ -10,9 +10,9 @@ import type { Server } from 'node:http';
 import request from 'supertest';
 import type { Body } from '../../server/bodies/body-schema';
 import type { UploadJob } from '../../server/uploads/upload-schema';
-import { seedBody, unique } from '../helpers/factories';
+import { seedBody } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
-import { streamUpload, type StreamedUpload } from '../helpers/upload-request';
+import { newJobId, streamUpload, type StreamedUpload } from '../helpers/upload-request';
 import { CONTENT_TYPES, toCsv, uploadRow } from '../helpers/upload-files';
 
 let t: TestApp;
@@ -37,15 +37,12 @@ afterAll(async () => {
   await t.close();
 });
 
-const jobIdOf = (prefix: string) =>
-  `${prefix}${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
-
 const getJob = (jobId: string, token: string) =>
   request(t.app).get(`/api/v1/uploads/${jobId}`).set('Authorization', `Bearer ${token}`);
 
 /** An upload that has sent half its file and is running on the server; `finish` sends the rest. */
 async function holdUpload(token: string, text = toCsv(Array.from({ length: 2000 }, () => uploadRow()))) {
-  const jobId = jobIdOf('held');
+  const jobId = newJobId('held');
   const upload = streamUpload({ port, token, jobId });
   upload.req.write(text.slice(0, text.lastIndexOf('\r\n', text.length / 2) + 2));
   for (let i = 0; i < 4000; i += 1) {
@@ -67,7 +64,7 @@ async function holdUpload(token: string, text = toCsv(Array.from({ length: 2000 
 
 /** A large upload (no length) refused before it sends a byte: the answer, and that no job exists. */
 async function refused(token: string, query?: string) {
-  const jobId = jobIdOf('refused');
+  const jobId = newJobId('refused');
   const upload: StreamedUpload<{ code: string; detail: string; retryAfterSeconds: number }> = streamUpload({
     port,
     token,
@@ -141,7 +138,7 @@ test('when two bodies send large atomic files at once, then both are stored whol
   const [a, b] = tokens as [string, string];
   const rows = 12_000;
   const sent = [a, b].map((token) => {
-    const upload = streamUpload({ port, token, jobId: jobIdOf('both'), mode: 'atomic' });
+    const upload = streamUpload({ port, token, jobId: newJobId('both'), mode: 'atomic' });
     upload.req.end(toCsv(Array.from({ length: rows }, () => uploadRow())));
     return upload.answer;
   });

@@ -12,7 +12,7 @@ import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import { tempDir } from '../helpers/test-app';
 import { toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
 import { runCli } from '../helpers/cli';
-import { streamUpload } from '../helpers/upload-request';
+import { newJobId, streamUpload } from '../helpers/upload-request';
 
 const SLOW = 90_000;
 
@@ -154,7 +154,7 @@ test(
   async () => {
     const port = Number(new URL(portal.baseUrl).port);
     // The body's one large upload (no length: large), held open after half its file.
-    const jobId = `cliheld${Date.now()}`.padEnd(22, '0').slice(0, 22);
+    const jobId = newJobId('cliheld');
     const heldText = toCsv(Array.from({ length: 2000 }, () => uploadRow()));
     const half = heldText.lastIndexOf('\r\n', heldText.length / 2) + 2;
     const held = streamUpload({ port, token, jobId });

@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { Body } from '../../server/bodies/body-schema';
 import type { UploadJob, UploadProgress } from '../../server/uploads/upload-schema';
-import { seedBody, seedCertificates, unique } from '../helpers/factories';
+import { seedBody, seedCertificates } from '../helpers/factories';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { CONTENT_TYPES, toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
-import { streamUpload } from '../helpers/upload-request';
+import { newJobId, streamUpload } from '../helpers/upload-request';
 
 let t: TestApp;
 let body: Body;
@@ -33,8 +33,6 @@ afterAll(async () => {
 });
 
 const get = (path: string, as = token) => request(t.app).get(path).set('Authorization', `Bearer ${as}`);
-const newJobId = (prefix: string) =>
-  `${prefix}${unique().replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
 
 /**
  * An upload sent in pieces over a chunked request (no Content-Length: stored in its own process). Each
