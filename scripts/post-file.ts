@@ -16,10 +16,12 @@ export function postFile(
   const size = fs.statSync(file).size;
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = client.request(
       url,
       { method: 'POST', headers: { ...headers, 'Content-Length': size } },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -38,6 +40,11 @@ export function postFile(
       if (err.code !== 'EPIPE' && err.code !== 'ECONNRESET') reject(err);
     });
     const stream = fs.createReadStream(file);
+    // A connection reset before any answer (those errors are let pass above) must not leave us waiting.
+    req.on('close', () => {
+      stream.destroy();
+      if (!answered) reject(new Error('the server closed the connection before it answered'));
+    });
     stream.on('data', () => onSent(stream.bytesRead));
     stream.on('error', reject);
     stream.pipe(req);

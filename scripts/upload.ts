@@ -21,10 +21,6 @@
  * `Upload-Job-Id`), so it can poll GET /api/v1/uploads/:jobId while it sends and show how far the server
  * has read and checked the file, not only how much has been sent.
  *
- * When the server already runs as many large uploads as it takes (429 UPLOAD_BODY_BUSY, 503 UPLOADS_BUSY:
- * refused before a byte is read), it says so, waits the Retry-After the server gives and sends the file
- * again, for up to BUSY_WAIT_MINUTES in all.
- *
  * Exit status: 0 when the upload succeeded (rows may still have been rejected in partial mode: see the
  * summary), 1 when it was rejected or failed, 2 for a usage error.
  */
@@ -133,11 +129,6 @@ function options() {
   }
   return { file, format, mode: values.mode, base, token, errors: values.errors };
 }
-
-/** How long the CLI keeps trying again while the server is busy with other uploads, in all. */
-const BUSY_WAIT_MINUTES = 60;
-/** The server's answers that ask to send the file again later (nothing was read, no job was created). */
-const BUSY_CODES = new Set(['UPLOAD_BODY_BUSY', 'UPLOADS_BUSY']);
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 const n = (value: number) => value.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en');
@@ -249,17 +240,11 @@ async function main() {
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   })();
-  const busyUntil = Date.now() + BUSY_WAIT_MINUTES * 60_000;
-  let answer = await send(o, jobId, (bytes) => (sent = bytes));
-  while (BUSY_CODES.has(String(answer.body.code)) && Date.now() < busyUntil) {
-    const seconds = Number(answer.body.retryAfterSeconds) || 30;
-    if (tty) process.stdout.write('\n');
-    console.log(T.busy(String(answer.body.detail ?? ''), seconds));
-    await new Promise((r) => setTimeout(r, seconds * 1000));
-    sent = 0;
-    answer = await send(o, jobId, (bytes) => (sent = bytes));
-  }
-  done = true;
+  const answer = await send(o, jobId, (bytes) => {
+    sent = bytes;
+  }).finally(() => {
+    done = true;
+  });
   await poller;
   const body = answer.body;
   const finished =

@@ -27,7 +27,6 @@ export interface CliTexts {
   progress: (read: string, total: string, sent: string) => string;
   rows: (read: string, ok: string, rejected: string, stored: string) => string;
   refused: (status: number, code: string, detail: string) => string;
-  busy: (detail: string, seconds: number) => string;
   job: (id: string, state: string, mode: string) => string;
   counts: (
     p: Record<'rowsRead' | 'accepted' | 'created' | 'updated' | 'unchanged' | 'rejected', string>,
@@ -68,7 +67,6 @@ export const CLI_TEXTS: Record<Lang, CliTexts> = {
     progress: (read, total, sent) => `已读取 ${read} / ${total}，已发送 ${sent}`,
     rows: (read, ok, rejected, stored) => `；行 ${read}（通过 ${ok}，拒绝 ${rejected}；已保存 ${stored}）`,
     refused: (status, code, detail) => `上传被拒绝：HTTP ${status} ${code}：${detail}`,
-    busy: (detail, seconds) => `${detail}\n  ${seconds} 秒后自动重试（Ctrl+C 取消）。`,
     job: (id, state, mode) => `任务 ${id}：${state}（${mode}）`,
     counts: (p) =>
       `  读取 ${p.rowsRead} 行：通过 ${p.accepted}（新增 ${p.created}，更新 ${p.updated}，未变 ${p.unchanged}），拒绝 ${p.rejected}`,
@@ -112,7 +110,6 @@ export const CLI_TEXTS: Record<Lang, CliTexts> = {
     progress: (read, total, sent) => `read ${read} / ${total}, sent ${sent}`,
     rows: (read, ok, rejected, stored) => ` rows ${read} (ok ${ok}, rejected ${rejected}; stored ${stored})`,
     refused: (status, code, detail) => `Upload refused: HTTP ${status} ${code}: ${detail}`,
-    busy: (detail, seconds) => `${detail}\n  Trying again in ${seconds} s (Ctrl+C to stop).`,
     job: (id, state, mode) => `Job ${id}: ${state} (${mode})`,
     counts: (p) =>
       `  rows read ${p.rowsRead}: accepted ${p.accepted} (created ${p.created}, updated ${p.updated}, ` +

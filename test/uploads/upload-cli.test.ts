@@ -12,7 +12,6 @@ import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
 import { tempDir } from '../helpers/test-app';
 import { toCsv, uploadRow, type UploadRow } from '../helpers/upload-files';
 import { runCli } from '../helpers/cli';
-import { newJobId, streamUpload } from '../helpers/upload-request';
 
 const SLOW = 90_000;
 
@@ -21,8 +20,7 @@ let body: Body;
 let token: string;
 let dir: string;
 beforeAll(async () => {
-  // One large upload per body at a time, and a Retry-After of 1 s, for the busy server's test.
-  portal = await startE2eApp({ UPLOAD_MAX_RUNNING_PER_BODY: '1', UPLOAD_BUSY_RETRY_AFTER_SECONDS: '1' });
+  portal = await startE2eApp();
   body = await seedBody(portal.t.services, { approvedSchemes: ['QMS'] });
   token = await portal.t.tokenFor('body', body.code);
   dir = tempDir('certwatch-upload-cli-');
@@ -147,49 +145,4 @@ test(
     expect(zh.stderr).toContain('用法：');
   },
   SLOW,
-);
-
-test(
-  'when the body already runs its large uploads, then the CLI says so, waits the Retry-After and sends the file again',
-  async () => {
-    const port = Number(new URL(portal.baseUrl).port);
-    // The body's one large upload (no length: large), held open after half its file.
-    const jobId = newJobId('cliheld');
-    const heldText = toCsv(Array.from({ length: 2000 }, () => uploadRow()));
-    const half = heldText.lastIndexOf('\r\n', heldText.length / 2) + 2;
-    const held = streamUpload({ port, token, jobId });
-    held.req.write(heldText.slice(0, half));
-    const get = (p: string) => request(portal.t.app).get(p).set('Authorization', `Bearer ${token}`);
-    for (let i = 0; i < 4000 && (await get(`/api/v1/uploads/${jobId}`)).body.state !== 'running'; i += 1) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    const rows = Array.from({ length: 8000 }, () => uploadRow());
-    const file = csvFile(rows);
-    expect(fs.statSync(file).size).toBeGreaterThan(1_048_576);
-
-    const run = cli([file, '--url', portal.baseUrl, '--mode', 'partial'], { CERTWATCH_TOKEN: token });
-    // The held upload ends once the CLI has been refused at least once.
-    const refusedOnce = /http_requests_total\{method="POST",route="\/api\/v1\/uploads",status="429"\} [1-9]/;
-    for (
-      let i = 0;
-      i < 4000 && !refusedOnce.test((await request(portal.t.app).get('/metrics')).text);
-      i += 1
-    ) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    held.req.end(heldText.slice(half));
-    expect((await held.answer).status).toBe(201);
-
-    const result = await run;
-    expect(result.stdout).toContain('This body already runs 1 large uploads at once');
-    expect(result.stdout).toContain('Trying again in 1 s (Ctrl+C to stop).');
-    expect(result).toMatchObject({
-      code: 0,
-      stdout: expect.stringMatching(/Job \S+: succeeded \(partial\)/),
-    });
-    expect(await stored(rows[7999]?.number as string)).toHaveLength(1);
-  },
-  // Two storing processes and a CLI process: beside other load (the suite's other worker, a busy
-  // machine) this took more than 90 s once; the bound is for a hang, not for speed.
-  3 * SLOW,
 );
