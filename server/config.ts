@@ -124,7 +124,7 @@ export const configSchema = z
      * Retry-After, so that no body takes every place of UPLOAD_MAX_RUNNING.
      */
     UPLOAD_MAX_RUNNING_PER_BODY: z.coerce.number().int().min(1).max(64).default(2),
-    /** The Retry-After of UPLOAD_BODY_BUSY and UPLOADS_BUSY, seconds (the upload CLI waits that long). */
+    /** The Retry-After of UPLOAD_BODY_BUSY and UPLOADS_BUSY, seconds. */
     UPLOAD_BUSY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     /** Cloned-QR signal: distinct networks scanning one certificate within the window; 0 turns it off. */
     CLONED_QR_MIN_NETWORKS: z.coerce.number().int().min(0).max(10_000).default(20),

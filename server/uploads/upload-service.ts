@@ -238,16 +238,17 @@ export function createUploadService(deps: {
   /** Takes a place for a large upload of this body, or refuses it; returns what gives the place back. */
   function takePlace(body: Body): () => void {
     const limits = deps.maxRunning;
+    if (!limits) return () => undefined;
+    const { retryAfterSeconds } = limits;
     const ofBody = running.get(body.code) ?? 0;
-    const retryAfterSeconds = limits?.retryAfterSeconds;
-    if (limits && ofBody >= limits.perBody) {
+    if (ofBody >= limits.perBody) {
       throw new AppError(
         'UPLOAD_BODY_BUSY',
         `This body already runs ${ofBody} large uploads at once, the most it may. Wait for one to finish (poll its job), then send this file again.`,
         { details: { running: ofBody, retryAfterSeconds } },
       );
     }
-    if (limits && runningTotal >= limits.total) {
+    if (runningTotal >= limits.total) {
       throw new AppError(
         'UPLOADS_BUSY',
         'The server is storing as many uploads at once as it can; send this file again in a little while.',

@@ -5,37 +5,32 @@
  * their own); the held uploads below send half a file and wait.
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
 import type { Body } from '../../server/bodies/body-schema';
 import type { UploadJob } from '../../server/uploads/upload-schema';
 import { seedBody } from '../helpers/factories';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { startE2eApp, type E2eApp } from '../helpers/e2e-app';
+import type { TestApp } from '../helpers/test-app';
 import { newJobId, streamUpload, type StreamedUpload } from '../helpers/upload-request';
 import { CONTENT_TYPES, toCsv, uploadRow } from '../helpers/upload-files';
 
+let portal: E2eApp;
 let t: TestApp;
-let server: Server;
 let port: number;
 const bodies: Body[] = [];
 const tokens: string[] = [];
 
 beforeAll(async () => {
-  t = createTestApp({ env: { UPLOAD_MAX_RUNNING: '2', UPLOAD_MAX_RUNNING_PER_BODY: '1' } });
+  portal = await startE2eApp({ UPLOAD_MAX_RUNNING: '2', UPLOAD_MAX_RUNNING_PER_BODY: '1' });
+  t = portal.t;
+  port = Number(new URL(portal.baseUrl).port);
   for (let i = 0; i < 3; i += 1) {
     const body = await seedBody(t.services, { approvedSchemes: ['QMS', 'EMS', 'CCC'] });
     bodies.push(body);
     tokens.push(await t.tokenFor('body', body.code));
   }
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  port = (server.address() as AddressInfo).port;
 });
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  await t.close();
-});
+afterAll(() => portal.close());
 
 const getJob = (jobId: string, token: string) =>
   request(t.app).get(`/api/v1/uploads/${jobId}`).set('Authorization', `Bearer ${token}`);
